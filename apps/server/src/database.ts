@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+import { createDatabase, isEmpty, migrateToLatest, seedDemo, startEmbeddedPostgres } from '@pms/db';
+import { hashPassword } from '@pms/api';
+import type { Env } from './env.js';
+
+export interface ResolvedDatabase {
+  url: string;
+  embedded: boolean;
+  stop(): Promise<void>;
+}
+
+/** DATABASE_URL when set; otherwise the embedded PostgreSQL under DATA_DIR. */
+export async function resolveDatabase(env: Env): Promise<ResolvedDatabase> {
+  if (env.DATABASE_URL) return { url: env.DATABASE_URL, embedded: false, stop: async () => {} };
+  const server = await startEmbeddedPostgres({ dataDir: join(env.DATA_DIR, 'pg'), port: env.EMBEDDED_PG_PORT });
+  return { url: server.url, embedded: true, stop: () => server.stop() };
+}
+
+/** Migrates, then seeds the demo organisation into an empty embedded database (or when asked). */
+export async function prepareDatabase(env: Env, database: ResolvedDatabase, log = console.log): Promise<void> {
+  const db = createDatabase({ connectionString: database.url, max: 2 });
+  try {
+    const { results = [] } = await migrateToLatest(db);
+    for (const r of results) log(`[db] migration ${r.migrationName}: ${r.status}`);
+    const seed = env.SEED_DEMO === 'always' || (env.SEED_DEMO === 'auto' && database.embedded && (await isEmpty(db)));
+    if (seed) log(`[db] demo seed: ${await seedDemo(db, hashPassword)} users created`);
+  } finally {
+    await db.destroy();
+  }
+}

@@ -1,0 +1,118 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTRPCClient, createWSClient, httpLink, wsLink, type TRPCClient } from '@trpc/client';
+import superjson from 'superjson';
+import { WebSocket } from 'ws';
+import type { AppRouter } from '@pms/api';
+import { createDatabase, DEMO_PASSWORD, seedDemo, type DB } from '@pms/db';
+import { hashPassword } from '@pms/api';
+import { createApp, type App } from '../../src/app.js';
+import { parseEnv } from '../../src/env.js';
+import { freshDatabase } from './database.js';
+
+export type Client = TRPCClient<AppRouter>;
+
+export interface TestServer {
+  url: string;
+  app: App;
+  /** Direct database access for arranging and asserting; the API is what is under test. */
+  db: DB;
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing';
+
+/** The environment a test server runs with; `overrides` uses the real variable names. */
+export function testEnv(overrides: Record<string, string> = {}) {
+  return parseEnv({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    JWT_SECRET: TEST_JWT_SECRET,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'pms-test-data-')),
+    WEB_DIST: join(tmpdir(), 'pms-no-web'),
+    ...overrides,
+  });
+}
+
+/**
+ * A real server on a random port over a fresh database seeded with the demo organisation.
+ * Pass `databaseUrl` to start a second instance on the same database.
+ */
+export async function startTestServer(
+  options: { databaseUrl?: string; env?: Record<string, string>; seed?: boolean } = {},
+): Promise<TestServer> {
+  const database = options.databaseUrl ? null : await freshDatabase();
+  const databaseUrl = options.databaseUrl ?? database!.url;
+  const db = createDatabase({ connectionString: databaseUrl, max: 4 });
+  if (options.seed ?? !options.databaseUrl) await seedDemo(db, hashPassword);
+  const app = await createApp(testEnv(options.env), databaseUrl);
+  const { url } = await app.listen();
+  return {
+    url,
+    app,
+    db,
+    databaseUrl,
+    close: async () => {
+      await app.close();
+      await db.destroy();
+      await database?.drop();
+    },
+  };
+}
+
+/** An HTTP tRPC client, optionally authenticated with a bearer token. */
+export function httpClient(url: string, token?: string): Client {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${url}/trpc`,
+        transformer: superjson,
+        headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
+      }),
+    ],
+  });
+}
+
+export interface WsSession {
+  client: Client;
+  close(): Promise<void>;
+  /** Close code and reason of the socket's last close. */
+  closed: Promise<{ code: number; reason: string }>;
+}
+
+/** A WebSocket tRPC client authenticating through connectionParams, as non-browser clients do. */
+export function wsClient(url: string, token?: string, options: { retry?: boolean } = {}): WsSession {
+  let resolveClosed!: (value: { code: number; reason: string }) => void;
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => (resolveClosed = resolve));
+  const socketClient = createWSClient({
+    url: `${url.replace('http', 'ws')}/trpc`,
+    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    connectionParams: token ? { token } : null,
+    retryDelayMs: options.retry ? () => 100 : () => 60_000,
+    onClose: (cause) => resolveClosed({ code: cause?.code ?? 0, reason: '' }),
+  });
+  return {
+    client: createTRPCClient<AppRouter>({ links: [wsLink({ client: socketClient, transformer: superjson })] }),
+    close: () => socketClient.close(),
+    closed,
+  };
+}
+
+/** Logs a demo user in over HTTP and returns their token and profile. */
+export async function login(url: string, email: string, password = DEMO_PASSWORD) {
+  return httpClient(url).auth.login.mutate({ email, password });
+}
+
+/** Demo users by short name, as seeded (see packages/db/src/seed.ts). */
+export const demo = {
+  admin: 'admin@demo.pms',
+  sam: 'sam@demo.pms',
+  olivia: 'olivia@demo.pms',
+  alice: 'alice@demo.pms',
+  bob: 'bob@demo.pms',
+  carol: 'carol@demo.pms',
+  dave: 'dave@demo.pms',
+} as const;

@@ -1,0 +1,43 @@
+import { TRPCError } from '@trpc/server';
+import { loginInput } from '@pms/shared';
+import { announceSessionsRevoked } from '../realtime/channels.js';
+import { authedProcedure, publicProcedure } from '../trpc.js';
+import { verifyPassword } from './password.js';
+import { openSession } from './sessions.js';
+
+const BAD_LOGIN = 'Email or password is incorrect';
+
+export const authRouter = {
+  /** Returns the token for API clients and, over HTTP, sets the HttpOnly session cookie. */
+  login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
+    const { db, tokens } = ctx.deps;
+    const user = await db
+      .selectFrom('users')
+      .select(['id', 'email', 'name', 'supervisor_id', 'permissions', 'password_hash', 'active'])
+      .where('email', '=', input.email)
+      .executeTakeFirst();
+    // Same message and same hashing cost whether or not the email exists.
+    const valid = await verifyPassword(user?.password_hash ?? null, input.password);
+    if (!user || !valid || !user.active) throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_LOGIN });
+
+    const { token, expiresAt } = await openSession(db, tokens, user.id);
+    if (ctx.transport.kind === 'http') ctx.transport.setSessionCookie(token, expiresAt);
+    return {
+      token,
+      expiresAt,
+      user: { id: user.id, email: user.email, name: user.name, supervisorId: user.supervisor_id, permissions: user.permissions },
+    };
+  }),
+
+  /** Ends this session everywhere: its cookie, and every socket using it on every instance. */
+  logout: authedProcedure.mutation(async ({ ctx }) => {
+    await ctx.deps.db.transaction().execute(async (trx) => {
+      await trx.updateTable('sessions').set({ revoked_at: new Date() }).where('id', '=', ctx.session.id).execute();
+      await announceSessionsRevoked(trx, [ctx.session.id]);
+    });
+    if (ctx.transport.kind === 'http') ctx.transport.clearSessionCookie();
+    return { ok: true as const };
+  }),
+
+  me: authedProcedure.query(({ ctx }) => ctx.session.user),
+};

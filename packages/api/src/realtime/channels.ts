@@ -1,0 +1,22 @@
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+
+/**
+ * PostgreSQL NOTIFY channels. NOTIFY inside a transaction is delivered only after it
+ * commits, to every listening instance. Payloads carry ids only, far below 8000 bytes.
+ */
+export const CHANNELS = {
+  /** `{ s: [sessionIds] }`: close every socket of these sessions. */
+  sessions: 'pms_sessions_revoked',
+} as const;
+
+export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
+
+export async function notifyChannel(db: Kysely<any>, channel: Channel, payload: unknown): Promise<void> {
+  await sql`select pg_notify(${channel}, ${JSON.stringify(payload)})`.execute(db);
+}
+
+/** Every socket of these sessions, on every instance, is closed once the caller commits. */
+export function announceSessionsRevoked(db: Kysely<any>, sessionIds: string[]): Promise<void> {
+  return notifyChannel(db, CHANNELS.sessions, { s: sessionIds });
+}

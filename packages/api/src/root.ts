@@ -1,0 +1,10 @@
+import { authRouter } from './auth/router.js';
+import { router } from './trpc.js';
+import { usersRouter } from './users/router.js';
+
+export const appRouter = router({
+  auth: authRouter,
+  users: usersRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,111 @@
+/**
+ * The tRPC backbone, top to bottom: context, init, procedures.
+ * Every router builds on the procedures exported here; authorization starts at these gates.
+ */
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { ZodError } from 'zod';
+import type { DB } from '@pms/db';
+import type { Permission } from '@pms/shared';
+import type { SessionTokens } from './auth/tokens.js';
+import type { Realtime } from './realtime/realtime.js';
+
+// ---- context ---------------------------------------------------------------
+
+export interface ApiConfig {
+  /** Hide internal error messages and stacks from clients. */
+  production: boolean;
+  /** Names this process in connection stats and logs. */
+  instanceId: string;
+  notificationTtlDays: number;
+}
+
+/** Long-lived services, built once per process by the server. */
+export interface ApiDeps {
+  db: DB;
+  tokens: SessionTokens;
+  realtime: Realtime;
+  config: ApiConfig;
+}
+
+export interface SessionUser {
+  id: number;
+  email: string;
+  name: string;
+  supervisorId: number | null;
+  permissions: Permission[];
+}
+
+export interface Session {
+  id: string;
+  expiresAt: Date;
+  user: SessionUser;
+}
+
+/** How the call arrived: HTTP can set cookies, a WebSocket cannot. */
+export type Transport =
+  | { kind: 'http'; setSessionCookie(token: string, expiresAt: Date): void; clearSessionCookie(): void }
+  | { kind: 'ws'; connectionId: number };
+
+export interface Context {
+  deps: ApiDeps;
+  session: Session | null;
+  transport: Transport;
+}
+
+// ---- init ------------------------------------------------------------------
+
+/** "title: must not be empty; dueDate: …" — every zod issue, naming its field. */
+function describeZodError(error: ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.join('.');
+      return path && !issue.message.startsWith(path) ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  isDev: process.env.NODE_ENV !== 'production',
+  errorFormatter({ shape, error, ctx }) {
+    const zod = error.cause instanceof ZodError ? error.cause : null;
+    const hidden = error.code === 'INTERNAL_SERVER_ERROR' && (ctx?.deps.config.production ?? true);
+    return {
+      ...shape,
+      message: zod ? describeZodError(zod) : hidden ? 'Internal server error' : shape.message,
+      data: {
+        ...shape.data,
+        stack: hidden ? undefined : shape.data.stack,
+        fieldErrors: zod ? Object.fromEntries(zod.issues.map((i) => [i.path.join('.'), i.message])) : undefined,
+      },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+// ---- procedures ------------------------------------------------------------
+
+export const publicProcedure = t.procedure;
+
+/** A signed-in, unexpired session. WebSocket sessions are re-checked on every call. */
+export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+  const { session } = ctx;
+  if (!session || session.expiresAt.getTime() <= Date.now()) {
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue' });
+  }
+  return next({ ctx: { ...ctx, session } });
+});
+
+export function hasPermission(user: SessionUser, permission: Permission): boolean {
+  return user.permissions.includes(permission);
+}
+
+export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (!hasPermission(ctx.session.user, 'admin')) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'Only administrators may do this' });
+  }
+  return next();
+});

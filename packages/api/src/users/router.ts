@@ -1,0 +1,82 @@
+import { TRPCError } from '@trpc/server';
+import { createUserInput, updateUserInput } from '@pms/shared';
+import type { DB } from '@pms/db';
+import { hashPassword } from '../auth/password.js';
+import { announceSessionsRevoked } from '../realtime/channels.js';
+import { adminProcedure, authedProcedure } from '../trpc.js';
+import { assertValidSupervisor, lockOrgChart } from './org-chart.js';
+
+const publicColumns = ['id', 'email', 'name', 'supervisor_id as supervisorId', 'permissions', 'active'] as const;
+
+function selectUsers(db: DB) {
+  return db.selectFrom('users').select(publicColumns).orderBy('name').orderBy('id');
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === '23505';
+}
+
+export const usersRouter = {
+  create: adminProcedure.input(createUserInput).mutation(async ({ ctx, input }) => {
+    const passwordHash = await hashPassword(input.password);
+    try {
+      return await ctx.deps.db.transaction().execute(async (trx) => {
+        if (input.supervisorId !== null) await assertValidSupervisor(trx, null, input.supervisorId);
+        return trx
+          .insertInto('users')
+          .values({
+            email: input.email,
+            name: input.name,
+            password_hash: passwordHash,
+            supervisor_id: input.supervisorId,
+            permissions: input.permissions,
+          })
+          .returning(publicColumns)
+          .executeTakeFirstOrThrow();
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new TRPCError({ code: 'CONFLICT', message: 'email: a user with this email already exists' });
+      throw error;
+    }
+  }),
+
+  update: adminProcedure.input(updateUserInput).mutation(({ ctx, input }) =>
+    ctx.deps.db.transaction().execute(async (trx) => {
+      const { id, name, supervisorId, permissions, active } = input;
+      if (id === ctx.session.user.id && (active === false || (permissions && !permissions.includes('admin')))) {
+        throw new TRPCError({ code: 'BAD_REQUEST', message: 'You cannot deactivate yourself or remove your own admin permission' });
+      }
+      if (supervisorId !== undefined) {
+        await lockOrgChart(trx);
+        if (supervisorId !== null) await assertValidSupervisor(trx, id, supervisorId);
+      }
+      const updated = await trx
+        .updateTable('users')
+        .set({ name, supervisor_id: supervisorId, permissions, active, updated_at: new Date() })
+        .where('id', '=', id)
+        .returning(publicColumns)
+        .executeTakeFirst();
+      if (!updated) throw new TRPCError({ code: 'NOT_FOUND', message: `No user with id ${id}` });
+
+      if (active === false) {
+        // A deactivated user is signed out everywhere at once.
+        const sessions = await trx
+          .updateTable('sessions')
+          .set({ revoked_at: new Date() })
+          .where('user_id', '=', id)
+          .where('revoked_at', 'is', null)
+          .returning('id')
+          .execute();
+        if (sessions.length) await announceSessionsRevoked(trx, sessions.map((s) => s.id));
+      }
+      return updated;
+    }),
+  ),
+
+  list: adminProcedure.query(({ ctx }) => selectUsers(ctx.deps.db).execute()),
+
+  /** My direct reports. */
+  supervisees: authedProcedure.query(({ ctx }) =>
+    selectUsers(ctx.deps.db).where('supervisor_id', '=', ctx.session.user.id).where('active', '=', true).execute(),
+  ),
+};

@@ -1,0 +1,99 @@
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
+import type { GoalStatus, GoalType, NotificationPriority, NotificationType, Permission } from '@pms/shared';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  password_hash: string;
+  supervisor_id: number | null;
+  permissions: ColumnType<Permission[], Permission[] | undefined, Permission[]>;
+  active: Generated<boolean>;
+  /** Head of this user's event stream; bumping it row-locks the stream (see realtime/events.ts). */
+  last_event_seq: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: number;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface GoalsTable {
+  id: Generated<number>;
+  title: string;
+  description: string;
+  type: GoalType;
+  year: number;
+  quarter: number | null;
+  due_date: string | null;
+  owner_id: number;
+  creator_id: number;
+  parent_goal_id: number | null;
+  progress: Generated<number>;
+  status: GoalStatus;
+  last_reason: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface GoalHistoryTable {
+  id: Generated<number>;
+  goal_id: number;
+  actor_id: number;
+  action: string;
+  from_status: GoalStatus | null;
+  to_status: GoalStatus;
+  reason: string | null;
+  progress: number | null;
+  created_at: Timestamp;
+}
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  recipient_id: number;
+  type: NotificationType;
+  priority: NotificationPriority;
+  title: string;
+  message: string;
+  data: JSONColumnType<Record<string, unknown>>;
+  link: string | null;
+  read_at: Timestamp | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+/** One append-only, per-user stream; `seq` commits in order for each user. */
+export interface UserEventsTable {
+  user_id: number;
+  seq: number;
+  topic: 'notification' | 'goal';
+  kind: string;
+  payload: JSONColumnType<Record<string, unknown>>;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  goals: GoalsTable;
+  goal_history: GoalHistoryTable;
+  notifications: NotificationsTable;
+  user_events: UserEventsTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type Goal = Selectable<GoalsTable>;
+export type GoalHistory = Selectable<GoalHistoryTable>;
+export type Notification = Selectable<NotificationsTable>;
+export type UserEvent = Selectable<UserEventsTable>;
