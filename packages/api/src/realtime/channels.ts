@@ -6,6 +6,8 @@ import type { Kysely } from 'kysely';
  * commits, to every listening instance. Payloads carry ids only, far below 8000 bytes.
  */
 export const CHANNELS = {
+  /** `{ h: [[userId, headSeq], …] }`: these users' event streams grew (see events.ts). */
+  events: 'pms_user_events',
   /** `{ s: [sessionIds] }`: close every socket of these sessions. */
   sessions: 'pms_sessions_revoked',
 } as const;

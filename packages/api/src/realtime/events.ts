@@ -1,0 +1,65 @@
+/**
+ * Per-user event streams: the ordering guarantee behind resumable subscriptions.
+ *
+ * A sequence-generated id does not commit in id order: two transactions for one recipient
+ * may commit the other way round, and a client resuming "after id N" would skip the
+ * later-committed, lower id. So each user's stream has its own counter, `users.last_event_seq`,
+ * bumped under that user's row lock: a second writer for the same user waits until the first
+ * commits, hence per-user `seq` order IS commit order and "seq > lastEventId" never skips.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '@pms/db';
+import { notifyChannel, CHANNELS } from './channels.js';
+
+export type EventTopic = 'notification' | 'goal';
+
+export interface NewUserEvent {
+  userId: number;
+  topic: EventTopic;
+  kind: string;
+  payload: Record<string, unknown>;
+}
+
+export interface AppendedEvent extends NewUserEvent {
+  seq: number;
+}
+
+/** Users per NOTIFY payload: keeps each payload far below PostgreSQL's 8000-byte limit. */
+const HEADS_PER_NOTIFY = 300;
+
+/**
+ * Appends events inside the caller's transaction and announces the new stream heads with
+ * NOTIFY, which PostgreSQL delivers only after commit. Call it once per transaction with
+ * everything it reports: stream heads are locked in user-id order, so concurrent
+ * transactions cannot deadlock on them.
+ */
+export async function appendEvents(trx: Kysely<Database>, events: NewUserEvent[]): Promise<AppendedEvent[]> {
+  if (events.length === 0) return [];
+  const perUser = new Map<number, NewUserEvent[]>();
+  for (const event of events) perUser.set(event.userId, [...(perUser.get(event.userId) ?? []), event]);
+  const userIds = [...perUser.keys()].sort((a, b) => a - b);
+
+  // One statement per user, in id order: each takes that user's row lock until commit.
+  const appended: AppendedEvent[] = [];
+  const heads: Array<[number, number]> = [];
+  for (const userId of userIds) {
+    const list = perUser.get(userId)!;
+    const { last_event_seq: head } = await trx
+      .updateTable('users')
+      .set({ last_event_seq: sql<number>`last_event_seq + ${list.length}` })
+      .where('id', '=', userId)
+      .returning('last_event_seq')
+      .executeTakeFirstOrThrow();
+    list.forEach((event, index) => appended.push({ ...event, seq: head - list.length + 1 + index }));
+    heads.push([userId, head]);
+  }
+  await trx
+    .insertInto('user_events')
+    .values(appended.map((e) => ({ user_id: e.userId, seq: e.seq, topic: e.topic, kind: e.kind, payload: JSON.stringify(e.payload) })))
+    .execute();
+
+  for (let i = 0; i < heads.length; i += HEADS_PER_NOTIFY) {
+    await notifyChannel(trx, CHANNELS.events, { h: heads.slice(i, i + HEADS_PER_NOTIFY) });
+  }
+  return appended;
+}
