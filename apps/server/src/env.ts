@@ -10,13 +10,16 @@ import { z } from 'zod';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const wholeNumber = (error: string) => z.coerce.number({ error }).int({ error });
+const positiveInt = (fallback: number) => wholeNumber('must be a positive whole number').positive({ error: 'must be a positive whole number' }).default(fallback);
+const PORT_ERROR = 'must be a port number (0-65535)';
+const port = (fallback: number) => wholeNumber(PORT_ERROR).min(0, { error: PORT_ERROR }).max(65_535, { error: PORT_ERROR }).default(fallback);
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
   HOST: z.string().default('0.0.0.0'),
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  PORT: port(3000),
   JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
   CORS_ORIGINS: z
     .string()
@@ -24,7 +27,7 @@ const schema = z.object({
     .transform((list) => list.split(',').map((o) => o.trim()).filter(Boolean))
     .pipe(z.array(z.url({ error: 'each origin must be a URL like https://pms.example.com' }))),
   DATA_DIR: z.string().default(join(repoRoot, '.data')),
-  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65_535).default(54329),
+  EMBEDDED_PG_PORT: port(54329),
   WEB_DIST: z.string().default(join(repoRoot, 'apps/web/dist')),
   INSTANCE_ID: z.string().default(`${hostname()}-${process.pid}`),
   SESSION_TTL_HOURS: positiveInt(12),
@@ -39,7 +42,9 @@ export type Env = z.infer<typeof schema> & { JWT_SECRET: string };
 
 /** Parses and validates the environment; throws one message listing every bad variable. */
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
-  const result = schema.safeParse(source);
+  // An empty variable (`JWT_SECRET=`) means "not set", as in most deployment tools.
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const result = schema.safeParse(present);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`invalid configuration:\n${problems}`);

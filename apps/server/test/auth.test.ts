@@ -32,7 +32,8 @@ describe('auth.login', () => {
     expect(cookie).toContain('HttpOnly');
     expect(cookie).toContain('SameSite=Lax');
     const me = await fetch(`${server.url}/trpc/auth.me`, { headers: { cookie: cookie.split(';')[0]! } });
-    expect((await me.json()).result.data.json.email).toBe(demo.bob);
+    const body = (await me.json()) as { result: { data: { json: { email: string } } } };
+    expect(body.result.data.json.email).toBe(demo.bob);
   });
 
   it('gives the same answer for a wrong password and an unknown email', async () => {

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { checkDatabase, createDatabase } from '@pms/db';
+import { freshDatabase } from './support/database.js';
+import { testEnv } from './support/server.js';
+
+describe('configuration', () => {
+  it('names every bad variable in one message', () => {
+    const bad = { PORT: 'eighty', DATABASE_URL: 'mysql://x', JWT_SECRET: 'short', CORS_ORIGINS: 'not a url' };
+    const message = (() => {
+      try {
+        testEnv(bad);
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(message).toContain('PORT: must be a port number (0-65535)');
+    expect(message).toContain('DATABASE_URL: must be a postgres:// URL');
+    expect(message).toContain('JWT_SECRET: must be at least 32 characters');
+    expect(message).toContain('CORS_ORIGINS.0: each origin must be a URL');
+  });
+
+  it('requires JWT_SECRET in production', () => {
+    expect(() => testEnv({ NODE_ENV: 'production', JWT_SECRET: '' })).toThrow(/JWT_SECRET/);
+  });
+
+  it('generates and keeps a signing secret in the data directory', () => {
+    const first = testEnv({ JWT_SECRET: '' });
+    const second = testEnv({ JWT_SECRET: '', DATA_DIR: first.DATA_DIR });
+    expect(first.JWT_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(second.JWT_SECRET).toBe(first.JWT_SECRET);
+  });
+});
+
+describe('db:check', () => {
+  it('finds every table and round-trips a notification without leaving it behind', async () => {
+    const database = await freshDatabase();
+    const db = createDatabase({ connectionString: database.url, max: 1 });
+    try {
+      const report = await checkDatabase(db);
+      expect(report.ok).toBe(true);
+      expect(report.lines).toContain('table notifications: ok');
+      expect(report.lines.some((l) => l.startsWith('notification round trip: ok'))).toBe(true);
+      expect(await db.selectFrom('notifications').select('id').execute()).toEqual([]);
+    } finally {
+      await db.destroy();
+      await database.drop();
+    }
+  });
+});
