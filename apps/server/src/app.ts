@@ -121,7 +121,10 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
   return {
     deps,
     listen: () =>
-      new Promise((resolveListen) => {
+      new Promise((resolveListen, rejectListen) => {
+        server.once('error', (error: NodeJS.ErrnoException) =>
+          rejectListen(error.code === 'EADDRINUSE' ? new Error(`port ${env.PORT} is already in use (set PORT)`) : error),
+        );
         server.listen(env.PORT, env.HOST, () => {
           const address = server.address();
           const port = typeof address === 'object' && address ? address.port : env.PORT;
