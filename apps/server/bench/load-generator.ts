@@ -1,0 +1,159 @@
+/**
+ * A load-generator process: holds a few thousand client sockets and timestamps what they receive.
+ *
+ * The clients speak tRPC's WebSocket protocol directly (what wsLink sends on the wire, superjson
+ * input included) instead of running a full tRPC client per socket: the server is what is
+ * measured, and two cores are shared with it. Requests over IPC:
+ *   connect    open sockets from one loopback source address, bounded concurrency and retries
+ *   subscribe  start `notifications.onEvent` on every open socket; resolves when all started
+ *   stats      counts so far; deliveries  hand over (and forget) recorded deliveries
+ *   close      terminate every socket
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WebSocket } from 'ws';
+import { serveParent, type Message } from './children.js';
+
+export interface SocketTarget {
+  /** Global socket index, echoed in delivery records. */
+  index: number;
+  url: string;
+  /** Session token for tRPC sockets; bare sockets have none. */
+  token?: string;
+}
+
+const CONNECT_TIMEOUT_MS = 15_000;
+const CONNECT_ATTEMPTS = 4;
+const SUBSCRIPTION_ID = 1;
+/** The notification key the benchmark puts in `notification.data.bench`. */
+const BENCH_KEY = /"bench":(\d+)/;
+
+const now = () => performance.timeOrigin + performance.now();
+
+interface Client {
+  index: number;
+  socket: WebSocket;
+  started: boolean;
+}
+
+const clients: Client[] = [];
+const freshCounts = () => ({ connectFailures: 0, unexpectedCloses: 0, started: 0, stopped: 0, errors: 0, received: 0 });
+let counts = freshCounts();
+let firstErrors: string[] = [];
+let deliveries: number[] = []; // flat triples: socket index, notification key, receive time
+let closing = false;
+
+function noteError(text: string) {
+  counts.errors++;
+  const sample = text.slice(0, 200);
+  if (firstErrors.length < 3 && !firstErrors.includes(sample)) firstErrors.push(sample);
+}
+
+function onMessage(client: Client, raw: Buffer) {
+  const text = raw.toString();
+  if (text === 'PING') return void client.socket.send('PONG');
+  const key = BENCH_KEY.exec(text);
+  if (key) {
+    counts.received++;
+    deliveries.push(client.index, Number(key[1]), now());
+  } else if (text.includes('"started"')) {
+    if (!client.started) counts.started++;
+    client.started = true;
+  } else if (text.includes('"stopped"')) {
+    counts.stopped++;
+  } else if (text.includes('"error"')) {
+    noteError(text);
+  }
+}
+
+function open(target: SocketTarget, localAddress: string): Promise<WebSocket> {
+  const url = target.token ? `${target.url}?connectionParams=1` : target.url;
+  const socket = new WebSocket(url, { localAddress, handshakeTimeout: CONNECT_TIMEOUT_MS, perMessageDeflate: false });
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => {
+      socket.removeAllListeners('error');
+      if (target.token) socket.send(JSON.stringify({ method: 'connectionParams', data: { token: target.token } }));
+      resolve(socket);
+    });
+    socket.once('error', (error) => {
+      socket.terminate();
+      reject(error);
+    });
+  });
+}
+
+async function connect(targets: SocketTarget[], localAddress: string, concurrency: number) {
+  let cursor = 0;
+  const worker = async () => {
+    while (cursor < targets.length) {
+      const target = targets[cursor++]!;
+      for (let attempt = 1; attempt <= CONNECT_ATTEMPTS; attempt++) {
+        try {
+          const client: Client = { index: target.index, socket: await open(target, localAddress), started: false };
+          client.socket.on('message', (raw: Buffer) => onMessage(client, raw));
+          client.socket.on('error', (error) => noteError(error.message));
+          client.socket.on('close', () => {
+            if (!closing) counts.unexpectedCloses++;
+          });
+          clients.push(client);
+          break;
+        } catch (error) {
+          if (attempt === CONNECT_ATTEMPTS) {
+            counts.connectFailures++;
+            noteError(`connect: ${(error as Error).message}`);
+          } else await sleep(100 * attempt);
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { open: clients.length };
+}
+
+/** Subscribes every open socket, keeping at most `window` subscriptions waiting to start. */
+async function subscribe(path: string, window: number, timeoutMs: number) {
+  if (clients.some((client) => client.started)) throw new Error('already subscribed');
+  const message = JSON.stringify({ id: SUBSCRIPTION_ID, method: 'subscription', params: { path, input: { json: {} } } });
+  const deadline = Date.now() + timeoutMs;
+  let sent = 0;
+  for (const client of clients) {
+    while (sent - counts.started - counts.errors >= window && Date.now() < deadline) await sleep(2);
+    client.socket.send(message);
+    sent++;
+  }
+  while (counts.started + counts.errors < sent && Date.now() < deadline) await sleep(20);
+  return { sent, started: counts.started };
+}
+
+async function closeAll() {
+  closing = true;
+  for (const client of clients) client.socket.terminate();
+  clients.length = 0;
+  await sleep(50);
+  counts = freshCounts();
+  firstErrors = [];
+  closing = false;
+  return {};
+}
+
+serveParent(async (message: Message) => {
+  switch (message.type) {
+    case 'connect':
+      return connect(message.targets as SocketTarget[], String(message.localAddress), Number(message.concurrency));
+    case 'subscribe':
+      return subscribe(String(message.path), Number(message.window), Number(message.timeoutMs));
+    case 'stats':
+      return { ...counts, open: clients.filter((c) => c.socket.readyState === WebSocket.OPEN).length, firstErrors };
+    case 'deliveries': {
+      const handed = deliveries;
+      deliveries = [];
+      return { deliveries: handed };
+    }
+    case 'close':
+      return closeAll();
+    case 'stop':
+      process.exit(0);
+    default:
+      throw new Error(`unknown request ${message.type}`);
+  }
+});
+process.send!({ type: 'ready' });

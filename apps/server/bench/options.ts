@@ -1,0 +1,77 @@
+/** Command-line flags of `npm run bench:realtime -- [flags]`, each with a BENCH_* variable too. */
+import { parseArgs } from 'node:util';
+
+const HELP = `npm run bench:realtime -- [flags]
+  --sockets N           subscribed sockets in total (default 19000 per instance)   BENCH_SOCKETS
+  --instances 1|2       server processes on one database (default 1)               BENCH_INSTANCES
+  --rate R              notifications per second (default 2000)                    BENCH_RATE
+  --duration S          seconds of publishing (default 20)                         BENCH_DURATION
+  --devices D           sockets (devices) per user (default 1)                     BENCH_DEVICES
+  --batch B             notifications per transaction (default 1)                  BENCH_BATCH
+  --in-flight F         concurrent publishing transactions (default 32)            BENCH_IN_FLIGHT
+  --per-generator G     sockets per load-generator process (default 5000)          BENCH_PER_GENERATOR
+  --floor-sockets N     sockets for the bare-ws floor (default: sockets per instance, 0 skips)
+  --heap-snapshots DIR  write server heap snapshots before/after connecting into DIR
+  BENCH_DATABASE_URL    PostgreSQL server to create the bench database on
+                        (default postgres://postgres@127.0.0.1:5432/postgres)`;
+
+export interface BenchOptions {
+  sockets: number;
+  instances: number;
+  rate: number;
+  durationMs: number;
+  devicesPerUser: number;
+  batch: number;
+  maxInFlight: number;
+  perGenerator: number;
+  floorSockets: number;
+  heapSnapshotDir: string | null;
+  adminUrl: string;
+}
+
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      sockets: { type: 'string' },
+      instances: { type: 'string' },
+      rate: { type: 'string' },
+      duration: { type: 'string' },
+      devices: { type: 'string' },
+      batch: { type: 'string' },
+      'in-flight': { type: 'string' },
+      'per-generator': { type: 'string' },
+      'floor-sockets': { type: 'string' },
+      'heap-snapshots': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    process.exit(0);
+  }
+  const integer = (name: string, raw: string | undefined, fallback: number, min: number, max: number) => {
+    const value = raw === undefined ? fallback : Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new Error(`--${name} must be an integer from ${min} to ${max}, got ${raw}\n\n${HELP}`);
+    }
+    return value;
+  };
+  const instances = integer('instances', values.instances ?? env.BENCH_INSTANCES, 1, 1, 2);
+  const sockets = integer('sockets', values.sockets ?? env.BENCH_SOCKETS, 19_000 * instances, 1, 19_500 * instances);
+  const devicesPerUser = integer('devices', values.devices ?? env.BENCH_DEVICES, 1, 1, 20);
+  if (sockets % devicesPerUser !== 0) throw new Error('--sockets must be a multiple of --devices');
+  return {
+    sockets,
+    instances,
+    rate: integer('rate', values.rate ?? env.BENCH_RATE, 2_000, 1, 50_000),
+    durationMs: 1000 * integer('duration', values.duration ?? env.BENCH_DURATION, 20, 1, 600),
+    devicesPerUser,
+    batch: integer('batch', values.batch ?? env.BENCH_BATCH, 1, 1, 100),
+    maxInFlight: integer('in-flight', values['in-flight'] ?? env.BENCH_IN_FLIGHT, 32, 1, 64),
+    perGenerator: integer('per-generator', values['per-generator'] ?? env.BENCH_PER_GENERATOR, 5_000, 100, 15_000),
+    floorSockets: integer('floor-sockets', values['floor-sockets'], Math.ceil(sockets / instances), 0, 19_500),
+    heapSnapshotDir: values['heap-snapshots'] ?? null,
+    adminUrl: env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  };
+}

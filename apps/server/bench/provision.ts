@@ -1,0 +1,88 @@
+/**
+ * The benchmark's own database and accounts: a fresh `pms_bench_<random>` database, migrated,
+ * with users and sessions inserted in bulk and tokens signed locally. Nobody logs in, so no
+ * password is ever hashed per user: one precomputed hash serves them all.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { hashPassword, SessionTokens } from '@pms/api';
+import { createDatabase, migrateToLatest, type DB } from '@pms/db';
+
+export interface BenchDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+async function adminQuery(adminUrl: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createBenchDatabase(adminUrl: string): Promise<BenchDatabase> {
+  const name = `pms_bench_${randomBytes(4).toString('hex')}`;
+  await adminQuery(adminUrl, `create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const database = {
+    url: url.toString(),
+    name,
+    drop: () => adminQuery(adminUrl, `drop database if exists ${name} with (force)`),
+  };
+  const db = createDatabase({ connectionString: database.url, max: 1 });
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await database.drop();
+    throw error;
+  } finally {
+    await db.destroy();
+  }
+  return database;
+}
+
+export interface Device {
+  userId: number;
+  token: string;
+}
+
+const INSERT_CHUNK = 5_000;
+
+/**
+ * `users` users with `devicesPerUser` sessions each (one session per socket, as separate
+ * devices would have). Returns the devices user by user: devices[u * devicesPerUser + d].
+ */
+export async function provisionDevices(
+  db: DB,
+  tokens: SessionTokens,
+  users: number,
+  devicesPerUser: number,
+): Promise<Device[]> {
+  const passwordHash = await hashPassword(randomBytes(16).toString('hex'));
+  const { rows } = await sql<{ id: number }>`
+    insert into users (email, name, password_hash)
+    select 'bench-' || n || '@bench.pms', 'Bench user ' || n, ${passwordHash}
+    from generate_series(1, ${users}) as n
+    returning id`.execute(db);
+  const userIds = rows.map((row) => row.id).sort((a, b) => a - b);
+
+  const expiresAt = new Date(Date.now() + tokens.ttlSeconds * 1000);
+  const sessions = userIds.flatMap((userId) => Array.from({ length: devicesPerUser }, () => ({ id: randomUUID(), userId })));
+  for (let start = 0; start < sessions.length; start += INSERT_CHUNK) {
+    const chunk = sessions.slice(start, start + INSERT_CHUNK);
+    await sql`
+      insert into sessions (id, user_id, expires_at)
+      select id, user_id, ${expiresAt} from unnest(${chunk.map((s) => s.id)}::uuid[], ${chunk.map((s) => s.userId)}::int[]) as s(id, user_id)`.execute(db);
+  }
+  const devices: Device[] = [];
+  for (const session of sessions) {
+    devices.push({ userId: session.userId, token: await tokens.sign(session.userId, session.id, expiresAt) });
+  }
+  return devices;
+}

@@ -1,0 +1,93 @@
+/**
+ * Publishes targeted notifications at a fixed rate, each through publish() in its own
+ * transaction (as a goal change would), several transactions in flight over a pool.
+ * Notification `key` goes into `data.bench`; the commit time of each key is recorded here,
+ * on the same clock the load generators stamp deliveries with.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DB } from '@pms/db';
+import { publish } from '../../../packages/api/src/notifications/publish.js';
+
+export interface PublishPlan {
+  /** Notifications per second. */
+  rate: number;
+  durationMs: number;
+  /** Notifications per transaction (1 = one transaction per notification). */
+  batch: number;
+  maxInFlight: number;
+  /** Recipient of notification `key` is recipients[key % recipients.length]. */
+  recipients: number[];
+  ttlDays: number;
+}
+
+export interface PublishResult {
+  /** Keys 0..issued-1; commitAt[key] is NaN for keys whose transaction failed. */
+  issued: number;
+  commitAt: Float64Array;
+  startAt: Float64Array;
+  failed: number;
+  /** Times a due transaction waited because `maxInFlight` were already running. */
+  throttled: number;
+  elapsedMs: number;
+  firstError?: string;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+const DRAIN_TIMEOUT_MS = 30_000;
+
+export async function publishAtRate(db: DB, plan: PublishPlan): Promise<PublishResult> {
+  const capacity = Math.ceil((plan.rate * plan.durationMs) / 1000) + plan.batch;
+  const commitAt = new Float64Array(capacity).fill(Number.NaN);
+  const startAt = new Float64Array(capacity).fill(Number.NaN);
+  const result: PublishResult = { issued: 0, commitAt, startAt, failed: 0, throttled: 0, elapsedMs: 0 };
+  let inFlight = 0;
+
+  const send = async (firstKey: number, count: number) => {
+    inFlight++;
+    const keys = Array.from({ length: count }, (_, i) => firstKey + i);
+    const started = now();
+    for (const key of keys) startAt[key] = started;
+    try {
+      await db.transaction().execute((trx) =>
+        publish(trx, {
+          ttlDays: plan.ttlDays,
+          notifications: keys.map((key) => ({
+            recipientId: plan.recipients[key % plan.recipients.length]!,
+            type: 'GOAL_PROGRESS_UPDATED',
+            title: 'Benchmark notification',
+            message: `Benchmark notification ${key}`,
+            data: { bench: key },
+            link: '/goals',
+          })),
+        }),
+      );
+      const committed = now();
+      for (const key of keys) commitAt[key] = committed;
+    } catch (error) {
+      result.failed += count;
+      result.firstError ??= (error as Error).message;
+    } finally {
+      inFlight--;
+    }
+  };
+
+  const began = now();
+  for (;;) {
+    const elapsed = now() - began;
+    if (elapsed >= plan.durationMs) break;
+    const due = Math.min(capacity - plan.batch, Math.floor((elapsed * plan.rate) / 1000));
+    while (result.issued < due) {
+      if (inFlight >= plan.maxInFlight) {
+        result.throttled++;
+        break;
+      }
+      void send(result.issued, plan.batch);
+      result.issued += plan.batch;
+    }
+    await sleep(1);
+  }
+  result.elapsedMs = now() - began;
+  const drainDeadline = Date.now() + DRAIN_TIMEOUT_MS;
+  while (inFlight > 0 && Date.now() < drainDeadline) await sleep(5);
+  return result;
+}

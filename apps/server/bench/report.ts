@@ -1,0 +1,109 @@
+/** Figures and their printing: per-socket memory, latency percentiles, delivery accounting. */
+import type { PublishResult } from './publisher.js';
+
+export interface MemorySample {
+  heapUsed: number;
+  rss: number;
+  sockets: number;
+}
+
+export interface PerSocket {
+  label: string;
+  sockets: number;
+  heapBytes: number;
+  rssBytes: number;
+}
+
+/** (after − before) / sockets, summed over server processes. */
+export function perSocket(label: string, before: MemorySample[], after: MemorySample[]): PerSocket {
+  const sum = (samples: MemorySample[], field: keyof MemorySample) => samples.reduce((total, s) => total + s[field], 0);
+  const sockets = sum(after, 'sockets') - sum(before, 'sockets');
+  return {
+    label,
+    sockets,
+    heapBytes: (sum(after, 'heapUsed') - sum(before, 'heapUsed')) / Math.max(1, sockets),
+    rssBytes: (sum(after, 'rss') - sum(before, 'rss')) / Math.max(1, sockets),
+  };
+}
+
+export function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export interface DeliveryFigures {
+  expected: number;
+  delivered: number;
+  duplicates: number;
+  missing: number;
+  /** Commit acknowledged to the publisher -> received by the client socket, ms, sorted. */
+  commitToClient: Float64Array;
+  /** Transaction start -> received, ms, sorted. */
+  startToClient: Float64Array;
+}
+
+/**
+ * Joins deliveries (flat triples: socket, key, time) with the publish log. `socketsOf(key)`
+ * lists the sockets that should receive notification `key`.
+ */
+export function accountDeliveries(
+  published: PublishResult,
+  deliveries: number[][],
+  socketsOf: (key: number) => number[],
+): DeliveryFigures {
+  const seen = new Set<string>();
+  const commitToClient: number[] = [];
+  const startToClient: number[] = [];
+  let duplicates = 0;
+  for (const triples of deliveries) {
+    for (let i = 0; i < triples.length; i += 3) {
+      const [socket, key, receivedAt] = [triples[i]!, triples[i + 1]!, triples[i + 2]!];
+      const id = `${key}:${socket}`;
+      if (seen.has(id)) duplicates++;
+      seen.add(id);
+      commitToClient.push(receivedAt - published.commitAt[key]!);
+      startToClient.push(receivedAt - published.startAt[key]!);
+    }
+  }
+  let expected = 0;
+  let missing = 0;
+  for (let key = 0; key < published.issued; key++) {
+    if (Number.isNaN(published.commitAt[key])) continue;
+    for (const socket of socketsOf(key)) {
+      expected++;
+      if (!seen.has(`${key}:${socket}`)) missing++;
+    }
+  }
+  const sorted = (values: number[]) => Float64Array.from(values).sort();
+  return {
+    expected,
+    delivered: seen.size,
+    duplicates,
+    missing,
+    commitToClient: sorted(commitToClient),
+    startToClient: sorted(startToClient),
+  };
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+export function printPerSocket(rows: PerSocket[]): void {
+  console.log('\nMemory per socket (gc\'d heap after - before, / sockets; RSS likewise):');
+  for (const row of rows) {
+    console.log(`  ${row.label.padEnd(44)} ${String(row.sockets).padStart(6)} sockets   heap ${kb(row.heapBytes).padStart(9)}   RSS ${kb(row.rssBytes).padStart(9)}`);
+  }
+}
+
+export function printDelivery(published: PublishResult, figures: DeliveryFigures, plan: { rate: number; durationMs: number }): void {
+  const committed = published.issued - published.failed;
+  console.log('\nNotifications:');
+  console.log(`  target rate              ${plan.rate}/s for ${(plan.durationMs / 1000).toFixed(0)} s`);
+  console.log(`  committed                ${committed} (${published.failed} failed${published.firstError ? `: ${published.firstError}` : ''})`);
+  console.log(`  achieved                 ${((committed * 1000) / published.elapsedMs).toFixed(0)}/s  (publisher throttled by its in-flight cap on ${published.throttled} ticks)`);
+  console.log(`  delivered / expected     ${figures.delivered} / ${figures.expected}  (missing ${figures.missing}, duplicates ${figures.duplicates})`);
+  const line = (label: string, values: Float64Array) =>
+    console.log(`  ${label.padEnd(24)} p50 ${ms(percentile(values, 50))}   p99 ${ms(percentile(values, 99))}   max ${ms(values.at(-1) ?? Number.NaN)}`);
+  line('commit -> client', figures.commitToClient);
+  line('tx start -> client', figures.startToClient);
+}

@@ -1,0 +1,91 @@
+/**
+ * A server under measurement, run by the benchmark with `--expose-gc`:
+ *   server-process.ts pms    the real server (createApp), configured through the environment
+ *   server-process.ts bare   a bare `ws` server: the per-socket floor
+ * It listens on 127.0.0.1 on a free port, reports `ready`, and answers `memory` (after full
+ * collections), `snapshot` (writes a heap snapshot) and `stop` over IPC.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { writeHeapSnapshot } from 'node:v8';
+import { WebSocketServer } from 'ws';
+import { createApp } from '../src/app.js';
+import { parseEnv } from '../src/env.js';
+import { serveParent } from './children.js';
+
+const collectGarbage = globalThis.gc;
+if (!collectGarbage) throw new Error('run with --expose-gc');
+
+interface Served {
+  port: number;
+  sockets(): number;
+  close(): Promise<void>;
+}
+
+async function servePms(): Promise<Served> {
+  const app = await createApp(parseEnv({ ...process.env, HOST: '127.0.0.1', PORT: '0' }), process.env.DATABASE_URL!);
+  const { port } = await app.listen();
+  return { port, sockets: () => app.deps.realtime.connections.stats().sockets, close: () => app.close() };
+}
+
+async function serveBare(): Promise<Served> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 64 * 1024 });
+  wss.on('connection', (socket) => socket.on('error', () => {}));
+  await new Promise((resolve) => wss.once('listening', resolve));
+  const { port } = wss.address() as { port: number };
+  return {
+    port,
+    sockets: () => wss.clients.size,
+    close: async () => {
+      for (const socket of wss.clients) socket.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+    },
+  };
+}
+
+/** Heap after full collections; a few turns between them let finalizers and weak refs settle. */
+async function settledMemory() {
+  for (let round = 0; round < 4; round++) {
+    collectGarbage!();
+    await nextTurn();
+  }
+  const { heapUsed, rss, external, arrayBuffers } = process.memoryUsage();
+  return { heapUsed, rss, external, arrayBuffers };
+}
+
+const kind = process.argv[2];
+if (kind !== 'pms' && kind !== 'bare') throw new Error('usage: server-process.ts pms|bare');
+const served = kind === 'pms' ? await servePms() : await serveBare();
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+let loadSince = { cpu: process.cpuUsage(), at: performance.now() };
+
+serveParent(async (message) => {
+  switch (message.type) {
+    case 'memory':
+      return { ...(await settledMemory()), sockets: served.sockets() };
+    case 'sockets':
+      return { sockets: served.sockets() };
+    case 'load': {
+      // Share of a core used, and event-loop delay, since the last 'load' request.
+      const cpu = process.cpuUsage(loadSince.cpu);
+      const reply = {
+        cpuShare: (cpu.user + cpu.system) / 1000 / (performance.now() - loadSince.at),
+        loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+        loopDelayMaxMs: loopDelay.max / 1e6,
+      };
+      loopDelay.reset();
+      loadSince = { cpu: process.cpuUsage(), at: performance.now() };
+      return reply;
+    }
+    case 'snapshot':
+      collectGarbage!();
+      return { path: writeHeapSnapshot(String(message.path)) };
+    case 'stop':
+      await served.close().catch(() => {});
+      process.exit(0);
+    default:
+      throw new Error(`unknown request ${message.type}`);
+  }
+});
+process.send!({ type: 'ready', port: served.port });
