@@ -34,7 +34,12 @@ export interface App {
 export async function createApp(env: Env, databaseUrl: string): Promise<App> {
   const production = env.NODE_ENV === 'production';
   const db = createDatabase({ connectionString: databaseUrl });
-  const realtime = new Realtime({ connectionString: databaseUrl, maxSocketsPerUser: env.MAX_SOCKETS_PER_USER });
+  const realtime = new Realtime({
+    db,
+    connectionString: databaseUrl,
+    maxSocketsPerUser: env.MAX_SOCKETS_PER_USER,
+    maxSubscriptionsPerSocket: env.MAX_SUBSCRIPTIONS_PER_SOCKET,
+  });
   await realtime.start();
   const deps: ApiDeps = {
     db,
@@ -99,8 +104,9 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
     createContext: async ({ req, res: socket, info }): Promise<Context> => {
       const token = (info.connectionParams?.token as string | undefined) ?? tokenFromHeaders(req.headers);
       const session = await resolveSession(db, deps.tokens, token);
+      const connectionId = nextConnectionId++;
       if (session) {
-        if (!realtime.connections.add(socket, session.user.id, session.id)) {
+        if (!realtime.connections.add(socket, { id: connectionId, userId: session.user.id, sessionId: session.id })) {
           socket.close(POLICY_VIOLATION, 'too many connections for this user');
         }
         // The session is checked on every message, and an expiring one ends its socket.
@@ -111,7 +117,7 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
           if (session.expiresAt.getTime() <= Date.now()) expire();
         });
       }
-      return { deps, session, transport: { kind: 'ws', connectionId: nextConnectionId++ } };
+      return { deps, session, transport: { kind: 'ws', connectionId } };
     },
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc-ws] ${path}:`, error.cause ?? error);

@@ -8,6 +8,10 @@ export { hashPassword } from './auth/password.js';
 export { resolveSession, tokenFromHeaders, SESSION_COOKIE } from './auth/sessions.js';
 export { Realtime } from './realtime/realtime.js';
 export { POLICY_VIOLATION } from './realtime/connections.js';
+export { streamUserEvents, type StoredUserEvent, type StreamUserEventsOptions } from './realtime/subscribe.js';
+export { publish, type NewNotification } from './notifications/publish.js';
+export type { NotificationEvent } from './notifications/events.js';
+export type { NotificationView } from './notifications/view.js';
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

@@ -1,10 +1,12 @@
 import { authRouter } from './auth/router.js';
+import { notificationsRouter } from './notifications/router.js';
 import { router } from './trpc.js';
 import { usersRouter } from './users/router.js';
 
 export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

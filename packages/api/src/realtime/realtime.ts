@@ -1,20 +1,37 @@
+import type { DB } from '@pms/db';
 import { CHANNELS } from './channels.js';
 import { ConnectionRegistry } from './connections.js';
+import { UserEventHub } from './hub.js';
 import { PgListener } from './listener.js';
 
 export interface RealtimeOptions {
+  db: DB;
   connectionString: string;
   maxSocketsPerUser: number;
+  maxSubscriptionsPerSocket: number;
+  /** Bytes a socket may have waiting to be sent before its subscriptions pause (default 256 KB). */
+  maxBufferedBytesPerSocket?: number;
+  /** Events a subscriber may have waiting before it falls back to reading from the database (default 256). */
+  maxQueuedEventsPerSubscriber?: number;
 }
 
-/** This process's realtime machinery: the LISTEN connection and the sockets it serves. */
+/** This process's realtime machinery: the LISTEN connection, the event hub, and the sockets it serves. */
 export class Realtime {
   readonly listener: PgListener;
   readonly connections: ConnectionRegistry;
+  readonly hub: UserEventHub;
 
   constructor(options: RealtimeOptions) {
     this.listener = new PgListener(options.connectionString);
-    this.connections = new ConnectionRegistry(options.maxSocketsPerUser);
+    this.connections = new ConnectionRegistry({
+      maxSocketsPerUser: options.maxSocketsPerUser,
+      maxSubscriptionsPerSocket: options.maxSubscriptionsPerSocket,
+      maxBufferedBytesPerSocket: options.maxBufferedBytesPerSocket ?? 256 * 1024,
+    });
+    this.hub = new UserEventHub(options.db, { maxQueuedPerSubscriber: options.maxQueuedEventsPerSubscriber ?? 256 });
+
+    this.listener.on(CHANNELS.events, (payload) => this.hub.onAnnouncement(payload));
+    this.listener.onReconnect(() => this.hub.catchUpAll());
     this.listener.on(CHANNELS.sessions, (payload) => {
       const { s } = JSON.parse(payload) as { s: string[] };
       this.connections.closeSessions(s, 'session ended');

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventLog, notify, numbers, sample, userIdOf } from './support/notifications.js';
+import { demo, httpClient, login, startTestServer, wsClient, type TestServer, type WsSession } from './support/server.js';
+
+let server: TestServer;
+const sockets: WsSession[] = [];
+beforeAll(async () => (server = await startTestServer()));
+afterAll(async () => {
+  await Promise.all(sockets.map((socket) => socket.close()));
+  await server.close();
+});
+
+async function device(email: string): Promise<WsSession> {
+  const { token } = await login(server.url, email);
+  const socket = wsClient(server.url, token);
+  sockets.push(socket);
+  return socket;
+}
+
+describe('notifications.onEvent', () => {
+  it('delivers each notification once, in order, to every device of the recipient', async () => {
+    const alice = await userIdOf(server.db, demo.alice);
+    const [phone, laptop] = [await device(demo.alice), await device(demo.alice)];
+    const [onPhone, onLaptop] = [await EventLog.open(phone.client), await EventLog.open(laptop.client)];
+
+    // Separate transactions, one of them with two notifications.
+    await notify(server.db, [sample(alice, 1)]);
+    await notify(server.db, [sample(alice, 2), sample(alice, 3)]);
+    await notify(server.db, [sample(alice, 4)]);
+
+    for (const log of [onPhone, onLaptop]) {
+      const events = await log.take(4);
+      expect(numbers(events)).toEqual([1, 2, 3, 4]);
+      expect(events[0]!.data).toMatchObject({ kind: 'created', notification: { title: 'Notification 1', readAt: null } });
+      const ids = events.map((event) => Number(event.id));
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    }
+    onPhone.close();
+    onLaptop.close();
+  });
+
+  it('tells the other devices about reads and deletions made on one', async () => {
+    const bob = await userIdOf(server.db, demo.bob);
+    const { token } = await login(server.url, demo.bob);
+    const onLaptop = await EventLog.open((await device(demo.bob)).client);
+    const [first, second] = await notify(server.db, [sample(bob, 1), sample(bob, 2)]);
+    await onLaptop.take(2);
+
+    const phone = httpClient(server.url, token);
+    await phone.notifications.markRead.mutate({ id: first! });
+    await phone.notifications.delete.mutate({ id: second! });
+    await phone.notifications.markAllRead.mutate();
+
+    const events = await onLaptop.take(3);
+    expect(events.map((event) => event.data)).toEqual([
+      { kind: 'read', ids: [first] },
+      { kind: 'deleted', id: second },
+      { kind: 'allRead' },
+    ]);
+    onLaptop.close();
+  });
+
+  it('resumes after lastEventId with nothing missed and nothing doubled', async () => {
+    const carol = await userIdOf(server.db, demo.carol);
+    const socket = await device(demo.carol);
+    const live = await EventLog.open(socket.client);
+    await notify(server.db, [sample(carol, 1)]);
+    await notify(server.db, [sample(carol, 2)]);
+    const [, second] = await live.take(2);
+    live.close();
+
+    await notify(server.db, [sample(carol, 3)]);
+    await notify(server.db, [sample(carol, 4), sample(carol, 5)]);
+    const resumed = await EventLog.open(socket.client, second!.id);
+    await notify(server.db, [sample(carol, 6)]);
+    expect(numbers(await resumed.take(4))).toEqual([3, 4, 5, 6]);
+    resumed.close();
+
+    // And from the very first event: the whole history, once.
+    const replay = await EventLog.open(socket.client, '0');
+    expect(numbers(await replay.take(6))).toEqual([1, 2, 3, 4, 5, 6]);
+    replay.close();
+  });
+});

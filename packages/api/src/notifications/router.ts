@@ -1,0 +1,89 @@
+import { TRPCError } from '@trpc/server';
+import { sql } from 'kysely';
+import { streamUserEvents } from '../realtime/subscribe.js';
+import { authedProcedure } from '../trpc.js';
+import { hydrateNotificationEvents, recipientActions } from './events.js';
+import { listInput, notificationIdInput, onEventInput } from './inputs.js';
+import { publish } from './publish.js';
+import { listNotifications, notificationStats } from './queries.js';
+import { toView, visibleNotifications } from './view.js';
+
+/** Someone else's notification and a missing one look the same. */
+function notFound(id: number): TRPCError {
+  return new TRPCError({ code: 'NOT_FOUND', message: `No notification with id ${id}` });
+}
+
+export const notificationsRouter = {
+  list: authedProcedure.input(listInput).query(({ ctx, input }) => listNotifications(ctx.deps.db, ctx.session.user.id, input)),
+
+  stats: authedProcedure.query(({ ctx }) => notificationStats(ctx.deps.db, ctx.session.user.id)),
+
+  /** Marks one notification read; the caller's other devices hear of it. Reading twice is fine. */
+  markRead: authedProcedure.input(notificationIdInput).mutation(({ ctx, input }) =>
+    ctx.deps.db.transaction().execute(async (trx) => {
+      const me = ctx.session.user.id;
+      const updated = await trx
+        .updateTable('notifications')
+        .set({ read_at: sql`now()` })
+        .where('id', '=', input.id)
+        .where('recipient_id', '=', me)
+        .where('read_at', 'is', null)
+        .where('expires_at', '>', sql<Date>`now()`)
+        .returningAll()
+        .executeTakeFirst();
+      if (updated) {
+        await publish(trx, { events: [recipientActions.read(me, [updated.id])], ttlDays: ctx.deps.config.notificationTtlDays });
+        return toView(updated);
+      }
+      const existing = await visibleNotifications(trx, me).selectAll().where('id', '=', input.id).executeTakeFirst();
+      if (!existing) throw notFound(input.id);
+      return toView(existing);
+    }),
+  ),
+
+  markAllRead: authedProcedure.mutation(({ ctx }) =>
+    ctx.deps.db.transaction().execute(async (trx) => {
+      const me = ctx.session.user.id;
+      // Announce first: that takes the caller's stream lock, so a notification being created
+      // concurrently either commits before (and is marked read below) or gets a later event.
+      await publish(trx, { events: [recipientActions.allRead(me)], ttlDays: ctx.deps.config.notificationTtlDays });
+      const result = await trx
+        .updateTable('notifications')
+        .set({ read_at: sql`now()` })
+        .where('recipient_id', '=', me)
+        .where('read_at', 'is', null)
+        .where('expires_at', '>', sql<Date>`now()`)
+        .executeTakeFirst();
+      return { count: Number(result.numUpdatedRows) };
+    }),
+  ),
+
+  delete: authedProcedure.input(notificationIdInput).mutation(({ ctx, input }) =>
+    ctx.deps.db.transaction().execute(async (trx) => {
+      const me = ctx.session.user.id;
+      const deleted = await trx
+        .deleteFrom('notifications')
+        .where('id', '=', input.id)
+        .where('recipient_id', '=', me)
+        .where('expires_at', '>', sql<Date>`now()`)
+        .returning('id')
+        .executeTakeFirst();
+      if (!deleted) throw notFound(input.id);
+      await publish(trx, { events: [recipientActions.deleted(me, deleted.id)], ttlDays: ctx.deps.config.notificationTtlDays });
+      return { id: deleted.id };
+    }),
+  ),
+
+  /**
+   * The caller's notification events, resumable: `{ kind: 'created', notification }`, and the
+   * reads and deletions made on any of their devices (`read`, `allRead`, `deleted`).
+   */
+  onEvent: authedProcedure.input(onEventInput).subscription(({ ctx, input, signal }) =>
+    streamUserEvents(ctx, {
+      topic: 'notification',
+      lastEventId: input?.lastEventId,
+      signal,
+      hydrate: (events) => hydrateNotificationEvents(ctx.deps.db, ctx.session.user.id, events),
+    }),
+  ),
+};

@@ -1,0 +1,156 @@
+/**
+ * The per-process fan-out of user event streams. The one LISTEN connection announces stream
+ * heads (`pms_user_events`: `{ h: [[userId, headSeq], …] }`, sent after commit by events.ts);
+ * for users with subscribers here, the hub reads the new events once and offers each to every
+ * local subscriber of that user. Subscribers skip what they already have, so nothing arrives
+ * twice or out of order, and a lost announcement heals at the next one (it reads from the
+ * lowest cursor, not from the announced head).
+ */
+import type { DB } from '@pms/db';
+import type { EventTopic } from './events.js';
+import { readRanges, type StoredUserEvent, type StreamRange } from './stored-events.js';
+import { Subscriber } from './subscriber.js';
+
+/** Users per read: bounds one statement's size after a reconnect with many users here. */
+const USERS_PER_READ = 200;
+/** Events per user per read; a user with more is read again right after. */
+const EVENTS_PER_USER_PER_READ = 100;
+/** Pause before retrying after a failed read (the database may be restarting). */
+const RETRY_DELAY_MS = 1000;
+/** Stands for "to the end of the stream" when no head was announced. */
+const STREAM_END = Number.MAX_SAFE_INTEGER;
+
+export interface HubOptions {
+  /** Events a subscriber may have waiting before it is switched to reading from the database. */
+  maxQueuedPerSubscriber: number;
+}
+
+export class UserEventHub {
+  readonly #byUser = new Map<number, Set<Subscriber>>();
+  /** Users whose streams grew, with the highest head announced, waiting for the next read. */
+  readonly #pending = new Map<number, number>();
+  #reading = false;
+  #scheduled = false;
+  #overflows = 0;
+
+  constructor(
+    private readonly db: DB,
+    private readonly options: HubOptions,
+  ) {}
+
+  /** Registers a subscriber; `startAfter` null means "position it later" (see Subscriber.cursor). */
+  subscribe(userId: number, topic: EventTopic, startAfter: number | null): Subscriber {
+    const subscriber = new Subscriber(userId, topic, startAfter, this.options.maxQueuedPerSubscriber);
+    const subscribers = this.#byUser.get(userId);
+    if (subscribers) subscribers.add(subscriber);
+    else this.#byUser.set(userId, new Set([subscriber]));
+    return subscriber;
+  }
+
+  unsubscribe(subscriber: Subscriber): void {
+    const subscribers = this.#byUser.get(subscriber.userId);
+    subscribers?.delete(subscriber);
+    if (subscribers?.size === 0) this.#byUser.delete(subscriber.userId);
+  }
+
+  /** Handles one `pms_user_events` payload. */
+  onAnnouncement(payload: string): void {
+    let heads: Array<[number, number]>;
+    try {
+      heads = (JSON.parse(payload) as { h: Array<[number, number]> }).h;
+      if (!Array.isArray(heads)) throw new Error('no heads');
+    } catch {
+      console.error('[realtime] ignoring a malformed stream announcement:', payload.slice(0, 200));
+      return;
+    }
+    for (const [userId, head] of heads) this.#announce(userId, head);
+  }
+
+  /** After the LISTEN connection came back: announcements may be lost, so read every stream here to its end. */
+  catchUpAll(): void {
+    for (const userId of this.#byUser.keys()) this.#announce(userId, STREAM_END);
+  }
+
+  stats() {
+    let subscribers = 0;
+    let queuedEvents = 0;
+    for (const set of this.#byUser.values()) {
+      subscribers += set.size;
+      for (const subscriber of set) queuedEvents += subscriber.queued;
+    }
+    return { users: this.#byUser.size, subscribers, queuedEvents, overflows: this.#overflows };
+  }
+
+  #announce(userId: number, head: number): void {
+    if (!this.#byUser.has(userId)) return;
+    this.#pending.set(userId, Math.max(head, this.#pending.get(userId) ?? 0));
+    this.#schedule(0);
+  }
+
+  /**
+   * One read at a time, so events reach subscribers in stream order. Announcements arriving
+   * meanwhile (or within the same tick) are coalesced into the next read.
+   */
+  #schedule(delayMs: number): void {
+    if (this.#scheduled || this.#reading) return;
+    this.#scheduled = true;
+    const run = () => {
+      this.#scheduled = false;
+      void this.#readPending();
+    };
+    if (delayMs === 0) setImmediate(run);
+    else setTimeout(run, delayMs).unref();
+  }
+
+  async #readPending(): Promise<void> {
+    const ranges = this.#takeRanges();
+    if (ranges.length === 0) return;
+    this.#reading = true;
+    let delay = 0;
+    try {
+      const events = await readRanges(this.db, ranges, EVENTS_PER_USER_PER_READ);
+      this.#deliver(events);
+      // A user who got a full read may have more; cursors moved, so the next read continues.
+      const perUser = new Map<number, number>();
+      for (const event of events) perUser.set(event.userId, (perUser.get(event.userId) ?? 0) + 1);
+      for (const range of ranges) {
+        if (perUser.get(range.userId) === EVENTS_PER_USER_PER_READ) this.#requeue(range);
+      }
+    } catch (error) {
+      console.error('[realtime] reading announced events failed, retrying:', (error as Error).message);
+      for (const range of ranges) this.#requeue(range);
+      delay = RETRY_DELAY_MS;
+    } finally {
+      this.#reading = false;
+      if (this.#pending.size > 0) this.#schedule(delay);
+    }
+  }
+
+  #requeue(range: StreamRange): void {
+    if (!this.#byUser.has(range.userId)) return;
+    this.#pending.set(range.userId, Math.max(range.upToSeq, this.#pending.get(range.userId) ?? 0));
+  }
+
+  /** What to read for pending users: from the lowest positioned cursor up to the announced head. */
+  #takeRanges(): StreamRange[] {
+    const ranges: StreamRange[] = [];
+    for (const [userId, head] of this.#pending) {
+      if (ranges.length === USERS_PER_READ) break;
+      this.#pending.delete(userId);
+      let lowest = Infinity;
+      for (const subscriber of this.#byUser.get(userId) ?? []) {
+        if (subscriber.cursor !== null && subscriber.cursor < lowest) lowest = subscriber.cursor;
+      }
+      if (lowest < head) ranges.push({ userId, afterSeq: lowest, upToSeq: head });
+    }
+    return ranges;
+  }
+
+  #deliver(events: StoredUserEvent[]): void {
+    for (const event of events) {
+      for (const subscriber of this.#byUser.get(event.userId) ?? []) {
+        if (subscriber.offer(event)) this.#overflows++;
+      }
+    }
+  }
+}

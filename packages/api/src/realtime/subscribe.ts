@@ -1,0 +1,106 @@
+/**
+ * The one way to serve a resumable subscription to a user's event stream (see events.ts):
+ *
+ *   onEvent: authedProcedure.input(…).subscription(({ ctx, input, signal }) =>
+ *     streamUserEvents(ctx, { topic: 'goal', lastEventId: input?.lastEventId, signal, hydrate }))
+ *
+ * Each message is yielded as `tracked(String(seq), message)`; tRPC clients resend the last id
+ * as `lastEventId` when they reconnect, and get everything after it exactly once, in order.
+ */
+import { tracked, TRPCError, type TrackedEnvelope } from '@trpc/server';
+import type { ApiDeps, Session, Transport } from '../trpc.js';
+import type { EventTopic } from './events.js';
+import { readStreamHead, readTopicEvents, type StoredUserEvent } from './stored-events.js';
+import type { Subscriber } from './subscriber.js';
+
+export type { StoredUserEvent } from './stored-events.js';
+
+/** Events per database read while catching up. */
+const READ_PAGE = 100;
+
+export interface StreamUserEventsOptions<T> {
+  topic: EventTopic;
+  /** The id of the last message the client has; omitted or null: start from now. */
+  lastEventId?: string | null;
+  signal?: AbortSignal;
+  /** Turns a batch of events into messages, same length and order; null skips one (e.g. a since-deleted row). */
+  hydrate: (events: StoredUserEvent[]) => Promise<Array<T | null>>;
+}
+
+/**
+ * Yields the caller's events of one topic: first those after `lastEventId` (from the
+ * database), then live ones (from the hub), with nothing missed, nothing doubled, in order.
+ * Ends when `signal` aborts. Over WebSocket it takes one of the socket's subscription slots
+ * and pauses while the socket is slow to drain.
+ */
+export async function* streamUserEvents<T>(
+  ctx: { deps: ApiDeps; session: Session; transport?: Transport },
+  options: StreamUserEventsOptions<T>,
+): AsyncGenerator<TrackedEnvelope<T>> {
+  const { db, realtime } = ctx.deps;
+  const { signal } = options;
+  const userId = ctx.session.user.id;
+  const resumeAfter = parseEventId(options.lastEventId);
+  const socketId = ctx.transport?.kind === 'ws' ? ctx.transport.connectionId : null;
+  const releaseSlot = socketId === null ? () => {} : claimSlot(ctx.deps, socketId);
+
+  // Registered before anything is read: an event committed from now on is either in the
+  // reads below or offered by the hub (or both; `delivered` drops the second copy).
+  const subscriber = realtime.hub.subscribe(userId, options.topic, resumeAfter);
+  const wake = () => subscriber.wake();
+  signal?.addEventListener('abort', wake, { once: true });
+  try {
+    let delivered = resumeAfter ?? (await readStreamHead(db, userId));
+    subscriber.advanceTo(delivered);
+
+    while (!signal?.aborted) {
+      if (socketId !== null) await realtime.connections.whenWritable(socketId, signal);
+      const batch = subscriber.needsRead ? await readNextPage(ctx.deps, subscriber, delivered) : subscriber.take();
+      const fresh = batch.filter((event) => event.seq > delivered);
+      if (fresh.length === 0) {
+        await subscriber.whenReady(signal);
+        continue;
+      }
+      const messages = await options.hydrate(fresh);
+      if (messages.length !== fresh.length) throw new Error(`hydrate returned ${messages.length} messages for ${fresh.length} events`);
+      for (const [index, event] of fresh.entries()) {
+        delivered = event.seq;
+        const message = messages[index];
+        if (message !== null && message !== undefined) yield tracked(String(event.seq), message);
+      }
+    }
+  } finally {
+    signal?.removeEventListener('abort', wake);
+    realtime.hub.unsubscribe(subscriber);
+    releaseSlot();
+  }
+}
+
+/** The stream position a client sent back; anything else is refused. */
+function parseEventId(lastEventId: string | null | undefined): number | null {
+  if (lastEventId === undefined || lastEventId === null) return null;
+  const seq = /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : NaN;
+  if (!Number.isSafeInteger(seq)) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'lastEventId: must be an event id this subscription sent' });
+  }
+  return seq;
+}
+
+function claimSlot(deps: ApiDeps, socketId: number): () => void {
+  const release = deps.realtime.connections.claimSubscription(socketId);
+  if (!release) {
+    const max = deps.realtime.connections.limits.maxSubscriptionsPerSocket;
+    throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `A connection may hold at most ${max} subscriptions` });
+  }
+  return release;
+}
+
+/** The next page from the database; another one follows while pages come back full. */
+async function readNextPage(deps: ApiDeps, subscriber: Subscriber, afterSeq: number): Promise<StoredUserEvent[]> {
+  subscriber.needsRead = false;
+  const events = await readTopicEvents(deps.db, { userId: subscriber.userId, topic: subscriber.topic, afterSeq, limit: READ_PAGE });
+  if (events.length === READ_PAGE) subscriber.needsRead = true;
+  const last = events.at(-1);
+  if (last) subscriber.advanceTo(last.seq);
+  return events;
+}
