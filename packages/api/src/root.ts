@@ -1,4 +1,5 @@
 import { authRouter } from './auth/router.js';
+import { goalsRouter } from './goals/router.js';
 import { notificationsRouter } from './notifications/router.js';
 import { router } from './trpc.js';
 import { usersRouter } from './users/router.js';
@@ -6,6 +7,7 @@ import { usersRouter } from './users/router.js';
 export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
+  goals: goalsRouter,
   notifications: notificationsRouter,
 });
 

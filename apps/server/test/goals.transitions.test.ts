@@ -1,0 +1,189 @@
+/**
+ * Illegal transitions: every action, tried by someone entitled to it, from every status it is
+ * not allowed from, answers CONFLICT saying why, and changes nothing (no version bump, no
+ * history row, no notification).
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GoalStatus } from '@pms/shared';
+import { startTestServer, type Client, type TestServer } from './support/server.js';
+import { failure, signInAll } from './support/goals.js';
+
+let server: TestServer;
+let people: Awaited<ReturnType<typeof signInAll>>;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  people = await signInAll(server.url);
+});
+afterAll(() => server.close());
+
+/** The workflow, written out independently of the server's table. */
+const LEGAL_FROM: Record<string, GoalStatus[]> = {
+  update: ['PENDING_APPROVAL', 'REJECTED'],
+  submit: ['REJECTED'],
+  approve: ['PENDING_APPROVAL'],
+  reject: ['PENDING_APPROVAL'],
+  accept: ['PENDING_ACCEPTANCE'],
+  decline: ['PENDING_ACCEPTANCE'],
+  updateProgress: ['ACTIVE'],
+  complete: ['ACTIVE'],
+  cancel: ['PENDING_APPROVAL', 'PENDING_ACCEPTANCE', 'ACTIVE', 'REJECTED', 'DECLINED'],
+};
+
+const calls: Record<string, (api: Client, id: number) => Promise<unknown>> = {
+  update: (api, id) => api.goals.update.mutate({ id, title: 'Edited' }),
+  submit: (api, id) => api.goals.submit.mutate({ id }),
+  approve: (api, id) => api.goals.approve.mutate({ id }),
+  reject: (api, id) => api.goals.reject.mutate({ id, reason: 'No' }),
+  accept: (api, id) => api.goals.accept.mutate({ id }),
+  decline: (api, id) => api.goals.decline.mutate({ id, reason: 'No' }),
+  updateProgress: (api, id) => api.goals.updateProgress.mutate({ id, progress: 10 }),
+  complete: (api, id) => api.goals.complete.mutate({ id }),
+  cancel: (api, id) => api.goals.cancel.mutate({ id }),
+};
+
+/** Two families of goals: Alice's own (approved by Sam) and one Sam assigned to her. */
+const families = {
+  personal: {
+    start: () => people.alice.api.goals.create.mutate({ type: 'INDIVIDUAL', title: 'Personal goal' }),
+    /** How each status is reached from the start. */
+    reach: {
+      PENDING_APPROVAL: async () => {},
+      REJECTED: async (id: number) => void (await people.sam.api.goals.reject.mutate({ id, reason: 'Too vague' })),
+      ACTIVE: async (id: number) => void (await people.sam.api.goals.approve.mutate({ id })),
+      COMPLETED: async (id: number) => {
+        await people.sam.api.goals.approve.mutate({ id });
+        await people.alice.api.goals.updateProgress.mutate({ id, progress: 100 });
+      },
+      CANCELLED: async (id: number) => void (await people.alice.api.goals.cancel.mutate({ id })),
+    } as Partial<Record<GoalStatus, (id: number) => Promise<void>>>,
+    /** Who holds the role each action needs; accept and decline have no holder on a goal nobody assigned. */
+    actors: { update: 'alice', submit: 'alice', approve: 'sam', reject: 'sam', updateProgress: 'alice', complete: 'alice', cancel: 'alice' },
+  },
+  assigned: {
+    start: () => people.sam.api.goals.assign.mutate({ superviseeId: people.alice.id, title: 'Assigned goal' }),
+    reach: {
+      PENDING_ACCEPTANCE: async () => {},
+      DECLINED: async (id: number) => void (await people.alice.api.goals.decline.mutate({ id, reason: 'No capacity' })),
+      ACTIVE: async (id: number) => void (await people.alice.api.goals.accept.mutate({ id })),
+      COMPLETED: async (id: number) => {
+        await people.alice.api.goals.accept.mutate({ id });
+        await people.alice.api.goals.complete.mutate({ id });
+      },
+      CANCELLED: async (id: number) => void (await people.sam.api.goals.cancel.mutate({ id, reason: 'Plans changed' })),
+    } as Partial<Record<GoalStatus, (id: number) => Promise<void>>>,
+    actors: {
+      update: 'sam',
+      submit: 'alice',
+      approve: 'sam',
+      reject: 'sam',
+      accept: 'alice',
+      decline: 'alice',
+      updateProgress: 'alice',
+      complete: 'alice',
+      cancel: 'alice',
+    },
+  },
+} as const;
+
+/** What a change leaves behind: history rows and notifications about the goal. */
+async function sideEffects(goalId: number) {
+  const history = await server.db
+    .selectFrom('goal_history')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('goal_id', '=', goalId)
+    .executeTakeFirstOrThrow();
+  const notifications = await server.db
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where(sql<number>`(data->>'goalId')::int`, '=', goalId)
+    .executeTakeFirstOrThrow();
+  return { history: history.n, notifications: notifications.n };
+}
+
+describe('illegal transitions answer CONFLICT and change nothing', () => {
+  for (const [family, { start, reach, actors }] of Object.entries(families)) {
+    for (const [status, arrive] of Object.entries(reach) as Array<[GoalStatus, (id: number) => Promise<void>]>) {
+      const illegal = Object.entries(actors).filter(([action]) => !LEGAL_FROM[action]!.includes(status));
+      it(`${family} goal, ${status}: ${illegal.map(([action]) => action).join(', ')}`, async () => {
+        const goal = await start();
+        await arrive(goal.id);
+        const before = await people.alice.api.goals.byId.query({ id: goal.id });
+        expect(before.status).toBe(status);
+        const effects = await sideEffects(goal.id);
+
+        for (const [action, actor] of illegal) {
+          const error = await failure(calls[action]!(people[actor as 'alice' | 'sam'].api, goal.id));
+          expect({ action, code: error.data?.code }).toEqual({ action, code: 'CONFLICT' });
+          expect(error.message).toMatch(/^This goal (is|was already) .+, so it cannot be \w+$/);
+        }
+
+        const after = await people.alice.api.goals.byId.query({ id: goal.id });
+        expect(after.version).toBe(before.version);
+        expect(after.status).toBe(status);
+        expect(await sideEffects(goal.id)).toEqual(effects);
+      });
+    }
+  }
+});
+
+describe('conflict messages say what happened', () => {
+  it('names the decision and who made it', async () => {
+    const goal = await families.personal.start();
+    await people.sam.api.goals.approve.mutate({ id: goal.id });
+    const again = await failure(people.sam.api.goals.reject.mutate({ id: goal.id, reason: 'Changed my mind' }));
+    expect(again.message).toBe('This goal was already approved by you, so it cannot be rejected');
+    const owner = await failure(people.alice.api.goals.update.mutate({ id: goal.id, title: 'Too late' }));
+    expect(owner.message).toBe('This goal was already approved by Sam Supervisor, so it cannot be edited');
+  });
+
+  it('describes a goal that has not moved since it was made', async () => {
+    const assigned = await families.assigned.start();
+    const error = await failure(people.sam.api.goals.approve.mutate({ id: assigned.id }));
+    expect(error.message).toBe('This goal is pending acceptance, so it cannot be approved');
+  });
+
+  it('refuses an edit based on an old version', async () => {
+    const goal = await families.personal.start();
+    await people.alice.api.goals.update.mutate({ id: goal.id, version: goal.version, title: 'First edit' });
+    const stale = await failure(people.alice.api.goals.update.mutate({ id: goal.id, version: goal.version, title: 'Second edit' }));
+    expect(stale.data?.code).toBe('CONFLICT');
+    expect(stale.message).toBe('This goal was edited by you since you loaded it; reload it and try again');
+    expect((await people.alice.api.goals.byId.query({ id: goal.id })).title).toBe('First edit');
+  });
+});
+
+describe('legal transitions keep their history', () => {
+  it('records every step with actor, statuses, reason and progress', async () => {
+    const goal = await families.personal.start();
+    await people.sam.api.goals.reject.mutate({ id: goal.id, reason: '  Needs a number  ' });
+    await people.alice.api.goals.update.mutate({ id: goal.id, title: 'Publish 4 blog posts' });
+    await people.alice.api.goals.submit.mutate({ id: goal.id });
+    await people.sam.api.goals.approve.mutate({ id: goal.id });
+    await people.alice.api.goals.updateProgress.mutate({ id: goal.id, progress: 50, note: 'Two posts out' });
+    const done = await people.alice.api.goals.updateProgress.mutate({ id: goal.id, progress: 100 });
+    expect(done).toMatchObject({ status: 'COMPLETED', progress: 100, lastReason: 'Needs a number', version: 7 });
+
+    const { history } = await people.sam.api.goals.byId.query({ id: goal.id });
+    expect(history.map(({ action, fromStatus, toStatus, reason, progress, actorName }) => ({ action, fromStatus, toStatus, reason, progress, actorName }))).toEqual([
+      { action: 'create', fromStatus: null, toStatus: 'PENDING_APPROVAL', reason: null, progress: null, actorName: 'Alice Analyst' },
+      { action: 'reject', fromStatus: 'PENDING_APPROVAL', toStatus: 'REJECTED', reason: 'Needs a number', progress: null, actorName: 'Sam Supervisor' },
+      { action: 'edit', fromStatus: 'REJECTED', toStatus: 'REJECTED', reason: null, progress: null, actorName: 'Alice Analyst' },
+      { action: 'submit', fromStatus: 'REJECTED', toStatus: 'PENDING_APPROVAL', reason: null, progress: null, actorName: 'Alice Analyst' },
+      { action: 'approve', fromStatus: 'PENDING_APPROVAL', toStatus: 'ACTIVE', reason: null, progress: null, actorName: 'Sam Supervisor' },
+      { action: 'updateProgress', fromStatus: 'ACTIVE', toStatus: 'ACTIVE', reason: 'Two posts out', progress: 50, actorName: 'Alice Analyst' },
+      { action: 'complete', fromStatus: 'ACTIVE', toStatus: 'COMPLETED', reason: null, progress: 100, actorName: 'Alice Analyst' },
+    ]);
+    expect(history.every((entry) => entry.createdAt instanceof Date)).toBe(true);
+  });
+
+  it('cancels instead of deleting: the row and its history stay', async () => {
+    const goal = await families.personal.start();
+    const cancelled = await people.alice.api.goals.cancel.mutate({ id: goal.id, reason: 'Duplicate of another goal' });
+    expect(cancelled.status).toBe('CANCELLED');
+    const { history } = await people.alice.api.goals.byId.query({ id: goal.id });
+    expect(history.at(-1)).toMatchObject({ action: 'cancel', toStatus: 'CANCELLED', reason: 'Duplicate of another goal' });
+    expect((await people.alice.api.goals.mine.query({ status: 'CANCELLED' })).items.map((g) => g.id)).toContain(goal.id);
+  });
+});

@@ -1,0 +1,85 @@
+/** New goals: created by their owner, or assigned by a supervisor to a direct report. */
+import { TRPCError } from '@trpc/server';
+import type { Kysely } from 'kysely';
+import type { Database } from '@pms/db';
+import type { assignGoalInput, createGoalInput, GoalStatus, GoalType } from '@pms/shared';
+import type { z } from 'zod';
+import { hasPermission } from '../trpc.js';
+import { announce } from './notify.js';
+import { assertValidParent } from './parent.js';
+import { CREATE_PERMISSION, initialStatus, type CreationAction } from './rules.js';
+import type { GoalContext } from './service.js';
+import { selectGoals, toView, type GoalView } from './views.js';
+
+interface NewGoal {
+  type: GoalType;
+  title: string;
+  description: string;
+  year: number;
+  quarter?: number;
+  dueDate?: string;
+  parentGoalId?: number;
+  ownerId: number;
+  status: GoalStatus;
+}
+
+export function createGoal(ctx: GoalContext, input: z.output<typeof createGoalInput>): Promise<GoalView> {
+  const viewer = ctx.session.user;
+  const permission = CREATE_PERMISSION[input.type];
+  if (permission && !hasPermission(viewer, permission)) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: `Creating ${input.type} goals needs the ${permission} permission` });
+  }
+  return ctx.deps.db.transaction().execute(async (trx) => {
+    // The owner's supervisor as stored now, not as it was when the session began.
+    const owner = await trx
+      .selectFrom('users')
+      .select(['id', 'supervisor_id as supervisorId', 'permissions'])
+      .where('id', '=', viewer.id)
+      .executeTakeFirstOrThrow();
+    return insertGoal(trx, ctx, 'create', { ...input, ownerId: viewer.id, status: initialStatus(input.type, owner) });
+  });
+}
+
+export function assignGoal(ctx: GoalContext, input: z.output<typeof assignGoalInput>): Promise<GoalView> {
+  const { superviseeId, ...goal } = input;
+  return ctx.deps.db.transaction().execute(async (trx) => {
+    const supervisee = await trx
+      .selectFrom('users')
+      .select(['id', 'supervisor_id as supervisorId', 'active'])
+      .where('id', '=', superviseeId)
+      .executeTakeFirst();
+    // The same answer whether the user is missing or someone else's report.
+    if (!supervisee?.active || supervisee.supervisorId !== ctx.session.user.id) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: 'You can assign goals only to your own direct reports' });
+    }
+    return insertGoal(trx, ctx, 'assign', { ...goal, ownerId: supervisee.id, status: 'PENDING_ACCEPTANCE' });
+  });
+}
+
+async function insertGoal(trx: Kysely<Database>, ctx: GoalContext, action: CreationAction, goal: NewGoal): Promise<GoalView> {
+  const viewer = ctx.session.user;
+  if (goal.parentGoalId) await assertValidParent(trx, viewer, null, goal.parentGoalId);
+  const { id } = await trx
+    .insertInto('goals')
+    .values({
+      title: goal.title,
+      description: goal.description,
+      type: goal.type,
+      year: goal.year,
+      quarter: goal.quarter ?? null,
+      due_date: goal.dueDate ?? null,
+      owner_id: goal.ownerId,
+      creator_id: viewer.id,
+      parent_goal_id: goal.parentGoalId ?? null,
+      status: goal.status,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const row = await selectGoals(trx).where('goals.id', '=', id).executeTakeFirstOrThrow();
+  await trx
+    .insertInto('goal_history')
+    .values({ goal_id: id, actor_id: viewer.id, action, from_status: null, to_status: goal.status, reason: null, progress: null })
+    .execute();
+  await announce(trx, ctx.deps.config.notificationTtlDays, { action, goal: row, actor: viewer, reason: null });
+  return toView(viewer, row);
+}

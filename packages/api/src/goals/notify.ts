@@ -1,0 +1,71 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '@pms/db';
+import { publish, type NewNotification } from '../notifications/publish.js';
+import type { NewUserEvent } from '../realtime/events.js';
+import { ACTIONS, type HistoryAction, type Recipient } from './rules.js';
+import type { GoalRow } from './views.js';
+
+export interface GoalChange {
+  action: HistoryAction;
+  /** The goal after the change. */
+  goal: GoalRow;
+  actor: { id: number; name: string };
+  reason: string | null;
+}
+
+function activeAdminIds(trx: Kysely<Database>): Promise<number[]> {
+  return trx
+    .selectFrom('users')
+    .select('id')
+    .where('active', '=', true)
+    .where(sql<boolean>`${'admin'} = any(permissions)`)
+    .execute()
+    .then((rows) => rows.map((row) => row.id));
+}
+
+/**
+ * Tells everyone concerned, inside the change's transaction: the notifications its rule names,
+ * and a goal event for every user who sees the goal change live (owner, creator, and the
+ * supervisor, or the administrators who stand in for a missing one).
+ */
+export async function announce(trx: Kysely<Database>, ttlDays: number, change: GoalChange): Promise<void> {
+  const { goal, actor, reason } = change;
+  const admins = goal.ownerSupervisorId === null ? await activeAdminIds(trx) : [];
+  const supervisors = goal.ownerSupervisorId === null ? [] : [goal.ownerSupervisorId];
+  const recipients: Record<Recipient, number[]> = {
+    owner: [goal.ownerId],
+    creator: [goal.creatorId],
+    supervisor: supervisors,
+    approver: goal.ownerSupervisorId === null ? admins.filter((id) => id !== goal.ownerId) : supervisors,
+  };
+
+  const context = { actor: actor.name, title: goal.title, reason, progress: goal.progress };
+  const notifications = ACTIONS[change.action].notify
+    .filter((rule) => !rule.onlyWhen || rule.onlyWhen === goal.status)
+    .flatMap((rule) =>
+      recipients[rule.to]
+        .filter((recipientId) => recipientId !== actor.id)
+        .map(
+          (recipientId): NewNotification => ({
+            recipientId,
+            type: rule.type,
+            priority: rule.priority,
+            title: rule.title,
+            message: rule.message(context),
+            data: { goalId: goal.id, actorId: actor.id, action: change.action, status: goal.status, progress: goal.progress, reason },
+            link: `/goals/${goal.id}`,
+          }),
+        ),
+    );
+
+  const audience = new Set([goal.ownerId, goal.creatorId, ...supervisors, ...admins]);
+  const events = [...audience].map(
+    (userId): NewUserEvent => ({
+      userId,
+      topic: 'goal',
+      kind: 'changed',
+      payload: { goalId: goal.id, status: goal.status, version: goal.version, action: change.action },
+    }),
+  );
+  await publish(trx, { notifications, events, ttlDays });
+}

@@ -1,0 +1,85 @@
+/**
+ * Goal lists: newest first, keyset-paginated on the id (`cursor` is the last id of the
+ * previous page; no OFFSET), filterable by status and type.
+ */
+import { TRPCError } from '@trpc/server';
+import type { DB } from '@pms/db';
+import {
+  ORGANISATIONAL_GOAL_TYPES,
+  type goalListInput,
+  type organisationalGoalsInput,
+  type pendingApprovalInput,
+  type superviseeGoalsInput,
+} from '@pms/shared';
+import type { z } from 'zod';
+import type { Viewer } from './rules.js';
+import { findVisibleGoal, goalHistory, selectGoals, toView, type GoalQuery } from './views.js';
+
+type PageInput = z.output<typeof goalListInput>;
+
+async function page(viewer: Viewer, query: GoalQuery, input: PageInput) {
+  const { status, type, cursor, limit } = input;
+  const rows = await query
+    .$if(status !== undefined, (qb) => qb.where('goals.status', '=', status!))
+    .$if(type !== undefined, (qb) => qb.where('goals.type', '=', type!))
+    .$if(cursor != null, (qb) => qb.where('goals.id', '<', cursor!))
+    .orderBy('goals.id', 'desc')
+    .limit(limit + 1)
+    .execute();
+  const items = rows.slice(0, limit).map((row) => toView(viewer, row));
+  return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };
+}
+
+/** Goals I own, whoever created them. */
+export function myGoals(db: DB, viewer: Viewer, input: PageInput) {
+  return page(viewer, selectGoals(db).where('goals.owner_id', '=', viewer.id), input);
+}
+
+/** Goals of my direct reports, or of one of them. */
+export async function superviseeGoals(db: DB, viewer: Viewer, input: z.output<typeof superviseeGoalsInput>) {
+  const { superviseeId, ...rest } = input;
+  if (superviseeId !== undefined) {
+    const report = await db
+      .selectFrom('users')
+      .select('id')
+      .where('id', '=', superviseeId)
+      .where('supervisor_id', '=', viewer.id)
+      .executeTakeFirst();
+    if (!report) throw new TRPCError({ code: 'FORBIDDEN', message: 'You can view the goals of your own direct reports only' });
+  }
+  const query = selectGoals(db)
+    .where('owner.supervisor_id', '=', viewer.id)
+    .$if(superviseeId !== undefined, (qb) => qb.where('goals.owner_id', '=', superviseeId!));
+  return page(viewer, query, rest);
+}
+
+/** Everything awaiting my approval: my reports' submissions, and for admins those of users without a supervisor. */
+export function pendingApproval(db: DB, viewer: Viewer, input: z.output<typeof pendingApprovalInput>) {
+  const query = selectGoals(db)
+    .where('goals.status', '=', 'PENDING_APPROVAL')
+    .where((eb) =>
+      viewer.permissions.includes('admin')
+        ? eb.or([
+            eb('owner.supervisor_id', '=', viewer.id),
+            eb.and([eb('owner.supervisor_id', 'is', null), eb('goals.owner_id', '<>', viewer.id)]),
+          ])
+        : eb('owner.supervisor_id', '=', viewer.id),
+    );
+  return page(viewer, query, input);
+}
+
+/** YEARLY and QUARTERLY goals, visible to everyone: the goals personal ones align to. */
+export function organisationalGoals(db: DB, viewer: Viewer, input: z.output<typeof organisationalGoalsInput>) {
+  const { year, ...rest } = input;
+  const query = selectGoals(db)
+    .where('goals.type', 'in', ORGANISATIONAL_GOAL_TYPES)
+    .$if(year !== undefined, (qb) => qb.where('goals.year', '=', year!));
+  return page(viewer, query, rest);
+}
+
+/** One goal with its timeline. */
+export async function goalWithHistory(db: DB, viewer: Viewer, id: number) {
+  const goal = toView(viewer, await findVisibleGoal(db, viewer, id));
+  const history = await goalHistory(db, id);
+  return { ...goal, history };
+}

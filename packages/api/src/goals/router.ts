@@ -1,0 +1,61 @@
+import {
+  assignGoalInput,
+  cancelGoalInput,
+  completeGoalInput,
+  createGoalInput,
+  goalIdInput,
+  goalListInput,
+  goalReasonInput,
+  organisationalGoalsInput,
+  pendingApprovalInput,
+  superviseeGoalsInput,
+  updateGoalInput,
+  updateProgressInput,
+} from '@pms/shared';
+import { authedProcedure } from '../trpc.js';
+import { assignGoal, createGoal } from './create.js';
+import { goalWithHistory, myGoals, organisationalGoals, pendingApproval, superviseeGoals } from './queries.js';
+import { editGoal, transition } from './service.js';
+
+export const goalsRouter = {
+  create: authedProcedure.input(createGoalInput).mutation(({ ctx, input }) => createGoal(ctx, input)),
+  assign: authedProcedure.input(assignGoalInput).mutation(({ ctx, input }) => assignGoal(ctx, input)),
+  update: authedProcedure.input(updateGoalInput).mutation(({ ctx, input }) => editGoal(ctx, input)),
+
+  submit: authedProcedure.input(goalIdInput).mutation(({ ctx, input }) => transition(ctx, { action: 'submit', goalId: input.id })),
+  approve: authedProcedure.input(goalIdInput).mutation(({ ctx, input }) => transition(ctx, { action: 'approve', goalId: input.id })),
+  reject: authedProcedure
+    .input(goalReasonInput)
+    .mutation(({ ctx, input }) => transition(ctx, { action: 'reject', goalId: input.id, reason: input.reason })),
+  accept: authedProcedure.input(goalIdInput).mutation(({ ctx, input }) => transition(ctx, { action: 'accept', goalId: input.id })),
+  decline: authedProcedure
+    .input(goalReasonInput)
+    .mutation(({ ctx, input }) => transition(ctx, { action: 'decline', goalId: input.id, reason: input.reason })),
+  /** Reaching 100 completes the goal. */
+  updateProgress: authedProcedure.input(updateProgressInput).mutation(({ ctx, input }) =>
+    transition(ctx, {
+      action: input.progress === 100 ? 'complete' : 'updateProgress',
+      goalId: input.id,
+      progress: input.progress,
+      reason: input.note,
+    }),
+  ),
+  complete: authedProcedure
+    .input(completeGoalInput)
+    .mutation(({ ctx, input }) => transition(ctx, { action: 'complete', goalId: input.id, progress: 100, reason: input.note })),
+  cancel: authedProcedure
+    .input(cancelGoalInput)
+    .mutation(({ ctx, input }) => transition(ctx, { action: 'cancel', goalId: input.id, reason: input.reason })),
+
+  byId: authedProcedure.input(goalIdInput).query(({ ctx, input }) => goalWithHistory(ctx.deps.db, ctx.session.user, input.id)),
+  mine: authedProcedure.input(goalListInput).query(({ ctx, input }) => myGoals(ctx.deps.db, ctx.session.user, input)),
+  superviseeGoals: authedProcedure
+    .input(superviseeGoalsInput)
+    .query(({ ctx, input }) => superviseeGoals(ctx.deps.db, ctx.session.user, input)),
+  pendingApproval: authedProcedure
+    .input(pendingApprovalInput)
+    .query(({ ctx, input }) => pendingApproval(ctx.deps.db, ctx.session.user, input)),
+  organisational: authedProcedure
+    .input(organisationalGoalsInput)
+    .query(({ ctx, input }) => organisationalGoals(ctx.deps.db, ctx.session.user, input)),
+};

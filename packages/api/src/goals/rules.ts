@@ -1,0 +1,310 @@
+/**
+ * The goals workflow as data: who may do what to a goal, from which status, to which status,
+ * and who is told. The service (service.ts, create.ts) only interprets these tables.
+ */
+import {
+  ORGANISATIONAL_GOAL_TYPES,
+  type GoalAction,
+  type GoalStatus,
+  type GoalType,
+  type NotificationPriority,
+  type NotificationType,
+  type Permission,
+} from '@pms/shared';
+
+/** How a user relates to a goal; one user may hold several roles. */
+export type GoalRole =
+  | 'owner'
+  | 'creator'
+  /** The owner's current supervisor. */
+  | 'supervisor'
+  /** Any administrator, for goals whose owner has no supervisor (they approve those). */
+  | 'adminWhenNoSupervisor'
+  /** The owner of a goal someone else created for them. */
+  | 'assignee';
+
+/** Who is notified: resolved to users by notify.ts. The actor is never told about their own action. */
+export type Recipient =
+  | 'owner'
+  | 'creator'
+  | 'supervisor'
+  /** The supervisor, or every administrator when the owner has none. */
+  | 'approver';
+
+export interface MessageContext {
+  actor: string;
+  title: string;
+  reason: string | null;
+  progress: number;
+}
+
+export interface NotificationRule {
+  type: NotificationType;
+  to: Recipient;
+  priority: NotificationPriority;
+  title: string;
+  message: (c: MessageContext) => string;
+  /** Sent only when the goal ends up in this status. */
+  onlyWhen?: GoalStatus;
+}
+
+export interface ActionRule {
+  /** "approve": for "Only … may approve this goal". */
+  verb: string;
+  /** "approved": for history and "This goal was already approved by …". */
+  past: string;
+  notify: readonly NotificationRule[];
+}
+
+export interface TransitionRule extends ActionRule {
+  from: readonly GoalStatus[];
+  /** Absent: the status stays as it is. */
+  to?: GoalStatus;
+  by: readonly GoalRole[];
+  /** A required reason (rejections, declines) is also kept on the goal as its `lastReason`. */
+  reason: 'required' | 'optional' | 'none';
+}
+
+const submitted: NotificationRule = {
+  type: 'GOAL_SUBMITTED',
+  to: 'approver',
+  priority: 'HIGH',
+  title: 'Goal awaiting your approval',
+  message: (c) => `${c.actor} submitted "${c.title}" for approval`,
+};
+
+/** Ways a goal comes into being. */
+export const CREATIONS = {
+  /** By its owner: organisational goals start ACTIVE, personal ones usually need approval. */
+  create: { verb: 'create', past: 'created', notify: [{ ...submitted, onlyWhen: 'PENDING_APPROVAL' }] },
+  /** By a supervisor for a direct report, who then accepts or declines it. */
+  assign: {
+    verb: 'assign',
+    past: 'assigned',
+    notify: [
+      {
+        type: 'GOAL_ASSIGNED',
+        to: 'owner',
+        priority: 'HIGH',
+        title: 'New goal assigned to you',
+        message: (c) => `${c.actor} assigned you "${c.title}"`,
+      },
+    ],
+  },
+} as const satisfies Record<string, ActionRule>;
+
+export type CreationAction = keyof typeof CREATIONS;
+
+/** Every change to an existing goal. */
+export const TRANSITIONS = {
+  edit: {
+    verb: 'edit',
+    past: 'edited',
+    from: ['PENDING_APPROVAL', 'REJECTED'],
+    by: ['creator'],
+    reason: 'none',
+    notify: [],
+  },
+  submit: {
+    verb: 'resubmit',
+    past: 'resubmitted',
+    from: ['REJECTED'],
+    to: 'PENDING_APPROVAL',
+    by: ['owner'],
+    reason: 'none',
+    notify: [submitted],
+  },
+  approve: {
+    verb: 'approve',
+    past: 'approved',
+    from: ['PENDING_APPROVAL'],
+    to: 'ACTIVE',
+    by: ['supervisor', 'adminWhenNoSupervisor'],
+    reason: 'none',
+    notify: [
+      { type: 'GOAL_APPROVED', to: 'owner', priority: 'NORMAL', title: 'Goal approved', message: (c) => `${c.actor} approved "${c.title}"` },
+    ],
+  },
+  reject: {
+    verb: 'reject',
+    past: 'rejected',
+    from: ['PENDING_APPROVAL'],
+    to: 'REJECTED',
+    by: ['supervisor', 'adminWhenNoSupervisor'],
+    reason: 'required',
+    notify: [
+      {
+        type: 'GOAL_REJECTED',
+        to: 'owner',
+        priority: 'HIGH',
+        title: 'Goal rejected',
+        message: (c) => `${c.actor} rejected "${c.title}": ${c.reason}`,
+      },
+    ],
+  },
+  accept: {
+    verb: 'accept',
+    past: 'accepted',
+    from: ['PENDING_ACCEPTANCE'],
+    to: 'ACTIVE',
+    by: ['assignee'],
+    reason: 'none',
+    notify: [
+      { type: 'GOAL_ACCEPTED', to: 'creator', priority: 'NORMAL', title: 'Goal accepted', message: (c) => `${c.actor} accepted "${c.title}"` },
+    ],
+  },
+  decline: {
+    verb: 'decline',
+    past: 'declined',
+    from: ['PENDING_ACCEPTANCE'],
+    to: 'DECLINED',
+    by: ['assignee'],
+    reason: 'required',
+    notify: [
+      {
+        type: 'GOAL_DECLINED',
+        to: 'creator',
+        priority: 'HIGH',
+        title: 'Goal declined',
+        message: (c) => `${c.actor} declined "${c.title}": ${c.reason}`,
+      },
+    ],
+  },
+  updateProgress: {
+    verb: 'update the progress of',
+    past: 'updated',
+    from: ['ACTIVE'],
+    by: ['owner'],
+    reason: 'optional',
+    notify: [
+      {
+        type: 'GOAL_PROGRESS_UPDATED',
+        to: 'supervisor',
+        priority: 'LOW',
+        title: 'Goal progress updated',
+        message: (c) => `${c.actor} moved "${c.title}" to ${c.progress}%${c.reason ? `: ${c.reason}` : ''}`,
+      },
+    ],
+  },
+  /** Also what `updateProgress` to 100 does. */
+  complete: {
+    verb: 'complete',
+    past: 'completed',
+    from: ['ACTIVE'],
+    to: 'COMPLETED',
+    by: ['owner'],
+    reason: 'optional',
+    notify: [
+      { type: 'GOAL_COMPLETED', to: 'supervisor', priority: 'NORMAL', title: 'Goal completed', message: (c) => `${c.actor} completed "${c.title}"` },
+    ],
+  },
+  /** Nothing is deleted: a cancelled goal keeps its row and its history. */
+  cancel: {
+    verb: 'cancel',
+    past: 'cancelled',
+    from: ['PENDING_APPROVAL', 'PENDING_ACCEPTANCE', 'ACTIVE', 'REJECTED', 'DECLINED'],
+    to: 'CANCELLED',
+    by: ['owner', 'supervisor', 'adminWhenNoSupervisor'],
+    reason: 'optional',
+    notify: [],
+  },
+} as const satisfies Record<GoalAction, TransitionRule>;
+
+export type HistoryAction = GoalAction | CreationAction;
+
+export const ACTIONS: Record<HistoryAction, ActionRule> = { ...CREATIONS, ...TRANSITIONS };
+
+/** Permission needed to create each type; personal goals need none. */
+export const CREATE_PERMISSION: Record<GoalType, Permission | null> = {
+  YEARLY: 'goal_create_yearly',
+  QUARTERLY: 'goal_create_quarterly',
+  INDIVIDUAL: null,
+};
+
+export interface GoalOwner {
+  id: number;
+  supervisorId: number | null;
+  permissions: readonly Permission[];
+}
+
+/**
+ * Where a goal created by its own owner starts. An administrator without a supervisor
+ * answers to no one, so their personal goals need no approval.
+ */
+export function initialStatus(type: GoalType, owner: GoalOwner): GoalStatus {
+  if (isOrganisational(type)) return 'ACTIVE';
+  const topAdmin = owner.supervisorId === null && owner.permissions.includes('admin');
+  return topAdmin ? 'ACTIVE' : 'PENDING_APPROVAL';
+}
+
+export function isOrganisational(type: GoalType): boolean {
+  return ORGANISATIONAL_GOAL_TYPES.includes(type);
+}
+
+export interface Viewer {
+  id: number;
+  permissions: readonly Permission[];
+}
+
+export interface GoalParties {
+  type: GoalType;
+  ownerId: number;
+  creatorId: number;
+  ownerSupervisorId: number | null;
+}
+
+export function rolesOf(viewer: Viewer, goal: GoalParties): Set<GoalRole> {
+  const roles = new Set<GoalRole>();
+  if (viewer.id === goal.ownerId) {
+    roles.add('owner');
+    if (goal.creatorId !== goal.ownerId) roles.add('assignee');
+  }
+  if (viewer.id === goal.creatorId) roles.add('creator');
+  if (viewer.id === goal.ownerSupervisorId) roles.add('supervisor');
+  if (goal.ownerSupervisorId === null && viewer.id !== goal.ownerId && viewer.permissions.includes('admin')) {
+    roles.add('adminWhenNoSupervisor');
+  }
+  return roles;
+}
+
+/** Organisational goals are everyone's; a personal goal only its parties'. */
+export function canSee(viewer: Viewer, goal: GoalParties): boolean {
+  return isOrganisational(goal.type) || rolesOf(viewer, goal).size > 0;
+}
+
+export function mayPerform(rule: TransitionRule, roles: Set<GoalRole>): boolean {
+  return rule.by.some((role) => roles.has(role));
+}
+
+/** The actions this viewer could take on the goal right now. */
+export function allowedActions(viewer: Viewer, goal: GoalParties & { status: GoalStatus }): GoalAction[] {
+  const roles = rolesOf(viewer, goal);
+  return (Object.keys(TRANSITIONS) as GoalAction[]).filter((action) => {
+    const rule: TransitionRule = TRANSITIONS[action];
+    return rule.from.includes(goal.status) && mayPerform(rule, roles);
+  });
+}
+
+const ROLE_NAMES: Record<GoalRole, string> = {
+  owner: 'its owner',
+  creator: 'its creator',
+  supervisor: "the owner's supervisor",
+  adminWhenNoSupervisor: 'an administrator (for owners without a supervisor)',
+  assignee: 'the person it was assigned to',
+};
+
+/** "Only the owner's supervisor or an administrator (…) may approve this goal". */
+export function forbiddenMessage(rule: TransitionRule): string {
+  const who = rule.by.map((role) => ROLE_NAMES[role]).join(' or ');
+  return `Only ${who} may ${rule.verb} this goal`;
+}
+
+export const STATUS_NAMES: Record<GoalStatus, string> = {
+  PENDING_APPROVAL: 'pending approval',
+  PENDING_ACCEPTANCE: 'pending acceptance',
+  ACTIVE: 'active',
+  REJECTED: 'rejected',
+  DECLINED: 'declined',
+  COMPLETED: 'completed',
+  CANCELLED: 'cancelled',
+};

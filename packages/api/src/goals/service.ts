@@ -1,0 +1,132 @@
+/**
+ * Changes to existing goals. Each runs in one transaction: a conditional UPDATE (the goal is
+ * still in an allowed status and at the version we checked), a history row, and the
+ * notifications and events, so two racing decisions end with exactly one winner.
+ */
+import { TRPCError } from '@trpc/server';
+import { sql, type Kysely, type Updateable } from 'kysely';
+import type { Database, GoalsTable } from '@pms/db';
+import { goalPeriodProblem, type GoalAction, type updateGoalInput } from '@pms/shared';
+import type { z } from 'zod';
+import type { ApiDeps, Session } from '../trpc.js';
+import { announce } from './notify.js';
+import { assertValidParent } from './parent.js';
+import { ACTIONS, forbiddenMessage, mayPerform, rolesOf, STATUS_NAMES, TRANSITIONS, type TransitionRule } from './rules.js';
+import { findVisibleGoal, GOAL_COLUMNS, toView, type GoalRow, type GoalView } from './views.js';
+
+export interface GoalContext {
+  deps: ApiDeps;
+  session: Session;
+}
+
+export interface TransitionRequest {
+  action: GoalAction;
+  goalId: number;
+  reason?: string;
+  progress?: number;
+  /** The version the caller last saw; a newer goal means someone else changed it. */
+  expectedVersion?: number;
+  /** Validates an edit and returns the columns it changes; runs after the permission check. */
+  changes?: (trx: Kysely<Database>, goal: GoalRow) => Promise<Updateable<GoalsTable>>;
+}
+
+export function transition(ctx: GoalContext, request: TransitionRequest): Promise<GoalView> {
+  const viewer = ctx.session.user;
+  const rule: TransitionRule = TRANSITIONS[request.action];
+  return ctx.deps.db.transaction().execute(async (trx) => {
+    const before = await findVisibleGoal(trx, viewer, request.goalId);
+    if (!mayPerform(rule, rolesOf(viewer, before))) throw new TRPCError({ code: 'FORBIDDEN', message: forbiddenMessage(rule) });
+    if (rule.reason === 'required' && !request.reason) {
+      throw new TRPCError({ code: 'BAD_REQUEST', message: `reason: a reason is required to ${rule.verb} a goal` });
+    }
+    if (request.expectedVersion !== undefined && request.expectedVersion !== before.version) {
+      throw await conflict(trx, before.id, rule, viewer.id);
+    }
+    const reason = rule.reason === 'none' ? null : (request.reason ?? null);
+    const changes = (await request.changes?.(trx, before)) ?? {};
+
+    const updated = await trx
+      .updateTable('goals')
+      .set({
+        ...changes,
+        ...(rule.to && { status: rule.to }),
+        ...(request.progress !== undefined && { progress: request.progress }),
+        ...(rule.reason === 'required' && { last_reason: reason }),
+        version: sql`version + 1`,
+        updated_at: sql`now()`,
+      })
+      .where('id', '=', before.id)
+      .where('status', 'in', rule.from)
+      .where('version', '=', before.version)
+      .returning(GOAL_COLUMNS)
+      .executeTakeFirst();
+    if (!updated) throw await conflict(trx, before.id, rule, viewer.id);
+
+    const goal = { ...before, ...updated };
+    await trx
+      .insertInto('goal_history')
+      .values({
+        goal_id: goal.id,
+        actor_id: viewer.id,
+        action: request.action,
+        from_status: before.status,
+        to_status: goal.status,
+        reason,
+        progress: request.progress ?? null,
+      })
+      .execute();
+    await announce(trx, ctx.deps.config.notificationTtlDays, { action: request.action, goal, actor: viewer, reason });
+    return toView(viewer, goal);
+  });
+}
+
+/**
+ * The CONFLICT for a change that lost: says what happened instead, e.g. "This goal was already
+ * approved by Sam Supervisor, so it cannot be rejected".
+ */
+async function conflict(trx: Kysely<Database>, goalId: number, rule: TransitionRule, viewerId: number): Promise<TRPCError> {
+  const { status } = await trx.selectFrom('goals').select('status').where('id', '=', goalId).executeTakeFirstOrThrow();
+  const stillAllowed = rule.from.includes(status);
+  // When the status still allows the change, someone changed the goal meanwhile: name the latest change.
+  // Otherwise name the change that put the goal in its current status.
+  const last = await trx
+    .selectFrom('goal_history as h')
+    .innerJoin('users as actor', 'actor.id', 'h.actor_id')
+    .select(['h.action', 'h.actor_id as actorId', 'actor.name as actorName'])
+    .where('h.goal_id', '=', goalId)
+    .$if(!stillAllowed, (qb) => qb.where('h.to_status', '=', status).where(sql<boolean>`h.from_status is distinct from h.to_status`))
+    .orderBy('h.id', 'desc')
+    .limit(1)
+    .executeTakeFirstOrThrow();
+  const by = last.actorId === viewerId ? 'you' : last.actorName;
+  const past = ACTIONS[last.action as keyof typeof ACTIONS].past;
+  const message = stillAllowed
+    ? `This goal was ${past} by ${by} since you loaded it; reload it and try again`
+    : last.action === 'create' || last.action === 'assign'
+      ? `This goal is ${STATUS_NAMES[status]}, so it cannot be ${rule.past}`
+      : `This goal was already ${past} by ${by}, so it cannot be ${rule.past}`;
+  return new TRPCError({ code: 'CONFLICT', message });
+}
+
+type EditInput = z.output<typeof updateGoalInput>;
+
+/** Edits a goal still being agreed (see TRANSITIONS.edit); the period rules apply to the result. */
+export function editGoal(ctx: GoalContext, input: EditInput): Promise<GoalView> {
+  const { id, version, title, description, year, quarter, dueDate, parentGoalId } = input;
+  return transition(ctx, {
+    action: 'edit',
+    goalId: id,
+    expectedVersion: version,
+    changes: async (trx, goal) => {
+      const problem = goalPeriodProblem({
+        type: goal.type,
+        year: year ?? goal.year,
+        quarter: quarter ?? goal.quarter,
+        dueDate: dueDate === undefined ? goal.dueDate : dueDate,
+      });
+      if (problem) throw new TRPCError({ code: 'BAD_REQUEST', message: problem.message });
+      if (parentGoalId) await assertValidParent(trx, ctx.session.user, goal.id, parentGoalId);
+      return { title, description, year, quarter, due_date: dueDate, parent_goal_id: parentGoalId };
+    },
+  });
+}

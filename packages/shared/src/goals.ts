@@ -1,0 +1,174 @@
+/**
+ * Goal inputs, shared by the server (which enforces them) and the SPA (which validates forms
+ * with the same messages). Every message names its field.
+ */
+import { z } from 'zod';
+import { GoalStatus, GoalType } from './enums.js';
+import { id, text } from './inputs.js';
+
+export const GOAL_LIMITS = { title: 200, description: 5000, reason: 1000, note: 1000 } as const;
+
+/** What a caller can do to an existing goal; `byId` and the lists report the allowed ones. */
+export const GoalAction = z.enum(['edit', 'submit', 'approve', 'reject', 'accept', 'decline', 'updateProgress', 'complete', 'cancel']);
+export type GoalAction = z.infer<typeof GoalAction>;
+
+/** YEARLY and QUARTERLY goals belong to the organisation; INDIVIDUAL ones to a person. */
+export const ORGANISATIONAL_GOAL_TYPES: readonly GoalType[] = ['YEARLY', 'QUARTERLY'];
+
+const goalType = z.enum(GoalType.options, { error: `type must be one of ${GoalType.options.join(', ')}` });
+const goalStatus = z.enum(GoalStatus.options, { error: `status must be one of ${GoalStatus.options.join(', ')}` });
+
+const description = z
+  .string({ error: 'description must be text' })
+  .trim()
+  .max(GOAL_LIMITS.description, { error: `description must be at most ${GOAL_LIMITS.description} characters` });
+
+/** Optional free text: blank counts as absent, so an empty textarea is fine. */
+const optionalText = (field: string, max: number) =>
+  z
+    .string({ error: `${field} must be text` })
+    .trim()
+    .max(max, { error: `${field} must be at most ${max} characters` })
+    .optional()
+    .transform((value) => value || undefined);
+
+const year = z
+  .number({ error: 'year must be a number' })
+  .int({ error: 'year must be a whole number' })
+  .min(2000, { error: 'year must be between 2000 and 2100' })
+  .max(2100, { error: 'year must be between 2000 and 2100' });
+
+const quarter = z
+  .number({ error: 'quarter must be a number' })
+  .int({ error: 'quarter must be a whole number' })
+  .min(1, { error: 'quarter must be between 1 and 4' })
+  .max(4, { error: 'quarter must be between 1 and 4' });
+
+const dueDate = z.iso.date({ error: 'dueDate must be a date like 2026-03-31' });
+
+export interface GoalPeriod {
+  type: GoalType;
+  year: number;
+  quarter?: number | null;
+  dueDate?: string | null;
+}
+
+const QUARTER_ENDS = ['03-31', '06-30', '09-30', '12-31'];
+
+/** "Q2 2026" or "2026". */
+export function periodLabel({ type, year, quarter }: GoalPeriod): string {
+  return type === 'QUARTERLY' && quarter ? `Q${quarter} ${year}` : String(year);
+}
+
+/**
+ * The period rules: a quarter for quarterly goals and only for them, and a due date inside
+ * the goal's year (or quarter). Returns the first problem, naming its field, or null.
+ */
+export function goalPeriodProblem(goal: GoalPeriod): { field: 'quarter' | 'dueDate'; message: string } | null {
+  const quarterly = goal.type === 'QUARTERLY';
+  if (quarterly && !goal.quarter) return { field: 'quarter', message: 'quarter is required for quarterly goals' };
+  if (!quarterly && goal.quarter) return { field: 'quarter', message: 'quarter applies to quarterly goals only' };
+  if (!goal.dueDate) return null;
+  const first = quarterly ? `${goal.year}-${String(goal.quarter! * 3 - 2).padStart(2, '0')}-01` : `${goal.year}-01-01`;
+  const last = `${goal.year}-${quarterly ? QUARTER_ENDS[goal.quarter! - 1] : '12-31'}`;
+  if (goal.dueDate < first || goal.dueDate > last) {
+    return { field: 'dueDate', message: `dueDate must fall within the goal's period (${periodLabel(goal)})` };
+  }
+  return null;
+}
+
+/** Without a year, a goal belongs to its due date's year, or else to the current one. */
+function withYear<T extends { year?: number; dueDate?: string }>(input: T): T & { year: number } {
+  return { ...input, year: input.year ?? Number(input.dueDate?.slice(0, 4) || new Date().getUTCFullYear()) };
+}
+
+function checkPeriod<T extends GoalPeriod>(goal: T, ctx: z.RefinementCtx): T {
+  const problem = goalPeriodProblem(goal);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem.message, path: [problem.field] });
+  return goal;
+}
+
+export const createGoalInput = z
+  .object({
+    type: goalType,
+    title: text('title', GOAL_LIMITS.title),
+    description: description.default(''),
+    year: year.optional(),
+    quarter: quarter.optional(),
+    dueDate: dueDate.optional(),
+    parentGoalId: id('parentGoalId').optional(),
+  })
+  .transform((input, ctx) => checkPeriod(withYear(input), ctx));
+export type CreateGoalInput = z.input<typeof createGoalInput>;
+
+/** A supervisor assigns a personal goal to one of their direct reports. */
+export const assignGoalInput = z
+  .object({
+    superviseeId: id('superviseeId'),
+    title: text('title', GOAL_LIMITS.title),
+    description: description.default(''),
+    year: year.optional(),
+    dueDate: dueDate.optional(),
+    parentGoalId: id('parentGoalId').optional(),
+  })
+  .transform((input, ctx) => checkPeriod({ ...withYear(input), type: 'INDIVIDUAL' as const }, ctx));
+export type AssignGoalInput = z.input<typeof assignGoalInput>;
+
+/** Edits a goal still being agreed; the period rules are checked against the merged goal. */
+export const updateGoalInput = z.object({
+  id: id(),
+  /** The version the editor saw; a newer one means someone else changed it (CONFLICT). */
+  version: z.number({ error: 'version must be a number' }).int({ error: 'version must be a whole number' }).optional(),
+  title: text('title', GOAL_LIMITS.title).optional(),
+  description: description.optional(),
+  year: year.optional(),
+  quarter: quarter.optional(),
+  dueDate: dueDate.nullable().optional(),
+  parentGoalId: id('parentGoalId').nullable().optional(),
+}).refine(({ id: _id, version: _version, ...fields }) => Object.values(fields).some((value) => value !== undefined), {
+  error: 'Nothing to update: give at least one of title, description, year, quarter, dueDate, parentGoalId',
+});
+export type UpdateGoalInput = z.input<typeof updateGoalInput>;
+
+export const goalIdInput = z.object({ id: id() });
+
+/** Rejections and declines must say why. */
+export const goalReasonInput = z.object({ id: id(), reason: text('reason', GOAL_LIMITS.reason) });
+
+export const cancelGoalInput = z.object({ id: id(), reason: optionalText('reason', GOAL_LIMITS.reason) });
+
+export const updateProgressInput = z.object({
+  id: id(),
+  progress: z
+    .number({ error: 'progress must be a number' })
+    .int({ error: 'progress must be a whole number' })
+    .min(0, { error: 'progress must be between 0 and 100' })
+    .max(100, { error: 'progress must be between 0 and 100' }),
+  note: optionalText('note', GOAL_LIMITS.note),
+});
+
+export const completeGoalInput = z.object({ id: id(), note: optionalText('note', GOAL_LIMITS.note) });
+
+const page = {
+  /** The `nextCursor` of the previous page; absent for the first page. */
+  cursor: id('cursor').nullish(),
+  limit: z
+    .number({ error: 'limit must be a number' })
+    .int({ error: 'limit must be a whole number' })
+    .min(1, { error: 'limit must be between 1 and 100' })
+    .max(100, { error: 'limit must be between 1 and 100' })
+    .default(20),
+  type: goalType.optional(),
+};
+
+export const goalListInput = z.object({ ...page, status: goalStatus.optional() }).default({ limit: 20 });
+
+export const superviseeGoalsInput = z
+  .object({ ...page, status: goalStatus.optional(), superviseeId: id('superviseeId').optional() })
+  .default({ limit: 20 });
+
+export const pendingApprovalInput = z.object(page).default({ limit: 20 });
+
+export const organisationalGoalsInput = z
+  .object({ ...page, status: goalStatus.optional(), year: year.optional() })
+  .default({ limit: 20 });
