@@ -13,6 +13,7 @@ import {
   appRouter,
   POLICY_VIOLATION,
   Realtime,
+  RetentionJob,
   resolveSession,
   SESSION_COOKIE,
   SessionTokens,
@@ -27,6 +28,8 @@ const MAX_WS_PAYLOAD = 64 * 1024;
 
 export interface App {
   deps: ApiDeps;
+  /** The background cleanup; `retention.sweep()` runs one now. */
+  retention: RetentionJob;
   listen(): Promise<{ port: number; url: string }>;
   close(): Promise<void>;
 }
@@ -37,10 +40,13 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
   const realtime = new Realtime({
     db,
     connectionString: databaseUrl,
+    instanceId: env.INSTANCE_ID,
     maxSocketsPerUser: env.MAX_SOCKETS_PER_USER,
     maxSubscriptionsPerSocket: env.MAX_SUBSCRIPTIONS_PER_SOCKET,
   });
   await realtime.start();
+  const retention = new RetentionJob(db, { readTtlDays: env.READ_NOTIFICATION_TTL_DAYS, eventTtlDays: env.NOTIFICATION_TTL_DAYS });
+  retention.start();
   const deps: ApiDeps = {
     db,
     tokens: new SessionTokens(env.JWT_SECRET, env.SESSION_TTL_HOURS * 3600),
@@ -124,8 +130,10 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
     },
   });
 
+  let closing: Promise<void> | null = null;
   return {
     deps,
+    retention,
     listen: () =>
       new Promise((resolveListen, rejectListen) => {
         server.once('error', (error: NodeJS.ErrnoException) =>
@@ -137,16 +145,19 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
           resolveListen({ port, url: `http://127.0.0.1:${port}` });
         });
       }),
-    close: async () => {
-      // Ask clients to reconnect (to another instance, or to us after a restart), then go.
-      wsHandler.broadcastReconnectNotification();
-      for (const client of wss.clients) client.close(1001, 'server shutting down');
-      await new Promise<void>((done) => wss.close(() => done()));
-      server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
-      await realtime.stop();
-      await db.destroy();
-    },
+    // Idempotent: a test may stop an instance early and still run its usual teardown.
+    close: () =>
+      (closing ??= (async () => {
+        await retention.stop();
+        // Ask clients to reconnect (to another instance, or to us after a restart), then go.
+        wsHandler.broadcastReconnectNotification();
+        for (const client of wss.clients) client.close(1001, 'server shutting down');
+        await new Promise<void>((done) => wss.close(() => done()));
+        server.closeAllConnections();
+        await new Promise<void>((done) => server.close(() => done()));
+        await realtime.stop();
+        await db.destroy();
+      })()),
   };
 }
 

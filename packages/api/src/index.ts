@@ -10,6 +10,7 @@ export { Realtime } from './realtime/realtime.js';
 export { POLICY_VIOLATION } from './realtime/connections.js';
 export { streamUserEvents, type StoredUserEvent, type StreamUserEventsOptions } from './realtime/subscribe.js';
 export { publish, type NewNotification } from './notifications/publish.js';
+export { RetentionJob, type RetentionOptions, type SweepReport } from './notifications/retention.js';
 export type { NotificationEvent } from './notifications/events.js';
 export type { NotificationView } from './notifications/view.js';
 

@@ -81,6 +81,17 @@ export interface UserEventsTable {
   created_at: Timestamp;
 }
 
+/** One row per running server instance: its connection figures, refreshed while it lives. */
+export interface RealtimeInstancesTable {
+  instance_id: string;
+  started_at: Timestamp;
+  reported_at: Timestamp;
+  sockets: number;
+  users: number;
+  subscriptions: number;
+  user_ids: ColumnType<number[], number[] | undefined, number[]>;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -88,6 +99,7 @@ export interface Database {
   goal_history: GoalHistoryTable;
   notifications: NotificationsTable;
   user_events: UserEventsTable;
+  realtime_instances: RealtimeInstancesTable;
 }
 
 export type User = Selectable<UsersTable>;

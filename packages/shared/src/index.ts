@@ -1,3 +1,4 @@
 export * from './enums.js';
 export * from './inputs.js';
 export * from './goals.js';
+export * from './realtime.js';

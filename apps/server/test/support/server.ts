@@ -6,6 +6,7 @@ import superjson from 'superjson';
 import { WebSocket } from 'ws';
 import type { AppRouter } from '@pms/api';
 import { createDatabase, DEMO_PASSWORD, seedDemo, type DB } from '@pms/db';
+import { reconnectDelayMs, WS_KEEPALIVE } from '@pms/shared';
 import { hashPassword } from '@pms/api';
 import { createApp, type App } from '../../src/app.js';
 import { parseEnv } from '../../src/env.js';
@@ -83,7 +84,11 @@ export interface WsSession {
   closed: Promise<{ code: number; reason: string }>;
 }
 
-/** A WebSocket tRPC client authenticating through connectionParams, as non-browser clients do. */
+/**
+ * A WebSocket tRPC client authenticating through connectionParams, as non-browser clients do,
+ * with the clients' keepalive. With `retry` it reconnects like the SPA (jittered backoff, from
+ * 50-100 ms); without, it stays closed for the length of a test, so close codes can be asserted.
+ */
 export function wsClient(url: string, token?: string, options: { retry?: boolean } = {}): WsSession {
   let resolveClosed!: (value: { code: number; reason: string }) => void;
   const closed = new Promise<{ code: number; reason: string }>((resolve) => (resolveClosed = resolve));
@@ -91,7 +96,8 @@ export function wsClient(url: string, token?: string, options: { retry?: boolean
     url: `${url.replace('http', 'ws')}/trpc`,
     WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
     connectionParams: token ? { token } : null,
-    retryDelayMs: options.retry ? () => 100 : () => 60_000,
+    keepAlive: WS_KEEPALIVE,
+    retryDelayMs: options.retry ? (attempt) => reconnectDelayMs(attempt, 100) : () => 60_000,
     onClose: (cause) => resolveClosed({ code: cause?.code ?? 0, reason: '' }),
   });
   return {

@@ -1,7 +1,8 @@
 import { TRPCError } from '@trpc/server';
 import { sql } from 'kysely';
+import { readConnectionStats } from '../realtime/presence.js';
 import { streamUserEvents } from '../realtime/subscribe.js';
-import { authedProcedure } from '../trpc.js';
+import { adminProcedure, authedProcedure } from '../trpc.js';
 import { hydrateNotificationEvents, recipientActions } from './events.js';
 import { listInput, notificationIdInput, onEventInput } from './inputs.js';
 import { publish } from './publish.js';
@@ -86,4 +87,10 @@ export const notificationsRouter = {
       hydrate: (events) => hydrateNotificationEvents(ctx.deps.db, ctx.session.user.id, events),
     }),
   ),
+
+  /** Open sockets, distinct users and subscriptions per server instance, and in total. */
+  connectionStats: adminProcedure.query(async ({ ctx }) => {
+    await ctx.deps.realtime.presence.report(); // this instance's own row, current to the call
+    return readConnectionStats(ctx.deps.db);
+  }),
 };

@@ -3,10 +3,13 @@ import { CHANNELS } from './channels.js';
 import { ConnectionRegistry } from './connections.js';
 import { UserEventHub } from './hub.js';
 import { PgListener } from './listener.js';
+import { InstancePresence } from './presence.js';
 
 export interface RealtimeOptions {
   db: DB;
   connectionString: string;
+  /** Names this process in connection stats. */
+  instanceId: string;
   maxSocketsPerUser: number;
   maxSubscriptionsPerSocket: number;
   /** Bytes a socket may have waiting to be sent before its subscriptions pause (default 256 KB). */
@@ -20,6 +23,7 @@ export class Realtime {
   readonly listener: PgListener;
   readonly connections: ConnectionRegistry;
   readonly hub: UserEventHub;
+  readonly presence: InstancePresence;
 
   constructor(options: RealtimeOptions) {
     this.listener = new PgListener(options.connectionString);
@@ -29,6 +33,7 @@ export class Realtime {
       maxBufferedBytesPerSocket: options.maxBufferedBytesPerSocket ?? 256 * 1024,
     });
     this.hub = new UserEventHub(options.db, { maxQueuedPerSubscriber: options.maxQueuedEventsPerSubscriber ?? 256 });
+    this.presence = new InstancePresence(options.db, options.instanceId, this.connections);
 
     this.listener.on(CHANNELS.events, (payload) => this.hub.onAnnouncement(payload));
     this.listener.onReconnect(() => this.hub.catchUpAll());
@@ -38,11 +43,13 @@ export class Realtime {
     });
   }
 
-  start(): Promise<void> {
-    return this.listener.start();
+  async start(): Promise<void> {
+    await this.listener.start();
+    await this.presence.start();
   }
 
-  stop(): Promise<void> {
-    return this.listener.stop();
+  async stop(): Promise<void> {
+    await this.presence.stop();
+    await this.listener.stop();
   }
 }

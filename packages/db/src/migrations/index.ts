@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026_11_25_0001_initial.js';
+import * as realtimeInstances from './2026_11_26_0001_realtime_instances.js';
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   '2026_11_25_0001_initial': initial,
+  '2026_11_26_0001_realtime_instances': realtimeInstances,
 };

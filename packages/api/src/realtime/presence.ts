@@ -1,0 +1,89 @@
+/**
+ * Connection figures for every instance sharing the database. Each instance keeps one row of
+ * `realtime_instances` current: rewritten within a second of a change, and at least every
+ * HEARTBEAT_MS so that a row which stops moving marks an instance that is gone.
+ */
+import { sql } from 'kysely';
+import type { DB } from '@pms/db';
+import type { ConnectionRegistry } from './connections.js';
+
+const CHECK_MS = 1000;
+const HEARTBEAT_MS = 10_000;
+/** Rows not refreshed for this long belong to instances that stopped without saying so. */
+const STALE_SECONDS = 30;
+
+export class InstancePresence {
+  #timer: NodeJS.Timeout | null = null;
+  #reportedVersion = -1;
+  #reportedAt = 0;
+  #reporting: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: DB,
+    readonly instanceId: string,
+    private readonly connections: ConnectionRegistry,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.db.deleteFrom('realtime_instances').where('reported_at', '<', sql<Date>`now() - interval '1 hour'`).execute();
+    await this.report();
+    this.#timer = setInterval(() => {
+      const due = Date.now() - this.#reportedAt >= HEARTBEAT_MS;
+      if (due || this.connections.version !== this.#reportedVersion) void this.report().catch(logFailure);
+    }, CHECK_MS).unref();
+  }
+
+  /** Writes this instance's current figures (one write at a time, in order). */
+  report(): Promise<void> {
+    this.#reporting = this.#reporting.catch(() => {}).then(() => this.#write());
+    return this.#reporting;
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#reporting.catch(() => {});
+    await this.db.deleteFrom('realtime_instances').where('instance_id', '=', this.instanceId).execute();
+  }
+
+  async #write(): Promise<void> {
+    const version = this.connections.version;
+    const { sockets, users, subscriptions } = this.connections.stats();
+    const figures = { sockets, users, subscriptions, user_ids: this.connections.userIds(), reported_at: sql<Date>`now()` };
+    await this.db
+      .insertInto('realtime_instances')
+      .values({ instance_id: this.instanceId, ...figures })
+      .onConflict((oc) => oc.column('instance_id').doUpdateSet(figures))
+      .execute();
+    this.#reportedVersion = version;
+    this.#reportedAt = Date.now();
+  }
+}
+
+function logFailure(error: Error): void {
+  console.error('[realtime] reporting connection figures failed:', error.message);
+}
+
+/** Every live instance's figures, and totals counting a user connected to several instances once. */
+export async function readConnectionStats(db: DB) {
+  const live = sql<boolean>`reported_at > now() - make_interval(secs => ${STALE_SECONDS})`;
+  const instances = await db
+    .selectFrom('realtime_instances')
+    .select(['instance_id as instanceId', 'sockets', 'users', 'subscriptions', 'started_at as startedAt', 'reported_at as reportedAt'])
+    .where(live)
+    .orderBy('instance_id')
+    .execute();
+  const { rows } = await sql<{ users: number }>`
+    select count(distinct user_id) as users
+    from realtime_instances, unnest(user_ids) as user_id
+    where ${live}
+  `.execute(db);
+  return {
+    instances,
+    totals: {
+      instances: instances.length,
+      sockets: instances.reduce((sum, i) => sum + i.sockets, 0),
+      users: rows[0]?.users ?? 0,
+      subscriptions: instances.reduce((sum, i) => sum + i.subscriptions, 0),
+    },
+  };
+}
