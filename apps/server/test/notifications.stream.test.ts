@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publish } from '@pms/api';
 import { EventLog, notify, numbers, sample, userIdOf } from './support/notifications.js';
 import { demo, httpClient, login, startTestServer, wsClient, type TestServer, type WsSession } from './support/server.js';
 
@@ -80,5 +81,29 @@ describe('notifications.onEvent', () => {
     const replay = await EventLog.open(socket.client, '0');
     expect(numbers(await replay.take(6))).toEqual([1, 2, 3, 4, 5, 6]);
     replay.close();
+  });
+
+  it('carries only its own topic: goal events in the same stream are skipped', async () => {
+    const dave = await userIdOf(server.db, demo.dave);
+    const log = await EventLog.open((await device(demo.dave)).client);
+    await server.db.transaction().execute((trx) =>
+      publish(trx, { events: [{ userId: dave, topic: 'goal', kind: 'changed', payload: { goalId: 1 } }], ttlDays: 30 }),
+    );
+    await notify(server.db, [sample(dave, 1)]);
+    const [event] = await log.take(1);
+    expect(numbers([event!])).toEqual([1]);
+    // Its id is its position in the user's whole stream: the goal event took the one before.
+    const goalEvent = await server.db.selectFrom('user_events').select('seq').where('user_id', '=', dave).where('topic', '=', 'goal').executeTakeFirstOrThrow();
+    expect(Number(event!.id)).toBe(goalEvent.seq + 1);
+    log.close();
+  });
+
+  it('refuses a lastEventId that is not one of its ids', async () => {
+    const socket = await device(demo.sam);
+    const error = await EventLog.open(socket.client, 'abc').then(
+      (log) => log.failure(),
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ data: { code: 'BAD_REQUEST' }, message: 'lastEventId: must be an event id this subscription sent' });
   });
 });

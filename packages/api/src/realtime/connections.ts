@@ -98,6 +98,13 @@ export class ConnectionRegistry {
     return { sockets: this.#bySocket.size, users: this.#byUser.size, subscriptions: this.#subscriptions };
   }
 
+  /** Bytes waiting to be sent on all sockets: what slow clients currently cost. */
+  bufferedBytes(): number {
+    let total = 0;
+    for (const socket of this.#bySocket.keys()) total += socket.bufferedAmount;
+    return total;
+  }
+
   userIds(): number[] {
     return [...this.#byUser.keys()];
   }

@@ -131,7 +131,11 @@ export class UserEventHub {
     this.#pending.set(range.userId, Math.max(range.upToSeq, this.#pending.get(range.userId) ?? 0));
   }
 
-  /** What to read for pending users: from the lowest positioned cursor up to the announced head. */
+  /**
+   * What to read for pending users: from the lowest cursor up to the announced head. Subscribers
+   * about to read from the database (starting, or lagging) are left out: that read starts after
+   * this announcement, so it covers the announced events; the hub does not read them twice.
+   */
   #takeRanges(): StreamRange[] {
     const ranges: StreamRange[] = [];
     for (const [userId, head] of this.#pending) {
@@ -139,7 +143,7 @@ export class UserEventHub {
       this.#pending.delete(userId);
       let lowest = Infinity;
       for (const subscriber of this.#byUser.get(userId) ?? []) {
-        if (subscriber.cursor !== null && subscriber.cursor < lowest) lowest = subscriber.cursor;
+        if (subscriber.cursor !== null && !subscriber.needsRead && subscriber.cursor < lowest) lowest = subscriber.cursor;
       }
       if (lowest < head) ranges.push({ userId, afterSeq: lowest, upToSeq: head });
     }

@@ -9,8 +9,8 @@ import type { StoredUserEvent } from './stored-events.js';
 export class Subscriber {
   /**
    * Highest seq handed over, by the hub or by a database read (events of other topics count
-   * as handed over too). The hub pushes only events beyond it. Null until the consumer knows
-   * where it starts; the hub ignores the subscriber until then.
+   * as handed over too). The hub offers only events beyond it. Null until the consumer knows
+   * where it starts; the hub offers it nothing until then.
    */
   cursor: number | null;
   /**

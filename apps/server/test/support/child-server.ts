@@ -1,0 +1,59 @@
+/** A second server instance in its own process, as production runs them: `tsx apps/server/src/main.ts`. */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TEST_JWT_SECRET } from './server.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
+
+export interface ChildServer {
+  url: string;
+  instanceId: string;
+  close(): Promise<void>;
+}
+
+/** Starts an instance on an existing database and resolves once it listens. */
+export async function startChildServer(databaseUrl: string, instanceId: string): Promise<ChildServer> {
+  const child = spawn(process.execPath, [tsxCli, 'apps/server/src/main.ts'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_URL: databaseUrl,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      JWT_SECRET: TEST_JWT_SECRET,
+      INSTANCE_ID: instanceId,
+      SEED_DEMO: 'never',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'pms-test-child-')),
+      WEB_DIST: join(tmpdir(), 'pms-no-web'),
+    },
+  });
+  let output = '';
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const port = output.match(/serving the PMS on http:\/\/localhost:(\d+)/)?.[1];
+      if (port) resolveUrl(`http://127.0.0.1:${port}`);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server process exited with ${code}:\n${output}`)));
+  });
+  return {
+    url,
+    instanceId,
+    close: async () => {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
