@@ -13,6 +13,8 @@ export { publish, type NewNotification } from './notifications/publish.js';
 export { RetentionJob, type RetentionOptions, type SweepReport } from './notifications/retention.js';
 export type { NotificationEvent } from './notifications/events.js';
 export type { NotificationView } from './notifications/view.js';
+export type { GoalEvent } from './goals/events.js';
+export type { GoalView } from './goals/views.js';
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@pms/db';
-import { canSee, type Viewer } from './rules.js';
+import { canSee, type Viewer } from './access.js';
 import { selectGoals } from './views.js';
 
 /** Serializes re-parenting so that two concurrent edits cannot close a loop together. */

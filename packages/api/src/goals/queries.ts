@@ -12,7 +12,7 @@ import {
   type superviseeGoalsInput,
 } from '@pms/shared';
 import type { z } from 'zod';
-import type { Viewer } from './rules.js';
+import type { Viewer } from './access.js';
 import { findVisibleGoal, goalHistory, selectGoals, toView, type GoalQuery } from './views.js';
 
 type PageInput = z.output<typeof goalListInput>;

@@ -12,8 +12,11 @@ import {
   updateGoalInput,
   updateProgressInput,
 } from '@pms/shared';
+import { onEventInput } from '../notifications/inputs.js';
+import { streamUserEvents } from '../realtime/subscribe.js';
 import { authedProcedure } from '../trpc.js';
 import { assignGoal, createGoal } from './create.js';
+import { hydrateGoalEvents } from './events.js';
 import { goalWithHistory, myGoals, organisationalGoals, pendingApproval, superviseeGoals } from './queries.js';
 import { editGoal, transition } from './service.js';
 
@@ -58,4 +61,17 @@ export const goalsRouter = {
   organisational: authedProcedure
     .input(organisationalGoalsInput)
     .query(({ ctx, input }) => organisationalGoals(ctx.deps.db, ctx.session.user, input)),
+
+  /**
+   * Changes to goals the caller owns, created, supervises or approves, resumable like
+   * notifications: `tracked(id, { kind: 'changed', action, goal })` with the goal as it is now.
+   */
+  onEvent: authedProcedure.input(onEventInput).subscription(({ ctx, input, signal }) =>
+    streamUserEvents(ctx, {
+      topic: 'goal',
+      lastEventId: input?.lastEventId,
+      signal,
+      hydrate: (events) => hydrateGoalEvents(ctx.deps.db, ctx.session.user, events),
+    }),
+  ),
 };

@@ -1,6 +1,6 @@
 /**
  * The goals workflow as data: who may do what to a goal, from which status, to which status,
- * and who is told. The service (service.ts, create.ts) only interprets these tables.
+ * and who is told. access.ts, service.ts, create.ts and notify.ts only interpret these tables.
  */
 import {
   ORGANISATIONAL_GOAL_TYPES,
@@ -241,63 +241,14 @@ export function isOrganisational(type: GoalType): boolean {
   return ORGANISATIONAL_GOAL_TYPES.includes(type);
 }
 
-export interface Viewer {
-  id: number;
-  permissions: readonly Permission[];
-}
-
-export interface GoalParties {
-  type: GoalType;
-  ownerId: number;
-  creatorId: number;
-  ownerSupervisorId: number | null;
-}
-
-export function rolesOf(viewer: Viewer, goal: GoalParties): Set<GoalRole> {
-  const roles = new Set<GoalRole>();
-  if (viewer.id === goal.ownerId) {
-    roles.add('owner');
-    if (goal.creatorId !== goal.ownerId) roles.add('assignee');
-  }
-  if (viewer.id === goal.creatorId) roles.add('creator');
-  if (viewer.id === goal.ownerSupervisorId) roles.add('supervisor');
-  if (goal.ownerSupervisorId === null && viewer.id !== goal.ownerId && viewer.permissions.includes('admin')) {
-    roles.add('adminWhenNoSupervisor');
-  }
-  return roles;
-}
-
-/** Organisational goals are everyone's; a personal goal only its parties'. */
-export function canSee(viewer: Viewer, goal: GoalParties): boolean {
-  return isOrganisational(goal.type) || rolesOf(viewer, goal).size > 0;
-}
-
-export function mayPerform(rule: TransitionRule, roles: Set<GoalRole>): boolean {
-  return rule.by.some((role) => roles.has(role));
-}
-
-/** The actions this viewer could take on the goal right now. */
-export function allowedActions(viewer: Viewer, goal: GoalParties & { status: GoalStatus }): GoalAction[] {
-  const roles = rolesOf(viewer, goal);
-  return (Object.keys(TRANSITIONS) as GoalAction[]).filter((action) => {
-    const rule: TransitionRule = TRANSITIONS[action];
-    return rule.from.includes(goal.status) && mayPerform(rule, roles);
-  });
-}
-
-const ROLE_NAMES: Record<GoalRole, string> = {
+/** How each role reads in messages. */
+export const ROLE_NAMES: Record<GoalRole, string> = {
   owner: 'its owner',
   creator: 'its creator',
   supervisor: "the owner's supervisor",
   adminWhenNoSupervisor: 'an administrator (for owners without a supervisor)',
   assignee: 'the person it was assigned to',
 };
-
-/** "Only the owner's supervisor or an administrator (…) may approve this goal". */
-export function forbiddenMessage(rule: TransitionRule): string {
-  const who = rule.by.map((role) => ROLE_NAMES[role]).join(' or ');
-  return `Only ${who} may ${rule.verb} this goal`;
-}
 
 export const STATUS_NAMES: Record<GoalStatus, string> = {
   PENDING_APPROVAL: 'pending approval',

@@ -11,7 +11,8 @@ import type { z } from 'zod';
 import type { ApiDeps, Session } from '../trpc.js';
 import { announce } from './notify.js';
 import { assertValidParent } from './parent.js';
-import { ACTIONS, forbiddenMessage, mayPerform, rolesOf, STATUS_NAMES, TRANSITIONS, type TransitionRule } from './rules.js';
+import { forbiddenMessage, mayPerform, rolesOf } from './access.js';
+import { ACTIONS, STATUS_NAMES, TRANSITIONS, type TransitionRule } from './rules.js';
 import { findVisibleGoal, GOAL_COLUMNS, toView, type GoalRow, type GoalView } from './views.js';
 
 export interface GoalContext {

@@ -5,7 +5,7 @@
 import { TRPCError } from '@trpc/server';
 import type { Kysely } from 'kysely';
 import type { Database } from '@pms/db';
-import { allowedActions, canSee, type Viewer } from './rules.js';
+import { allowedActions, canSee, type Viewer } from './access.js';
 
 /** The goal's own columns as the API names them; valid in SELECT and in UPDATE … RETURNING. */
 export const GOAL_COLUMNS = [
