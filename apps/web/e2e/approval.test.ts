@@ -1,0 +1,113 @@
+/**
+ * Scenario 1: a supervisee submits a personal goal, the supervisor sees it arrive live,
+ * rejects it with a reason, the supervisee resubmits, and it is approved.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { demo, startTestServer, type TestServer } from '../../server/test/support/server.js';
+import { bellWithUnread, goalCard, launchBrowser, markPage, navigate, openTab, screenshot, signIn, toast, wasReloaded } from './support/browser.js';
+import { WEB_DIST } from './support/paths.js';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startTestServer({ env: { WEB_DIST } }), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+it('submit -> live pending approval -> reject with reason -> resubmit -> approve', async () => {
+  const alice = await openTab(browser, server.url);
+  const sam = await openTab(browser, server.url);
+  await screenshotSignIn(alice);
+  await signIn(alice, demo.alice);
+  await signIn(sam, demo.sam);
+  await Promise.all([markPage(alice.page), markPage(sam.page)]);
+
+  await navigate(sam.page, 'Pending approvals');
+  await sam.page.getByText('Nothing awaiting your approval').waitFor();
+  await bellWithUnread(sam.page, 0).waitFor();
+
+  // Alice submits a personal goal.
+  const title = 'Publish the onboarding guide';
+  await alice.page.getByRole('button', { name: 'New goal' }).click();
+  const create = alice.page.getByRole('dialog', { name: 'New goal' });
+  await create.getByLabel('Title').fill(title);
+  await create.getByLabel('Description').fill('A guide new joiners can follow on their own in week one.');
+  await screenshot(alice.page, 'create-goal-dialog');
+  await create.getByRole('button', { name: 'Create goal' }).click();
+  await create.waitFor({ state: 'hidden' });
+  await goalCard(alice.page, title).and(alice.page.locator('[data-status="PENDING_APPROVAL"]')).waitFor();
+
+  // Sam's badge and pending list update without a reload.
+  await bellWithUnread(sam.page, 1).waitFor();
+  await toast(sam.page, 'Goal awaiting your approval').waitFor();
+  const pending = goalCard(sam.page, title);
+  await pending.waitFor();
+  await screenshot(sam.page, 'pending-approvals');
+
+  // A rejection needs a reason: the server's message appears beside the field.
+  await pending.getByRole('button', { name: `Reject "${title}"` }).click();
+  const reject = sam.page.getByRole('dialog', { name: `Reject "${title}"` });
+  await reject.getByRole('button', { name: 'Reject goal' }).click();
+  await reject.getByText('reason must not be empty').waitFor();
+  const reason = 'Add a measurable target, e.g. three teams using it';
+  await reject.getByLabel('Reason').fill(reason);
+  await reject.getByRole('button', { name: 'Reject goal' }).click();
+  await reject.waitFor({ state: 'hidden' });
+  await sam.page.getByText('Nothing awaiting your approval').waitFor();
+
+  // Alice is told, with the reason, and sees it on the goal.
+  const rejected = toast(alice.page, 'Goal rejected');
+  await rejected.waitFor();
+  expect(await rejected.textContent()).toContain(reason);
+  const card = goalCard(alice.page, title);
+  await card.and(alice.page.locator('[data-status="REJECTED"]')).waitFor();
+  expect(await card.getByTestId('goal-reason').textContent()).toContain(reason);
+  await screenshot(alice.page, 'my-goals-rejected');
+
+  // She edits and resubmits.
+  await card.getByRole('button', { name: `Edit and resubmit "${title}"` }).click();
+  const edit = alice.page.getByRole('dialog', { name: 'Edit and resubmit' });
+  expect(await edit.getByTestId('rejection-reason').textContent()).toContain(reason);
+  const revised = 'Publish the onboarding guide, used by three teams';
+  await edit.getByLabel('Title').fill(revised);
+  await edit.getByRole('button', { name: 'Save and resubmit' }).click();
+  await edit.waitFor({ state: 'hidden' });
+  await goalCard(alice.page, revised).and(alice.page.locator('[data-status="PENDING_APPROVAL"]')).waitFor();
+
+  // Sam approves the resubmitted goal.
+  await bellWithUnread(sam.page, 2).waitFor();
+  await goalCard(sam.page, revised).getByRole('button', { name: `Approve "${revised}"` }).click();
+  await sam.page.getByText('Nothing awaiting your approval').waitFor();
+
+  await toast(alice.page, 'Goal approved').waitFor();
+  await goalCard(alice.page, revised).and(alice.page.locator('[data-status="ACTIVE"]')).waitFor();
+
+  // The goal's page tells the whole story.
+  await goalCard(alice.page, revised).getByRole('link', { name: revised }).click();
+  const history = alice.page.getByTestId('history-entry');
+  await alice.page.getByTestId('goal-detail').and(alice.page.locator('[data-status="ACTIVE"]')).waitFor();
+  expect(await history.allTextContents()).toEqual([
+    expect.stringContaining('Alice Analyst created the goal'),
+    expect.stringMatching(new RegExp(`Sam Supervisor rejected the goal.*${reason}`)),
+    expect.stringContaining('Alice Analyst edited the goal'),
+    expect.stringContaining('Alice Analyst resubmitted the goal'),
+    expect.stringContaining('Sam Supervisor approved the goal'),
+  ]);
+  await screenshot(alice.page, 'goal-detail');
+
+  expect(await wasReloaded(alice.page)).toBe(false);
+  expect(await wasReloaded(sam.page)).toBe(false);
+  expect(alice.consoleErrors()).toEqual([]);
+  expect(sam.consoleErrors()).toEqual([]);
+});
+
+async function screenshotSignIn(tab: Awaited<ReturnType<typeof openTab>>) {
+  await tab.page.goto('/');
+  await tab.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await screenshot(tab.page, 'sign-in');
+}

@@ -1,0 +1,88 @@
+/**
+ * Real Chromium through playwright-core: each user gets a browser context of their own
+ * (own cookies, like another device), and every console error fails the test.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '@pms/db';
+import { CHROMIUM, SCREENSHOTS } from './paths.js';
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+export interface Tab {
+  page: Page;
+  context: BrowserContext;
+  /** Console errors and uncaught exceptions seen so far, minus those `allowConsoleErrors` expects. */
+  consoleErrors(): string[];
+  /** Tolerates errors the browser itself logs for an expected reason (e.g. a server being restarted). */
+  allowConsoleErrors(pattern: RegExp): void;
+}
+
+export async function openTab(browser: Browser, baseURL: string, options: { width?: number; height?: number } = {}): Promise<Tab> {
+  // Reduced motion: the app then skips its transitions, so screenshots never catch one halfway.
+  const context = await browser.newContext({
+    baseURL,
+    viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+    reducedMotion: 'reduce',
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const allowed: RegExp[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  return {
+    page,
+    context,
+    consoleErrors: () => errors.filter((error) => !allowed.some((pattern) => pattern.test(error))),
+    allowConsoleErrors: (pattern) => void allowed.push(pattern),
+  };
+}
+
+/** Signs in through the form, as a person would, and waits for the live shell. */
+export async function signIn(tab: Tab, email: string): Promise<void> {
+  const { page } = tab;
+  await page.goto('/');
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('textbox', { name: 'Password' }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('user-menu').waitFor();
+  await connection(page, 'connected').waitFor();
+}
+
+export const connection = (page: Page, status: 'connecting' | 'connected' | 'reconnecting' | 'offline') =>
+  page.locator(`[data-connection="${status}"]`);
+
+/** The bell once it shows exactly `count` unread. */
+export const bellWithUnread = (page: Page, count: number) => page.locator(`[data-testid="bell"][data-unread="${count}"]`);
+
+export const goalCard = (scope: Page | Locator, title: string) => scope.getByTestId('goal-card').filter({ hasText: title });
+
+export const toast = (page: Page, text: string) => page.getByTestId('toast').filter({ hasText: text });
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Client-side navigation through the app's own links, never a reload. */
+export async function navigate(page: Page, label: string): Promise<void> {
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  if (!(await nav.isVisible())) await page.getByRole('button', { name: 'Toggle navigation' }).click();
+  await nav.getByRole('link', { name: label }).click();
+}
+
+/** Marks the page so that `expectNoReload` can tell whether it was reloaded since. */
+export async function markPage(page: Page): Promise<void> {
+  await page.evaluate(() => Object.assign(window, { __pmsSamePage: true }));
+}
+
+export async function wasReloaded(page: Page): Promise<boolean> {
+  return page.evaluate(() => !(window as unknown as { __pmsSamePage?: boolean }).__pmsSamePage);
+}

@@ -1,0 +1,71 @@
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { getQueryKey } from '@trpc/react-query';
+import { createContext, Fragment, useCallback, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import type { ApiConnection, ApiSession } from './connection';
+import { errorCode, isUnauthorized } from './errors';
+import { trpc } from './trpc';
+
+interface ApiContextValue {
+  connection: ApiConnection;
+  /** Drops every cached answer and opens a new connection, e.g. after login or logout. */
+  restart(): void;
+}
+
+const ApiContext = createContext<ApiContextValue | null>(null);
+
+export function useApi(): ApiContextValue {
+  const value = useContext(ApiContext);
+  if (!value) throw new Error('useApi must be used inside <ApiProvider>');
+  return value;
+}
+
+/** Errors that another try cannot fix. */
+const FINAL_ERRORS = new Set(['BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PRECONDITION_FAILED']);
+
+/** Starts over with a new connection and an empty cache. */
+function restartSession(queryClient: QueryClient, session: ApiSession) {
+  queryClient.clear();
+  session.restart();
+}
+
+function createQueryClient(session: ApiSession): QueryClient {
+  // A session that ended while we were signed in (logout in another tab, expiry) surfaces
+  // as UNAUTHORIZED on any call; a failed sign-in does not, as nobody is signed in yet.
+  const handle = (error: unknown) => {
+    const signedIn = queryClient.getQueryData(getQueryKey(trpc.auth.me, undefined, 'query')) !== undefined;
+    if (signedIn && isUnauthorized(error)) restartSession(queryClient, session);
+  };
+  const queryClient: QueryClient = new QueryClient({
+    queryCache: new QueryCache({ onError: handle }),
+    mutationCache: new MutationCache({ onError: handle }),
+    defaultOptions: {
+      queries: {
+        staleTime: 10_000,
+        refetchOnWindowFocus: false,
+        retry: (failures, error) => failures < 3 && !FINAL_ERRORS.has(errorCode(error) ?? ''),
+      },
+    },
+  });
+  return queryClient;
+}
+
+export function ApiProvider({ session, children }: { session: ApiSession; children: ReactNode }) {
+  const connection = useSyncExternalStore(session.subscribe, session.getSnapshot);
+  const [queryClient] = useState(() => createQueryClient(session));
+  const restart = useCallback(() => restartSession(queryClient, session), [queryClient, session]);
+
+  // After a drop, refetch what is on screen: live events resume by themselves, but
+  // queries that failed or went stale while we were away should show server truth.
+  useEffect(() => connection.monitor.onReconnected(() => void queryClient.invalidateQueries()), [connection, queryClient]);
+
+  return (
+    <trpc.Provider client={connection.client} queryClient={queryClient}>
+      <QueryClientProvider client={queryClient}>
+        <ApiContext.Provider value={{ connection, restart }}>
+          {/* A new connection remounts everything under it, subscriptions included. */}
+          <Fragment key={connection.id}>{children}</Fragment>
+        </ApiContext.Provider>
+      </QueryClientProvider>
+    </trpc.Provider>
+  );
+}

@@ -1,0 +1,81 @@
+import { Alert, Anchor, Button, Center, Code, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useState, type FormEvent } from 'react';
+import { useApi } from '../api/api-provider';
+import { fieldError, formError } from '../api/errors';
+import { trpc } from '../api/trpc';
+
+/** Shown by the dev server only: a deployed app does not advertise credentials. */
+const DEMO_ACCOUNTS = import.meta.env.DEV ? ['alice@demo.pms', 'sam@demo.pms', 'admin@demo.pms'] : [];
+
+export function SignIn() {
+  const { restart } = useApi();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  // The cookie set by this HTTP call reaches the WebSocket only through a new connection.
+  const login = trpc.auth.login.useMutation({ onSuccess: restart });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    login.mutate({ email, password });
+  };
+  const generalError = formError(login.error, ['email', 'password']);
+
+  return (
+    <Center mih="100vh" p="md" bg="gray.0">
+      <Paper component="main" withBorder shadow="sm" p="xl" w="100%" maw={420}>
+        <form onSubmit={submit} noValidate aria-labelledby="sign-in-title">
+          <Stack>
+            <div>
+              <Title order={1} size="h2" id="sign-in-title">
+                Sign in
+              </Title>
+              <Text c="dimmed" size="sm">
+                Goals and notifications for your team
+              </Text>
+            </div>
+            <TextInput
+              label="Email"
+              type="email"
+              autoComplete="username"
+              required
+              value={email}
+              onChange={(event) => setEmail(event.currentTarget.value)}
+              error={fieldError(login.error, 'email')}
+              data-autofocus
+            />
+            <PasswordInput
+              label="Password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(event) => setPassword(event.currentTarget.value)}
+              error={fieldError(login.error, 'password')}
+            />
+            {generalError && (
+              <Alert color="red" role="alert" py="xs">
+                {generalError}
+              </Alert>
+            )}
+            <Button type="submit" loading={login.isPending} fullWidth>
+              Sign in
+            </Button>
+            {DEMO_ACCOUNTS.length > 0 && (
+              <Text size="xs" c="dimmed">
+                Demo accounts:{' '}
+              {DEMO_ACCOUNTS.map((account, index) => (
+                <span key={account}>
+                  {index > 0 && ', '}
+                  <Anchor component="button" type="button" size="xs" onClick={() => setEmail(account)}>
+                    {account}
+                  </Anchor>
+                </span>
+              ))}{' '}
+                with password <Code>demo-pass-2026</Code>
+              </Text>
+            )}
+          </Stack>
+        </form>
+      </Paper>
+    </Center>
+  );
+}

@@ -1,0 +1,94 @@
+import { Button, Checkbox, Group, Stack } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
+import { errorMessage } from '../api/errors';
+import { trpc } from '../api/trpc';
+import { PageHeader } from '../ui/page-header';
+import { InlineError } from '../ui/states';
+import { GoalCard } from './goal-card';
+import { GoalList, nextGoalCursor } from './goal-list';
+
+/** Everything awaiting my decision; updated live by GoalsLive as supervisees submit. */
+export function ApprovalsPage() {
+  const utils = trpc.useUtils();
+  const pending = trpc.goals.pendingApproval.useInfiniteQuery({ limit: 50 }, { getNextPageParam: nextGoalCursor });
+  const goals = pending.data?.pages.flatMap((page) => page.items) ?? [];
+  const [picked, setPicked] = useState<ReadonlySet<number>>(new Set());
+  const [failures, setFailures] = useState<ReadonlyMap<number, string>>(new Map());
+  // Goals decided elsewhere leave the list, and the selection with them.
+  const selected = goals.filter((goal) => picked.has(goal.id) && goal.allowedActions.includes('approve')).map((goal) => goal.id);
+
+  const approveSelected = useMutation({
+    // One decision per goal: each succeeds or fails on its own, and says why.
+    mutationFn: (ids: number[]) => Promise.allSettled(ids.map((id) => utils.client.goals.approve.mutate({ id }))),
+    onSuccess: (results, ids) => {
+      const failed = new Map<number, string>();
+      results.forEach((result, index) => {
+        if (result.status === 'rejected') failed.set(ids[index]!, errorMessage(result.reason));
+      });
+      setFailures(failed);
+      setPicked(new Set(failed.keys()));
+      const approved = ids.length - failed.size;
+      notifications.show({
+        color: failed.size ? 'yellow' : 'teal',
+        title: `${approved} goal${approved === 1 ? '' : 's'} approved`,
+        message: failed.size ? `${failed.size} could not be approved: see the goals marked below` : 'Their owners have been told.',
+      });
+    },
+    onSettled: () => void utils.goals.invalidate(),
+  });
+
+  const toggle = (id: number, on: boolean) => {
+    const next = new Set(picked);
+    if (on) next.add(id);
+    else next.delete(id);
+    setPicked(next);
+  };
+  const allSelected = goals.length > 0 && selected.length === goals.length;
+
+  return (
+    <>
+      <PageHeader title="Pending approvals" description="Personal goals awaiting your decision. New submissions appear here as they arrive." />
+      {goals.length > 0 && (
+        <Group mb="md" justify="space-between">
+          <Checkbox
+            label="Select all"
+            checked={allSelected}
+            indeterminate={selected.length > 0 && !allSelected}
+            onChange={(event) => setPicked(new Set(event.currentTarget.checked ? goals.map((goal) => goal.id) : []))}
+          />
+          <Button
+            color="teal"
+            disabled={selected.length === 0}
+            loading={approveSelected.isPending}
+            onClick={() => approveSelected.mutate(selected)}
+          >
+            Approve selected ({selected.length})
+          </Button>
+        </Group>
+      )}
+      <GoalList
+        query={pending}
+        empty={{ title: 'Nothing awaiting your approval', description: 'When your team submits a goal, it appears here at once.' }}
+        renderGoal={(goal) => (
+          <Stack key={goal.id} gap={4}>
+            <GoalCard
+              goal={goal}
+              showOwner
+              leading={
+                <Checkbox
+                  mt={4}
+                  aria-label={`Select "${goal.title}"`}
+                  checked={picked.has(goal.id)}
+                  onChange={(event) => toggle(goal.id, event.currentTarget.checked)}
+                />
+              }
+            />
+            <InlineError error={failures.get(goal.id)} />
+          </Stack>
+        )}
+      />
+    </>
+  );
+}

@@ -1,0 +1,38 @@
+import { Button } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useState } from 'react';
+import { trpc } from '../api/trpc';
+import type { SignedInUser } from '../auth/user';
+import { PageHeader } from '../ui/page-header';
+import { CreateGoalDialog } from './create-goal-dialog';
+import { GoalCard } from './goal-card';
+import { GoalFilters, type GoalFilter } from './goal-filters';
+import { GoalList, nextGoalCursor } from './goal-list';
+
+export function MyGoalsPage({ user }: { user: SignedInUser }) {
+  const [filter, setFilter] = useState<GoalFilter>({});
+  const [creating, create] = useDisclosure(false);
+  const goals = trpc.goals.mine.useInfiniteQuery({ limit: 20, ...filter }, { getNextPageParam: nextGoalCursor });
+  const filtered = filter.status !== undefined || filter.type !== undefined;
+
+  return (
+    <>
+      <PageHeader
+        title="My goals"
+        description="Everything you own: your own goals and those assigned to you"
+        action={<Button onClick={create.open}>New goal</Button>}
+      />
+      <GoalFilters value={filter} onChange={setFilter} />
+      <GoalList
+        query={goals}
+        empty={
+          filtered
+            ? { title: 'No goals match these filters' }
+            : { title: 'No goals yet', description: 'Create a personal goal; your supervisor approves it.' }
+        }
+        renderGoal={(goal) => <GoalCard key={goal.id} goal={goal} />}
+      />
+      <CreateGoalDialog user={user} opened={creating} onClose={create.close} />
+    </>
+  );
+}

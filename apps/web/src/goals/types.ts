@@ -1,0 +1,6 @@
+import type { RouterOutputs } from '../api/trpc';
+
+/** A goal as every list returns it, with the actions the caller may take on it. */
+export type Goal = RouterOutputs['goals']['mine']['items'][number];
+export type GoalWithHistory = RouterOutputs['goals']['byId'];
+export type GoalHistoryEntry = GoalWithHistory['history'][number];

@@ -1,0 +1,141 @@
+import { NotificationPriority, NotificationType } from '@pms/shared';
+import { describe, expect, it } from 'vitest';
+import { applyEventToPages, applyEventToStats, knownNotifications, matchesFilter, type Pages } from './cache';
+import type { NotificationItem, NotificationStats } from './types';
+
+const now = new Date('2026-11-25T10:00:00Z');
+
+function item(id: number, change: Partial<NotificationItem> = {}): NotificationItem {
+  return {
+    id,
+    type: 'GOAL_SUBMITTED',
+    priority: 'HIGH',
+    title: `Notification ${id}`,
+    message: 'Someone submitted a goal',
+    data: { goalId: id },
+    link: `/goals/${id}`,
+    readAt: null,
+    createdAt: new Date('2026-11-25T09:00:00Z'),
+    expiresAt: new Date('2026-12-25T09:00:00Z'),
+    ...change,
+  };
+}
+
+function statsOf(items: NotificationItem[]): NotificationStats {
+  const zero = <K extends string>(keys: readonly K[]) =>
+    Object.fromEntries(keys.map((key) => [key, { total: 0, unread: 0 }])) as Record<K, { total: number; unread: number }>;
+  const stats = { totalCount: 0, unreadCount: 0, byType: zero(NotificationType.options), byPriority: zero(NotificationPriority.options) };
+  for (const n of items) {
+    const unread = n.readAt ? 0 : 1;
+    stats.totalCount++;
+    stats.unreadCount += unread;
+    for (const counts of [stats.byType[n.type], stats.byPriority[n.priority]]) {
+      counts.total++;
+      counts.unread += unread;
+    }
+  }
+  return stats;
+}
+
+const pagesOf = (...pages: NotificationItem[][]): Pages => ({
+  pages: pages.map((items, index) => ({ items, nextCursor: index < pages.length - 1 ? items.at(-1)!.id : null })),
+  pageParams: pages.map((_, index) => (index === 0 ? undefined : pages[index - 1]!.at(-1)!.id)),
+});
+
+describe('applyEventToStats (the badge)', () => {
+  const a = item(1);
+  const b = item(2, { type: 'GOAL_APPROVED', priority: 'NORMAL' });
+  const read = item(3, { readAt: now });
+  const all = [a, b, read];
+  const known = knownNotifications([pagesOf(all)]);
+
+  it('counts a new notification once, with its type and priority', () => {
+    const fresh = item(4, { type: 'GOAL_REJECTED', priority: 'URGENT' });
+    const after = applyEventToStats(statsOf(all), { kind: 'created', notification: fresh }, known);
+    expect(after).toEqual(statsOf([...all, fresh]));
+    // Delivered again, or loaded by a refetch in between: not counted twice.
+    const knownNow = knownNotifications([pagesOf([fresh, ...all])]);
+    expect(applyEventToStats(after, { kind: 'created', notification: fresh }, knownNow)).toEqual(after);
+  });
+
+  it('takes a read notification off the badge, but only one that was unread here', () => {
+    const after = applyEventToStats(statsOf(all), { kind: 'read', ids: [1, 3] }, known);
+    expect(after).toEqual(statsOf([{ ...a, readAt: now }, b, read]));
+  });
+
+  it('is unchanged by the echo of a read this tab already applied', () => {
+    const optimistic = applyEventToStats(statsOf(all), { kind: 'read', ids: [1] }, known);
+    const knownAfter = knownNotifications([applyEventToPages(pagesOf(all), { kind: 'read', ids: [1] }, {}, now)]);
+    expect(applyEventToStats(optimistic, { kind: 'read', ids: [1] }, knownAfter)).toEqual(optimistic);
+  });
+
+  it('leaves reads of notifications it never loaded to the refetch', () => {
+    expect(applyEventToStats(statsOf(all), { kind: 'read', ids: [99] }, known)).toEqual(statsOf(all));
+  });
+
+  it('clears every unread count on allRead and keeps the totals', () => {
+    const after = applyEventToStats(statsOf(all), { kind: 'allRead' }, known);
+    expect(after).toEqual(statsOf(all.map((n) => ({ ...n, readAt: n.readAt ?? now }))));
+    expect(after.totalCount).toBe(3);
+  });
+
+  it('removes a deleted notification from total and, if unread, from the badge', () => {
+    expect(applyEventToStats(statsOf(all), { kind: 'deleted', id: 2 }, known)).toEqual(statsOf([a, read]));
+    expect(applyEventToStats(statsOf(all), { kind: 'deleted', id: 3 }, known)).toEqual(statsOf([a, b]));
+  });
+
+  it('never goes below zero', () => {
+    const empty = statsOf([]);
+    expect(applyEventToStats(empty, { kind: 'deleted', id: 1 }, known).unreadCount).toBe(0);
+  });
+});
+
+describe('applyEventToPages', () => {
+  it('puts a new notification on top of the first page of lists it matches', () => {
+    const list = pagesOf([item(5), item(4)], [item(3)]);
+    const fresh = item(6);
+    const after = applyEventToPages(list, { kind: 'created', notification: fresh }, {}, now);
+    expect(after.pages[0]!.items.map((n) => n.id)).toEqual([6, 5, 4]);
+    expect(after.pages[1]).toBe(list.pages[1]);
+    expect(applyEventToPages(after, { kind: 'created', notification: fresh }, {}, now)).toBe(after);
+  });
+
+  it('keeps a new notification out of lists filtered to something else', () => {
+    const list = pagesOf([item(1)]);
+    const fresh = item(2, { type: 'GOAL_DECLINED' });
+    expect(applyEventToPages(list, { kind: 'created', notification: fresh }, { type: 'GOAL_SUBMITTED' }, now)).toBe(list);
+    expect(applyEventToPages(list, { kind: 'created', notification: fresh }, { priority: 'LOW' }, now)).toBe(list);
+  });
+
+  it('marks read in every page and keeps the items in place', () => {
+    const list = pagesOf([item(3), item(2)], [item(1)]);
+    const after = applyEventToPages(list, { kind: 'read', ids: [2, 1] }, { unreadOnly: true }, now);
+    expect(after.pages.flatMap((page) => page.items.map((n) => [n.id, n.readAt]))).toEqual([
+      [3, null],
+      [2, now],
+      [1, now],
+    ]);
+  });
+
+  it('does not move an earlier read time', () => {
+    const earlier = new Date('2026-11-24T08:00:00Z');
+    const list = pagesOf([item(1, { readAt: earlier })]);
+    expect(applyEventToPages(list, { kind: 'allRead' }, {}, now).pages[0]!.items[0]!.readAt).toBe(earlier);
+  });
+
+  it('drops a deleted notification', () => {
+    const list = pagesOf([item(3), item(2)], [item(1)]);
+    const after = applyEventToPages(list, { kind: 'deleted', id: 2 }, {}, now);
+    expect(after.pages.map((page) => page.items.map((n) => n.id))).toEqual([[3], [1]]);
+  });
+});
+
+describe('matchesFilter', () => {
+  it('applies type, priority and unread-only together', () => {
+    const n = item(1, { type: 'GOAL_ASSIGNED', priority: 'HIGH' });
+    expect(matchesFilter(n, {})).toBe(true);
+    expect(matchesFilter(n, { type: 'GOAL_ASSIGNED', priority: 'HIGH', unreadOnly: true })).toBe(true);
+    expect(matchesFilter({ ...n, readAt: now }, { unreadOnly: true })).toBe(false);
+    expect(matchesFilter(n, { priority: 'LOW' })).toBe(false);
+  });
+});

@@ -1,0 +1,51 @@
+import { Badge, Box, Group, Stack, Text, UnstyledButton } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { timeAgo } from '../ui/time';
+import { PRIORITY_LOOK, TYPE_LABEL } from './labels';
+import type { NotificationItem } from './types';
+
+/** One notification: an unread dot, its words and age; clicking opens what it is about. */
+export function NotificationRow({ item, onOpen, actions, detailed = false }: { item: NotificationItem; onOpen(): void; actions?: ReactNode; detailed?: boolean }) {
+  const unread = !item.readAt;
+  return (
+    <Group
+      wrap="nowrap"
+      align="flex-start"
+      gap="sm"
+      px="sm"
+      py="xs"
+      bg={unread ? 'indigo.0' : undefined}
+      data-testid="notification-row"
+      data-notification-id={item.id}
+      data-read={unread ? 'false' : 'true'}
+    >
+      <Box w={8} h={8} mt={7} style={{ borderRadius: 4, flexShrink: 0 }} bg={unread ? 'indigo.6' : 'transparent'} aria-hidden />
+      <UnstyledButton onClick={onOpen} style={{ flex: 1, minWidth: 0 }} aria-label={`${unread ? 'Unread: ' : ''}${item.title}. ${item.message}`}>
+        <Stack gap={2}>
+          <Text size="sm" fw={unread ? 600 : 400}>
+            {item.title}
+          </Text>
+          <Text size="sm" c="dimmed" lineClamp={detailed ? undefined : 2} style={{ overflowWrap: 'anywhere' }}>
+            {item.message}
+          </Text>
+          <Group gap="xs">
+            <Text size="xs" c="dimmed">
+              <time dateTime={item.createdAt.toISOString()}>{timeAgo(item.createdAt)}</time>
+            </Text>
+            {detailed && (
+              <>
+                <Badge size="xs" variant="light" color="gray">
+                  {TYPE_LABEL[item.type]}
+                </Badge>
+                <Badge size="xs" variant="light" color={PRIORITY_LOOK[item.priority].color}>
+                  {PRIORITY_LOOK[item.priority].label}
+                </Badge>
+              </>
+            )}
+          </Group>
+        </Stack>
+      </UnstyledButton>
+      {actions}
+    </Group>
+  );
+}

@@ -1,0 +1,92 @@
+import { useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { getQueryKey } from '@trpc/react-query';
+import { useMemo } from 'react';
+import { trpc } from '../api/trpc';
+import { applyEventToPages, applyEventToStats, knownNotifications, type Pages } from './cache';
+import type { NotificationEvent, NotificationListInput, NotificationStats } from './types';
+
+interface Snapshot {
+  stats: NotificationStats | undefined;
+  lists: Array<[QueryKey, Pages | undefined]>;
+}
+
+/** Applies notification events to this tab's cached stats and lists (see cache.ts). */
+export function useNotificationCache() {
+  const queryClient = useQueryClient();
+  const utils = trpc.useUtils();
+
+  return useMemo(() => {
+    const listKey = getQueryKey(trpc.notifications.list);
+    const lists = () => queryClient.getQueriesData<Pages>({ queryKey: listKey });
+    const filterOf = (key: QueryKey) => ((key[1] as { input?: Partial<NotificationListInput> } | undefined)?.input ?? {});
+
+    return {
+      apply(event: NotificationEvent) {
+        const cached = lists();
+        const known = knownNotifications(cached.map(([, data]) => data));
+        utils.notifications.stats.setData(undefined, (stats) => stats && applyEventToStats(stats, event, known));
+        const now = new Date();
+        for (const [key, data] of cached) {
+          if (data) queryClient.setQueryData<Pages>(key, applyEventToPages(data, event, filterOf(key), now));
+        }
+      },
+      /** The counts from the server, after any local guess. */
+      refreshCounts: () => utils.notifications.stats.invalidate(),
+      async snapshot(): Promise<Snapshot> {
+        await Promise.all([utils.notifications.stats.cancel(), queryClient.cancelQueries({ queryKey: listKey })]);
+        return { stats: utils.notifications.stats.getData(), lists: lists() };
+      },
+      restore(snapshot: Snapshot) {
+        utils.notifications.stats.setData(undefined, snapshot.stats);
+        for (const [key, data] of snapshot.lists) queryClient.setQueryData(key, data);
+      },
+    };
+  }, [queryClient, utils]);
+}
+
+/**
+ * Marking read is cheap to undo, so it shows at once: the same 'read' event the server will
+ * echo is applied locally first, and rolled back if the server refuses.
+ */
+export function useMarkRead() {
+  const cache = useNotificationCache();
+  return trpc.notifications.markRead.useMutation({
+    onMutate: async ({ id }) => {
+      const before = await cache.snapshot();
+      // The server coerces ids, so the input type says unknown; callers pass numbers.
+      cache.apply({ kind: 'read', ids: [Number(id)] });
+      return before;
+    },
+    // The caller shows the error beside the item.
+    onError: (_error, _input, before) => {
+      if (before) cache.restore(before);
+    },
+    onSettled: () => void cache.refreshCounts(),
+  });
+}
+
+export function useMarkAllRead() {
+  const cache = useNotificationCache();
+  return trpc.notifications.markAllRead.useMutation({
+    onMutate: async () => {
+      const before = await cache.snapshot();
+      cache.apply({ kind: 'allRead' });
+      return before;
+    },
+    onError: (_error, _input, before) => {
+      if (before) cache.restore(before);
+    },
+    onSettled: () => void cache.refreshCounts(),
+  });
+}
+
+/** Deleting is not undoable: the item goes once the server has deleted it. */
+export function useDeleteNotification() {
+  const cache = useNotificationCache();
+  return trpc.notifications.delete.useMutation({
+    onSuccess: ({ id }) => {
+      cache.apply({ kind: 'deleted', id });
+      void cache.refreshCounts();
+    },
+  });
+}

@@ -1,0 +1,111 @@
+import { AppShell, Burger, Group, NavLink, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useEffect } from 'react';
+import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
+import { trpc } from '../api/trpc';
+import { hasPermission, type SignedInUser } from '../auth/user';
+import { ApprovalsPage } from '../goals/approvals-page';
+import { AssignedPage } from '../goals/assigned-page';
+import { GoalDetailPage } from '../goals/goal-detail-page';
+import { GoalsLive } from '../goals/goals-live';
+import { MyGoalsPage } from '../goals/my-goals-page';
+import { TeamPage } from '../goals/team-page';
+import { NotificationBell } from '../notifications/bell';
+import { NotificationHistoryPage } from '../notifications/history-page';
+import { NotificationsLive } from '../notifications/notifications-live';
+import { Empty } from '../ui/states';
+import { ConnectionIndicator } from './connection-indicator';
+import { UserMenu } from './user-menu';
+
+interface Section {
+  href: string;
+  label: string;
+  /** Shown only to people who approve or assign goals. */
+  supervisorsOnly?: boolean;
+}
+
+const SECTIONS: Section[] = [
+  { href: '/goals', label: 'My goals' },
+  { href: '/assigned', label: 'Assigned to me' },
+  { href: '/team', label: 'Team', supervisorsOnly: true },
+  { href: '/approvals', label: 'Pending approvals', supervisorsOnly: true },
+  { href: '/notifications', label: 'Notifications' },
+];
+
+export function Shell({ user }: { user: SignedInUser }) {
+  const [navOpen, nav] = useDisclosure(false);
+  const [location] = useLocation();
+  const supervisees = trpc.users.supervisees.useQuery();
+  // Administrators approve the goals of people without a supervisor.
+  const supervises = hasPermission(user, 'admin') || (supervisees.data?.length ?? 0) > 0;
+
+  const closeNav = nav.close;
+  useEffect(closeNav, [location, closeNav]); // the mobile menu closes once a page is chosen
+
+  return (
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !navOpen } }}
+      padding={{ base: 'sm', sm: 'lg' }}
+    >
+      <AppShell.Header>
+        <Group h="100%" px={{ base: 'xs', sm: 'md' }} justify="space-between" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap">
+            <Burger opened={navOpen} onClick={nav.toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Title order={1} size="h4" visibleFrom="xs">
+              PMS Goals
+            </Title>
+          </Group>
+          <Group gap="xs" wrap="nowrap">
+            <ConnectionIndicator />
+            <NotificationBell />
+            <UserMenu user={user} />
+          </Group>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="sm" component="nav" aria-label="Main">
+        {SECTIONS.filter((section) => supervises || !section.supervisorsOnly).map((section) => (
+          <NavLink
+            key={section.href}
+            component={Link}
+            href={section.href}
+            label={section.label}
+            active={location === section.href || (section.href === '/goals' && location.startsWith('/goals/'))}
+            aria-current={location === section.href ? 'page' : undefined}
+          />
+        ))}
+      </AppShell.Navbar>
+
+      <AppShell.Main>
+        <Switch>
+          <Route path="/">
+            <Redirect to="/goals" replace />
+          </Route>
+          <Route path="/goals">
+            <MyGoalsPage user={user} />
+          </Route>
+          <Route path="/goals/:id">{(params) => <GoalDetailPage id={Number(params.id)} />}</Route>
+          <Route path="/assigned">
+            <AssignedPage />
+          </Route>
+          <Route path="/team">
+            <TeamPage />
+          </Route>
+          <Route path="/approvals">
+            <ApprovalsPage />
+          </Route>
+          <Route path="/notifications">
+            <NotificationHistoryPage />
+          </Route>
+          <Route>
+            <Empty title="Page not found" description="There is nothing at this address." />
+          </Route>
+        </Switch>
+      </AppShell.Main>
+
+      <NotificationsLive />
+      <GoalsLive />
+    </AppShell>
+  );
+}
