@@ -91,8 +91,10 @@ async function connect(targets: SocketTarget[], localAddress: string, concurrenc
           const client: Client = { index: target.index, socket: await open(target, localAddress), started: false };
           client.socket.on('message', (raw: Buffer) => onMessage(client, raw));
           client.socket.on('error', (error) => noteError(error.message));
-          client.socket.on('close', () => {
-            if (!closing) counts.unexpectedCloses++;
+          client.socket.on('close', (code, reason) => {
+            if (closing) return;
+            counts.unexpectedCloses++;
+            noteError(`closed by the server: ${code} ${reason.toString()}`);
           });
           clients.push(client);
           break;

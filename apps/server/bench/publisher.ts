@@ -5,8 +5,8 @@
  * on the same clock the load generators stamp deliveries with.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { publish } from '@pms/api';
 import type { DB } from '@pms/db';
-import { publish } from '../../../packages/api/src/notifications/publish.js';
 
 export interface PublishPlan {
   /** Notifications per second. */

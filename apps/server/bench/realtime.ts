@@ -89,6 +89,26 @@ async function connectAll(generators: Child[], targets: SocketTarget[], phase: n
   return replies.reduce((total, reply) => total + reply.open, 0);
 }
 
+type Load = Message & { cpuShare: number; loopDelayP99Ms: number; loopDelayMaxMs: number };
+const loadOf = (servers: Child[]) => Promise.all(servers.map((s) => s.request<Load>({ type: 'load' }, 10_000)));
+
+/**
+ * Waits until the servers are idle (under 5% of a core for two half-second windows running):
+ * a subscription reports 'started' before it has read its stream position from the database,
+ * and until it has, neither its memory nor its deliveries are what they will be.
+ */
+async function awaitIdle(servers: Child[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let quietWindows = 0;
+  await loadOf(servers);
+  while (quietWindows < 2 && Date.now() < deadline) {
+    await sleep(500);
+    const busy = (await loadOf(servers)).some((load) => load.cpuShare >= 0.05);
+    quietWindows = busy ? 0 : quietWindows + 1;
+  }
+  if (quietWindows < 2) log(`servers still busy after ${timeoutMs / 1000} s; measuring anyway`);
+}
+
 const closeAll = (generators: Child[]) => Promise.all(generators.map((g) => g.request({ type: 'close' }, 60_000)));
 
 async function generatorStats(generators: Child[]) {
@@ -106,9 +126,9 @@ async function measureFloor(generators: Child[]): Promise<PerSocket> {
   await connectAll(generators, targets, 0);
   const held = await awaitSockets([server], targets.length, 30_000);
   const after = await memoryOf([server]);
+  log(`bare ws: held ${held}; closing`);
   await closeAll(generators);
   await server.stop();
-  log(`bare ws: held ${held}`);
   return perSocket('bare ws (the floor)', before, after);
 }
 
@@ -156,6 +176,7 @@ async function main() {
   const servers = instances.map((s) => s.server);
   const targets = tpcTargets(devices, instances.map((s) => s.url));
 
+  log(`${servers.length} server(s) started; warming up`);
   // Warm-up: load every code path once (router, superjson, subscription) before the baseline.
   const warmUp = targets.slice(0, Math.min(targets.length, 20 * options.instances));
   await generators[0]!.request({ type: 'connect', targets: warmUp, localAddress: '127.0.9.2', concurrency: 8 }, 60_000);
@@ -174,6 +195,7 @@ async function main() {
   log(`tRPC: opening ${targets.length} authenticated sockets`);
   await connectAll(generators, targets, 1);
   const held = await awaitSockets(servers, targets.length, 60_000);
+  await awaitIdle(servers, 60_000);
   log(`tRPC: servers hold ${held} authenticated sockets`);
   const connected = await memoryOf(servers);
   rows.push(perSocket('tRPC socket, authenticated, no subscription', before, connected));
@@ -185,12 +207,13 @@ async function main() {
   );
   const subscribed = subscribeReplies.reduce((total, r) => total + r.started, 0);
   log(`tRPC: ${subscribed} subscriptions started`);
-  await sleep(1_000);
+  await awaitIdle(servers, 120_000);
+  log('tRPC: servers idle');
   const afterSubscribe = await memoryOf(servers);
   rows.push(perSocket(`tRPC socket + ${SUBSCRIPTION_PATH}`, before, afterSubscribe));
   await snapshot('subscribed');
 
-  await Promise.all(servers.map((s) => s.request({ type: 'load' }, 10_000)));
+  await loadOf(servers);
   log(`publishing ${options.rate}/s for ${options.durationMs / 1000} s`);
   const recipients = devices.filter((_, i) => i % options.devicesPerUser === 0).map((d) => d.userId);
   const published = await publishAtRate(db, {
@@ -212,7 +235,7 @@ async function main() {
     if (now > received) [received, progressAt] = [now, Date.now()];
     await sleep(100);
   }
-  const load = await Promise.all(servers.map((s) => s.request<Message & { cpuShare: number; loopDelayP99Ms: number; loopDelayMaxMs: number }>({ type: 'load' }, 10_000)));
+  const load = await loadOf(servers);
   const deliveryLists = await Promise.all(generators.map((g) => g.request<Message & { deliveries: number[] }>({ type: 'deliveries' }, 60_000)));
   const figures = accountDeliveries(
     published,
