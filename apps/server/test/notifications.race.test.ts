@@ -44,7 +44,7 @@ const ttlDays = 30;
 
 it('delivers a lower id that commits after a higher one, live and on resume', async () => {
   const [sam, alice] = [await userIdOf(server.db, demo.sam), await userIdOf(server.db, demo.alice)];
-  const live = await EventLog.open(socket.client);
+  const live = await EventLog.follow(socket.client);
 
   // A third transaction holds Sam's stream lock, so that "first" (Sam and Alice, locking in
   // user-id order) inserts its notifications and then waits, still uncommitted.

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publish } from '@pms/api';
 import { EventLog, notify, numbers, sample, userIdOf } from './support/notifications.js';
@@ -22,7 +23,7 @@ describe('notifications.onEvent', () => {
   it('delivers each notification once, in order, to every device of the recipient', async () => {
     const alice = await userIdOf(server.db, demo.alice);
     const [phone, laptop] = [await device(demo.alice), await device(demo.alice)];
-    const [onPhone, onLaptop] = [await EventLog.open(phone.client), await EventLog.open(laptop.client)];
+    const [onPhone, onLaptop] = [await EventLog.follow(phone.client), await EventLog.follow(laptop.client)];
 
     // Separate transactions, one of them with two notifications.
     await notify(server.db, [sample(alice, 1)]);
@@ -43,7 +44,7 @@ describe('notifications.onEvent', () => {
   it('tells the other devices about reads and deletions made on one', async () => {
     const bob = await userIdOf(server.db, demo.bob);
     const { token } = await login(server.url, demo.bob);
-    const onLaptop = await EventLog.open((await device(demo.bob)).client);
+    const onLaptop = await EventLog.follow((await device(demo.bob)).client);
     const [first, second] = await notify(server.db, [sample(bob, 1), sample(bob, 2)]);
     await onLaptop.take(2);
 
@@ -64,7 +65,7 @@ describe('notifications.onEvent', () => {
   it('resumes after lastEventId with nothing missed and nothing doubled', async () => {
     const carol = await userIdOf(server.db, demo.carol);
     const socket = await device(demo.carol);
-    const live = await EventLog.open(socket.client);
+    const live = await EventLog.follow(socket.client);
     await notify(server.db, [sample(carol, 1)]);
     await notify(server.db, [sample(carol, 2)]);
     const [, second] = await live.take(2);
@@ -85,7 +86,7 @@ describe('notifications.onEvent', () => {
 
   it('carries only its own topic: goal events in the same stream are skipped', async () => {
     const dave = await userIdOf(server.db, demo.dave);
-    const log = await EventLog.open((await device(demo.dave)).client);
+    const log = await EventLog.follow((await device(demo.dave)).client);
     await server.db.transaction().execute((trx) =>
       publish(trx, { events: [{ userId: dave, topic: 'goal', kind: 'changed', payload: { goalId: 1 } }], ttlDays: 30 }),
     );
@@ -105,5 +106,34 @@ describe('notifications.onEvent', () => {
       (e: unknown) => e,
     );
     expect(error).toMatchObject({ data: { code: 'BAD_REQUEST' }, message: 'lastEventId: must be an event id this subscription sent' });
+  });
+
+  it('without lastEventId starts from now: never the past, then everything in order', async () => {
+    const olivia = await userIdOf(server.db, demo.olivia);
+    await notify(server.db, [sample(olivia, 1), sample(olivia, 2)]);
+    const log = await EventLog.open((await device(demo.olivia)).client);
+
+    // The server positions the subscription just after starting it; keep notifying until it shows.
+    let n = 3;
+    while (log.received.length === 0) {
+      await notify(server.db, [sample(olivia, n++)]);
+      await sleep(10);
+    }
+    await notify(server.db, [sample(olivia, n)]);
+    const [first] = numbers(await log.take(1)) as number[];
+    expect(first).toBeGreaterThanOrEqual(3);
+    const rest = await log.take(n - first!);
+    expect(numbers(rest)).toEqual(Array.from({ length: n - first! }, (_, i) => first! + 1 + i));
+    log.close();
+  });
+
+  it('reports in stats and list the stream position they reflect', async () => {
+    const admin = await userIdOf(server.db, demo.admin);
+    const { client } = await device(demo.admin);
+    const before = await client.notifications.stats.query();
+    await notify(server.db, [sample(admin, 1)]);
+    const page = await client.notifications.list.query();
+    expect(Number(page.lastEventId)).toBe(Number(before.lastEventId) + 1);
+    expect(page.items.map((item) => item.data)).toEqual([{ n: 1 }]);
   });
 });

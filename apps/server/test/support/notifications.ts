@@ -38,7 +38,20 @@ export class EventLog {
   #waiters: Array<() => void> = [];
   #subscription: Unsubscribable | null = null;
 
-  /** Subscribes and resolves once the server has started the subscription. */
+  /**
+   * Follows the caller's notifications from now, as a client should: `stats` gives the stream
+   * position its counts reflect, and the subscription continues exactly from there.
+   */
+  static async follow(client: Client): Promise<EventLog> {
+    const { lastEventId } = await client.notifications.stats.query();
+    return EventLog.open(client, lastEventId);
+  }
+
+  /**
+   * Subscribes and resolves once the server has started the subscription. Without `lastEventId`
+   * the server positions it at "now" shortly after starting: use `follow` when the test commits
+   * something right away and expects it.
+   */
   static async open(client: Client, lastEventId?: string): Promise<EventLog> {
     const log = new EventLog();
     await new Promise<void>((started, failed) => {
