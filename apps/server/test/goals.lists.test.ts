@@ -1,6 +1,7 @@
 /** Goal lists: keyset pages (newest first, no gaps or repeats), filters, and whose goals each list holds. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RouterInputs } from '@pms/api';
+import { hashPassword, type RouterInputs } from '@pms/api';
+import { DEMO_GOALS, seedDemo } from '@pms/db';
 import { startTestServer, type TestServer } from './support/server.js';
 import { signInAll } from './support/goals.js';
 
@@ -108,5 +109,17 @@ describe('goals.organisational', () => {
     expect(nextYear.items.map((g) => g.id)).toEqual([quarterly.id]);
     const yearlyOnly = await people.dave.api.goals.organisational.query({ type: 'YEARLY', limit: 100 });
     expect(yearlyOnly.items.map((g) => g.type)).not.toContain('QUARTERLY');
+  });
+});
+
+describe('the demo seed', () => {
+  it('adds the organisational demo goals once, aligned to the company goal, even when run again', async () => {
+    await seedDemo(server.db, hashPassword);
+    const titles = DEMO_GOALS.map((goal) => goal.title);
+    const seeded = (await people.alice.api.goals.organisational.query({ limit: 100 })).items.filter((g) => titles.includes(g.title));
+    expect(seeded.map((g) => g.title).sort()).toEqual([...titles].sort());
+    const company = seeded.find((g) => g.type === 'YEARLY')!;
+    expect(seeded.filter((g) => g.type === 'QUARTERLY').every((g) => g.parentGoalId === company.id && g.status === 'ACTIVE')).toBe(true);
+    expect((await people.alice.api.goals.byId.query({ id: company.id })).history).toMatchObject([{ action: 'create', toStatus: 'ACTIVE' }]);
   });
 });
