@@ -98,12 +98,12 @@ async function conflict(trx: Kysely<Database>, goalId: number, rule: TransitionR
     .$if(!stillAllowed, (qb) => qb.where('h.to_status', '=', status).where(sql<boolean>`h.from_status is distinct from h.to_status`))
     .orderBy('h.id', 'desc')
     .limit(1)
-    .executeTakeFirstOrThrow();
-  const by = last.actorId === viewerId ? 'you' : last.actorName;
-  const past = ACTIONS[last.action as keyof typeof ACTIONS].past;
+    .executeTakeFirst();
+  const by = last?.actorId === viewerId ? 'you' : last?.actorName;
+  const past = last && ACTIONS[last.action as keyof typeof ACTIONS].past;
   const message = stillAllowed
-    ? `This goal was ${past} by ${by} since you loaded it; reload it and try again`
-    : last.action === 'create' || last.action === 'assign'
+    ? `This goal was ${past ?? 'changed'} by ${by ?? 'someone else'} since you loaded it; reload it and try again`
+    : !last || last.action === 'create' || last.action === 'assign'
       ? `This goal is ${STATUS_NAMES[status]}, so it cannot be ${rule.past}`
       : `This goal was already ${past} by ${by}, so it cannot be ${rule.past}`;
   return new TRPCError({ code: 'CONFLICT', message });
