@@ -38,8 +38,12 @@ export class Realtime {
     this.listener.on(CHANNELS.events, (payload) => this.hub.onAnnouncement(payload));
     this.listener.onReconnect(() => this.hub.catchUpAll());
     this.listener.on(CHANNELS.sessions, (payload) => {
-      const { s } = JSON.parse(payload) as { s: string[] };
-      this.connections.closeSessions(s, 'session ended');
+      try {
+        const { s } = JSON.parse(payload) as { s: string[] };
+        this.connections.closeSessions(s, 'session ended');
+      } catch {
+        console.error('[realtime] ignoring a malformed session announcement:', payload.slice(0, 200));
+      }
     });
   }
 
