@@ -4,7 +4,9 @@
  * by reading every local stream to its end when the listener reconnects.
  */
 import { sql } from 'kysely';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CHANNELS, LISTENER_APPLICATION_NAME, PgListener } from '@pms/api';
 import { EventLog, notify, numbers, sample, userIdOf } from './support/notifications.js';
 import { demo, login, startTestServer, wsClient, type TestServer, type WsSession } from './support/server.js';
 
@@ -39,6 +41,14 @@ async function notifySilently(n: number): Promise<void> {
   });
 }
 
+/** The backends of LISTEN connections on the test database. */
+async function listenerPids(): Promise<number[]> {
+  const { rows } = await sql<{ pid: number }>`
+    select pid from pg_stat_activity where datname = current_database() and application_name = ${LISTENER_APPLICATION_NAME}
+  `.execute(server.db);
+  return rows.map((row) => row.pid);
+}
+
 it('delivers an event whose announcement was lost with the next announcement, in order', async () => {
   const log = await EventLog.follow(socket.client);
   await notifySilently(1);
@@ -50,11 +60,9 @@ it('delivers an event whose announcement was lost with the next announcement, in
 it('catches every subscriber up from the database when the listening connection comes back', async () => {
   const log = await EventLog.follow(socket.client);
   await notifySilently(3);
-  const { rows } = await sql<{ pid: number }>`
-    select pid from pg_stat_activity where datname = current_database() and query like 'LISTEN%'
-  `.execute(server.db);
-  expect(rows).toHaveLength(1);
-  await sql`select pg_terminate_backend(${rows[0]!.pid})`.execute(server.db);
+  const pids = await listenerPids();
+  expect(pids).toHaveLength(1);
+  await sql`select pg_terminate_backend(${pids[0]!})`.execute(server.db);
 
   // Nothing announces event 3: only the reconnect's catch-up can deliver it.
   expect(numbers(await log.take(1))).toEqual([3]);
@@ -62,4 +70,25 @@ it('catches every subscriber up from the database when the listening connection 
   await notify(server.db, [sample(alice, 4)]);
   expect(numbers(await log.take(1))).toEqual([4]);
   log.close();
+});
+
+it('notices a LISTEN connection that went silent without closing, and reconnects', async () => {
+  const before = await listenerPids();
+  const listener = new PgListener(server.databaseUrl, { heartbeatMs: 100, heartbeatTimeoutMs: 300 });
+  const payloads: string[] = [];
+  listener.on(CHANNELS.events, (payload) => payloads.push(payload));
+  const reconnected = new Promise<void>((resolve) => listener.onReconnect(resolve));
+  await listener.start();
+  const [pid] = (await listenerPids()).filter((p) => !before.includes(p));
+
+  // A stopped backend neither answers nor closes its socket: a half-open connection.
+  process.kill(pid!, 'SIGSTOP');
+  try {
+    await reconnected;
+  } finally {
+    process.kill(pid!, 'SIGCONT');
+  }
+  await sql`select pg_notify(${CHANNELS.events}, 'after the reconnect')`.execute(server.db);
+  while (!payloads.includes('after the reconnect')) await sleep(10);
+  await listener.stop();
 });

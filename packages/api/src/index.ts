@@ -7,6 +7,8 @@ export { SessionTokens } from './auth/tokens.js';
 export { hashPassword } from './auth/password.js';
 export { resolveSession, tokenFromHeaders, SESSION_COOKIE } from './auth/sessions.js';
 export { Realtime } from './realtime/realtime.js';
+export { LISTENER_APPLICATION_NAME, PgListener } from './realtime/listener.js';
+export { CHANNELS } from './realtime/channels.js';
 export { POLICY_VIOLATION } from './realtime/connections.js';
 export { streamUserEvents, type StoredUserEvent, type StreamUserEventsOptions } from './realtime/subscribe.js';
 export { publish, type NewNotification } from './notifications/publish.js';

@@ -3,18 +3,38 @@ import type { Channel } from './channels.js';
 
 type Handler = (payload: string) => void;
 
+/** Names the LISTEN connection in pg_stat_activity. */
+export const LISTENER_APPLICATION_NAME = 'pms-listener';
+
+export interface ListenerOptions {
+  /** How often the idle LISTEN connection proves it is alive (default 15 s). */
+  heartbeatMs?: number;
+  /** A heartbeat unanswered this long means the connection is dead, even if TCP has not noticed (default 10 s). */
+  heartbeatTimeoutMs?: number;
+}
+
 /**
- * The one LISTEN connection of this process. Reconnects with jittered backoff after a loss
- * and then calls `onReconnect`, so consumers can catch up on what they may have missed.
+ * The one LISTEN connection of this process. When it is lost (closed, or silent past a
+ * heartbeat) it reconnects with jittered backoff and then calls `onReconnect`, so consumers
+ * can catch up on what they may have missed.
  */
 export class PgListener {
   #client: pg.Client | null = null;
+  #heartbeat: NodeJS.Timeout | null = null;
   #handlers = new Map<Channel, Handler>();
   #reconnectHandlers: Array<() => void> = [];
   #stopped = false;
   #attempt = 0;
+  readonly #heartbeatMs: number;
+  readonly #heartbeatTimeoutMs: number;
 
-  constructor(private readonly connectionString: string) {}
+  constructor(
+    private readonly connectionString: string,
+    options: ListenerOptions = {},
+  ) {
+    this.#heartbeatMs = options.heartbeatMs ?? 15_000;
+    this.#heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 10_000;
+  }
 
   on(channel: Channel, handler: Handler): void {
     this.#handlers.set(channel, handler);
@@ -25,26 +45,57 @@ export class PgListener {
   }
 
   async start(): Promise<void> {
-    await this.#connect();
+    try {
+      await this.#connect();
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    await this.#client?.end().catch(() => {});
-    this.#client = null;
+    const client = this.#client;
+    this.#drop();
+    await client?.end().catch(() => {});
   }
 
   async #connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.connectionString });
-    client.on('notification', ({ channel, payload }) => this.#handlers.get(channel as Channel)?.(payload ?? ''));
-    client.on('error', () => {}); // 'end' follows; reconnect happens there
-    client.on('end', () => {
-      if (this.#client === client) this.#client = null;
-      if (!this.#stopped) this.#scheduleReconnect();
-    });
-    await client.connect();
-    for (const channel of this.#handlers.keys()) await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+    const client = new pg.Client({ connectionString: this.connectionString, keepAlive: true, application_name: LISTENER_APPLICATION_NAME });
     this.#client = client;
+    client.on('notification', ({ channel, payload }) => this.#handlers.get(channel as Channel)?.(payload ?? ''));
+    client.on('error', () => {}); // 'end' follows
+    client.on('end', () => this.#lost(client));
+    try {
+      await client.connect();
+      for (const channel of this.#handlers.keys()) await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+    } catch (error) {
+      this.#lost(client);
+      throw error;
+    }
+    this.#heartbeat = setInterval(() => this.#checkAlive(client), this.#heartbeatMs).unref();
+  }
+
+  #checkAlive(client: pg.Client): void {
+    const timeout = setTimeout(() => this.#lost(client), this.#heartbeatTimeoutMs).unref();
+    client.query('select 1').then(
+      () => clearTimeout(timeout),
+      () => {}, // the connection ends, or the timeout fires
+    );
+  }
+
+  /** Gives up on `client` (once, and only if it is the current one) and schedules a new connection. */
+  #lost(client: pg.Client): void {
+    if (this.#client !== client) return;
+    this.#drop();
+    client.end().catch(() => {});
+    if (!this.#stopped) this.#scheduleReconnect();
+  }
+
+  #drop(): void {
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    this.#heartbeat = null;
+    this.#client = null;
   }
 
   #scheduleReconnect(): void {
@@ -56,10 +107,8 @@ export class PgListener {
           this.#attempt = 0;
           for (const handler of this.#reconnectHandlers) handler();
         },
-        (error: Error) => {
-          console.error('[realtime] listener reconnect failed:', error.message);
-          this.#scheduleReconnect();
-        },
+        // #lost has scheduled the next attempt already.
+        (error: Error) => console.error('[realtime] listener reconnect failed:', error.message),
       );
     }, delay).unref();
   }
