@@ -73,9 +73,10 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /** Client-side navigation through the app's own links, never a reload. */
 export async function navigate(page: Page, label: string): Promise<void> {
-  const nav = page.getByRole('navigation', { name: 'Main' });
-  if (!(await nav.isVisible())) await page.getByRole('button', { name: 'Toggle navigation' }).click();
-  await nav.getByRole('link', { name: label }).click();
+  // On a phone the navigation sits behind the menu button (which closes it again on navigation).
+  const menu = page.getByRole('button', { name: 'Toggle navigation' });
+  if (await menu.isVisible()) await menu.click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
 }
 
 /** Marks the page so that `expectNoReload` can tell whether it was reloaded since. */

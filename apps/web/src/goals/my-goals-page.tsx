@@ -7,6 +7,7 @@ import { PageHeader } from '../ui/page-header';
 import { CreateGoalDialog } from './create-goal-dialog';
 import { GoalCard } from './goal-card';
 import { GoalFilters, type GoalFilter } from './goal-filters';
+import { creatableGoalTypes } from './goal-labels';
 import { GoalList, nextGoalCursor } from './goal-list';
 
 export function MyGoalsPage({ user }: { user: SignedInUser }) {
@@ -22,7 +23,8 @@ export function MyGoalsPage({ user }: { user: SignedInUser }) {
         description="Everything you own: your own goals and those assigned to you"
         action={<Button onClick={create.open}>New goal</Button>}
       />
-      <GoalFilters value={filter} onChange={setFilter} />
+      {/* One owns organisational goals only by creating them, so offer the types one may create. */}
+      <GoalFilters value={filter} onChange={setFilter} types={creatableGoalTypes(user.permissions)} />
       <GoalList
         query={goals}
         empty={

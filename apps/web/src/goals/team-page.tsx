@@ -49,6 +49,7 @@ function SuperviseeGoals({ person, onAssign }: { person: Supervisee; onAssign():
     { superviseeId: person.id, limit: 10, ...filter },
     { getNextPageParam: nextGoalCursor },
   );
+  const filtered = filter.status !== undefined || filter.type !== undefined;
   return (
     <Paper withBorder p="md" component="section" aria-labelledby={`supervisee-${person.id}`} data-testid="supervisee" data-user-id={person.id}>
       <Group justify="space-between" mb="sm">
@@ -64,10 +65,11 @@ function SuperviseeGoals({ person, onAssign }: { person: Supervisee; onAssign():
           Assign goal
         </Button>
       </Group>
-      <GoalFilters value={filter} onChange={setFilter} />
+      {/* Filters help once there is something to filter. */}
+      {(filtered || Boolean(goals.data?.pages[0]?.items.length)) && <GoalFilters value={filter} onChange={setFilter} />}
       <GoalList
         query={goals}
-        empty={{ title: `${person.name} has no goals${filter.status || filter.type ? ' matching these filters' : ' yet'}` }}
+        empty={{ title: `${person.name} has no goals${filtered ? ' matching these filters' : ' yet'}` }}
         renderGoal={(goal) => <GoalCard key={goal.id} goal={goal} />}
       />
     </Paper>

@@ -18,28 +18,27 @@ export function NotificationBell() {
   const unread = stats.data?.unreadCount ?? 0;
 
   return (
-    <Popover opened={opened} onChange={setOpened} position="bottom-end" width={380} shadow="md" trapFocus returnFocus withinPortal>
-      <Popover.Target>
-        <Indicator label={unread > 99 ? '99+' : unread} disabled={unread === 0} size={18} offset={6} color="red" inline>
+    <Indicator label={unread > 99 ? '99+' : unread} disabled={unread === 0} size={18} offset={6} color="red" inline>
+      {/* The dropdown is a dialog labelled by this button (Mantine wires aria-labelledby and aria-expanded). */}
+      <Popover opened={opened} onChange={setOpened} position="bottom-end" width={380} shadow="md" trapFocus returnFocus withinPortal>
+        <Popover.Target>
           <ActionIcon
             variant="subtle"
             color="gray"
             size="lg"
             aria-label={unread ? `Notifications, ${unread} unread` : 'Notifications'}
-            aria-expanded={opened}
-            aria-haspopup="dialog"
             onClick={() => setOpened((open) => !open)}
             data-testid="bell"
             data-unread={stats.data ? unread : undefined}
           >
             <BellIcon />
           </ActionIcon>
-        </Indicator>
-      </Popover.Target>
-      <Popover.Dropdown p={0} maw="calc(100vw - 16px)" aria-label="Latest notifications" role="dialog">
-        <LatestNotifications unread={unread} onNavigate={() => setOpened(false)} />
-      </Popover.Dropdown>
-    </Popover>
+        </Popover.Target>
+        <Popover.Dropdown p={0} maw="calc(100vw - 16px)" data-testid="bell-dropdown">
+          <LatestNotifications unread={unread} onNavigate={() => setOpened(false)} />
+        </Popover.Dropdown>
+      </Popover>
+    </Indicator>
   );
 }
 

@@ -21,10 +21,16 @@ function item(id: number, change: Partial<NotificationItem> = {}): NotificationI
   };
 }
 
-function statsOf(items: NotificationItem[]): NotificationStats {
+function statsOf(items: NotificationItem[], lastEventId: string): NotificationStats {
   const zero = <K extends string>(keys: readonly K[]) =>
     Object.fromEntries(keys.map((key) => [key, { total: 0, unread: 0 }])) as Record<K, { total: number; unread: number }>;
-  const stats = { totalCount: 0, unreadCount: 0, byType: zero(NotificationType.options), byPriority: zero(NotificationPriority.options) };
+  const stats = {
+    totalCount: 0,
+    unreadCount: 0,
+    byType: zero(NotificationType.options),
+    byPriority: zero(NotificationPriority.options),
+    lastEventId,
+  };
   for (const n of items) {
     const unread = n.readAt ? 0 : 1;
     stats.totalCount++;
@@ -38,7 +44,7 @@ function statsOf(items: NotificationItem[]): NotificationStats {
 }
 
 const pagesOf = (...pages: NotificationItem[][]): Pages => ({
-  pages: pages.map((items, index) => ({ items, nextCursor: index < pages.length - 1 ? items.at(-1)!.id : null })),
+  pages: pages.map((items, index) => ({ items, nextCursor: index < pages.length - 1 ? items.at(-1)!.id : null, lastEventId: '10' })),
   pageParams: pages.map((_, index) => (index === 0 ? undefined : pages[index - 1]!.at(-1)!.id)),
 });
 
@@ -48,45 +54,60 @@ describe('applyEventToStats (the badge)', () => {
   const read = item(3, { readAt: now });
   const all = [a, b, read];
   const known = knownNotifications([pagesOf(all)]);
+  const snapshot = statsOf(all, '10');
 
-  it('counts a new notification once, with its type and priority', () => {
+  it('counts a new notification, with its type and priority, and moves the position on', () => {
     const fresh = item(4, { type: 'GOAL_REJECTED', priority: 'URGENT' });
-    const after = applyEventToStats(statsOf(all), { kind: 'created', notification: fresh }, known);
-    expect(after).toEqual(statsOf([...all, fresh]));
-    // Delivered again, or loaded by a refetch in between: not counted twice.
-    const knownNow = knownNotifications([pagesOf([fresh, ...all])]);
-    expect(applyEventToStats(after, { kind: 'created', notification: fresh }, knownNow)).toEqual(after);
+    const { stats, exact } = applyEventToStats(snapshot, { kind: 'created', notification: fresh }, known, '11');
+    expect(stats).toEqual(statsOf([...all, fresh], '11'));
+    expect(exact).toBe(true);
   });
 
-  it('takes a read notification off the badge, but only one that was unread here', () => {
-    const after = applyEventToStats(statsOf(all), { kind: 'read', ids: [1, 3] }, known);
-    expect(after).toEqual(statsOf([{ ...a, readAt: now }, b, read]));
+  it('ignores events the stats already reflect, so a replay counts nothing twice', () => {
+    const fresh = item(4);
+    const once = applyEventToStats(snapshot, { kind: 'created', notification: fresh }, known, '11').stats;
+    expect(applyEventToStats(once, { kind: 'created', notification: fresh }, known, '11').stats).toBe(once);
+    expect(applyEventToStats(snapshot, { kind: 'read', ids: [1] }, known, '9').stats).toBe(snapshot);
   });
 
-  it('is unchanged by the echo of a read this tab already applied', () => {
-    const optimistic = applyEventToStats(statsOf(all), { kind: 'read', ids: [1] }, known);
+  it('takes a read notification off the badge', () => {
+    const { stats, exact } = applyEventToStats(snapshot, { kind: 'read', ids: [1] }, known, '11');
+    expect(stats).toEqual(statsOf([{ ...a, readAt: now }, b, read], '11'));
+    expect(exact).toBe(true);
+  });
+
+  it('is unchanged by the echo of a read this tab already applied optimistically', () => {
+    const optimistic = applyEventToStats(snapshot, { kind: 'read', ids: [1] }, known).stats;
+    expect(optimistic).toEqual(statsOf([{ ...a, readAt: now }, b, read], '10'));
     const knownAfter = knownNotifications([applyEventToPages(pagesOf(all), { kind: 'read', ids: [1] }, {}, now)]);
-    expect(applyEventToStats(optimistic, { kind: 'read', ids: [1] }, knownAfter)).toEqual(optimistic);
+    const echo = applyEventToStats(optimistic, { kind: 'read', ids: [1] }, knownAfter, '11');
+    expect(echo.stats).toEqual({ ...optimistic, lastEventId: '11' });
   });
 
-  it('leaves reads of notifications it never loaded to the refetch', () => {
-    expect(applyEventToStats(statsOf(all), { kind: 'read', ids: [99] }, known)).toEqual(statsOf(all));
+  it('lowers the badge for a read of a notification it never loaded, and asks for the exact counts', () => {
+    const { stats, exact } = applyEventToStats(snapshot, { kind: 'read', ids: [99] }, known, '11');
+    expect(stats.unreadCount).toBe(snapshot.unreadCount - 1);
+    expect(exact).toBe(false);
   });
 
   it('clears every unread count on allRead and keeps the totals', () => {
-    const after = applyEventToStats(statsOf(all), { kind: 'allRead' }, known);
-    expect(after).toEqual(statsOf(all.map((n) => ({ ...n, readAt: n.readAt ?? now }))));
-    expect(after.totalCount).toBe(3);
+    const { stats } = applyEventToStats(snapshot, { kind: 'allRead' }, known, '11');
+    expect(stats).toEqual(statsOf(all.map((n) => ({ ...n, readAt: n.readAt ?? now })), '11'));
+    expect(stats.totalCount).toBe(3);
   });
 
-  it('removes a deleted notification from total and, if unread, from the badge', () => {
-    expect(applyEventToStats(statsOf(all), { kind: 'deleted', id: 2 }, known)).toEqual(statsOf([a, read]));
-    expect(applyEventToStats(statsOf(all), { kind: 'deleted', id: 3 }, known)).toEqual(statsOf([a, b]));
+  it('removes a deleted notification from the total and, if unread, from the badge', () => {
+    expect(applyEventToStats(snapshot, { kind: 'deleted', id: 2 }, known, '11').stats).toEqual(statsOf([a, read], '11'));
+    expect(applyEventToStats(snapshot, { kind: 'deleted', id: 3 }, known, '11').stats).toEqual(statsOf([a, b], '11'));
+    const unknown = applyEventToStats(snapshot, { kind: 'deleted', id: 99 }, known, '11');
+    expect(unknown.stats.totalCount).toBe(2);
+    expect(unknown.exact).toBe(false);
   });
 
   it('never goes below zero', () => {
-    const empty = statsOf([]);
-    expect(applyEventToStats(empty, { kind: 'deleted', id: 1 }, known).unreadCount).toBe(0);
+    const empty = statsOf([], '10');
+    expect(applyEventToStats(empty, { kind: 'deleted', id: 1 }, known, '11').stats.unreadCount).toBe(0);
+    expect(applyEventToStats(empty, { kind: 'read', ids: [42] }, known, '12').stats.unreadCount).toBe(0);
   });
 });
 

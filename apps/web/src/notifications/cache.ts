@@ -1,8 +1,8 @@
 /**
  * How one notification event changes what a tab has cached: the unread badge and counts
  * (`stats`) and every cached page of the list. Pure functions, so the live stream, the
- * optimistic mark-read and the tests all apply events the same way. Each is idempotent:
- * an event applied twice (our own action echoed back by the server) changes nothing more.
+ * optimistic mark-read and the tests all apply events the same way. Applying an event twice
+ * (our own action echoed back by the server, a replay after a refetch) changes nothing more.
  */
 import type { NotificationEvent, NotificationItem, NotificationListInput, NotificationPage, NotificationStats } from './types';
 
@@ -19,6 +19,7 @@ type Counts = NotificationStats['byType'][keyof NotificationStats['byType']];
 function adjust(stats: NotificationStats, item: KnownNotification, total: number, unread: number): NotificationStats {
   const bump = (counts: Counts): Counts => ({ total: Math.max(0, counts.total + total), unread: Math.max(0, counts.unread + unread) });
   return {
+    ...stats,
     totalCount: Math.max(0, stats.totalCount + total),
     unreadCount: Math.max(0, stats.unreadCount + unread),
     byType: { ...stats.byType, [item.type]: bump(stats.byType[item.type]) },
@@ -30,27 +31,51 @@ function noneUnread<K extends string>(record: Record<K, Counts>): Record<K, Coun
   return Object.fromEntries(Object.entries<Counts>(record).map(([key, counts]) => [key, { ...counts, unread: 0 }])) as Record<K, Counts>;
 }
 
+export interface StatsUpdate {
+  stats: NotificationStats;
+  /** False when the event concerns a notification this tab never loaded: refetch the counts. */
+  exact: boolean;
+}
+
 /**
- * The badge reducer: counts after `event`, as far as this tab can tell. Reads and deletions
- * of notifications it has never loaded are left to the refetch that follows every event.
+ * The badge reducer. Stats come with `lastEventId`, the stream position they reflect, and
+ * live events carry theirs: an event at or before that position is already counted, and a
+ * later one is folded in and moves the position on. Local (optimistic) events have no id
+ * and rely on what this tab knows of the notification instead.
  */
-export function applyEventToStats(stats: NotificationStats, event: NotificationEvent, known: ReadonlyMap<number, KnownNotification>): NotificationStats {
+export function applyEventToStats(
+  stats: NotificationStats,
+  event: NotificationEvent,
+  known: ReadonlyMap<number, KnownNotification>,
+  eventId?: string,
+): StatsUpdate {
+  if (eventId !== undefined && Number(eventId) <= Number(stats.lastEventId)) return { stats, exact: true };
+  const { stats: next, exact } = fold(stats, event, known);
+  return { stats: eventId === undefined ? next : { ...next, lastEventId: eventId }, exact };
+}
+
+function fold(stats: NotificationStats, event: NotificationEvent, known: ReadonlyMap<number, KnownNotification>): StatsUpdate {
   switch (event.kind) {
     case 'created': {
-      if (known.has(event.notification.id)) return stats; // loaded already, so already counted
       const { notification } = event;
-      return adjust(stats, notification, 1, notification.readAt ? 0 : 1);
+      return { stats: adjust(stats, notification, 1, notification.readAt ? 0 : 1), exact: true };
     }
     case 'read':
-      return event.ids.reduce((next, id) => {
-        const item = known.get(id);
-        return item && !item.readAt ? adjust(next, item, 0, -1) : next;
-      }, stats);
+      // The server announces only reads that changed something: each id was unread until now.
+      return event.ids.reduce<StatsUpdate>(
+        ({ stats: next, exact }, id) => {
+          const item = known.get(id);
+          if (!item) return { stats: { ...next, unreadCount: Math.max(0, next.unreadCount - 1) }, exact: false };
+          return { stats: item.readAt ? next : adjust(next, item, 0, -1), exact };
+        },
+        { stats, exact: true },
+      );
     case 'allRead':
-      return { ...stats, unreadCount: 0, byType: noneUnread(stats.byType), byPriority: noneUnread(stats.byPriority) };
+      return { stats: { ...stats, unreadCount: 0, byType: noneUnread(stats.byType), byPriority: noneUnread(stats.byPriority) }, exact: true };
     case 'deleted': {
       const item = known.get(event.id);
-      return item ? adjust(stats, item, -1, item.readAt ? 0 : -1) : stats;
+      if (!item) return { stats: { ...stats, totalCount: Math.max(0, stats.totalCount - 1) }, exact: false };
+      return { stats: adjust(stats, item, -1, item.readAt ? 0 : -1), exact: true };
     }
   }
 }

@@ -1,12 +1,13 @@
 import { notifications as toasts } from '@mantine/notifications';
-import { useRef } from 'react';
+import { skipToken } from '@tanstack/react-query';
+import { useRef, useState } from 'react';
 import { useLocation } from 'wouter';
 import { useApi } from '../api/api-provider';
 import { errorMessage, isUnauthorized } from '../api/errors';
 import { trpc } from '../api/trpc';
 import { showDesktopNotification } from './desktop';
 import { PRIORITY_LOOK } from './labels';
-import type { NotificationItem } from './types';
+import type { NotificationEvent, NotificationItem } from './types';
 import { useMarkRead, useNotificationCache } from './use-notification-cache';
 
 /**
@@ -31,13 +32,13 @@ export function NotificationsLive() {
     if (item.readAt || announced.current.has(item.id)) return;
     announced.current.add(item.id);
     toasts.show({
-      id: `notification-${item.id}`,
+      id: toastId(item.id),
       title: item.title,
       message: item.message,
       color: PRIORITY_LOOK[item.priority].color,
       autoClose: item.priority === 'URGENT' ? false : 8000,
       onClick: () => {
-        toasts.hide(`notification-${item.id}`);
+        toasts.hide(toastId(item.id));
         open(item);
       },
       style: item.link ? { cursor: 'pointer' } : undefined,
@@ -47,21 +48,44 @@ export function NotificationsLive() {
     showDesktopNotification(item, () => open(item));
   };
 
-  trpc.notifications.onEvent.useSubscription(
-    {},
-    {
-      // A fresh subscription starts at the stream's head: refetch what was loaded before it.
-      onStarted: () => void utils.notifications.invalidate(),
-      onData: ({ data: event }) => {
-        cache.apply(event);
-        void cache.refreshCounts();
-        if (event.kind === 'created') announce(event.notification);
-      },
-      onError: (error) => {
-        if (isUnauthorized(error)) return restart(); // the session ended: back to sign-in
-        toasts.show({ color: 'red', title: 'Live notifications stopped', message: errorMessage(error), autoClose: false });
-      },
+  // The stream starts where the first counts left off, so the badge misses nothing between
+  // them; after a drop, tRPC's wsLink resumes from the last event it received.
+  const startAt = useFirstValue(trpc.notifications.stats.useQuery().data?.lastEventId);
+  trpc.notifications.onEvent.useSubscription(startAt === undefined ? skipToken : { lastEventId: startAt }, {
+    // Lists loaded before that point may lack an event or two: refetch them (events are idempotent).
+    onStarted: () => void utils.notifications.list.invalidate(),
+    onData: ({ id, data: event }) => {
+      cache.apply(event, id);
+      if (event.kind === 'created') announce(event.notification);
+      for (const settled of settledBy(event, announced.current)) toasts.hide(toastId(settled));
     },
-  );
+    onError: (error) => {
+      if (isUnauthorized(error)) return restart(); // the session ended: back to sign-in
+      toasts.show({ color: 'red', title: 'Live notifications stopped', message: errorMessage(error), autoClose: false });
+    },
+  });
   return null;
+}
+
+const toastId = (notificationId: number) => `notification-${notificationId}`;
+
+/** Notifications an event makes old news (read or deleted, here or elsewhere): their toasts go. */
+function settledBy(event: NotificationEvent, announced: Iterable<number>): number[] {
+  switch (event.kind) {
+    case 'read':
+      return event.ids;
+    case 'deleted':
+      return [event.id];
+    case 'allRead':
+      return [...announced];
+    case 'created':
+      return [];
+  }
+}
+
+/** The first defined value seen, kept for the component's life. */
+function useFirstValue<T>(value: T | undefined): T | undefined {
+  const [first, setFirst] = useState(value);
+  if (first === undefined && value !== undefined) setFirst(value);
+  return first ?? value;
 }

@@ -21,16 +21,22 @@ export function useNotificationCache() {
     const filterOf = (key: QueryKey) => ((key[1] as { input?: Partial<NotificationListInput> } | undefined)?.input ?? {});
 
     return {
-      apply(event: NotificationEvent) {
+      /** `eventId`: the stream position of a live event; absent for local (optimistic) ones. */
+      apply(event: NotificationEvent, eventId?: string) {
         const cached = lists();
         const known = knownNotifications(cached.map(([, data]) => data));
-        utils.notifications.stats.setData(undefined, (stats) => stats && applyEventToStats(stats, event, known));
+        const stats = utils.notifications.stats.getData();
+        if (stats) {
+          const update = applyEventToStats(stats, event, known, eventId);
+          utils.notifications.stats.setData(undefined, update.stats);
+          if (!update.exact) void utils.notifications.stats.invalidate();
+        }
         const now = new Date();
         for (const [key, data] of cached) {
           if (data) queryClient.setQueryData<Pages>(key, applyEventToPages(data, event, filterOf(key), now));
         }
       },
-      /** The counts from the server, after any local guess. */
+      /** The counts from the server, after a local guess. */
       refreshCounts: () => utils.notifications.stats.invalidate(),
       async snapshot(): Promise<Snapshot> {
         await Promise.all([utils.notifications.stats.cancel(), queryClient.cancelQueries({ queryKey: listKey })]);

@@ -1,5 +1,5 @@
 import { AppShell, Burger, Group, NavLink, Title } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { useDisclosure, useReducedMotion } from '@mantine/hooks';
 import { useEffect } from 'react';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
 import { trpc } from '../api/trpc';
@@ -34,6 +34,7 @@ const SECTIONS: Section[] = [
 
 export function Shell({ user }: { user: SignedInUser }) {
   const [navOpen, nav] = useDisclosure(false);
+  const reduceMotion = useReducedMotion();
   const [location] = useLocation();
   const supervisees = trpc.users.supervisees.useQuery();
   // Administrators approve the goals of people without a supervisor.
@@ -47,6 +48,7 @@ export function Shell({ user }: { user: SignedInUser }) {
       header={{ height: 60 }}
       navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !navOpen } }}
       padding={{ base: 'sm', sm: 'lg' }}
+      transitionDuration={reduceMotion ? 0 : 200}
     >
       <AppShell.Header>
         <Group h="100%" px={{ base: 'xs', sm: 'md' }} justify="space-between" wrap="nowrap">

@@ -1,0 +1,113 @@
+/**
+ * Scenario 3: one person on two devices (two browser contexts, two sessions). A notification
+ * reaches both; reading, reading all and deleting on one is reflected on the other.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { demo, httpClient, login, startTestServer, type Client, type TestServer } from '../../server/test/support/server.js';
+import { bellWithUnread, launchBrowser, markPage, navigate, openTab, screenshot, signIn, toast, wasReloaded, type Tab } from './support/browser.js';
+import { WEB_DIST } from './support/paths.js';
+
+let server: TestServer;
+let browser: Browser;
+let sam: Client;
+let aliceId: number;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startTestServer({ env: { WEB_DIST } }), launchBrowser()]);
+  sam = httpClient(server.url, (await login(server.url, demo.sam)).token);
+  aliceId = (await sam.users.supervisees.query()).find((person) => person.email === demo.alice)!.id;
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const assignToAlice = (title: string) => sam.goals.assign.mutate({ superviseeId: aliceId, title });
+const rows = (tab: Tab) => tab.page.getByTestId('notification-row');
+
+it('a notification reaches both devices, and reads and deletions follow across them', async () => {
+  const laptop = await openTab(browser, server.url);
+  const phone = await openTab(browser, server.url, { width: 390, height: 844 });
+  await signIn(laptop, demo.alice);
+  await signIn(phone, demo.alice);
+  await Promise.all([markPage(laptop.page), markPage(phone.page)]);
+  await Promise.all([bellWithUnread(laptop.page, 0).waitFor(), bellWithUnread(phone.page, 0).waitFor()]);
+
+  const goal = await assignToAlice('Write the incident runbook');
+  for (const tab of [laptop, phone]) {
+    await toast(tab.page, 'Write the incident runbook').waitFor();
+    await bellWithUnread(tab.page, 1).waitFor();
+  }
+
+  // Marked read on the laptop: the phone's badge clears too.
+  await laptop.page.getByTestId('bell').click();
+  const dropdown = laptop.page.getByRole('dialog', { name: /^Notifications/ });
+  await dropdown.getByTestId('notification-row').first().waitFor();
+  await screenshot(laptop.page, 'bell-dropdown');
+  await dropdown.getByRole('button', { name: 'Mark "New goal assigned to you" as read' }).click();
+  await bellWithUnread(laptop.page, 0).waitFor();
+  await bellWithUnread(phone.page, 0).waitFor();
+
+  // Two more; "mark all read" on the phone clears the laptop.
+  await assignToAlice('Pair with the support team');
+  await assignToAlice('Review the on-call rota');
+  await bellWithUnread(laptop.page, 2).waitFor();
+  await bellWithUnread(phone.page, 2).waitFor();
+  await navigate(phone.page, 'Notifications');
+  await rows(phone).nth(2).waitFor();
+  await phone.page.getByRole('button', { name: 'Mark all read' }).click();
+  await bellWithUnread(phone.page, 0).waitFor();
+  await bellWithUnread(laptop.page, 0).waitFor();
+  expect(await phone.page.locator('[data-testid="notification-row"][data-read="false"]').count()).toBe(0);
+
+  // Deleted on the phone: gone from the laptop's list as well.
+  await navigate(laptop.page, 'Notifications');
+  await rows(laptop).nth(2).waitFor();
+  await screenshot(laptop.page, 'notification-history');
+  const onCall = rows(phone).filter({ hasText: 'Review the on-call rota' });
+  await onCall.getByRole('button', { name: 'Delete "New goal assigned to you"' }).click();
+  await onCall.waitFor({ state: 'detached' });
+  await rows(laptop).filter({ hasText: 'Review the on-call rota' }).waitFor({ state: 'detached' });
+  expect(await rows(laptop).count()).toBe(2);
+
+  // A notification opens its goal.
+  await rows(laptop).filter({ hasText: 'Write the incident runbook' }).getByRole('button', { name: /Write the incident runbook/ }).click();
+  await laptop.page.waitForURL(`**/goals/${goal.id}`);
+  await laptop.page.getByTestId('goal-detail').getByRole('heading', { name: 'Write the incident runbook' }).waitFor();
+
+  for (const tab of [laptop, phone]) {
+    expect(await wasReloaded(tab.page)).toBe(false);
+    expect(tab.consoleErrors()).toEqual([]);
+  }
+});
+
+it('shows a desktop notification once the person opts in, while the tab is in the background', async () => {
+  const tab = await openTab(browser, server.url);
+  await tab.context.grantPermissions(['notifications']);
+  // Records what the app shows through the real Notification API, and puts the tab in the background.
+  await tab.page.addInitScript(() => {
+    const shown: string[] = [];
+    const Real = window.Notification;
+    class Recorded extends Real {
+      constructor(title: string, options?: NotificationOptions) {
+        super(title, options);
+        shown.push(`${title}: ${options?.body ?? ''}`);
+      }
+    }
+    Object.assign(window, { Notification: Recorded, __desktopNotifications: shown });
+    Object.defineProperty(document, 'visibilityState', { get: () => 'hidden' });
+  });
+  await signIn(tab, demo.alice);
+  await tab.page.getByTestId('user-menu').click();
+  await tab.page.getByRole('menuitem', { name: 'Turn on desktop notifications' }).click();
+  await tab.page.getByTestId('user-menu').click();
+  await tab.page.getByRole('menuitem', { name: 'Turn off desktop notifications' }).waitFor();
+  await tab.page.keyboard.press('Escape');
+
+  await assignToAlice('Shadow a customer call');
+  await toast(tab.page, 'Shadow a customer call').waitFor();
+  const shown = await tab.page.evaluate(() => (window as unknown as { __desktopNotifications: string[] }).__desktopNotifications);
+  expect(shown).toEqual(['New goal assigned to you: Sam Supervisor assigned you "Shadow a customer call"']);
+  expect(tab.consoleErrors()).toEqual([]);
+});

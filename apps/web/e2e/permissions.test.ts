@@ -1,0 +1,112 @@
+/**
+ * Scenario 5: the goal types on offer follow the person's permissions (a supervisee never
+ * sees the organisational ones), and the main screens work on a 375 px phone.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { demo, startTestServer, type TestServer } from '../../server/test/support/server.js';
+import { launchBrowser, navigate, openTab, screenshot, signIn } from './support/browser.js';
+import { WEB_DIST } from './support/paths.js';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startTestServer({ env: { WEB_DIST } }), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function offeredGoalTypes(page: Page): Promise<string[]> {
+  await page.getByRole('button', { name: 'New goal' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New goal' });
+  await dialog.getByLabel('Type').click();
+  const options = page.getByRole('option');
+  await options.first().waitFor();
+  const labels = await options.allTextContents();
+  await page.keyboard.press('Escape'); // closes the list
+  await page.keyboard.press('Escape'); // closes the dialog
+  await dialog.waitFor({ state: 'hidden' });
+  return labels;
+}
+
+it('offers each person only the goal types they may create', async () => {
+  const expectations: Array<[string, string[]]> = [
+    [demo.alice, ['Personal']],
+    [demo.sam, ['Personal', 'Quarterly (organisational)']],
+    [demo.admin, ['Personal', 'Quarterly (organisational)', 'Yearly (organisational)']],
+  ];
+  for (const [email, types] of expectations) {
+    const tab = await openTab(browser, server.url);
+    await signIn(tab, email);
+    expect(await offeredGoalTypes(tab.page)).toEqual(types);
+    expect(tab.consoleErrors()).toEqual([]);
+    await tab.context.close();
+  }
+});
+
+it('shows a supervisee neither organisational types nor the supervisor screens', async () => {
+  const alice = await openTab(browser, server.url);
+  await signIn(alice, demo.alice);
+  const nav = alice.page.getByRole('navigation', { name: 'Main' });
+  expect(await nav.getByRole('link').allTextContents()).toEqual(['My goals', 'Assigned to me', 'Notifications']);
+  await alice.page.getByRole('button', { name: 'New goal' }).click();
+  const dialog = alice.page.getByRole('dialog', { name: 'New goal' });
+  await dialog.getByLabel('Type').click();
+  await alice.page.getByRole('option', { name: 'Personal' }).waitFor();
+  await screenshot(alice.page, 'supervisee-goal-types');
+  expect(await alice.page.getByText(/yearly|quarterly/i).count()).toBe(0);
+  expect(alice.consoleErrors()).toEqual([]);
+});
+
+it('is usable on a 375 px wide screen', async () => {
+  const phone = await openTab(browser, server.url, { width: 375, height: 740 });
+  await signIn(phone, demo.sam);
+  await phone.page.getByRole('heading', { name: 'My goals' }).waitFor();
+  await screenshot(phone.page, 'phone-my-goals');
+  const fitsWidth = () => phone.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  expect(await fitsWidth()).toBe(true);
+
+  await phone.page.getByRole('button', { name: 'Toggle navigation' }).click();
+  await phone.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Team' }).waitFor();
+  await screenshot(phone.page, 'phone-navigation');
+  await phone.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Team' }).click();
+  await phone.page.getByRole('heading', { name: 'Alice Analyst' }).waitFor();
+  expect(await fitsWidth()).toBe(true);
+  await screenshot(phone.page, 'phone-team');
+
+  await navigate(phone.page, 'Notifications');
+  await phone.page.getByRole('heading', { name: 'Notifications' }).waitFor();
+  await phone.page.getByTestId('bell').click();
+  await phone.page.getByTestId('bell-dropdown').getByText('You are all caught up').waitFor();
+  expect(await fitsWidth()).toBe(true);
+  await screenshot(phone.page, 'phone-bell');
+  expect(phone.consoleErrors()).toEqual([]);
+});
+
+it('explains a failed sign-in beside the form, and signs out cleanly', async () => {
+  const tab = await openTab(browser, server.url);
+  // The browser logs the 401 answer to a wrong password; the app shows it in the form.
+  tab.allowConsoleErrors(/status of 401 \(Unauthorized\)/);
+  await tab.page.goto('/');
+  await tab.page.getByLabel('Email').fill(demo.alice);
+  await tab.page.getByRole('textbox', { name: 'Password' }).fill('not-the-password');
+  await tab.page.getByRole('button', { name: 'Sign in' }).click();
+  await tab.page.getByRole('alert').filter({ hasText: 'Email or password is incorrect' }).waitFor();
+
+  await tab.page.getByLabel('Email').fill('not-an-email');
+  await tab.page.getByRole('button', { name: 'Sign in' }).click();
+  await tab.page.getByText('email must be a valid email address').waitFor();
+  await screenshot(tab.page, 'sign-in-error');
+
+  await signIn(tab, demo.alice);
+  await tab.page.getByTestId('user-menu').click();
+  await tab.page.getByRole('menuitem', { name: 'Sign out' }).click();
+  await tab.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  // Signed out for real: a fresh load does not find a session.
+  await tab.page.reload();
+  await tab.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  expect(tab.consoleErrors()).toEqual([]);
+});

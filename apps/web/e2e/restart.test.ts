@@ -1,0 +1,73 @@
+/**
+ * Scenario 4: the server restarts mid-session (closed, then a new app on the same database
+ * and the same port). The indicator shows reconnecting, then connected; a notification
+ * created just after the restart arrives without a reload, and nothing shows twice.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createApp, type App } from '../../server/src/app.js';
+import { freshDatabase } from '../../server/test/support/database.js';
+import { demo, httpClient, login, startTestServer, testEnv, type TestServer } from '../../server/test/support/server.js';
+import { bellWithUnread, connection, goalCard, launchBrowser, markPage, navigate, openTab, screenshot, signIn, toast, wasReloaded } from './support/browser.js';
+import { WEB_DIST } from './support/paths.js';
+
+let database: Awaited<ReturnType<typeof freshDatabase>>;
+let first: TestServer;
+let second: App | undefined;
+let browser: Browser;
+
+beforeAll(async () => {
+  database = await freshDatabase();
+  [first, browser] = await Promise.all([startTestServer({ databaseUrl: database.url, seed: true, env: { WEB_DIST } }), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await second?.close();
+  await first?.db.destroy();
+  await database?.drop();
+});
+
+async function submitAsAlice(url: string, title: string) {
+  const alice = httpClient(url, (await login(url, demo.alice)).token);
+  return alice.goals.create.mutate({ type: 'INDIVIDUAL', title });
+}
+
+it('reconnects after a restart and resumes the stream: nothing missed, nothing twice', async () => {
+  const sam = await openTab(browser, first.url);
+  await signIn(sam, demo.sam);
+  await markPage(sam.page);
+  await navigate(sam.page, 'Pending approvals');
+  await sam.page.getByText('Nothing awaiting your approval').waitFor();
+  await bellWithUnread(sam.page, 0).waitFor();
+
+  // While the server is down the browser itself logs each refused WebSocket attempt.
+  sam.allowConsoleErrors(/WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/trpc' failed/);
+  await first.app.close();
+  await connection(sam.page, 'reconnecting').waitFor();
+  await screenshot(sam.page, 'reconnecting');
+
+  second = await createApp(testEnv({ WEB_DIST, PORT: new URL(first.url).port }), database.url);
+  await second.listen();
+  const afterRestart = 'Plan the Q3 customer interviews';
+  await submitAsAlice(first.url, afterRestart);
+
+  await connection(sam.page, 'connected').waitFor();
+  await toast(sam.page, afterRestart).waitFor();
+  await goalCard(sam.page, afterRestart).waitFor();
+  await bellWithUnread(sam.page, 1).waitFor();
+
+  // A second notification is the barrier: once it is shown, any copy of the first would be too.
+  const next = 'Shorten the release checklist';
+  await submitAsAlice(first.url, next);
+  await toast(sam.page, next).waitFor();
+  await bellWithUnread(sam.page, 2).waitFor();
+  expect(await toast(sam.page, afterRestart).count()).toBe(1);
+  expect(await goalCard(sam.page, afterRestart).count()).toBe(1);
+  await sam.page.getByTestId('bell').click();
+  const rows = sam.page.getByTestId('bell-dropdown').getByTestId('notification-row');
+  await rows.nth(1).waitFor();
+  expect(await rows.count()).toBe(2);
+
+  expect(await wasReloaded(sam.page)).toBe(false);
+  expect(sam.consoleErrors()).toEqual([]);
+});
