@@ -4,7 +4,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { demo, startTestServer, type TestServer } from '../../server/test/support/server.js';
+import { demo, httpClient, login, startTestServer, type TestServer } from '../../server/test/support/server.js';
 import { bellWithUnread, goalCard, launchBrowser, markPage, navigate, openTab, screenshot, signIn, toast, wasReloaded } from './support/browser.js';
 import { WEB_DIST } from './support/paths.js';
 
@@ -98,11 +98,47 @@ it('submit -> live pending approval -> reject with reason -> resubmit -> approve
     expect.stringContaining('Alice Analyst resubmitted the goal'),
     expect.stringContaining('Sam Supervisor approved the goal'),
   ]);
+
+  // Progress, with a note: Sam hears of it, and it joins the timeline.
+  await alice.page.getByRole('button', { name: `Update progress of "${revised}"` }).click();
+  const progress = alice.page.getByRole('dialog', { name: `Update progress: ${revised}` });
+  await progress.getByLabel('Progress (%)').fill('40');
+  await progress.getByLabel('Note').fill('Drafted the first two chapters');
+  await progress.getByRole('button', { name: 'Save progress' }).click();
+  await progress.waitFor({ state: 'hidden' });
+  await history.filter({ hasText: 'Drafted the first two chapters' }).waitFor();
+  expect(await alice.page.getByTestId('goal-detail').getByText('40%', { exact: true }).count()).toBe(1);
+  await toast(sam.page, 'Goal progress updated').waitFor();
   await screenshot(alice.page, 'goal-detail');
 
   expect(await wasReloaded(alice.page)).toBe(false);
   expect(await wasReloaded(sam.page)).toBe(false);
   expect(alice.consoleErrors()).toEqual([]);
+  expect(sam.consoleErrors()).toEqual([]);
+});
+
+it('approves several goals at once', async () => {
+  const titles = ['Automate the weekly report', 'Learn the billing domain'];
+  for (const [email, title] of [
+    [demo.alice, titles[0]!],
+    [demo.bob, titles[1]!],
+  ] as const) {
+    const owner = httpClient(server.url, (await login(server.url, email)).token);
+    await owner.goals.create.mutate({ type: 'INDIVIDUAL', title });
+  }
+  const sam = await openTab(browser, server.url);
+  await signIn(sam, demo.sam);
+  await navigate(sam.page, 'Pending approvals');
+  for (const title of titles) await goalCard(sam.page, title).waitFor();
+
+  await sam.page.getByLabel('Select all').check();
+  await sam.page.getByRole('button', { name: 'Approve selected (2)' }).click();
+  await sam.page.getByText('Nothing awaiting your approval').waitFor();
+  await sam.page.getByRole('alert').filter({ hasText: '2 goals approved' }).waitFor();
+
+  const owner = httpClient(server.url, (await login(server.url, demo.bob)).token);
+  const { items } = await owner.goals.mine.query({ status: 'ACTIVE' });
+  expect(items.map((goal) => goal.title)).toContain(titles[1]);
   expect(sam.consoleErrors()).toEqual([]);
 });
 

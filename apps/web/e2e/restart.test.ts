@@ -71,3 +71,13 @@ it('reconnects after a restart and resumes the stream: nothing missed, nothing t
   expect(await wasReloaded(sam.page)).toBe(false);
   expect(sam.consoleErrors()).toEqual([]);
 });
+
+it('shows offline while the browser has no network, and live again when it returns', async () => {
+  const tab = await openTab(browser, first.url);
+  await signIn(tab, demo.bob);
+  await tab.context.setOffline(true);
+  await connection(tab.page, 'offline').waitFor();
+  await tab.context.setOffline(false);
+  await connection(tab.page, 'connected').waitFor();
+  expect(tab.consoleErrors()).toEqual([]);
+});
