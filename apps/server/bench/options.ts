@@ -11,7 +11,8 @@ const HELP = `npm run bench:realtime -- [flags]
   --in-flight F         concurrent publishing transactions (default 32)            BENCH_IN_FLIGHT
   --per-generator G     sockets per load-generator process (default 5000)          BENCH_PER_GENERATOR
   --floor-sockets N     sockets for the bare-ws floor (default: sockets per instance, 0 skips)
-  --heap-snapshots DIR  write server heap snapshots before/after connecting into DIR
+  --heap-snapshots DIR  write heap snapshots of the tRPC floor and server-0 at each step
+                        into DIR (compare them with bench/heap-diff.ts)
   BENCH_DATABASE_URL    PostgreSQL server to create the bench database on
                         (default postgres://postgres@127.0.0.1:5432/postgres)`;
 

@@ -2,12 +2,18 @@
  * A server under measurement, run by the benchmark with `--expose-gc`:
  *   server-process.ts pms    the real server (createApp), configured through the environment
  *   server-process.ts bare   a bare `ws` server: the per-socket floor
+ *   server-process.ts trpc   tRPC's own floor: its ws adapter (keepalive as in app.ts), no context,
+ *                            one subscription `onEvent` that yields nothing and ends on abort
  * It listens on 127.0.0.1 on a free port, reports `ready`, and answers `memory` (after full
  * collections), `snapshot` (writes a heap snapshot) and `stop` over IPC.
  */
+import { once } from 'node:events';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { writeHeapSnapshot } from 'node:v8';
+import { initTRPC } from '@trpc/server';
+import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import superjson from 'superjson';
 import { WebSocketServer } from 'ws';
 import { createApp } from '../src/app.js';
 import { parseEnv } from '../src/env.js';
@@ -28,10 +34,11 @@ async function servePms(): Promise<Served> {
   return { port, sockets: () => app.deps.realtime.connections.stats().sockets, close: () => app.close() };
 }
 
-async function serveBare(): Promise<Served> {
+/** A WebSocket server of its own on a free port; `attach` decides what a connection gets. */
+async function serveWebSockets(attach: (wss: WebSocketServer) => void): Promise<Served> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 64 * 1024 });
-  wss.on('connection', (socket) => socket.on('error', () => {}));
-  await new Promise((resolve) => wss.once('listening', resolve));
+  attach(wss);
+  await once(wss, 'listening');
   const { port } = wss.address() as { port: number };
   return {
     port,
@@ -41,6 +48,18 @@ async function serveBare(): Promise<Served> {
       await new Promise((resolve) => wss.close(resolve));
     },
   };
+}
+
+const serveBare = () => serveWebSockets((wss) => wss.on('connection', (socket) => socket.on('error', () => {})));
+
+function serveTrpcFloor() {
+  const t = initTRPC.create({ transformer: superjson });
+  const router = t.router({
+    onEvent: t.procedure.subscription(async function* ({ signal }): AsyncGenerator<never> {
+      await new Promise((resolve) => signal?.addEventListener('abort', resolve, { once: true }));
+    }),
+  });
+  return serveWebSockets((wss) => applyWSSHandler({ wss, router, keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 } }));
 }
 
 /** Heap after full collections; a few turns between them let finalizers and weak refs settle. */
@@ -53,9 +72,10 @@ async function settledMemory() {
   return { heapUsed, rss, external, arrayBuffers };
 }
 
-const kind = process.argv[2];
-if (kind !== 'pms' && kind !== 'bare') throw new Error('usage: server-process.ts pms|bare');
-const served = kind === 'pms' ? await servePms() : await serveBare();
+const servers = { pms: servePms, bare: serveBare, trpc: serveTrpcFloor };
+const kind = process.argv[2] as keyof typeof servers;
+if (!(kind in servers)) throw new Error('usage: server-process.ts pms|bare|trpc');
+const served = await servers[kind]();
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
 let loadSince = { cpu: process.cpuUsage(), at: performance.now() };

@@ -1,0 +1,159 @@
+/**
+ * The benchmark's child processes and what it asks of them: servers (memory, load, sockets
+ * held) and load generators (connect, subscribe, counts, deliveries). Every wait is bounded.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Child, type Message } from './children.js';
+import type { SocketTarget } from './load-generator.js';
+import type { MemorySample } from './report.js';
+
+export type ServerKind = 'pms' | 'bare' | 'trpc';
+type Load = Message & { cpuShare: number; loopDelayP99Ms: number; loopDelayMaxMs: number };
+
+export const log = (text: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}`);
+
+export class Fleet {
+  readonly #children: Child[] = [];
+  generators: Child[] = [];
+
+  constructor(
+    private readonly socketsPerGenerator: number,
+    /** Where `snapshot` writes heap snapshots; null: it does nothing. */
+    private readonly snapshotDir: string | null = null,
+  ) {}
+
+  async startGenerators(count: number): Promise<void> {
+    this.generators = Array.from({ length: count }, (_, g) => this.#adopt(new Child(`generator-${g}`, './load-generator.ts', [])));
+    await Promise.all(this.generators.map((g) => g.next('ready', 60_000)));
+  }
+
+  async startServer(kind: ServerKind, name: string, env: Record<string, string> = {}) {
+    const server = this.#adopt(new Child(name, './server-process.ts', [kind], { nodeFlags: ['--expose-gc'], env }));
+    const { port } = await server.next<Message & { port: number }>('ready', 60_000);
+    return { server, url: `ws://127.0.0.1:${port}/trpc` };
+  }
+
+  killAll(): void {
+    for (const child of this.#children) child.kill();
+  }
+
+  // ---- servers ----
+
+  memoryOf(servers: Child[]) {
+    return Promise.all(servers.map((server) => server.request<Message & MemorySample>({ type: 'memory' }, 120_000)));
+  }
+
+  /** Share of a core and event-loop delay of each server since the previous call. */
+  loadOf(servers: Child[]) {
+    return Promise.all(servers.map((s) => s.request<Load>({ type: 'load' }, 10_000)));
+  }
+
+  /** Writes `<dir>/<label>.heapsnapshot` of this server (for heap-diff.ts), when asked to. */
+  async snapshot(server: Child, label: string): Promise<void> {
+    if (!this.snapshotDir) return;
+    mkdirSync(this.snapshotDir, { recursive: true });
+    await server.request({ type: 'snapshot', path: join(this.snapshotDir, `${label}.heapsnapshot`) }, 600_000);
+  }
+
+  /** Polls the servers until they hold `expected` sockets in all (or the time is up). */
+  async awaitSockets(servers: Child[], expected: number, timeoutMs: number): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    let held = 0;
+    while (Date.now() < deadline) {
+      const counts = await Promise.all(servers.map((s) => s.request<Message & { sockets: number }>({ type: 'sockets' }, 10_000)));
+      held = counts.reduce((total, c) => total + c.sockets, 0);
+      if (held === expected) break;
+      await sleep(200);
+    }
+    return held;
+  }
+
+  /**
+   * Waits until the servers are idle (under 5% of a core for two half-second windows running):
+   * a subscription reports 'started' before it has read its stream position from the database,
+   * and until it has, neither its memory nor its deliveries are what they will be.
+   */
+  async awaitIdle(servers: Child[], timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let quietWindows = 0;
+    await this.loadOf(servers);
+    while (quietWindows < 2 && Date.now() < deadline) {
+      await sleep(500);
+      const busy = (await this.loadOf(servers)).some((load) => load.cpuShare >= 0.05);
+      quietWindows = busy ? 0 : quietWindows + 1;
+    }
+    if (quietWindows < 2) log(`servers still busy after ${timeoutMs / 1000} s; measuring anyway`);
+  }
+
+  // ---- load generators ----
+
+  /** Spreads `targets` over the generators, each from its own loopback address for this phase. */
+  async connect(targets: SocketTarget[], phase: number): Promise<number> {
+    const timeoutMs = 60_000 + targets.length * 10;
+    const replies = await Promise.all(
+      this.generators.map((generator, g) =>
+        generator.request<Message & { open: number }>(
+          {
+            type: 'connect',
+            targets: targets.slice(g * this.socketsPerGenerator, (g + 1) * this.socketsPerGenerator),
+            localAddress: `127.0.${phase}.${g + 2}`,
+            concurrency: 64,
+          },
+          timeoutMs,
+        ),
+      ),
+    );
+    return replies.reduce((total, reply) => total + reply.open, 0);
+  }
+
+  /** Subscribes every open socket to `path`; returns how many subscriptions started. */
+  async subscribe(path: string): Promise<number> {
+    const replies = await Promise.all(
+      this.generators.map((g) =>
+        g.request<Message & { started: number }>({ type: 'subscribe', path, window: 200, timeoutMs: 120_000 }, 150_000),
+      ),
+    );
+    return replies.reduce((total, r) => total + r.started, 0);
+  }
+
+  async closeSockets(): Promise<void> {
+    await Promise.all(this.generators.map((g) => g.request({ type: 'close' }, 60_000)));
+  }
+
+  async clientStats() {
+    const stats = await Promise.all(this.generators.map((g) => g.request<Message & Record<string, number>>({ type: 'stats' }, 10_000)));
+    const total = (field: string) => stats.reduce((sum, s) => sum + Number(s[field] ?? 0), 0);
+    const errors = [...new Set(stats.flatMap((s) => (s.firstErrors as unknown as string[]) ?? []))].slice(0, 3);
+    return { total, errors };
+  }
+
+  /** Waits until `expected` deliveries arrived, or none arrived for 3 s (20 s at most). */
+  async awaitDeliveries(expected: number): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    let received = -1;
+    let progressAt = Date.now();
+    while (Date.now() < deadline && Date.now() - progressAt < 3_000) {
+      const now = (await this.clientStats()).total('received');
+      if (now >= expected) return;
+      if (now > received) [received, progressAt] = [now, Date.now()];
+      await sleep(100);
+    }
+  }
+
+  /** Every delivery recorded so far, per generator: flat triples (socket, key, time). */
+  async deliveries(): Promise<number[][]> {
+    const replies = await Promise.all(this.generators.map((g) => g.request<Message & { deliveries: number[] }>({ type: 'deliveries' }, 60_000)));
+    return replies.map((r) => r.deliveries);
+  }
+
+  async stop(servers: Child[]): Promise<void> {
+    await Promise.all([...servers, ...this.generators].map((child) => child.stop()));
+  }
+
+  #adopt(child: Child): Child {
+    this.#children.push(child);
+    return child;
+  }
+}
