@@ -5,7 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demo, startTestServer, type TestServer } from '../../server/test/support/server.js';
-import { launchBrowser, navigate, openTab, screenshot, signIn } from './support/browser.js';
+import { collectConsoleErrors, launchBrowser, navigate, openTab, screenshot, signIn } from './support/browser.js';
 import { WEB_DIST } from './support/paths.js';
 
 let server: TestServer;
@@ -102,11 +102,52 @@ it('explains a failed sign-in beside the form, and signs out cleanly', async () 
   await screenshot(tab.page, 'sign-in-error');
 
   await signIn(tab, demo.alice);
+  // A second tab shares the cookie, hence the session: signing out in one ends both.
+  const otherTab = await tab.context.newPage();
+  const otherTabErrors = collectConsoleErrors(otherTab);
+  await otherTab.goto('/notifications');
+  await otherTab.locator('[data-connection="connected"]').waitFor();
+
   await tab.page.getByTestId('user-menu').click();
   await tab.page.getByRole('menuitem', { name: 'Sign out' }).click();
   await tab.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await otherTab.getByRole('heading', { name: 'Sign in' }).waitFor();
   // Signed out for real: a fresh load does not find a session.
   await tab.page.reload();
   await tab.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  expect(tab.consoleErrors()).toEqual([]);
+  expect(otherTabErrors).toEqual([]);
+});
+
+it('can be used from the keyboard: menus and dialogs open, close and give focus back', async () => {
+  const tab = await openTab(browser, server.url);
+  await signIn(tab, demo.sam);
+  const { page } = tab;
+
+  const bell = page.getByTestId('bell');
+  await bell.focus();
+  await page.keyboard.press('Enter');
+  const dropdown = page.getByTestId('bell-dropdown');
+  await dropdown.waitFor();
+  await page.keyboard.press('Escape');
+  await dropdown.waitFor({ state: 'hidden' });
+  expect(await bell.evaluate((element) => element === document.activeElement)).toBe(true);
+
+  const newGoal = page.getByRole('button', { name: 'New goal' });
+  await newGoal.focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'New goal' });
+  // Focus starts in the dialog, on the first thing to fill in.
+  expect(await dialog.getByLabel('Title').evaluate((element) => element === document.activeElement)).toBe(true);
+  await page.keyboard.type('Typed without a mouse');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  expect(await newGoal.evaluate((element) => element === document.activeElement)).toBe(true);
+
+  await page.getByTestId('user-menu').focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('menuitem', { name: 'Sign out' }).waitFor();
+  await page.keyboard.press('Escape');
+  await page.getByRole('menuitem', { name: 'Sign out' }).waitFor({ state: 'hidden' });
   expect(tab.consoleErrors()).toEqual([]);
 });

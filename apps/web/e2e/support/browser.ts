@@ -31,18 +31,24 @@ export async function openTab(browser: Browser, baseURL: string, options: { widt
     reducedMotion: 'reduce',
   });
   const page = await context.newPage();
-  const errors: string[] = [];
+  const errors = collectConsoleErrors(page);
   const allowed: RegExp[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
   return {
     page,
     context,
     consoleErrors: () => errors.filter((error) => !allowed.some((pattern) => pattern.test(error))),
     allowConsoleErrors: (pattern) => void allowed.push(pattern),
   };
+}
+
+/** Console errors and uncaught exceptions of a page, as they happen. */
+export function collectConsoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  return errors;
 }
 
 /** Signs in through the form, as a person would, and waits for the live shell. */
