@@ -10,7 +10,12 @@ import type { SocketTarget } from './load-generator.js';
 import type { MemorySample } from './report.js';
 
 export type ServerKind = 'pms' | 'bare' | 'trpc';
-type Load = Message & { cpuShare: number; loopDelayP99Ms: number; loopDelayMaxMs: number };
+type Load = Message & {
+  cpuShare: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  gc: { count: number; totalMs: number; maxMs: number };
+};
 
 export const log = (text: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}`);
 

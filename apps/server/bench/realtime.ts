@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { SessionTokens } from '@pms/api';
 import { createDatabase } from '@pms/db';
 import { Fleet, log } from './fleet.js';
+import { machineBusy } from './machine.js';
 import { measureFloors, PHASE, warmUp } from './floors.js';
 import type { SocketTarget } from './load-generator.js';
 import { parseOptions } from './options.js';
@@ -105,11 +106,13 @@ async function main() {
   await snapshot('subscribed');
 
   await fleet.loadOf(servers);
+  const busy = machineBusy();
   log(`publishing ${options.rate}/s for ${options.durationMs / 1000} s`);
   const recipients = devices.filter((_, i) => i % options.devicesPerUser === 0).map((d) => d.userId);
   const published = await publishAtRate(db, { ...options, recipients, ttlDays: TTL_DAYS });
   await fleet.awaitDeliveries((published.issued - published.failed) * options.devicesPerUser);
   const load = await fleet.loadOf(servers);
+  const machineShare = busy();
   const figures = accountDeliveries(published, await fleet.deliveries(), (key) => {
     const first = (key % recipients.length) * options.devicesPerUser;
     return Array.from({ length: options.devicesPerUser }, (_, d) => first + d);
@@ -125,8 +128,12 @@ async function main() {
   printPerSocket(rows);
   printDelivery(published, figures, options);
   load.forEach((l, i) =>
-    console.log(`  server-${i}: ${(l.cpuShare * 100).toFixed(0)}% of a core while publishing, event-loop delay p99 ${l.loopDelayP99Ms.toFixed(1)} ms, max ${l.loopDelayMaxMs.toFixed(1)} ms`),
+    console.log(
+      `  server-${i}: ${(l.cpuShare * 100).toFixed(0)}% of a core while publishing; event-loop delay p99 ${l.loopDelayP99Ms.toFixed(1)} ms, ` +
+        `max ${l.loopDelayMaxMs.toFixed(1)} ms; ${l.gc.count} GC pauses, ${l.gc.totalMs.toFixed(0)} ms in all, longest ${l.gc.maxMs.toFixed(1)} ms`,
+    ),
   );
+  if (machineShare !== null) console.log(`  the whole machine (every process, ${cpus().length} cores) was ${(machineShare * 100).toFixed(0)}% busy meanwhile`);
   const problems = clients.errors.length ? `: ${clients.errors.join(' | ')}` : '';
   console.log(`\nclients: ${clients.total('connectFailures')} failed connects, ${clients.total('unexpectedCloses')} unexpected closes, ${clients.total('stopped')} subscriptions stopped, ${clients.total('errors')} errors${problems}`);
   console.log(`load average at the end: ${loadAverage()}`);

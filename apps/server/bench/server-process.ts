@@ -8,7 +8,7 @@
  * collections), `snapshot` (writes a heap snapshot) and `stop` over IPC.
  */
 import { once } from 'node:events';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { writeHeapSnapshot } from 'node:v8';
 import { initTRPC } from '@trpc/server';
@@ -79,6 +79,15 @@ const served = await servers[kind]();
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
 let loadSince = { cpu: process.cpuUsage(), at: performance.now() };
+// Garbage-collection pauses since the last 'load' request: the usual suspect for latency tails.
+const gcPauses = { count: 0, totalMs: 0, maxMs: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gcPauses.count++;
+    gcPauses.totalMs += entry.duration;
+    gcPauses.maxMs = Math.max(gcPauses.maxMs, entry.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
 
 serveParent(async (message) => {
   switch (message.type) {
@@ -93,8 +102,10 @@ serveParent(async (message) => {
         cpuShare: (cpu.user + cpu.system) / 1000 / (performance.now() - loadSince.at),
         loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
         loopDelayMaxMs: loopDelay.max / 1e6,
+        gc: { ...gcPauses },
       };
       loopDelay.reset();
+      Object.assign(gcPauses, { count: 0, totalMs: 0, maxMs: 0 });
       loadSince = { cpu: process.cpuUsage(), at: performance.now() };
       return reply;
     }

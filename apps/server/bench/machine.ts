@@ -1,0 +1,29 @@
+/** How busy the whole machine was: the benchmark shares its cores with everything else. */
+import { readFileSync } from 'node:fs';
+
+interface CpuTimes {
+  busy: number;
+  total: number;
+}
+
+/** Jiffies summed over all cores, from /proc/stat (Linux); null elsewhere. */
+function cpuTimes(): CpuTimes | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const idle = fields[3]! + (fields[4] ?? 0); // idle + iowait
+    const total = fields.reduce((sum, value) => sum + value, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return null;
+  }
+}
+
+/** Starts a measurement; the returned function gives the busy share of all cores since (0..1). */
+export function machineBusy(): () => number | null {
+  const start = cpuTimes();
+  return () => {
+    const end = cpuTimes();
+    if (!start || !end || end.total === start.total) return null;
+    return (end.busy - start.busy) / (end.total - start.total);
+  };
+}
