@@ -88,7 +88,8 @@ it('notices a LISTEN connection that went silent without closing, and reconnects
   } finally {
     process.kill(pid!, 'SIGCONT');
   }
-  await sql`select pg_notify(${CHANNELS.events}, 'after the reconnect')`.execute(server.db);
-  while (!payloads.includes('after the reconnect')) await sleep(10);
+  const probe = JSON.stringify({ h: [], probe: 'after the reconnect' });
+  await sql`select pg_notify(${CHANNELS.events}, ${probe})`.execute(server.db);
+  while (!payloads.includes(probe)) await sleep(10);
   await listener.stop();
 });

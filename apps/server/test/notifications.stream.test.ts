@@ -19,6 +19,16 @@ async function device(email: string): Promise<WsSession> {
   return socket;
 }
 
+/** Notifies n, n+1, … until the subscription shows one; returns the last n sent. */
+async function notifyUntilReceived(log: EventLog, recipientId: number, n: number): Promise<number> {
+  for (;;) {
+    await notify(server.db, [sample(recipientId, n)]);
+    if (log.received.length > 0) return n;
+    await sleep(10);
+    n++;
+  }
+}
+
 describe('notifications.onEvent', () => {
   it('delivers each notification once, in order, to every device of the recipient', async () => {
     const alice = await userIdOf(server.db, demo.alice);
@@ -99,6 +109,14 @@ describe('notifications.onEvent', () => {
     log.close();
   });
 
+  it('treats a lastEventId beyond the stream (kept from another database, say) as now', async () => {
+    const sam = await userIdOf(server.db, demo.sam);
+    const log = await EventLog.open((await device(demo.sam)).client, '999999999');
+    await notifyUntilReceived(log, sam, 1);
+    expect(Number(log.received[0]!.id)).toBeLessThan(999_999_999);
+    log.close();
+  });
+
   it('refuses a lastEventId that is not one of its ids', async () => {
     const socket = await device(demo.sam);
     const error = await EventLog.open(socket.client, 'abc').then(
@@ -114,12 +132,8 @@ describe('notifications.onEvent', () => {
     const log = await EventLog.open((await device(demo.olivia)).client);
 
     // The server positions the subscription just after starting it; keep notifying until it shows.
-    let n = 3;
-    while (log.received.length === 0) {
-      await notify(server.db, [sample(olivia, n++)]);
-      await sleep(10);
-    }
-    await notify(server.db, [sample(olivia, n)]);
+    let n = await notifyUntilReceived(log, olivia, 3);
+    await notify(server.db, [sample(olivia, ++n)]);
     const [first] = numbers(await log.take(1)) as number[];
     expect(first).toBeGreaterThanOrEqual(3);
     const rest = await log.take(n - first!);

@@ -38,9 +38,9 @@ export class UserEventHub {
     private readonly options: HubOptions,
   ) {}
 
-  /** Registers a subscriber; `startAfter` null means "position it later" (see Subscriber.cursor). */
-  subscribe(userId: number, topic: EventTopic, startAfter: number | null): Subscriber {
-    const subscriber = new Subscriber(userId, topic, startAfter, this.options.maxQueuedPerSubscriber);
+  /** Registers a subscriber; its consumer positions it (see Subscriber.cursor). */
+  subscribe(userId: number, topic: EventTopic): Subscriber {
+    const subscriber = new Subscriber(userId, topic, this.options.maxQueuedPerSubscriber);
     const subscribers = this.#byUser.get(userId);
     if (subscribers) subscribers.add(subscriber);
     else this.#byUser.set(userId, new Set([subscriber]));

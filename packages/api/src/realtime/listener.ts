@@ -73,15 +73,21 @@ export class PgListener {
       this.#lost(client);
       throw error;
     }
-    this.#heartbeat = setInterval(() => this.#checkAlive(client), this.#heartbeatMs).unref();
+    this.#scheduleHeartbeat(client);
   }
 
-  #checkAlive(client: pg.Client): void {
-    const timeout = setTimeout(() => this.#lost(client), this.#heartbeatTimeoutMs).unref();
-    client.query('select 1').then(
-      () => clearTimeout(timeout),
-      () => {}, // the connection ends, or the timeout fires
-    );
+  /** One `select 1` at a time: the next is scheduled when the previous one answered. */
+  #scheduleHeartbeat(client: pg.Client): void {
+    this.#heartbeat = setTimeout(() => {
+      const timeout = setTimeout(() => this.#lost(client), this.#heartbeatTimeoutMs).unref();
+      client.query('select 1').then(
+        () => {
+          clearTimeout(timeout);
+          if (this.#client === client) this.#scheduleHeartbeat(client);
+        },
+        () => {}, // the connection ends, or the timeout fires
+      );
+    }, this.#heartbeatMs).unref();
   }
 
   /** Gives up on `client` (once, and only if it is the current one) and schedules a new connection. */
@@ -93,7 +99,7 @@ export class PgListener {
   }
 
   #drop(): void {
-    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    if (this.#heartbeat) clearTimeout(this.#heartbeat);
     this.#heartbeat = null;
     this.#client = null;
   }

@@ -46,11 +46,13 @@ export async function* streamUserEvents<T>(
 
   // Registered before anything is read: an event committed from now on is either in the
   // reads below or offered by the hub (or both; `delivered` drops the second copy).
-  const subscriber = realtime.hub.subscribe(userId, options.topic, resumeAfter);
+  const subscriber = realtime.hub.subscribe(userId, options.topic);
   const wake = () => subscriber.wake();
   signal?.addEventListener('abort', wake, { once: true });
   try {
-    let delivered = resumeAfter ?? (await readStreamHead(db, userId));
+    // An id beyond the head (kept from another database, say) would skip what comes next.
+    const head = await readStreamHead(db, userId);
+    let delivered = resumeAfter === null ? head : Math.min(resumeAfter, head);
     subscriber.advanceTo(delivered);
 
     while (!signal?.aborted) {

@@ -12,7 +12,7 @@ export class Subscriber {
    * as handed over too). The hub offers only events beyond it. Null until the consumer knows
    * where it starts; the hub offers it nothing until then.
    */
-  cursor: number | null;
+  cursor: number | null = null;
   /**
    * The consumer must read from the database before taking the queue: true at the start,
    * after a full page, and when the queue overflowed and was dropped.
@@ -24,11 +24,8 @@ export class Subscriber {
   constructor(
     readonly userId: number,
     readonly topic: EventTopic,
-    startAfter: number | null,
     private readonly maxQueued: number,
-  ) {
-    this.cursor = startAfter;
-  }
+  ) {}
 
   /** Moves the cursor forward (or sets it, the first time); never back. */
   advanceTo(seq: number): void {
