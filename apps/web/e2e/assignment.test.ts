@@ -40,13 +40,15 @@ it('assign -> accept, then assign -> decline with a reason', async () => {
   await assign.waitFor({ state: 'hidden' });
   await goalCard(aliceSection, first).and(sam.page.locator('[data-status="PENDING_ACCEPTANCE"]')).waitFor();
 
-  // Alice is told at once and accepts.
-  await toast(alice.page, 'New goal assigned to you').waitFor();
+  // Alice is told at once; the toast takes her to the goal, where she accepts it.
   await bellWithUnread(alice.page, 1).waitFor();
+  await toast(alice.page, 'New goal assigned to you').click();
+  const detail = alice.page.getByTestId('goal-detail');
+  await detail.getByRole('heading', { name: first }).waitFor();
+  await bellWithUnread(alice.page, 0).waitFor(); // opening it read it
+  await detail.getByRole('button', { name: `Accept "${first}"` }).click();
+  await detail.and(alice.page.locator('[data-status="ACTIVE"]')).waitFor();
   await navigate(alice.page, 'Assigned to me');
-  await goalCard(alice.page, first).waitFor();
-  await screenshot(alice.page, 'assigned-to-me');
-  await goalCard(alice.page, first).getByRole('button', { name: `Accept "${first}"` }).click();
   await alice.page.getByText('Nothing waiting for your answer').waitFor();
 
   await toast(sam.page, 'Goal accepted').waitFor();
@@ -63,6 +65,8 @@ it('assign -> accept, then assign -> decline with a reason', async () => {
 
   // It appears on Alice's open page without a reload; she declines with a reason.
   const card = goalCard(alice.page, second);
+  await card.waitFor();
+  await screenshot(alice.page, 'assigned-to-me');
   await card.getByRole('button', { name: `Decline "${second}"` }).click();
   const decline = alice.page.getByRole('dialog', { name: `Decline "${second}"` });
   const reason = 'I am on leave for most of that quarter';

@@ -52,7 +52,10 @@ function createQueryClient(session: ApiSession): QueryClient {
 export function ApiProvider({ session, children }: { session: ApiSession; children: ReactNode }) {
   const connection = useSyncExternalStore(session.subscribe, session.getSnapshot);
   const [queryClient] = useState(() => createQueryClient(session));
-  const restart = useCallback(() => restartSession(queryClient, session), [queryClient, session]);
+  // Several parts may notice the end of a session at once: the first restart wins.
+  const restart = useCallback(() => {
+    if (session.getSnapshot() === connection) restartSession(queryClient, session);
+  }, [queryClient, session, connection]);
 
   // After a drop, refetch what is on screen: live events resume by themselves, but
   // queries that failed or went stale while we were away should show server truth.

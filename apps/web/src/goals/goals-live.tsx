@@ -1,7 +1,5 @@
-import { notifications as toasts } from '@mantine/notifications';
-import { useApi } from '../api/api-provider';
-import { errorMessage, isUnauthorized } from '../api/errors';
 import { trpc } from '../api/trpc';
+import { useLiveError } from '../api/use-live-error';
 
 /**
  * Changes to goals I own, created or decide on, live: every goal list and detail on screen
@@ -9,16 +7,13 @@ import { trpc } from '../api/trpc';
  */
 export function GoalsLive() {
   const utils = trpc.useUtils();
-  const { restart } = useApi();
+  const onError = useLiveError('Live goal updates');
   trpc.goals.onEvent.useSubscription(
     {},
     {
       onStarted: () => void utils.goals.invalidate(),
       onData: () => void utils.goals.invalidate(),
-      onError: (error) => {
-        if (isUnauthorized(error)) return restart();
-        toasts.show({ color: 'red', title: 'Live goal updates stopped', message: errorMessage(error), autoClose: false });
-      },
+      onError,
     },
   );
   return null;

@@ -2,9 +2,8 @@ import { notifications as toasts } from '@mantine/notifications';
 import { skipToken } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useLocation } from 'wouter';
-import { useApi } from '../api/api-provider';
-import { errorMessage, isUnauthorized } from '../api/errors';
 import { trpc } from '../api/trpc';
+import { useLiveError } from '../api/use-live-error';
 import { showDesktopNotification } from './desktop';
 import { PRIORITY_LOOK } from './labels';
 import type { NotificationEvent, NotificationItem } from './types';
@@ -16,7 +15,7 @@ import { useMarkRead, useNotificationCache } from './use-notification-cache';
  */
 export function NotificationsLive() {
   const utils = trpc.useUtils();
-  const { restart } = useApi();
+  const onError = useLiveError('Live notifications');
   const cache = useNotificationCache();
   const markRead = useMarkRead();
   const [, navigate] = useLocation();
@@ -37,7 +36,8 @@ export function NotificationsLive() {
       message: item.message,
       color: PRIORITY_LOOK[item.priority].color,
       autoClose: item.priority === 'URGENT' ? false : 8000,
-      onClick: () => {
+      onClick: (event) => {
+        if ((event.target as Element).closest('button')) return; // the close button only closes
         toasts.hide(toastId(item.id));
         open(item);
       },
@@ -59,10 +59,7 @@ export function NotificationsLive() {
       if (event.kind === 'created') announce(event.notification);
       for (const settled of settledBy(event, announced.current)) toasts.hide(toastId(settled));
     },
-    onError: (error) => {
-      if (isUnauthorized(error)) return restart(); // the session ended: back to sign-in
-      toasts.show({ color: 'red', title: 'Live notifications stopped', message: errorMessage(error), autoClose: false });
-    },
+    onError,
   });
   return null;
 }
