@@ -37,6 +37,11 @@ it('submit -> live pending approval -> reject with reason -> resubmit -> approve
   const create = alice.page.getByRole('dialog', { name: 'New goal' });
   await create.getByLabel('Title').fill(title);
   await create.getByLabel('Description').fill('A guide new joiners can follow on their own in week one.');
+  // It supports one of the organisation's goals (the demo data has some).
+  await create.getByLabel('Aligns to').click();
+  const parent = alice.page.getByRole('option').first();
+  const parentLabel = (await parent.textContent())!;
+  await parent.click();
   await screenshot(alice.page, 'create-goal-dialog');
   await create.getByRole('button', { name: 'Create goal' }).click();
   await create.waitFor({ state: 'hidden' });
@@ -109,6 +114,7 @@ it('submit -> live pending approval -> reject with reason -> resubmit -> approve
   await history.filter({ hasText: 'Drafted the first two chapters' }).waitFor();
   expect(await alice.page.getByTestId('goal-detail').getByText('40%', { exact: true }).count()).toBe(1);
   await toast(sam.page, 'Goal progress updated').waitFor();
+  await alice.page.getByTestId('goal-detail').getByRole('link', { name: parentLabel }).waitFor();
   await screenshot(alice.page, 'goal-detail');
 
   expect(await wasReloaded(alice.page)).toBe(false);

@@ -21,6 +21,19 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
+/** The organisational goal this one supports, by name. */
+function ParentGoal({ id }: { id: number }) {
+  const parent = trpc.goals.byId.useQuery({ id });
+  return (
+    <Text size="sm">
+      Aligns to{' '}
+      <Anchor component={Link} href={`/goals/${id}`}>
+        {parent.data ? `${parent.data.title} (${periodLabel(parent.data)})` : `goal #${id}`}
+      </Anchor>
+    </Text>
+  );
+}
+
 export function GoalDetailPage({ id }: { id: number }) {
   const goal = trpc.goals.byId.useQuery({ id }, { enabled: Number.isInteger(id) && id > 0 });
   if (!Number.isInteger(id) || id <= 0 || errorCode(goal.error) === 'NOT_FOUND') {
@@ -56,14 +69,7 @@ export function GoalDetailPage({ id }: { id: number }) {
             <Fact label="Period">{periodLabel(g)}</Fact>
             <Fact label="Due">{g.dueDate ? formatDate(g.dueDate) : 'No due date'}</Fact>
           </SimpleGrid>
-          {g.parentGoalId !== null && (
-            <Text size="sm">
-              Aligns to{' '}
-              <Anchor component={Link} href={`/goals/${g.parentGoalId}`}>
-                goal #{g.parentGoalId}
-              </Anchor>
-            </Text>
-          )}
+          {g.parentGoalId !== null && <ParentGoal id={g.parentGoalId} />}
           <div>
             <Group justify="space-between" mb={4}>
               <Text size="sm" fw={500}>

@@ -40,7 +40,7 @@ function ReasonForm({ description, confirmLabel, required, pending, error, onCon
         {description && <Text size="sm">{description}</Text>}
         <Textarea
           label="Reason"
-          description={required ? 'Required: the other person will see it' : 'Optional'}
+          description={required ? undefined : 'Optional'}
           required={required}
           autosize
           minRows={3}
