@@ -88,11 +88,14 @@ export class Child {
   }
 
   /** Asks the child to stop, then kills it if it has not gone within `graceMs`. */
-  async stop(graceMs = 5_000): Promise<void> {
+  async stop(graceMs = 30_000): Promise<void> {
     if (this.#exited) return;
     const exited = new Promise<void>((resolve) => this.#process.once('exit', () => resolve()));
     if (this.#process.connected) this.#process.send({ type: 'stop' });
-    const timer = setTimeout(() => this.kill(), graceMs);
+    const timer = setTimeout(() => {
+      console.error(`[bench] ${this.name} did not stop within ${graceMs / 1000} s: killing it`);
+      this.kill();
+    }, graceMs);
     await exited;
     clearTimeout(timer);
   }

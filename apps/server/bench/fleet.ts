@@ -62,6 +62,13 @@ export class Fleet {
     await server.request({ type: 'snapshot', path: join(this.snapshotDir, `${label}.heapsnapshot`) }, 600_000);
   }
 
+  /** Starts CPU profiles of these servers, or stops them and writes `<dir>/<name>.cpuprofile`. */
+  async profile(servers: Child[], action: 'start' | 'stop', dir: string | null): Promise<void> {
+    if (!dir) return;
+    mkdirSync(dir, { recursive: true });
+    await Promise.all(servers.map((s) => s.request({ type: 'profile', action, path: join(dir, `${s.name}.cpuprofile`) }, 120_000)));
+  }
+
   /** Polls the servers until they hold `expected` sockets in all (or the time is up). */
   async awaitSockets(servers: Child[], expected: number, timeoutMs: number): Promise<number> {
     const deadline = Date.now() + timeoutMs;

@@ -13,6 +13,7 @@ const HELP = `npm run bench:realtime -- [flags]
   --floor-sockets N     sockets for the bare-ws floor (default: sockets per instance, 0 skips)
   --heap-snapshots DIR  write heap snapshots of the tRPC floor and server-0 at each step
                         into DIR (compare them with bench/heap-diff.ts)
+  --cpu-prof DIR        write a CPU profile of each real server while publishing into DIR
   BENCH_DATABASE_URL    PostgreSQL server to create the bench database on
                         (default postgres://postgres@127.0.0.1:5432/postgres)`;
 
@@ -27,6 +28,7 @@ export interface BenchOptions {
   perGenerator: number;
   floorSockets: number;
   heapSnapshotDir: string | null;
+  cpuProfileDir: string | null;
   adminUrl: string;
 }
 
@@ -44,6 +46,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       'per-generator': { type: 'string' },
       'floor-sockets': { type: 'string' },
       'heap-snapshots': { type: 'string' },
+      'cpu-prof': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -73,6 +76,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     perGenerator: integer('per-generator', values['per-generator'] ?? env.BENCH_PER_GENERATOR, 5_000, 100, 15_000),
     floorSockets: integer('floor-sockets', values['floor-sockets'], Math.ceil(sockets / instances), 0, 19_500),
     heapSnapshotDir: values['heap-snapshots'] ?? null,
+    cpuProfileDir: values['cpu-prof'] ?? null,
     adminUrl: env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   };
 }

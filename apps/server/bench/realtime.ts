@@ -105,14 +105,19 @@ async function main() {
   rows.push(perSocket(`server: + ${SUBSCRIPTION_PATH}`, before, afterSubscribe));
   await snapshot('subscribed');
 
+  await fleet.profile(servers, 'start', options.cpuProfileDir);
   await fleet.loadOf(servers);
   const busy = machineBusy();
+  const publisherCpu = { cpu: process.cpuUsage(), at: performance.now() };
   log(`publishing ${options.rate}/s for ${options.durationMs / 1000} s`);
   const recipients = devices.filter((_, i) => i % options.devicesPerUser === 0).map((d) => d.userId);
   const published = await publishAtRate(db, { ...options, recipients, ttlDays: TTL_DAYS });
   await fleet.awaitDeliveries((published.issued - published.failed) * options.devicesPerUser);
   const load = await fleet.loadOf(servers);
   const machineShare = busy();
+  const publisherUsage = process.cpuUsage(publisherCpu.cpu);
+  const publisherShare = (publisherUsage.user + publisherUsage.system) / 1000 / (performance.now() - publisherCpu.at);
+  await fleet.profile(servers, 'stop', options.cpuProfileDir);
   const figures = accountDeliveries(published, await fleet.deliveries(), (key) => {
     const first = (key % recipients.length) * options.devicesPerUser;
     return Array.from({ length: options.devicesPerUser }, (_, d) => first + d);
@@ -133,6 +138,7 @@ async function main() {
         `max ${l.loopDelayMaxMs.toFixed(1)} ms; ${l.gc.count} GC pauses, ${l.gc.totalMs.toFixed(0)} ms in all, longest ${l.gc.maxMs.toFixed(1)} ms`,
     ),
   );
+  console.log(`  publisher (this process): ${(publisherShare * 100).toFixed(0)}% of a core`);
   if (machineShare !== null) console.log(`  the whole machine (every process, ${cpus().length} cores) was ${(machineShare * 100).toFixed(0)}% busy meanwhile`);
   const problems = clients.errors.length ? `: ${clients.errors.join(' | ')}` : '';
   console.log(`\nclients: ${clients.total('connectFailures')} failed connects, ${clients.total('unexpectedCloses')} unexpected closes, ${clients.total('stopped')} subscriptions stopped, ${clients.total('errors')} errors${problems}`);

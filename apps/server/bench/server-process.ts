@@ -4,10 +4,13 @@
  *   server-process.ts bare   a bare `ws` server: the per-socket floor
  *   server-process.ts trpc   tRPC's own floor: its ws adapter (keepalive as in app.ts), no context,
  *                            one subscription `onEvent` that yields nothing and ends on abort
- * It listens on 127.0.0.1 on a free port, reports `ready`, and answers `memory` (after full
- * collections), `snapshot` (writes a heap snapshot) and `stop` over IPC.
+ * It listens on 127.0.0.1 on a free port, reports `ready`, and answers over IPC: `memory` (after
+ * full collections), `sockets`, `load` (CPU, event-loop delay, GC pauses since the last ask),
+ * `snapshot` (a heap snapshot), `profile` (start, or stop and write, a CPU profile) and `stop`.
  */
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { writeHeapSnapshot } from 'node:v8';
@@ -89,6 +92,8 @@ new PerformanceObserver((list) => {
   }
 }).observe({ entryTypes: ['gc'] });
 
+const profiler = new Session();
+
 serveParent(async (message) => {
   switch (message.type) {
     case 'memory':
@@ -112,9 +117,25 @@ serveParent(async (message) => {
     case 'snapshot':
       collectGarbage!();
       return { path: writeHeapSnapshot(String(message.path)) };
-    case 'stop':
-      await served.close().catch(() => {});
+    case 'profile':
+      if (message.action === 'start') {
+        profiler.connect();
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+        return {};
+      } else {
+        const { profile } = await profiler.post('Profiler.stop');
+        writeFileSync(String(message.path), JSON.stringify(profile));
+        profiler.disconnect();
+        return { path: message.path };
+      }
+    case 'stop': {
+      const began = performance.now();
+      await served.close().catch((error: Error) => console.error(`[${kind}] close failed: ${error.message}`));
+      const tookMs = performance.now() - began;
+      if (tookMs > 2_000) console.error(`[${kind}] close took ${(tookMs / 1000).toFixed(1)} s`);
       process.exit(0);
+    }
     default:
       throw new Error(`unknown request ${message.type}`);
   }
