@@ -35,6 +35,7 @@ describe('goal text', () => {
     ['a long title', { title: 'x'.repeat(201) }, 'title must be at most 200 characters'],
     ['a long description', { title: 'Fine', description: 'x'.repeat(5001) }, 'description must be at most 5000 characters'],
     ['a title that is not text', { title: 42 }, 'title must be text'],
+    ['a missing title', {}, 'title is required'],
   ])('refuses %s', async (_case, fields, message) => {
     const before = await goalCount();
     const input = { type: 'INDIVIDUAL', ...fields } as never;
@@ -57,7 +58,7 @@ describe('goal text', () => {
 
 describe('reasons', () => {
   it.each([
-    ['missing', undefined, 'reason must be text'],
+    ['missing', undefined, 'reason is required'],
     ['empty', '', 'reason must not be empty'],
     ['blank', '    ', 'reason must not be empty'],
     ['too long', 'r'.repeat(1001), 'reason must be at most 1000 characters'],

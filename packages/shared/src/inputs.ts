@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { Permission } from './enums.js';
 
-/** Trimmed, non-empty, length-limited text; the message names the field. */
+/** Required, trimmed, non-empty, length-limited text; the message names the field. */
 export const text = (field: string, max: number) =>
   z
-    .string({ error: `${field} must be text` })
+    .string({ error: (issue) => (issue.input === undefined ? `${field} is required` : `${field} must be text`) })
     .trim()
     .min(1, { error: `${field} must not be empty` })
     .max(max, { error: `${field} must be at most ${max} characters` });
