@@ -1,13 +1,11 @@
 import { TRPCError } from '@trpc/server';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '@pms/db';
+import { closesLoop, type Chain } from '../lib/chains.js';
 import { canSee, type Viewer } from './access.js';
 import { selectGoals } from './views.js';
 
-/** Serializes re-parenting so that two concurrent edits cannot close a loop together. */
-async function lockGoalTree(trx: Kysely<Database>): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext('pms.goal_tree'))`.execute(trx);
-}
+const GOAL_TREE: Chain = { table: 'goals', link: 'parent_goal_id', lock: 'pms.goal_tree' };
 
 /**
  * Refuses a parent the viewer cannot see (as if missing), and for an existing goal (`goalId`)
@@ -22,17 +20,7 @@ export async function assertValidParent(trx: Kysely<Database>, viewer: Viewer, g
   if (goalId === null) return;
   if (parentGoalId === goalId) throw new TRPCError({ code: 'BAD_REQUEST', message: 'parentGoalId: a goal cannot be its own parent' });
 
-  await lockGoalTree(trx);
-  // Walk up from the proposed parent; meeting the goal means the change closes a loop.
-  const { rows } = await sql<{ id: number }>`
-    with recursive chain(id) as (
-      select parent_goal_id from goals where id = ${parentGoalId}
-      union
-      select g.parent_goal_id from goals g join chain c on g.id = c.id
-    )
-    select id from chain where id = ${goalId}
-  `.execute(trx);
-  if (rows.length > 0) {
+  if (await closesLoop(trx, GOAL_TREE, goalId, parentGoalId)) {
     throw new TRPCError({
       code: 'BAD_REQUEST',
       message: `parentGoalId: goal ${parentGoalId} is already below this goal, so it cannot be its parent (parent chains have no cycles)`,

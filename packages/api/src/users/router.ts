@@ -4,7 +4,7 @@ import type { DB } from '@pms/db';
 import { hashPassword } from '../auth/password.js';
 import { announceSessionsRevoked } from '../realtime/channels.js';
 import { adminProcedure, authedProcedure } from '../trpc.js';
-import { assertValidSupervisor, lockOrgChart } from './org-chart.js';
+import { assertValidSupervisor } from './org-chart.js';
 
 const publicColumns = ['id', 'email', 'name', 'supervisor_id as supervisorId', 'permissions', 'active'] as const;
 
@@ -46,10 +46,7 @@ export const usersRouter = {
       if (id === ctx.session.user.id && (active === false || (permissions && !permissions.includes('admin')))) {
         throw new TRPCError({ code: 'BAD_REQUEST', message: 'You cannot deactivate yourself or remove your own admin permission' });
       }
-      if (supervisorId !== undefined) {
-        await lockOrgChart(trx);
-        if (supervisorId !== null) await assertValidSupervisor(trx, id, supervisorId);
-      }
+      if (supervisorId) await assertValidSupervisor(trx, id, supervisorId);
       const updated = await trx
         .updateTable('users')
         .set({ name, supervisor_id: supervisorId, permissions, active, updated_at: new Date() })
