@@ -2,5 +2,6 @@ export * from './schema.js';
 export { createDatabase, type DB, type DatabaseOptions } from './database.js';
 export { migrateToLatest } from './migrate.js';
 export { startEmbeddedPostgres, type EmbeddedServer } from './embedded.js';
+export { insertGoalWithHistory } from './goals.js';
 export { seedDemo, isEmpty, DEMO_USERS, DEMO_GOALS, DEMO_PASSWORD } from './seed.js';
 export { checkDatabase } from './check.js';

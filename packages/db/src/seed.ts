@@ -1,6 +1,7 @@
 import type { GoalType, Permission } from '@pms/shared';
 import type { Kysely } from 'kysely';
 import type { DB } from './database.js';
+import { insertGoalWithHistory } from './goals.js';
 import type { Database } from './schema.js';
 
 export const DEMO_PASSWORD = 'demo-pass-2026';
@@ -104,17 +105,17 @@ async function seedDemoGoals(trx: Kysely<Database>, now: Date): Promise<void> {
   }
 }
 
-/** An ACTIVE organisational goal with its `create` history row, as the goals API would write it. */
-async function insertDemoGoal(
+/** An ACTIVE organisational goal created by its owner, stored as the goals API stores one. */
+function insertDemoGoal(
   trx: Kysely<Database>,
   goal: DemoGoal,
   ownerId: number,
   period: { year: number; quarter: number },
   parentGoalId: number | null,
 ): Promise<number> {
-  const { id } = await trx
-    .insertInto('goals')
-    .values({
+  return insertGoalWithHistory(
+    trx,
+    {
       title: goal.title,
       description: goal.description,
       type: goal.type,
@@ -124,14 +125,9 @@ async function insertDemoGoal(
       creator_id: ownerId,
       parent_goal_id: parentGoalId,
       status: 'ACTIVE',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await trx
-    .insertInto('goal_history')
-    .values({ goal_id: id, actor_id: ownerId, action: 'create', from_status: null, to_status: 'ACTIVE', reason: null, progress: null })
-    .execute();
-  return id;
+    },
+    'create',
+  );
 }
 
 export async function isEmpty(db: DB): Promise<boolean> {

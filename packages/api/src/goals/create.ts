@@ -1,7 +1,7 @@
 /** New goals: created by their owner, or assigned by a supervisor to a direct report. */
 import { TRPCError } from '@trpc/server';
 import type { Kysely } from 'kysely';
-import type { Database } from '@pms/db';
+import { insertGoalWithHistory, type Database } from '@pms/db';
 import type { assignGoalInput, createGoalInput, GoalStatus, GoalType } from '@pms/shared';
 import type { z } from 'zod';
 import { hasPermission } from '../trpc.js';
@@ -59,9 +59,9 @@ export function assignGoal(ctx: GoalContext, input: z.output<typeof assignGoalIn
 async function insertGoal(trx: Kysely<Database>, ctx: GoalContext, action: CreationAction, goal: NewGoal): Promise<GoalView> {
   const viewer = ctx.session.user;
   if (goal.parentGoalId) await assertValidParent(trx, viewer, null, goal.parentGoalId);
-  const { id } = await trx
-    .insertInto('goals')
-    .values({
+  const id = await insertGoalWithHistory(
+    trx,
+    {
       title: goal.title,
       description: goal.description,
       type: goal.type,
@@ -72,14 +72,10 @@ async function insertGoal(trx: Kysely<Database>, ctx: GoalContext, action: Creat
       creator_id: viewer.id,
       parent_goal_id: goal.parentGoalId ?? null,
       status: goal.status,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+    },
+    action,
+  );
   const row = await selectGoals(trx).where('goals.id', '=', id).executeTakeFirstOrThrow();
-  await trx
-    .insertInto('goal_history')
-    .values({ goal_id: id, actor_id: viewer.id, action, from_status: null, to_status: goal.status, reason: null, progress: null })
-    .execute();
   await announce(trx, ctx.deps.config.notificationTtlDays, { action, goal: row, actor: viewer, reason: null });
   return toView(viewer, row);
 }
