@@ -8,7 +8,7 @@ const HELP = `npm run bench:realtime -- [flags]
   --duration S          seconds of publishing (default 20)                         BENCH_DURATION
   --devices D           sockets (devices) per user (default 1)                     BENCH_DEVICES
   --batch B             notifications per transaction (default 1)                  BENCH_BATCH
-  --in-flight F         concurrent publishing transactions (default 16)            BENCH_IN_FLIGHT
+  --in-flight F         concurrent publishing transactions (default 32)            BENCH_IN_FLIGHT
   --per-generator G     sockets per load-generator process (default 5000)          BENCH_PER_GENERATOR
   --floor-sockets N     sockets for the bare-ws floor (default: sockets per instance, 0 skips)
   --heap-snapshots DIR  write heap snapshots of the tRPC floor and server-0 at each step
@@ -72,7 +72,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     durationMs: 1000 * integer('duration', values.duration ?? env.BENCH_DURATION, 20, 1, 600),
     devicesPerUser,
     batch: integer('batch', values.batch ?? env.BENCH_BATCH, 1, 1, 100),
-    maxInFlight: integer('in-flight', values['in-flight'] ?? env.BENCH_IN_FLIGHT, 16, 1, 64),
+    maxInFlight: integer('in-flight', values['in-flight'] ?? env.BENCH_IN_FLIGHT, 32, 1, 64),
     perGenerator: integer('per-generator', values['per-generator'] ?? env.BENCH_PER_GENERATOR, 5_000, 100, 15_000),
     floorSockets: integer('floor-sockets', values['floor-sockets'], Math.ceil(sockets / instances), 0, 19_500),
     heapSnapshotDir: values['heap-snapshots'] ?? null,
