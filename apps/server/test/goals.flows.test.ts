@@ -7,7 +7,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, wsClient, type TestServer } from './support/server.js';
-import { connect, failure, GoalEventLog, signIn, signInAll, type Live } from './support/goals.js';
+import { EventLog } from './support/event-log.js';
+import { connect, failure, signIn, signInAll, type Live } from './support/goals.js';
 
 let server: TestServer;
 let people: Awaited<ReturnType<typeof signInAll>>;
@@ -253,7 +254,7 @@ describe('goals.onEvent resumes and re-checks visibility', () => {
     await people.alice.api.goals.updateProgress.mutate({ id: goal.id, progress: 30 });
 
     const socket = wsClient(server.url, people.alice.token);
-    const resumed = await GoalEventLog.open(socket.client, created!.id);
+    const resumed = await EventLog.open(socket.client.goals.onEvent, created!.id);
     const replayed = await resumed.take(2);
     expect(replayed.map((e) => [e.data.action, e.data.goal.status])).toEqual([
       ['approve', 'ACTIVE'],
@@ -277,7 +278,7 @@ describe('goals.onEvent resumes and re-checks visibility', () => {
     // Mo moves to Olivia: replaying Sam's stream from before now leaves Mo's goal out.
     await people.admin.api.users.update.mutate({ id: mo.id, supervisorId: people.olivia.id });
     const marker = await people.alice.api.goals.create.mutate({ type: 'INDIVIDUAL', title: 'Marker' });
-    const replay = await GoalEventLog.open(sam.api, String(Number(seen!.id) - 1));
+    const replay = await EventLog.open(sam.api.goals.onEvent, String(Number(seen!.id) - 1));
     const [first] = await replay.take(1);
     expect(first!.data.goal.id).toBe(marker.id);
     replay.close();

@@ -8,7 +8,7 @@ import superjson from 'superjson';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppRouter } from '@pms/api';
-import { EventLog, notify, numbers, sample, userIdOf } from './support/notifications.js';
+import { followNotifications, notify, numbers, sample, userIdOf } from './support/notifications.js';
 import { demo, login, startTestServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -44,7 +44,7 @@ const BIG_MESSAGE = 'x'.repeat(4000);
 it('pauses a stalled socket, bounds what it queues, and delivers everything once it reads again', async () => {
   const alice = await userIdOf(server.db, demo.alice);
   const slow = pausableClient(server.url, (await login(server.url, demo.alice)).token);
-  const log = await EventLog.follow(slow.client);
+  const log = await followNotifications(slow.client);
   slow.socket().pause();
 
   // ~12 MB of notifications, far more than socket buffers and the subscriber queue hold.

@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChildServer, type ChildServer } from './support/child-server.js';
-import { EventLog, notify, numbers, sample, userIdOf } from './support/notifications.js';
+import { followNotifications, notify, numbers, sample, userIdOf } from './support/notifications.js';
 import { demo, httpClient, login, startTestServer, wsClient, type TestServer } from './support/server.js';
 
 describe('two server processes on one database', () => {
@@ -24,7 +24,7 @@ describe('two server processes on one database', () => {
     const alice = await userIdOf(a.db, demo.alice);
     const { token } = await login(a.url, demo.alice);
     const onB = wsClient(b.url, token);
-    const log = await EventLog.follow(onB.client);
+    const log = await followNotifications(onB.client);
 
     const [first, second] = await notify(a.db, [sample(alice, 1), sample(alice, 2)]);
     expect(numbers(await log.take(2))).toEqual([1, 2]);
@@ -43,7 +43,7 @@ describe('two server processes on one database', () => {
   it('reports the sockets of every instance in connectionStats, counting a user on both once', async () => {
     const { token } = await login(a.url, demo.bob);
     const sockets = [wsClient(a.url, token), wsClient(b.url, token), wsClient(b.url, token)];
-    const logs = await Promise.all(sockets.map((socket) => EventLog.follow(socket.client)));
+    const logs = await Promise.all(sockets.map((socket) => followNotifications(socket.client)));
     const admin = httpClient(a.url, (await login(a.url, demo.admin)).token);
 
     // Each instance reports within a second of a change; wait for B's report to land.
@@ -69,7 +69,7 @@ describe('a server restart', () => {
     const port = new URL(first.url).port;
     const carol = await userIdOf(first.db, demo.carol);
     const socket = wsClient(first.url, (await login(first.url, demo.carol)).token, { retry: true });
-    const log = await EventLog.follow(socket.client);
+    const log = await followNotifications(socket.client);
     await notify(first.db, [sample(carol, 1), sample(carol, 2)]);
     expect(numbers(await log.take(2))).toEqual([1, 2]);
 

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventLog } from './support/notifications.js';
+import { followNotifications } from './support/notifications.js';
 import { demo, httpClient, login, startTestServer, wsClient, type TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -44,8 +44,8 @@ async function serverIsHealthy() {
 describe('limits', () => {
   it('caps subscriptions per socket, and frees the slot when one ends', async () => {
     const socket = wsClient(server.url, await token(demo.alice));
-    const [first] = [await EventLog.follow(socket.client), await EventLog.follow(socket.client)];
-    const third = await EventLog.follow(socket.client);
+    const [first] = [await followNotifications(socket.client), await followNotifications(socket.client)];
+    const third = await followNotifications(socket.client);
     expect(await third.failure()).toMatchObject({
       data: { code: 'TOO_MANY_REQUESTS' },
       message: 'A connection may hold at most 2 subscriptions',
@@ -54,7 +54,7 @@ describe('limits', () => {
     first!.close();
     const { connections } = server.app.deps.realtime;
     while (connections.stats().subscriptions > 1) await sleep(10);
-    const replacement = await EventLog.follow(socket.client);
+    const replacement = await followNotifications(socket.client);
     expect(replacement.error).toBeNull();
     await socket.close();
   });
@@ -108,7 +108,7 @@ describe('ended sessions end their subscriptions', () => {
   it('logout closes the socket with 1008 and the server drops its subscriptions', async () => {
     const carolToken = await token(demo.carol);
     const socket = wsClient(server.url, carolToken);
-    const log = await EventLog.follow(socket.client);
+    const log = await followNotifications(socket.client);
     const { hub } = server.app.deps.realtime;
     expect(hub.stats().subscribers).toBeGreaterThan(0);
 
@@ -130,7 +130,7 @@ describe('ended sessions end their subscriptions', () => {
     const shortLived = await server.app.deps.tokens.sign(dave.id, sessionId, expiresAt);
 
     const socket = wsClient(server.url, shortLived);
-    const log = await EventLog.follow(socket.client);
+    const log = await followNotifications(socket.client);
     expect((await socket.closed).code).toBe(1008);
     log.close();
     await socket.close();

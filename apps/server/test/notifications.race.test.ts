@@ -10,7 +10,8 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { publish } from '@pms/api';
 import type { Database } from '@pms/db';
-import { EventLog, numbers, sample, userIdOf } from './support/notifications.js';
+import { EventLog } from './support/event-log.js';
+import { followNotifications, numbers, sample, userIdOf } from './support/notifications.js';
 import { demo, login, startTestServer, wsClient, type TestServer, type WsSession } from './support/server.js';
 
 let server: TestServer;
@@ -44,7 +45,7 @@ const ttlDays = 30;
 
 it('delivers a lower id that commits after a higher one, live and on resume', async () => {
   const [sam, alice] = [await userIdOf(server.db, demo.sam), await userIdOf(server.db, demo.alice)];
-  const live = await EventLog.follow(socket.client);
+  const live = await followNotifications(socket.client);
 
   // A third transaction holds Sam's stream lock, so that "first" (Sam and Alice, locking in
   // user-id order) inserts its notifications and then waits, still uncommitted.
@@ -72,7 +73,7 @@ it('delivers a lower id that commits after a higher one, live and on resume', as
   live.close();
 
   // A client that saw only the first-committed event resumes from it and still gets the other.
-  const resumed = await EventLog.open(socket.client, events[0]!.id);
+  const resumed = await EventLog.open(socket.client.notifications.onEvent, events[0]!.id);
   expect(numbers(await resumed.take(1))).toEqual([1]);
   resumed.close();
 });

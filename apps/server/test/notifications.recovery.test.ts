@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CHANNELS, LISTENER_APPLICATION_NAME, PgListener } from '@pms/api';
-import { EventLog, notify, numbers, sample, userIdOf } from './support/notifications.js';
+import { followNotifications, notify, numbers, sample, userIdOf } from './support/notifications.js';
 import { demo, login, startTestServer, wsClient, type TestServer, type WsSession } from './support/server.js';
 
 let server: TestServer;
@@ -50,7 +50,7 @@ async function listenerPids(): Promise<number[]> {
 }
 
 it('delivers an event whose announcement was lost with the next announcement, in order', async () => {
-  const log = await EventLog.follow(socket.client);
+  const log = await followNotifications(socket.client);
   await notifySilently(1);
   await notify(server.db, [sample(alice, 2)]);
   expect(numbers(await log.take(2))).toEqual([1, 2]);
@@ -58,7 +58,7 @@ it('delivers an event whose announcement was lost with the next announcement, in
 });
 
 it('catches every subscriber up from the database when the listening connection comes back', async () => {
-  const log = await EventLog.follow(socket.client);
+  const log = await followNotifications(socket.client);
   await notifySilently(3);
   const pids = await listenerPids();
   expect(pids).toHaveLength(1);

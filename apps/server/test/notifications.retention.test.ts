@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventLog } from './support/event-log.js';
 import { failure } from './support/goals.js';
-import { EventLog, notify, numbers, sample } from './support/notifications.js';
+import { notify, numbers, sample } from './support/notifications.js';
 import { demo, httpClient, login, startTestServer, wsClient, type Client, type TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -35,7 +36,7 @@ describe('expired notifications', () => {
 
     // A replay of the whole stream skips it.
     const socket = wsClient(server.url, alice.token);
-    const replay = await EventLog.open(socket.client, '0');
+    const replay = await EventLog.open(socket.client.notifications.onEvent, '0');
     expect(numbers(await replay.take(3))).toEqual([1, 3, 'allRead']);
     replay.close();
     await socket.close();

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publish } from '@pms/api';
-import { EventLog, notify, numbers, sample, userIdOf } from './support/notifications.js';
+import { EventLog } from './support/event-log.js';
+import { followNotifications, type NotificationLog, notify, numbers, sample, userIdOf } from './support/notifications.js';
 import { demo, httpClient, login, startTestServer, wsClient, type TestServer, type WsSession } from './support/server.js';
 
 let server: TestServer;
@@ -20,7 +21,7 @@ async function device(email: string): Promise<WsSession> {
 }
 
 /** Notifies n, n+1, … until the subscription shows one; returns the last n sent. */
-async function notifyUntilReceived(log: EventLog, recipientId: number, n: number): Promise<number> {
+async function notifyUntilReceived(log: NotificationLog, recipientId: number, n: number): Promise<number> {
   for (;;) {
     await notify(server.db, [sample(recipientId, n)]);
     if (log.received.length > 0) return n;
@@ -33,7 +34,7 @@ describe('notifications.onEvent', () => {
   it('delivers each notification once, in order, to every device of the recipient', async () => {
     const alice = await userIdOf(server.db, demo.alice);
     const [phone, laptop] = [await device(demo.alice), await device(demo.alice)];
-    const [onPhone, onLaptop] = [await EventLog.follow(phone.client), await EventLog.follow(laptop.client)];
+    const [onPhone, onLaptop] = [await followNotifications(phone.client), await followNotifications(laptop.client)];
 
     // Separate transactions, one of them with two notifications.
     await notify(server.db, [sample(alice, 1)]);
@@ -54,7 +55,7 @@ describe('notifications.onEvent', () => {
   it('tells the other devices about reads and deletions made on one', async () => {
     const bob = await userIdOf(server.db, demo.bob);
     const { token } = await login(server.url, demo.bob);
-    const onLaptop = await EventLog.follow((await device(demo.bob)).client);
+    const onLaptop = await followNotifications((await device(demo.bob)).client);
     const [first, second] = await notify(server.db, [sample(bob, 1), sample(bob, 2)]);
     await onLaptop.take(2);
 
@@ -75,7 +76,7 @@ describe('notifications.onEvent', () => {
   it('resumes after lastEventId with nothing missed and nothing doubled', async () => {
     const carol = await userIdOf(server.db, demo.carol);
     const socket = await device(demo.carol);
-    const live = await EventLog.follow(socket.client);
+    const live = await followNotifications(socket.client);
     await notify(server.db, [sample(carol, 1)]);
     await notify(server.db, [sample(carol, 2)]);
     const [, second] = await live.take(2);
@@ -83,20 +84,20 @@ describe('notifications.onEvent', () => {
 
     await notify(server.db, [sample(carol, 3)]);
     await notify(server.db, [sample(carol, 4), sample(carol, 5)]);
-    const resumed = await EventLog.open(socket.client, second!.id);
+    const resumed = await EventLog.open(socket.client.notifications.onEvent, second!.id);
     await notify(server.db, [sample(carol, 6)]);
     expect(numbers(await resumed.take(4))).toEqual([3, 4, 5, 6]);
     resumed.close();
 
     // And from the very first event: the whole history, once.
-    const replay = await EventLog.open(socket.client, '0');
+    const replay = await EventLog.open(socket.client.notifications.onEvent, '0');
     expect(numbers(await replay.take(6))).toEqual([1, 2, 3, 4, 5, 6]);
     replay.close();
   });
 
   it('carries only its own topic: goal events in the same stream are skipped', async () => {
     const dave = await userIdOf(server.db, demo.dave);
-    const log = await EventLog.follow((await device(demo.dave)).client);
+    const log = await followNotifications((await device(demo.dave)).client);
     await server.db.transaction().execute((trx) =>
       publish(trx, { events: [{ userId: dave, topic: 'goal', kind: 'changed', payload: { goalId: 1 } }], ttlDays: 30 }),
     );
@@ -111,7 +112,7 @@ describe('notifications.onEvent', () => {
 
   it('treats a lastEventId beyond the stream (kept from another database, say) as now', async () => {
     const sam = await userIdOf(server.db, demo.sam);
-    const log = await EventLog.open((await device(demo.sam)).client, '999999999');
+    const log = await EventLog.open((await device(demo.sam)).client.notifications.onEvent, '999999999');
     await notifyUntilReceived(log, sam, 1);
     expect(Number(log.received[0]!.id)).toBeLessThan(999_999_999);
     log.close();
@@ -119,7 +120,7 @@ describe('notifications.onEvent', () => {
 
   it('refuses a lastEventId that is not one of its ids', async () => {
     const socket = await device(demo.sam);
-    const error = await EventLog.open(socket.client, 'abc').then(
+    const error = await EventLog.open(socket.client.notifications.onEvent, 'abc').then(
       (log) => log.failure(),
       (e: unknown) => e,
     );
@@ -129,7 +130,7 @@ describe('notifications.onEvent', () => {
   it('without lastEventId starts from now: never the past, then everything in order', async () => {
     const olivia = await userIdOf(server.db, demo.olivia);
     await notify(server.db, [sample(olivia, 1), sample(olivia, 2)]);
-    const log = await EventLog.open((await device(demo.olivia)).client);
+    const log = await EventLog.open((await device(demo.olivia)).client.notifications.onEvent);
 
     // The server positions the subscription just after starting it; keep notifying until it shows.
     let n = await notifyUntilReceived(log, olivia, 3);

@@ -1,9 +1,8 @@
 /** Helpers for the goals suites: signed-in demo users, error outcomes, live goal and notification streams. */
 import { TRPCClientError } from '@trpc/client';
-import type { Unsubscribable } from '@trpc/server/observable';
 import { expect } from 'vitest';
-import type { AppRouter, GoalEvent as GoalEventData } from '@pms/api';
-import { EventLog } from './notifications.js';
+import type { AppRouter, GoalEvent, NotificationEvent } from '@pms/api';
+import { EventLog } from './event-log.js';
 import { demo, httpClient, login, wsClient, type Client, type TestServer, type WsSession } from './server.js';
 
 export type DemoName = keyof typeof demo;
@@ -49,64 +48,13 @@ export async function outcome(promise: Promise<unknown>): Promise<string> {
   }
 }
 
-export type GoalEvent = { id: string; data: GoalEventData };
-
-/**
- * A live `goals.onEvent` subscription and what it received. `take(n)` waits for the next n
- * events (the test's timeout bounds the wait), so nothing depends on timing.
- */
-export class GoalEventLog {
-  readonly received: GoalEvent[] = [];
-  #taken = 0;
-  #error: unknown = null;
-  #waiters: Array<() => void> = [];
-  #subscription: Unsubscribable | null = null;
-
-  static async open(client: Client, lastEventId?: string): Promise<GoalEventLog> {
-    const log = new GoalEventLog();
-    await new Promise<void>((started, failed) => {
-      log.#subscription = client.goals.onEvent.subscribe(lastEventId === undefined ? {} : { lastEventId }, {
-        onStarted: () => started(),
-        onData: (event) => log.#wake(() => log.received.push(event)),
-        onError: (error) => {
-          log.#wake(() => (log.#error = error));
-          failed(error);
-        },
-      });
-    });
-    return log;
-  }
-
-  async take(count: number): Promise<GoalEvent[]> {
-    while (this.received.length < this.#taken + count) {
-      if (this.#error) throw this.#error;
-      await new Promise<void>((resolve) => this.#waiters.push(resolve));
-    }
-    this.#taken += count;
-    return this.received.slice(this.#taken - count, this.#taken);
-  }
-
-  get lastId(): string | undefined {
-    return this.received.at(-1)?.id;
-  }
-
-  close(): void {
-    this.#subscription?.unsubscribe();
-  }
-
-  #wake(update: () => void): void {
-    update();
-    for (const wake of this.#waiters.splice(0)) wake();
-  }
-}
-
 export interface Live {
   person: Person;
   socket: WsSession;
   /** The tRPC client on this socket: calls made through it travel over the WebSocket. */
   api: Client;
-  goals: GoalEventLog;
-  notifications: EventLog;
+  goals: EventLog<GoalEvent>;
+  notifications: EventLog<NotificationEvent>;
   close(): Promise<void>;
 }
 
@@ -122,8 +70,8 @@ export async function connect(server: TestServer, person: Person): Promise<Live>
     .executeTakeFirstOrThrow();
   const socket = wsClient(server.url, person.token);
   const [goals, notifications] = await Promise.all([
-    GoalEventLog.open(socket.client, String(head)),
-    EventLog.open(socket.client, String(head)),
+    EventLog.open(socket.client.goals.onEvent, String(head)),
+    EventLog.open(socket.client.notifications.onEvent, String(head)),
   ]);
   return {
     person,

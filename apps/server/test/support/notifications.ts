@@ -1,7 +1,7 @@
-/** Helpers for the notifications suites: creating notifications, and live subscriptions to read. */
-import type { Unsubscribable } from '@trpc/server/observable';
+/** Helpers for the notifications suites: creating notifications, and following them live. */
 import { publish, type NewNotification, type NotificationEvent } from '@pms/api';
 import type { DB } from '@pms/db';
+import { EventLog, type Tracked } from './event-log.js';
 import type { Client } from './server.js';
 
 const TTL_DAYS = 30;
@@ -22,85 +22,18 @@ export async function notify(db: DB, notifications: NewNotification[]): Promise<
   return stored.map((n) => n.id);
 }
 
-export interface Received {
-  id: string;
-  data: NotificationEvent;
-}
+export type Received = Tracked<NotificationEvent>;
+export type NotificationLog = EventLog<NotificationEvent>;
 
 /**
- * A live `notifications.onEvent` subscription and everything it has received. `take(n)` waits
- * for the next n events (the test's timeout bounds the wait), so nothing depends on timing.
+ * Follows the caller's notifications from now, as a client should: `stats` gives the stream
+ * position its counts reflect, and the subscription continues exactly from there. (Opened
+ * without a `lastEventId`, the server positions a subscription at "now" shortly after it
+ * starts, which can miss something committed right away.)
  */
-export class EventLog {
-  readonly received: Received[] = [];
-  error: unknown = null;
-  #taken = 0;
-  #waiters: Array<() => void> = [];
-  #subscription: Unsubscribable | null = null;
-
-  /**
-   * Follows the caller's notifications from now, as a client should: `stats` gives the stream
-   * position its counts reflect, and the subscription continues exactly from there.
-   */
-  static async follow(client: Client): Promise<EventLog> {
-    const { lastEventId } = await client.notifications.stats.query();
-    return EventLog.open(client, lastEventId);
-  }
-
-  /**
-   * Subscribes and resolves once the server has started the subscription. Without `lastEventId`
-   * the server positions it at "now" shortly after starting: use `follow` when the test commits
-   * something right away and expects it.
-   */
-  static async open(client: Client, lastEventId?: string): Promise<EventLog> {
-    const log = new EventLog();
-    await new Promise<void>((started, failed) => {
-      log.#subscription = client.notifications.onEvent.subscribe(lastEventId === undefined ? {} : { lastEventId }, {
-        onStarted: () => started(),
-        onData: (event) => log.#push(event),
-        onError: (error) => {
-          log.#fail(error);
-          failed(error);
-        },
-      });
-    });
-    return log;
-  }
-
-  /** The next `count` events not taken yet. */
-  async take(count: number): Promise<Received[]> {
-    while (this.received.length < this.#taken + count) {
-      if (this.error) throw this.error;
-      await new Promise<void>((resolve) => this.#waiters.push(resolve));
-    }
-    const events = this.received.slice(this.#taken, this.#taken + count);
-    this.#taken += count;
-    return events;
-  }
-
-  /** Waits for the subscription's error (e.g. a limit), failing if events arrive instead. */
-  async failure(): Promise<unknown> {
-    while (!this.error) await new Promise<void>((resolve) => this.#waiters.push(resolve));
-    return this.error;
-  }
-
-  get lastId(): string | undefined {
-    return this.received.at(-1)?.id;
-  }
-
-  close(): void {
-    this.#subscription?.unsubscribe();
-  }
-
-  #push(event: Received): void {
-    this.received.push(event);
-    for (const wake of this.#waiters.splice(0)) wake();
-  }
-
-  #fail(error: unknown): void {
-    this.error = error;
-    for (const wake of this.#waiters.splice(0)) wake();
-  }
+export async function followNotifications(client: Client): Promise<NotificationLog> {
+  const { lastEventId } = await client.notifications.stats.query();
+  return EventLog.open(client.notifications.onEvent, lastEventId);
 }
 
 /** The `n` of created-notification events (see `sample`), for comparing sequences. */
