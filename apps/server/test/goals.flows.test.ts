@@ -5,28 +5,15 @@
  * the database confirms nothing came after.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, wsClient, type TestServer } from './support/server.js';
+import { describe, expect, it } from 'vitest';
+import { wsClient } from './support/server.js';
 import { EventLog } from './support/event-log.js';
-import { connect, failure, signIn, signInAll, type Live } from './support/goals.js';
+import { addPerson, connect, failure, useDemoServer, type Live, type Person } from './support/goals.js';
 
-let server: TestServer;
-let people: Awaited<ReturnType<typeof signInAll>>;
-const open: Live[] = [];
+const { server, people, closeAfterAll } = useDemoServer();
 
-beforeAll(async () => {
-  server = await startTestServer();
-  people = await signInAll(server.url);
-});
-afterAll(async () => {
-  await Promise.all(open.map((live) => live.close()));
-  await server.close();
-});
-
-async function live(person: (typeof people)[keyof typeof people]): Promise<Live> {
-  const connection = await connect(server, person);
-  open.push(connection);
-  return connection;
+async function live(person: Person): Promise<Live> {
+  return closeAfterAll(await connect(server, person));
 }
 
 /** The next notification on a live stream, which must be a newly created one. */
@@ -209,8 +196,7 @@ describe('flow 2: a supervisor assigns, the supervisee accepts one goal and decl
 
 describe('flow 4: a user without a supervisor is approved by an administrator', () => {
   it('sends the submission to the admins and the decision back', async () => {
-    await people.admin.api.users.create.mutate({ email: 'nora@demo.pms', name: 'Nora Nobody', password: 'password-123', supervisorId: null });
-    const nora = await live(await signIn(server.url, 'nora@demo.pms', 'password-123'));
+    const nora = await live(await addPerson(server.url, people.admin, { email: 'nora@demo.pms', name: 'Nora Nobody', supervisorId: null }));
     const admin = await live(people.admin);
 
     const goal = await nora.api.goals.create.mutate({ type: 'INDIVIDUAL', title: 'Map the data retention rules' });
@@ -268,8 +254,7 @@ describe('goals.onEvent resumes and re-checks visibility', () => {
   });
 
   it('skips goals the subscriber can no longer see', async () => {
-    await people.admin.api.users.create.mutate({ email: 'mo@demo.pms', name: 'Mo Mover', password: 'password-123', supervisorId: people.sam.id });
-    const mo = await signIn(server.url, 'mo@demo.pms', 'password-123');
+    const mo = await addPerson(server.url, people.admin, { email: 'mo@demo.pms', name: 'Mo Mover', supervisorId: people.sam.id });
     const sam = await live(people.sam);
     const before = await mo.api.goals.create.mutate({ type: 'INDIVIDUAL', title: 'Before the move' });
     const [seen] = await sam.goals.take(1);

@@ -1,19 +1,11 @@
 /** Goal lists: keyset pages (newest first, no gaps or repeats), filters, and whose goals each list holds. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashPassword, type RouterInputs } from '@pms/api';
 import { DEMO_GOALS, seedDemo } from '@pms/db';
-import { startTestServer, type TestServer } from './support/server.js';
-import { signInAll } from './support/goals.js';
+import { useDemoServer } from './support/goals.js';
 
-let server: TestServer;
-let people: Awaited<ReturnType<typeof signInAll>>;
+const { server, people } = useDemoServer();
 const year = new Date().getUTCFullYear();
-
-beforeAll(async () => {
-  server = await startTestServer();
-  people = await signInAll(server.url);
-});
-afterAll(() => server.close());
 
 type Page = { items: Array<{ id: number }>; nextCursor: number | null };
 

@@ -3,35 +3,22 @@
  * NOT_FOUND, exactly like a missing one; a visible goal the caller may not act on answers
  * FORBIDDEN; an allowed actor on a goal in the wrong status gets CONFLICT.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type Client, type TestServer } from './support/server.js';
-import { failure, outcome, signIn, signInAll } from './support/goals.js';
+import { describe, expect, it } from 'vitest';
+import type { Client } from './support/server.js';
+import { addPerson, aliceGoals, failure, goalIn, outcome, useDemoServer } from './support/goals.js';
 
-let server: TestServer;
-let people: Awaited<ReturnType<typeof signInAll>>;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  people = await signInAll(server.url);
-});
-afterAll(() => server.close());
-
+const { server, people } = useDemoServer();
 const year = new Date().getUTCFullYear();
+const alices = aliceGoals(people);
 
 /** Goals in the states the matrix covers, made through the API. */
 const fixtures = {
   /** Alice's personal goal awaiting Sam's approval. */
-  pending: () => people.alice.api.goals.create.mutate({ type: 'INDIVIDUAL', title: 'Learn SQL window functions' }),
-  rejected: async () => {
-    const goal = await fixtures.pending();
-    return people.sam.api.goals.reject.mutate({ id: goal.id, reason: 'Make it measurable' });
-  },
-  active: async () => {
-    const goal = await fixtures.pending();
-    return people.sam.api.goals.approve.mutate({ id: goal.id });
-  },
+  pending: () => goalIn(alices.personal, 'PENDING_APPROVAL'),
+  rejected: () => goalIn(alices.personal, 'REJECTED'),
+  active: () => goalIn(alices.personal, 'ACTIVE'),
   /** Assigned by Sam to Alice, awaiting her acceptance. */
-  assigned: () => people.sam.api.goals.assign.mutate({ superviseeId: people.alice.id, title: 'Cut build time in half' }),
+  assigned: () => goalIn(alices.assigned, 'PENDING_ACCEPTANCE'),
   /** Sam's quarterly organisational goal: visible to everyone. Sam's supervisor is the admin. */
   organisational: () => people.sam.api.goals.create.mutate({ type: 'QUARTERLY', title: 'Ship the mobile app', year, quarter: 2 }),
 };
@@ -233,15 +220,9 @@ describe('lists only show what the caller may see', () => {
 
 describe('after a reassignment only the current supervisor decides', () => {
   it('moves the decision from the old supervisor to the new one', async () => {
-    const created = await people.admin.api.users.create.mutate({
-      email: 'dana@demo.pms',
-      name: 'Dana Mover',
-      password: 'password-123',
-      supervisorId: people.sam.id,
-    });
-    const dana = await signIn(server.url, 'dana@demo.pms', 'password-123');
+    const dana = await addPerson(server.url, people.admin, { email: 'dana@demo.pms', name: 'Dana Mover', supervisorId: people.sam.id });
     const goal = await dana.api.goals.create.mutate({ type: 'INDIVIDUAL', title: 'Present at the all-hands' });
-    await people.admin.api.users.update.mutate({ id: created.id, supervisorId: people.olivia.id });
+    await people.admin.api.users.update.mutate({ id: dana.id, supervisorId: people.olivia.id });
 
     expect(await outcome(people.sam.api.goals.approve.mutate({ id: goal.id }))).toBe('NOT_FOUND');
     expect((await people.sam.api.goals.pendingApproval.query()).items.map((g) => g.id)).not.toContain(goal.id);

@@ -6,29 +6,17 @@
  */
 import { TRPCClientError } from '@trpc/client';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, wsClient, type Client, type TestServer, type WsSession } from './support/server.js';
-import { signInAll } from './support/goals.js';
+import { describe, expect, it } from 'vitest';
+import { wsClient, type Client } from './support/server.js';
+import { useDemoServer } from './support/goals.js';
 
 const ROUNDS = 30;
 
-let server: TestServer;
-let people: Awaited<ReturnType<typeof signInAll>>;
-const sockets: WsSession[] = [];
+const { server, people, closeAfterAll } = useDemoServer();
 
-beforeAll(async () => {
-  server = await startTestServer();
-  people = await signInAll(server.url);
-});
-afterAll(async () => {
-  await Promise.all(sockets.map((socket) => socket.close()));
-  await server.close();
-});
-
+/** A client on a WebSocket of its own, as a browser tab has. */
 function tab(token: string): Client {
-  const socket = wsClient(server.url, token);
-  sockets.push(socket);
-  return socket.client;
+  return closeAfterAll(wsClient(server.url, token)).client;
 }
 
 /** Fires both calls at once and sorts out who won. */

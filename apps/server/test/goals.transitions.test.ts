@@ -4,19 +4,12 @@
  * history row, no notification).
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GoalStatus } from '@pms/shared';
-import { startTestServer, type Client, type TestServer } from './support/server.js';
-import { failure, signInAll } from './support/goals.js';
+import type { Client } from './support/server.js';
+import { aliceGoals, failure, useDemoServer, type Reach } from './support/goals.js';
 
-let server: TestServer;
-let people: Awaited<ReturnType<typeof signInAll>>;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  people = await signInAll(server.url);
-});
-afterAll(() => server.close());
+const { server, people } = useDemoServer();
 
 /** The workflow, written out independently of the server's table. */
 const LEGAL_FROM: Record<string, GoalStatus[]> = {
@@ -43,49 +36,24 @@ const calls: Record<string, (api: Client, id: number) => Promise<unknown>> = {
   cancel: (api, id) => api.goals.cancel.mutate({ id }),
 };
 
-/** Two families of goals: Alice's own (approved by Sam) and one Sam assigned to her. */
-const families = {
-  personal: {
-    start: () => people.alice.api.goals.create.mutate({ type: 'INDIVIDUAL', title: 'Personal goal' }),
-    /** How each status is reached from the start. */
-    reach: {
-      PENDING_APPROVAL: async () => {},
-      REJECTED: async (id: number) => void (await people.sam.api.goals.reject.mutate({ id, reason: 'Too vague' })),
-      ACTIVE: async (id: number) => void (await people.sam.api.goals.approve.mutate({ id })),
-      COMPLETED: async (id: number) => {
-        await people.sam.api.goals.approve.mutate({ id });
-        await people.alice.api.goals.updateProgress.mutate({ id, progress: 100 });
-      },
-      CANCELLED: async (id: number) => void (await people.alice.api.goals.cancel.mutate({ id })),
-    } as Partial<Record<GoalStatus, (id: number) => Promise<void>>>,
-    /** Who holds the role each action needs; accept and decline have no holder on a goal nobody assigned. */
-    actors: { update: 'alice', submit: 'alice', approve: 'sam', reject: 'sam', updateProgress: 'alice', complete: 'alice', cancel: 'alice' },
-  },
+/** Alice's own goal (Sam decides it) and one Sam assigned to her, in every status each can reach. */
+const families = aliceGoals(people);
+
+/** Who holds the role each action needs; accept and decline have no holder on a goal nobody assigned. */
+const ACTORS: Record<keyof typeof families, Record<string, 'alice' | 'sam'>> = {
+  personal: { update: 'alice', submit: 'alice', approve: 'sam', reject: 'sam', updateProgress: 'alice', complete: 'alice', cancel: 'alice' },
   assigned: {
-    start: () => people.sam.api.goals.assign.mutate({ superviseeId: people.alice.id, title: 'Assigned goal' }),
-    reach: {
-      PENDING_ACCEPTANCE: async () => {},
-      DECLINED: async (id: number) => void (await people.alice.api.goals.decline.mutate({ id, reason: 'No capacity' })),
-      ACTIVE: async (id: number) => void (await people.alice.api.goals.accept.mutate({ id })),
-      COMPLETED: async (id: number) => {
-        await people.alice.api.goals.accept.mutate({ id });
-        await people.alice.api.goals.complete.mutate({ id });
-      },
-      CANCELLED: async (id: number) => void (await people.sam.api.goals.cancel.mutate({ id, reason: 'Plans changed' })),
-    } as Partial<Record<GoalStatus, (id: number) => Promise<void>>>,
-    actors: {
-      update: 'sam',
-      submit: 'alice',
-      approve: 'sam',
-      reject: 'sam',
-      accept: 'alice',
-      decline: 'alice',
-      updateProgress: 'alice',
-      complete: 'alice',
-      cancel: 'alice',
-    },
+    update: 'sam',
+    submit: 'alice',
+    approve: 'sam',
+    reject: 'sam',
+    accept: 'alice',
+    decline: 'alice',
+    updateProgress: 'alice',
+    complete: 'alice',
+    cancel: 'alice',
   },
-} as const;
+};
 
 /** What a change leaves behind: history rows and notifications about the goal. */
 async function sideEffects(goalId: number) {
@@ -103,18 +71,18 @@ async function sideEffects(goalId: number) {
 }
 
 describe('illegal transitions answer CONFLICT and change nothing', () => {
-  for (const [family, { start, reach, actors }] of Object.entries(families)) {
-    for (const [status, arrive] of Object.entries(reach) as Array<[GoalStatus, (id: number) => Promise<void>]>) {
-      const illegal = Object.entries(actors).filter(([action]) => !LEGAL_FROM[action]!.includes(status));
+  for (const family of ['personal', 'assigned'] as const) {
+    const { start, reach } = families[family];
+    for (const [status, arrive] of Object.entries(reach) as Array<[GoalStatus, Reach]>) {
+      const illegal = Object.entries(ACTORS[family]).filter(([action]) => !LEGAL_FROM[action]!.includes(status));
       it(`${family} goal, ${status}: ${illegal.map(([action]) => action).join(', ')}`, async () => {
-        const goal = await start();
-        await arrive(goal.id);
+        const goal = await arrive(await start());
         const before = await people.alice.api.goals.byId.query({ id: goal.id });
         expect(before.status).toBe(status);
         const effects = await sideEffects(goal.id);
 
         for (const [action, actor] of illegal) {
-          const error = await failure(calls[action]!(people[actor as 'alice' | 'sam'].api, goal.id));
+          const error = await failure(calls[action]!(people[actor].api, goal.id));
           expect({ action, code: error.data?.code }).toEqual({ action, code: 'CONFLICT' });
           expect(error.message).toMatch(/^This goal (is|was already) .+, so it cannot be \w+$/);
         }

@@ -3,19 +3,11 @@
  * Covers text limits and trimming, the period rules, progress bounds, and parent goals
  * (visible, and never forming a cycle).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './support/server.js';
-import { failure, signInAll } from './support/goals.js';
+import { describe, expect, it } from 'vitest';
+import { failure, useDemoServer } from './support/goals.js';
 
-let server: TestServer;
-let people: Awaited<ReturnType<typeof signInAll>>;
+const { server, people } = useDemoServer();
 const year = new Date().getUTCFullYear();
-
-beforeAll(async () => {
-  server = await startTestServer();
-  people = await signInAll(server.url);
-});
-afterAll(() => server.close());
 
 async function badRequest(promise: Promise<unknown>) {
   const error = await failure(promise);

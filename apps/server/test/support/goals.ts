@@ -1,9 +1,13 @@
-/** Helpers for the goals suites: signed-in demo users, error outcomes, live goal and notification streams. */
+/**
+ * Helpers for the goals suites: a server with the demo users signed in, goals brought to each
+ * status, error outcomes, live goal and notification streams.
+ */
 import { TRPCClientError } from '@trpc/client';
-import { expect } from 'vitest';
-import type { AppRouter, GoalEvent, NotificationEvent } from '@pms/api';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { AppRouter, GoalEvent, NotificationEvent, RouterOutputs } from '@pms/api';
+import type { GoalStatus } from '@pms/shared';
 import { EventLog } from './event-log.js';
-import { demo, httpClient, login, wsClient, type Client, type TestServer, type WsSession } from './server.js';
+import { demo, httpClient, login, startTestServer, wsClient, type Client, type TestServer, type WsSession } from './server.js';
 
 export type DemoName = keyof typeof demo;
 
@@ -20,11 +24,100 @@ export async function signIn(url: string, email: string, password?: string): Pro
   return { id: user.id, name: user.name, token, api: httpClient(url, token) };
 }
 
+export type People = Record<DemoName, Person>;
+
 /** Every demo user, signed in over HTTP. */
-export async function signInAll(url: string): Promise<Record<DemoName, Person>> {
+export async function signInAll(url: string): Promise<People> {
   const names = Object.keys(demo) as DemoName[];
   const people = await Promise.all(names.map((name) => signIn(url, demo[name])));
-  return Object.fromEntries(names.map((name, i) => [name, people[i]!])) as Record<DemoName, Person>;
+  return Object.fromEntries(names.map((name, i) => [name, people[i]!])) as People;
+}
+
+/** A user the admin adds (with `supervisorId` as their supervisor, or none), signed in. */
+export async function addPerson(url: string, admin: Person, user: { email: string; name: string; supervisorId: number | null }) {
+  const password = 'password-123';
+  await admin.api.users.create.mutate({ ...user, password });
+  return signIn(url, user.email, password);
+}
+
+interface Closable {
+  close(): unknown;
+}
+
+/**
+ * The suite set-up the goals files share: one server over a fresh seeded database for the
+ * file, every demo user signed in. Registers beforeAll/afterAll and returns objects that
+ * beforeAll fills in, so read them inside tests and hooks only. `closeAfterAll(thing)` returns
+ * `thing` and closes it (a socket, a live stream) before the server stops.
+ */
+export function useDemoServer() {
+  const server = {} as TestServer;
+  const people = {} as People;
+  const open: Closable[] = [];
+  beforeAll(async () => {
+    Object.assign(server, await startTestServer());
+    Object.assign(people, await signInAll(server.url));
+  });
+  afterAll(async () => {
+    await Promise.all(open.map((thing) => thing.close()));
+    await server.close?.();
+  });
+  const closeAfterAll = <T extends Closable>(thing: T): T => {
+    open.push(thing);
+    return thing;
+  };
+  return { server, people, closeAfterAll };
+}
+
+export type Goal = RouterOutputs['goals']['create'];
+/** Moves a goal, through the API, from where its family starts to one status; resolves to the goal then. */
+export type Reach = (goal: Goal) => Promise<Goal>;
+
+export interface GoalFamily {
+  /** A new goal, as the family's goals start. */
+  start(): Promise<Goal>;
+  reach: Partial<Record<GoalStatus, Reach>>;
+}
+
+/**
+ * Alice's goals, made and moved by the people entitled to: her own personal goal, which Sam
+ * (her supervisor) decides, and one Sam assigns to her.
+ */
+export function aliceGoals(people: People) {
+  const personal: GoalFamily = {
+    start: () => people.alice.api.goals.create.mutate({ type: 'INDIVIDUAL', title: 'Personal goal' }),
+    reach: {
+      PENDING_APPROVAL: async (goal) => goal,
+      REJECTED: (goal) => people.sam.api.goals.reject.mutate({ id: goal.id, reason: 'Too vague' }),
+      ACTIVE: (goal) => people.sam.api.goals.approve.mutate({ id: goal.id }),
+      COMPLETED: async (goal) => {
+        await people.sam.api.goals.approve.mutate({ id: goal.id });
+        return people.alice.api.goals.updateProgress.mutate({ id: goal.id, progress: 100 });
+      },
+      CANCELLED: (goal) => people.alice.api.goals.cancel.mutate({ id: goal.id }),
+    },
+  };
+  const assigned: GoalFamily = {
+    start: () => people.sam.api.goals.assign.mutate({ superviseeId: people.alice.id, title: 'Assigned goal' }),
+    reach: {
+      PENDING_ACCEPTANCE: async (goal) => goal,
+      DECLINED: (goal) => people.alice.api.goals.decline.mutate({ id: goal.id, reason: 'No capacity' }),
+      ACTIVE: (goal) => people.alice.api.goals.accept.mutate({ id: goal.id }),
+      COMPLETED: async (goal) => {
+        await people.alice.api.goals.accept.mutate({ id: goal.id });
+        return people.alice.api.goals.complete.mutate({ id: goal.id });
+      },
+      CANCELLED: (goal) => people.sam.api.goals.cancel.mutate({ id: goal.id, reason: 'Plans changed' }),
+    },
+  };
+  return { personal, assigned };
+}
+
+/** A new goal of `family` in `status`. */
+export async function goalIn(family: GoalFamily, status: GoalStatus): Promise<Goal> {
+  const reach = family.reach[status];
+  if (!reach) throw new Error(`this family's goals never reach ${status}`);
+  return reach(await family.start());
 }
 
 /** The error a call fails with; fails the test if the call succeeds. */
