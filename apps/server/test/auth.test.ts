@@ -1,16 +1,9 @@
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo, httpClient, login, startTestServer, wsClient, type TestServer } from './support/server.js';
+import { demo, failure, httpClient, login, startTestServer, wsClient, type TestServer } from './support/server.js';
 
 let server: TestServer;
 beforeAll(async () => (server = await startTestServer()));
 afterAll(() => server.close());
-
-async function rejection(promise: Promise<unknown>) {
-  const error = await promise.then(() => null, (e: unknown) => e);
-  expect(error).toBeInstanceOf(TRPCClientError);
-  return error as TRPCClientError<any>;
-}
 
 describe('auth.login', () => {
   it('signs a demo user in and returns a token and profile', async () => {
@@ -37,8 +30,8 @@ describe('auth.login', () => {
   });
 
   it('gives the same answer for a wrong password and an unknown email', async () => {
-    const wrong = await rejection(login(server.url, demo.alice, 'not-the-password'));
-    const unknown = await rejection(login(server.url, 'nobody@demo.pms', 'not-the-password'));
+    const wrong = await failure(login(server.url, demo.alice, 'not-the-password'));
+    const unknown = await failure(login(server.url, 'nobody@demo.pms', 'not-the-password'));
     expect(wrong.data?.code).toBe('UNAUTHORIZED');
     expect(unknown.data?.code).toBe('UNAUTHORIZED');
     expect(wrong.message).toBe(unknown.message);
@@ -46,7 +39,7 @@ describe('auth.login', () => {
   });
 
   it('names the bad fields', async () => {
-    const error = await rejection(httpClient(server.url).auth.login.mutate({ email: 'not-an-email', password: '' }));
+    const error = await failure(httpClient(server.url).auth.login.mutate({ email: 'not-an-email', password: '' }));
     expect(error.data?.code).toBe('BAD_REQUEST');
     expect(error.message).toContain('email must be a valid email address');
     expect(error.message).toContain('password must not be empty');
@@ -57,7 +50,7 @@ describe('auth.login', () => {
     const admin = httpClient(server.url, (await login(server.url, demo.admin)).token);
     const created = await admin.users.create.mutate({ email: 'gone@demo.pms', name: 'Gone', password: 'password-123' });
     await admin.users.update.mutate({ id: created.id, active: false });
-    const error = await rejection(login(server.url, 'gone@demo.pms', 'password-123'));
+    const error = await failure(login(server.url, 'gone@demo.pms', 'password-123'));
     expect(error.message).toBe('Email or password is incorrect');
   });
 });
@@ -67,7 +60,7 @@ describe('sessions', () => {
     const { token } = await login(server.url, demo.alice);
     const [head, body] = token.split('.');
     for (const bad of [undefined, 'garbage', `${head}.${body}.forged-signature`]) {
-      const error = await rejection(httpClient(server.url, bad).auth.me.query());
+      const error = await failure(httpClient(server.url, bad).auth.me.query());
       expect(error.data?.code).toBe('UNAUTHORIZED');
     }
   });
@@ -81,7 +74,7 @@ describe('sessions', () => {
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('set-cookie')).toMatch(/^pms_session=; .*Max-Age=0/);
-    const error = await rejection(httpClient(server.url, token).auth.me.query());
+    const error = await failure(httpClient(server.url, token).auth.me.query());
     expect(error.data?.code).toBe('UNAUTHORIZED');
   });
 

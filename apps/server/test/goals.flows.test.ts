@@ -6,9 +6,9 @@
  */
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { wsClient } from './support/server.js';
 import { EventLog } from './support/event-log.js';
-import { addPerson, connect, failure, useDemoServer, type Live, type Person } from './support/goals.js';
+import { addPerson, connect, useDemoServer, type Live } from './support/goals.js';
+import { failure, wsClient, type Person } from './support/server.js';
 
 const { server, people, closeAfterAll } = useDemoServer();
 

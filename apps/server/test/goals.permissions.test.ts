@@ -4,8 +4,8 @@
  * FORBIDDEN; an allowed actor on a goal in the wrong status gets CONFLICT.
  */
 import { describe, expect, it } from 'vitest';
-import type { Client } from './support/server.js';
-import { addPerson, aliceGoals, failure, goalIn, outcome, useDemoServer } from './support/goals.js';
+import { addPerson, aliceGoals, goalIn, useDemoServer } from './support/goals.js';
+import { failure, outcome, type Client } from './support/server.js';
 
 const { server, people } = useDemoServer();
 const year = new Date().getUTCFullYear();

@@ -6,8 +6,8 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { GoalStatus } from '@pms/shared';
-import type { Client } from './support/server.js';
-import { aliceGoals, failure, useDemoServer, type Reach } from './support/goals.js';
+import { aliceGoals, useDemoServer, type Reach } from './support/goals.js';
+import { failure, type Client } from './support/server.js';
 
 const { server, people } = useDemoServer();
 

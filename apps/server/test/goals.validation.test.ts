@@ -4,7 +4,8 @@
  * (visible, and never forming a cycle).
  */
 import { describe, expect, it } from 'vitest';
-import { failure, useDemoServer } from './support/goals.js';
+import { useDemoServer } from './support/goals.js';
+import { failure } from './support/server.js';
 
 const { server, people } = useDemoServer();
 const year = new Date().getUTCFullYear();

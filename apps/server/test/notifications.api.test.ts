@@ -1,18 +1,12 @@
 import { sql } from 'kysely';
 import { NotificationPriority, NotificationType } from '@pms/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failure } from './support/goals.js';
 import { notify, sample, userIdOf } from './support/notifications.js';
-import { demo, httpClient, login, startTestServer, type Client, type TestServer } from './support/server.js';
+import { demo, failure, httpClient, signIn, startTestServer, type Client, type Person, type TestServer } from './support/server.js';
 
 let server: TestServer;
-let alice: { id: number; api: Client };
-let bob: { id: number; api: Client };
-
-async function signIn(email: string) {
-  const { token, user } = await login(server.url, email);
-  return { id: user.id, api: httpClient(server.url, token) };
-}
+let alice: Person;
+let bob: Person;
 
 const BULK = 3000;
 const types = NotificationType.options;
@@ -20,7 +14,7 @@ const priorities = NotificationPriority.options;
 
 beforeAll(async () => {
   server = await startTestServer();
-  [alice, bob] = [await signIn(demo.alice), await signIn(demo.bob)];
+  [alice, bob] = [await signIn(server.url, demo.alice), await signIn(server.url, demo.bob)];
   // Alice's bulk: types and priorities cycle, every third one is read.
   await notify(
     server.db,
@@ -134,7 +128,7 @@ describe('only the recipient touches a notification', () => {
   });
 
   it('lets the recipient mark read (idempotently), mark all read, and delete', async () => {
-    const carol = await signIn(demo.carol);
+    const carol = await signIn(server.url, demo.carol);
     const [first, second, third] = await notify(server.db, [sample(carol.id, 1), sample(carol.id, 2), sample(carol.id, 3)]);
     const read = await carol.api.notifications.markRead.mutate({ id: first! });
     expect(read.readAt).toBeInstanceOf(Date);
@@ -157,7 +151,7 @@ describe('only the recipient touches a notification', () => {
 describe('notifications.connectionStats', () => {
   it('is for administrators only', async () => {
     expect((await failure(alice.api.notifications.connectionStats.query())).data?.code).toBe('FORBIDDEN');
-    const admin = await signIn(demo.admin);
+    const admin = await signIn(server.url, demo.admin);
     const stats = await admin.api.notifications.connectionStats.query();
     expect(stats.instances).toHaveLength(1);
     expect(stats.totals).toMatchObject({ instances: 1, sockets: 0, users: 0, subscriptions: 0 });

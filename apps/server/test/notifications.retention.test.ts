@@ -1,18 +1,12 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventLog } from './support/event-log.js';
-import { failure } from './support/goals.js';
 import { notify, numbers, sample } from './support/notifications.js';
-import { demo, httpClient, login, startTestServer, wsClient, type Client, type TestServer } from './support/server.js';
+import { demo, failure, signIn, startTestServer, wsClient, type TestServer } from './support/server.js';
 
 let server: TestServer;
 beforeAll(async () => (server = await startTestServer()));
 afterAll(() => server.close());
-
-async function signIn(email: string) {
-  const { token, user } = await login(server.url, email);
-  return { id: user.id, token, api: httpClient(server.url, token) as Client };
-}
 
 function expire(ids: number[]) {
   return server.db.updateTable('notifications').set({ expires_at: sql`now() - interval '1 minute'` }).where('id', 'in', ids).execute();
@@ -20,7 +14,7 @@ function expire(ids: number[]) {
 
 describe('expired notifications', () => {
   it('never appear in lists, counts or replays, even before the cleanup runs', async () => {
-    const alice = await signIn(demo.alice);
+    const alice = await signIn(server.url, demo.alice);
     const [kept, expired, alsoKept] = await notify(server.db, [sample(alice.id, 1), sample(alice.id, 2), sample(alice.id, 3)]);
     await expire([expired!]);
 
@@ -45,7 +39,7 @@ describe('expired notifications', () => {
 
 describe('the retention job', () => {
   it('deletes expired rows, old read ones and old stream events in bounded batches', async () => {
-    const bob = await signIn(demo.bob);
+    const bob = await signIn(server.url, demo.bob);
     const expiring = await notify(server.db, Array.from({ length: 2500 }, (_, n) => sample(bob.id, n)));
     await expire(expiring);
     const [readLongAgo, readYesterday, unread] = await notify(server.db, [sample(bob.id, 1), sample(bob.id, 2), sample(bob.id, 3)]);

@@ -1,6 +1,5 @@
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo, httpClient, login, startTestServer, type Client, type TestServer } from './support/server.js';
+import { demo, failure, httpClient, login, startTestServer, type Client, type TestServer } from './support/server.js';
 
 let server: TestServer;
 let admin: Client;
@@ -13,10 +12,10 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+/** The code and message a call fails with. */
 async function codeOf(promise: Promise<unknown>) {
-  const error = await promise.then(() => null, (e: unknown) => e);
-  expect(error).toBeInstanceOf(TRPCClientError);
-  return { code: (error as TRPCClientError<any>).data?.code as string, message: (error as Error).message };
+  const error = await failure(promise);
+  return { code: error.data?.code, message: error.message };
 }
 
 async function as(email: string) {

@@ -1,28 +1,14 @@
 /**
  * Helpers for the goals suites: a server with the demo users signed in, goals brought to each
- * status, error outcomes, live goal and notification streams.
+ * status, live goal and notification streams.
  */
-import { TRPCClientError } from '@trpc/client';
-import { afterAll, beforeAll, expect } from 'vitest';
-import type { AppRouter, GoalEvent, NotificationEvent, RouterOutputs } from '@pms/api';
+import { afterAll, beforeAll } from 'vitest';
+import type { GoalEvent, NotificationEvent, RouterOutputs } from '@pms/api';
 import type { GoalStatus } from '@pms/shared';
 import { EventLog } from './event-log.js';
-import { demo, httpClient, login, startTestServer, wsClient, type Client, type TestServer, type WsSession } from './server.js';
+import { demo, signIn, startTestServer, wsClient, type Client, type Person, type TestServer, type WsSession } from './server.js';
 
 export type DemoName = keyof typeof demo;
-
-export interface Person {
-  id: number;
-  name: string;
-  token: string;
-  /** Over HTTP; `connect` opens a WebSocket with live streams. */
-  api: Client;
-}
-
-export async function signIn(url: string, email: string, password?: string): Promise<Person> {
-  const { token, user } = await login(url, email, password);
-  return { id: user.id, name: user.name, token, api: httpClient(url, token) };
-}
 
 export type People = Record<DemoName, Person>;
 
@@ -118,27 +104,6 @@ export async function goalIn(family: GoalFamily, status: GoalStatus): Promise<Go
   const reach = family.reach[status];
   if (!reach) throw new Error(`this family's goals never reach ${status}`);
   return reach(await family.start());
-}
-
-/** The error a call fails with; fails the test if the call succeeds. */
-export async function failure(promise: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error, 'expected the call to fail').toBeInstanceOf(TRPCClientError);
-  return error as TRPCClientError<AppRouter>;
-}
-
-/** 'ok', or the tRPC error code the call failed with. */
-export async function outcome(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    if (error instanceof TRPCClientError) return String(error.data?.code);
-    throw error;
-  }
 }
 
 export interface Live {

@@ -1,8 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTRPCClient, createWSClient, httpLink, wsLink, type TRPCClient } from '@trpc/client';
+import { createTRPCClient, createWSClient, httpLink, TRPCClientError, wsLink, type TRPCClient } from '@trpc/client';
 import superjson from 'superjson';
+import { expect } from 'vitest';
 import { WebSocket } from 'ws';
 import type { AppRouter } from '@pms/api';
 import { createDatabase, DEMO_PASSWORD, seedDemo, type DB } from '@pms/db';
@@ -110,6 +111,41 @@ export function wsClient(url: string, token?: string, options: { retry?: boolean
 /** Logs a demo user in over HTTP and returns their token and profile. */
 export async function login(url: string, email: string, password = DEMO_PASSWORD) {
   return httpClient(url).auth.login.mutate({ email, password });
+}
+
+export interface Person {
+  id: number;
+  name: string;
+  token: string;
+  /** Over HTTP; `wsClient(url, person.token)` gives a WebSocket. */
+  api: Client;
+}
+
+/** Signs a user in over HTTP and returns them with a client acting as them. */
+export async function signIn(url: string, email: string, password?: string): Promise<Person> {
+  const { token, user } = await login(url, email, password);
+  return { id: user.id, name: user.name, token, api: httpClient(url, token) };
+}
+
+/** The error a call fails with; fails the test if the call succeeds. */
+export async function failure(promise: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error, 'expected the call to fail').toBeInstanceOf(TRPCClientError);
+  return error as TRPCClientError<AppRouter>;
+}
+
+/** 'ok', or the tRPC error code the call failed with. */
+export async function outcome(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'ok';
+  } catch (error) {
+    if (error instanceof TRPCClientError) return String(error.data?.code);
+    throw error;
+  }
 }
 
 /** Demo users by short name, as seeded (see packages/db/src/seed.ts). */
