@@ -55,7 +55,7 @@ export interface Context {
 
 // ---- init ------------------------------------------------------------------
 
-/** "title: must not be empty; dueDate: …" — every zod issue, naming its field. */
+/** "type must be one of …; title must not be empty": every zod issue, prefixed with its path unless the message names it. */
 function describeZodError(error: ZodError): string {
   return error.issues
     .map((issue) => {
@@ -84,7 +84,6 @@ const t = initTRPC.context<Context>().create({
 });
 
 export const router = t.router;
-export const createCallerFactory = t.createCallerFactory;
 
 // ---- procedures ------------------------------------------------------------
 
