@@ -9,11 +9,19 @@
  */
 export const WS_KEEPALIVE = { enabled: true, intervalMs: 10_000, pongTimeoutMs: 5_000 } as const;
 
+export interface BackoffOptions {
+  /** The ceiling of the first attempt (attempt 0); default 1 s. */
+  baseMs?: number;
+  /** Where the doubling stops; default 30 s. */
+  maxMs?: number;
+  random?: () => number;
+}
+
 /**
  * Exponential backoff with jitter: within [base/2, base] on the first attempt, doubling up
- * to 30 s. The jitter spreads out thousands of clients reconnecting after a restart.
+ * to `maxMs`. The jitter spreads out thousands of clients reconnecting after a restart.
  */
-export function reconnectDelayMs(attempt: number, baseMs = 1000, random: () => number = Math.random): number {
-  const ceiling = Math.min(30_000, baseMs * 2 ** attempt);
+export function reconnectDelayMs(attempt: number, { baseMs = 1000, maxMs = 30_000, random = Math.random }: BackoffOptions = {}): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** attempt);
   return ceiling / 2 + random() * (ceiling / 2);
 }

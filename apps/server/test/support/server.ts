@@ -98,7 +98,7 @@ export function wsClient(url: string, token?: string, options: { retry?: boolean
     WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
     connectionParams: token ? { token } : null,
     keepAlive: WS_KEEPALIVE,
-    retryDelayMs: options.retry ? (attempt) => reconnectDelayMs(attempt, 100) : () => 60_000,
+    retryDelayMs: options.retry ? (attempt) => reconnectDelayMs(attempt, { baseMs: 100 }) : () => 60_000,
     onClose: (cause) => resolveClosed({ code: cause?.code ?? 0, reason: '' }),
   });
   return {

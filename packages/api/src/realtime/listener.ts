@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { reconnectDelayMs } from '@pms/shared';
 import type { Channel } from './channels.js';
 
 type Handler = (payload: string) => void;
@@ -105,7 +106,7 @@ export class PgListener {
   }
 
   #scheduleReconnect(): void {
-    const delay = Math.min(10_000, 250 * 2 ** this.#attempt++) * (0.5 + Math.random() / 2);
+    const delay = reconnectDelayMs(this.#attempt++, { baseMs: 250, maxMs: 10_000 });
     setTimeout(() => {
       if (this.#stopped) return;
       this.#connect().then(
