@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { GoalStatus, GoalType } from './enums.js';
-import { id, text } from './inputs.js';
+import { id, text, wholeNumber } from './inputs.js';
 
 export const GOAL_LIMITS = { title: 200, description: 5000, reason: 1000, note: 1000 } as const;
 
@@ -32,17 +32,8 @@ const optionalText = (field: string, max: number) =>
     .optional()
     .transform((value) => value || undefined);
 
-const year = z
-  .number({ error: 'year must be a number' })
-  .int({ error: 'year must be a whole number' })
-  .min(2000, { error: 'year must be between 2000 and 2100' })
-  .max(2100, { error: 'year must be between 2000 and 2100' });
-
-const quarter = z
-  .number({ error: 'quarter must be a number' })
-  .int({ error: 'quarter must be a whole number' })
-  .min(1, { error: 'quarter must be between 1 and 4' })
-  .max(4, { error: 'quarter must be between 1 and 4' });
+const year = wholeNumber('year', 2000, 2100);
+const quarter = wholeNumber('quarter', 1, 4);
 
 const dueDate = z.iso.date({ error: 'dueDate must be a date like 2026-03-31' });
 
@@ -139,11 +130,7 @@ export const cancelGoalInput = z.object({ id: id(), reason: optionalText('reason
 
 export const updateProgressInput = z.object({
   id: id(),
-  progress: z
-    .number({ error: 'progress must be a number' })
-    .int({ error: 'progress must be a whole number' })
-    .min(0, { error: 'progress must be between 0 and 100' })
-    .max(100, { error: 'progress must be between 0 and 100' }),
+  progress: wholeNumber('progress', 0, 100),
   note: optionalText('note', GOAL_LIMITS.note),
 });
 
@@ -152,12 +139,7 @@ export const completeGoalInput = z.object({ id: id(), note: optionalText('note',
 const page = {
   /** The `nextCursor` of the previous page; absent for the first page. */
   cursor: id('cursor').nullish(),
-  limit: z
-    .number({ error: 'limit must be a number' })
-    .int({ error: 'limit must be a whole number' })
-    .min(1, { error: 'limit must be between 1 and 100' })
-    .max(100, { error: 'limit must be between 1 and 100' })
-    .default(20),
+  limit: wholeNumber('limit', 1, 100).default(20),
   type: goalType.optional(),
 };
 

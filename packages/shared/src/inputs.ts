@@ -9,6 +9,14 @@ export const text = (field: string, max: number) =>
     .min(1, { error: `${field} must not be empty` })
     .max(max, { error: `${field} must be at most ${max} characters` });
 
+/** A whole number from `min` to `max`; the messages name the field. */
+export const wholeNumber = (field: string, min: number, max: number) =>
+  z
+    .number({ error: `${field} must be a number` })
+    .int({ error: `${field} must be a whole number` })
+    .min(min, { error: `${field} must be between ${min} and ${max}` })
+    .max(max, { error: `${field} must be between ${min} and ${max}` });
+
 export const email = z
   .string({ error: 'email must be text' })
   .trim()
