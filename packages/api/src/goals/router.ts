@@ -12,8 +12,7 @@ import {
   updateGoalInput,
   updateProgressInput,
 } from '@pms/shared';
-import { onEventInput } from '../notifications/inputs.js';
-import { streamUserEvents } from '../realtime/subscribe.js';
+import { onEventInput, streamUserEvents } from '../realtime/subscribe.js';
 import { authedProcedure } from '../trpc.js';
 import { assignGoal, createGoal } from './create.js';
 import { hydrateGoalEvents } from './events.js';

@@ -20,10 +20,3 @@ export const listInput = z
 export type ListInput = z.output<typeof listInput>;
 
 export const notificationIdInput = z.object({ id: id() });
-
-export const onEventInput = z
-  .object({
-    /** The id of the last event received; tRPC clients fill it in when they reconnect. */
-    lastEventId: z.string({ error: 'lastEventId must be text' }).max(20).nullish(),
-  })
-  .optional();

@@ -1,10 +1,10 @@
 import { TRPCError } from '@trpc/server';
 import { sql } from 'kysely';
 import { readConnectionStats } from '../realtime/presence.js';
-import { streamUserEvents } from '../realtime/subscribe.js';
+import { onEventInput, streamUserEvents } from '../realtime/subscribe.js';
 import { adminProcedure, authedProcedure } from '../trpc.js';
 import { hydrateNotificationEvents, recipientActions } from './events.js';
-import { listInput, notificationIdInput, onEventInput } from './inputs.js';
+import { listInput, notificationIdInput } from './inputs.js';
 import { publish } from './publish.js';
 import { listNotifications, notificationStats } from './queries.js';
 import { toView, visibleNotifications } from './view.js';

@@ -1,19 +1,28 @@
 /**
  * The one way to serve a resumable subscription to a user's event stream (see events.ts):
  *
- *   onEvent: authedProcedure.input(…).subscription(({ ctx, input, signal }) =>
+ *   onEvent: authedProcedure.input(onEventInput).subscription(({ ctx, input, signal }) =>
  *     streamUserEvents(ctx, { topic: 'goal', lastEventId: input?.lastEventId, signal, hydrate }))
  *
  * Each message is yielded as `tracked(String(seq), message)`; tRPC clients resend the last id
  * as `lastEventId` when they reconnect, and get everything after it exactly once, in order.
  */
 import { tracked, TRPCError, type TrackedEnvelope } from '@trpc/server';
+import { z } from 'zod';
 import type { ApiDeps, Session, Transport } from '../trpc.js';
 import type { EventTopic } from './events.js';
 import { readStreamHead, readTopicEvents, type StoredUserEvent } from './stored-events.js';
 import type { Subscriber } from './subscriber.js';
 
 export type { StoredUserEvent } from './stored-events.js';
+
+/** The input of every `onEvent` subscription served by streamUserEvents. */
+export const onEventInput = z
+  .object({
+    /** The id of the last event received; tRPC clients fill it in when they reconnect. */
+    lastEventId: z.string({ error: 'lastEventId must be text' }).max(20).nullish(),
+  })
+  .optional();
 
 /** Events per database read while catching up. */
 const READ_PAGE = 100;
