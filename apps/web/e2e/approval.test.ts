@@ -2,26 +2,16 @@
  * Scenario 1: a supervisee submits a personal goal, the supervisor sees it arrive live,
  * rejects it with a reason, the supervisee resubmits, and it is approved.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { demo, httpClient, login, startTestServer, type TestServer } from '../../server/test/support/server.js';
-import { bellWithUnread, goalCard, launchBrowser, markPage, navigate, openTab, screenshot, signIn, toast, wasReloaded } from './support/browser.js';
-import { WEB_DIST } from './support/paths.js';
+import { expect, it } from 'vitest';
+import { demo, httpClient, login } from '../../server/test/support/server.js';
+import { bellWithUnread, goalCard, markPage, navigate, screenshot, signIn, toast, wasReloaded, type Tab } from './support/browser.js';
+import { browserSuite } from './support/suite.js';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer({ env: { WEB_DIST } }), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite();
 
 it('submit -> live pending approval -> reject with reason -> resubmit -> approve', async () => {
-  const alice = await openTab(browser, server.url);
-  const sam = await openTab(browser, server.url);
+  const alice = await suite.openTab();
+  const sam = await suite.openTab();
   await screenshotSignIn(alice);
   await signIn(alice, demo.alice);
   await signIn(sam, demo.sam);
@@ -129,10 +119,10 @@ it('approves several goals at once', async () => {
     [demo.alice, titles[0]!],
     [demo.bob, titles[1]!],
   ] as const) {
-    const owner = httpClient(server.url, (await login(server.url, email)).token);
+    const owner = httpClient(suite.url, (await login(suite.url, email)).token);
     await owner.goals.create.mutate({ type: 'INDIVIDUAL', title });
   }
-  const sam = await openTab(browser, server.url);
+  const sam = await suite.openTab();
   await signIn(sam, demo.sam);
   await navigate(sam.page, 'Pending approvals');
   for (const title of titles) await goalCard(sam.page, title).waitFor();
@@ -142,13 +132,13 @@ it('approves several goals at once', async () => {
   await sam.page.getByText('Nothing awaiting your approval').waitFor();
   await sam.page.getByRole('alert').filter({ hasText: '2 goals approved' }).waitFor();
 
-  const owner = httpClient(server.url, (await login(server.url, demo.bob)).token);
+  const owner = httpClient(suite.url, (await login(suite.url, demo.bob)).token);
   const { items } = await owner.goals.mine.query({ status: 'ACTIVE' });
   expect(items.map((goal) => goal.title)).toContain(titles[1]);
   expect(sam.consoleErrors()).toEqual([]);
 });
 
-async function screenshotSignIn(tab: Awaited<ReturnType<typeof openTab>>) {
+async function screenshotSignIn(tab: Tab) {
   await tab.page.goto('/');
   await tab.page.getByRole('heading', { name: 'Sign in' }).waitFor();
   await screenshot(tab.page, 'sign-in');

@@ -2,26 +2,16 @@
  * Scenario 2: a supervisor assigns a goal and the supervisee accepts it; a second one is
  * declined with a reason. Both sides follow along live.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { demo, startTestServer, type TestServer } from '../../server/test/support/server.js';
-import { bellWithUnread, goalCard, launchBrowser, markPage, navigate, openTab, screenshot, signIn, toast, wasReloaded } from './support/browser.js';
-import { WEB_DIST } from './support/paths.js';
+import { expect, it } from 'vitest';
+import { demo } from '../../server/test/support/server.js';
+import { bellWithUnread, goalCard, markPage, navigate, screenshot, signIn, toast, wasReloaded } from './support/browser.js';
+import { browserSuite } from './support/suite.js';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer({ env: { WEB_DIST } }), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite();
 
 it('assign -> accept, then assign -> decline with a reason', async () => {
-  const sam = await openTab(browser, server.url);
-  const alice = await openTab(browser, server.url);
+  const sam = await suite.openTab();
+  const alice = await suite.openTab();
   await signIn(sam, demo.sam);
   await signIn(alice, demo.alice);
   await Promise.all([markPage(sam.page), markPage(alice.page)]);

@@ -2,33 +2,26 @@
  * Scenario 3: one person on two devices (two browser contexts, two sessions). A notification
  * reaches both; reading, reading all and deleting on one is reflected on the other.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { demo, httpClient, login, startTestServer, type Client, type TestServer } from '../../server/test/support/server.js';
-import { bellWithUnread, launchBrowser, markPage, navigate, openTab, screenshot, signIn, toast, wasReloaded, type Tab } from './support/browser.js';
-import { WEB_DIST } from './support/paths.js';
+import { beforeAll, expect, it } from 'vitest';
+import { demo, httpClient, login, type Client } from '../../server/test/support/server.js';
+import { bellWithUnread, markPage, navigate, screenshot, signIn, toast, wasReloaded, type Tab } from './support/browser.js';
+import { browserSuite } from './support/suite.js';
 
-let server: TestServer;
-let browser: Browser;
+const suite = browserSuite();
 let sam: Client;
 let aliceId: number;
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer({ env: { WEB_DIST } }), launchBrowser()]);
-  sam = httpClient(server.url, (await login(server.url, demo.sam)).token);
+  sam = httpClient(suite.url, (await login(suite.url, demo.sam)).token);
   aliceId = (await sam.users.supervisees.query()).find((person) => person.email === demo.alice)!.id;
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 const assignToAlice = (title: string) => sam.goals.assign.mutate({ superviseeId: aliceId, title });
 const rows = (tab: Tab) => tab.page.getByTestId('notification-row');
 
 it('a notification reaches both devices, and reads and deletions follow across them', async () => {
-  const laptop = await openTab(browser, server.url);
-  const phone = await openTab(browser, server.url, { width: 390, height: 844 });
+  const laptop = await suite.openTab();
+  const phone = await suite.openTab({ width: 390, height: 844 });
   await signIn(laptop, demo.alice);
   await signIn(phone, demo.alice);
   await Promise.all([markPage(laptop.page), markPage(phone.page)]);
@@ -85,7 +78,7 @@ it('a notification reaches both devices, and reads and deletions follow across t
 });
 
 it('shows a desktop notification once the person opts in, while the tab is in the background', async () => {
-  const tab = await openTab(browser, server.url);
+  const tab = await suite.openTab();
   await tab.context.grantPermissions(['notifications']);
   // Records what the app shows through the real Notification API, and puts the tab in the background.
   await tab.page.addInitScript(() => {

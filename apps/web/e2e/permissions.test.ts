@@ -2,22 +2,13 @@
  * Scenario 5: the goal types on offer follow the person's permissions (a supervisee never
  * sees the organisational ones), and the main screens work on a 375 px phone.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { demo, startTestServer, type TestServer } from '../../server/test/support/server.js';
-import { collectConsoleErrors, launchBrowser, navigate, openTab, screenshot, signIn } from './support/browser.js';
-import { WEB_DIST } from './support/paths.js';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { demo } from '../../server/test/support/server.js';
+import { collectConsoleErrors, navigate, screenshot, signIn } from './support/browser.js';
+import { browserSuite } from './support/suite.js';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer({ env: { WEB_DIST } }), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite();
 
 async function offeredGoalTypes(page: Page): Promise<string[]> {
   await page.getByRole('button', { name: 'New goal' }).click();
@@ -39,7 +30,7 @@ it('offers each person only the goal types they may create', async () => {
     [demo.admin, ['Personal', 'Quarterly (organisational)', 'Yearly (organisational)']],
   ];
   for (const [email, types] of expectations) {
-    const tab = await openTab(browser, server.url);
+    const tab = await suite.openTab();
     await signIn(tab, email);
     expect(await offeredGoalTypes(tab.page)).toEqual(types);
     expect(tab.consoleErrors()).toEqual([]);
@@ -48,7 +39,7 @@ it('offers each person only the goal types they may create', async () => {
 });
 
 it('shows a supervisee neither organisational types nor the supervisor screens', async () => {
-  const alice = await openTab(browser, server.url);
+  const alice = await suite.openTab();
   await signIn(alice, demo.alice);
   const nav = alice.page.getByRole('navigation', { name: 'Main' });
   expect(await nav.getByRole('link').allTextContents()).toEqual(['My goals', 'Assigned to me', 'Notifications']);
@@ -62,7 +53,7 @@ it('shows a supervisee neither organisational types nor the supervisor screens',
 });
 
 it('is usable on a 375 px wide screen', async () => {
-  const phone = await openTab(browser, server.url, { width: 375, height: 740 });
+  const phone = await suite.openTab({ width: 375, height: 740 });
   await signIn(phone, demo.sam);
   await phone.page.getByRole('heading', { name: 'My goals' }).waitFor();
   await screenshot(phone.page, 'phone-my-goals');
@@ -87,7 +78,7 @@ it('is usable on a 375 px wide screen', async () => {
 });
 
 it('explains a failed sign-in beside the form, and signs out cleanly', async () => {
-  const tab = await openTab(browser, server.url);
+  const tab = await suite.openTab();
   // The browser logs the 401 answer to a wrong password; the app shows it in the form.
   tab.allowConsoleErrors(/status of 401 \(Unauthorized\)/);
   await tab.page.goto('/');
@@ -120,7 +111,7 @@ it('explains a failed sign-in beside the form, and signs out cleanly', async () 
 });
 
 it('can be used from the keyboard: menus and dialogs open, close and give focus back', async () => {
-  const tab = await openTab(browser, server.url);
+  const tab = await suite.openTab();
   await signIn(tab, demo.sam);
   const { page } = tab;
 

@@ -23,7 +23,12 @@ export interface Tab {
   allowConsoleErrors(pattern: RegExp): void;
 }
 
-export async function openTab(browser: Browser, baseURL: string, options: { width?: number; height?: number } = {}): Promise<Tab> {
+export interface TabOptions {
+  width?: number;
+  height?: number;
+}
+
+export async function openTab(browser: Browser, baseURL: string, options: TabOptions = {}): Promise<Tab> {
   // Reduced motion: the app then skips its transitions, so screenshots never catch one halfway.
   const context = await browser.newContext({
     baseURL,

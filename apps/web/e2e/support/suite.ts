@@ -1,0 +1,35 @@
+/**
+ * The set-up most browser test files share: one server over a fresh seeded database, serving
+ * the built SPA, and one Chromium, both started before the file's tests and closed after them.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestServer, type TestServer } from '../../../server/test/support/server.js';
+import { launchBrowser, openTab, type Tab, type TabOptions } from './browser.js';
+import { WEB_DIST } from './paths.js';
+
+export interface BrowserSuite {
+  /** The server's base URL, for API calls made outside the browser. */
+  readonly url: string;
+  /** A new browser context (another person, or another device) on the app. */
+  openTab(options?: TabOptions): Promise<Tab>;
+}
+
+/** Call at the top of a test file: registers the hooks, and its fields work once they have run. */
+export function browserSuite(): BrowserSuite {
+  let server: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer({ env: { WEB_DIST } }), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    get url() {
+      return server.url;
+    },
+    openTab: (options) => openTab(browser, server.url, options),
+  };
+}
