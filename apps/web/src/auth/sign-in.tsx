@@ -1,6 +1,6 @@
 import { Alert, Anchor, Button, Center, Code, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { loginInput } from '@pms/shared';
-import { useState, type FormEvent } from 'react';
+import { useState, type ChangeEvent, type FormEvent } from 'react';
 import { useApi } from '../api/api-provider';
 import { fieldError, formError } from '../api/errors';
 import { trpc } from '../api/trpc';
@@ -10,8 +10,7 @@ const DEMO_ACCOUNTS = import.meta.env.DEV ? ['alice@demo.pms', 'sam@demo.pms', '
 
 export function SignIn() {
   const { restart } = useApi();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
+  const [values, setValues] = useState({ email: '', password: '' });
   // The cookie set by this HTTP call reaches the WebSocket only through a new connection.
   const login = trpc.auth.login.useMutation({ onSuccess: restart });
 
@@ -19,12 +18,18 @@ export function SignIn() {
   const [invalid, setInvalid] = useState<Record<string, string>>({});
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const parsed = loginInput.safeParse({ email, password });
+    const parsed = loginInput.safeParse(values);
     setInvalid(parsed.success ? {} : Object.fromEntries(parsed.error.issues.map((issue) => [String(issue.path[0]), issue.message])));
     if (parsed.success) login.mutate(parsed.data);
     else login.reset(); // the previous answer no longer applies
   };
   const generalError = formError(login.error, ['email', 'password']);
+  // The local check's message first, else the server's.
+  const field = (name: keyof typeof values) => ({
+    value: values[name],
+    onChange: (event: ChangeEvent<HTMLInputElement>) => setValues({ ...values, [name]: event.currentTarget.value }),
+    error: invalid[name] ?? fieldError(login.error, name),
+  });
 
   return (
     <Center mih="100vh" p="md" bg="gray.0">
@@ -39,24 +44,8 @@ export function SignIn() {
                 Goals and notifications for your team
               </Text>
             </div>
-            <TextInput
-              label="Email"
-              type="email"
-              autoComplete="username"
-              required
-              value={email}
-              onChange={(event) => setEmail(event.currentTarget.value)}
-              error={invalid.email ?? fieldError(login.error, 'email')}
-              data-autofocus
-            />
-            <PasswordInput
-              label="Password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(event) => setPassword(event.currentTarget.value)}
-              error={invalid.password ?? fieldError(login.error, 'password')}
-            />
+            <TextInput label="Email" type="email" autoComplete="username" required data-autofocus {...field('email')} />
+            <PasswordInput label="Password" autoComplete="current-password" required {...field('password')} />
             {generalError && (
               <Alert color="red" role="alert" py="xs">
                 {generalError}
@@ -68,14 +57,14 @@ export function SignIn() {
             {DEMO_ACCOUNTS.length > 0 && (
               <Text size="xs" c="dimmed">
                 Demo accounts:{' '}
-              {DEMO_ACCOUNTS.map((account, index) => (
-                <span key={account}>
-                  {index > 0 && ', '}
-                  <Anchor component="button" type="button" size="xs" onClick={() => setEmail(account)}>
-                    {account}
-                  </Anchor>
-                </span>
-              ))}{' '}
+                {DEMO_ACCOUNTS.map((account, index) => (
+                  <span key={account}>
+                    {index > 0 && ', '}
+                    <Anchor component="button" type="button" size="xs" onClick={() => setValues({ ...values, email: account })}>
+                      {account}
+                    </Anchor>
+                  </span>
+                ))}{' '}
                 with password <Code>demo-pass-2026</Code>
               </Text>
             )}

@@ -8,10 +8,12 @@ import { PageHeader } from '../ui/page-header';
 import { InlineError } from '../ui/states';
 import { GoalCard } from './goal-card';
 import { GoalList, nextGoalCursor } from './goal-list';
+import { useRefreshGoals } from './use-refresh-goals';
 
 /** Everything awaiting my decision; updated live by GoalsLive as supervisees submit. */
 export function ApprovalsPage() {
   const utils = trpc.useUtils();
+  const refresh = useRefreshGoals();
   const pending = trpc.goals.pendingApproval.useInfiniteQuery({ limit: 50 }, { getNextPageParam: nextGoalCursor });
   const goals = pending.data?.pages.flatMap((page) => page.items) ?? [];
   const [picked, setPicked] = useState<ReadonlySet<number>>(new Set());
@@ -36,7 +38,7 @@ export function ApprovalsPage() {
         message: failed.size ? `${failed.size} could not be approved: see the goals marked below` : 'Their owners have been told.',
       });
     },
-    onSettled: () => void utils.goals.invalidate(),
+    onSettled: refresh,
   });
 
   const toggle = (id: number, on: boolean) => {

@@ -1,9 +1,10 @@
-import { Button, Group, Modal, Select, Stack } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
-import { fieldError, formError } from '../api/errors';
+import { Modal, Select } from '@mantine/core';
+import { useState } from 'react';
+import { fieldError } from '../api/errors';
 import { trpc, type RouterOutputs } from '../api/trpc';
-import { InlineError } from '../ui/states';
+import { DialogForm } from '../ui/dialog-form';
 import { emptyGoalFields, GOAL_FIELD_NAMES, GoalFields, goalFieldsInput } from './goal-fields';
+import { useRefreshGoals } from './use-refresh-goals';
 
 type Supervisee = RouterOutputs['users']['supervisees'][number];
 
@@ -24,45 +25,30 @@ export function AssignGoalDialog({ opened, onClose, ...form }: AssignGoalDialogP
 }
 
 function AssignGoalForm({ supervisees, superviseeId, onDone }: Omit<AssignGoalDialogProps, 'opened' | 'onClose'> & { onDone(): void }) {
-  const utils = trpc.useUtils();
   const [assignee, setAssignee] = useState<string | null>(superviseeId === null ? null : String(superviseeId));
   const [fields, setFields] = useState(emptyGoalFields);
-  const assign = trpc.goals.assign.useMutation({
-    onSuccess: () => {
-      void utils.goals.invalidate();
-      onDone();
-    },
-  });
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    assign.mutate({ superviseeId: Number(assignee), ...goalFieldsInput(fields) });
-  };
+  const assign = trpc.goals.assign.useMutation({ onSuccess: useRefreshGoals(onDone) });
 
   return (
-    <form onSubmit={submit} noValidate>
-      <Stack>
-        <Select
-          label="Assign to"
-          required
-          placeholder="Choose a direct report"
-          data={supervisees.map((person) => ({ value: String(person.id), label: person.name }))}
-          value={assignee}
-          onChange={setAssignee}
-          comboboxProps={{ withinPortal: true }}
-          error={fieldError(assign.error, 'superviseeId')}
-        />
-        <GoalFields values={fields} onChange={setFields} error={assign.error} withParent />
-        <InlineError error={formError(assign.error, ['superviseeId', ...GOAL_FIELD_NAMES])} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={assign.isPending}>
-            Assign goal
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+    <DialogForm
+      onSubmit={() => assign.mutate({ superviseeId: Number(assignee), ...goalFieldsInput(fields) })}
+      onBack={onDone}
+      submitLabel="Assign goal"
+      pending={assign.isPending}
+      error={assign.error}
+      fields={['superviseeId', ...GOAL_FIELD_NAMES]}
+    >
+      <Select
+        label="Assign to"
+        required
+        placeholder="Choose a direct report"
+        data={supervisees.map((person) => ({ value: String(person.id), label: person.name }))}
+        value={assignee}
+        onChange={setAssignee}
+        comboboxProps={{ withinPortal: true }}
+        error={fieldError(assign.error, 'superviseeId')}
+      />
+      <GoalFields values={fields} onChange={setFields} error={assign.error} withParent />
+    </DialogForm>
   );
 }

@@ -1,12 +1,13 @@
-import { Button, Group, Modal, NumberInput, Select, Stack } from '@mantine/core';
+import { Group, Modal, NumberInput, Select } from '@mantine/core';
 import type { GoalType } from '@pms/shared';
-import { useState, type FormEvent } from 'react';
-import { fieldError, formError } from '../api/errors';
+import { useState } from 'react';
+import { fieldError } from '../api/errors';
 import { trpc } from '../api/trpc';
 import type { SignedInUser } from '../auth/user';
-import { InlineError } from '../ui/states';
+import { DialogForm } from '../ui/dialog-form';
 import { emptyGoalFields, GOAL_FIELD_NAMES, GoalFields, goalFieldsInput } from './goal-fields';
 import { creatableGoalTypes, TYPE_LABEL } from './goal-labels';
+import { useRefreshGoals } from './use-refresh-goals';
 
 export function CreateGoalDialog({ user, opened, onClose }: { user: SignedInUser; opened: boolean; onClose(): void }) {
   return (
@@ -17,21 +18,14 @@ export function CreateGoalDialog({ user, opened, onClose }: { user: SignedInUser
 }
 
 function CreateGoalForm({ user, onDone }: { user: SignedInUser; onDone(): void }) {
-  const utils = trpc.useUtils();
   const types = creatableGoalTypes(user.permissions);
   const [type, setType] = useState<GoalType>('INDIVIDUAL');
   const [year, setYear] = useState(new Date().getFullYear());
   const [quarter, setQuarter] = useState<string | null>(null);
   const [fields, setFields] = useState(emptyGoalFields);
-  const create = trpc.goals.create.useMutation({
-    onSuccess: () => {
-      void utils.goals.invalidate();
-      onDone();
-    },
-  });
+  const create = trpc.goals.create.useMutation({ onSuccess: useRefreshGoals(onDone) });
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const submit = () => {
     const { parentGoalId, ...rest } = goalFieldsInput(fields);
     create.mutate({
       ...rest,
@@ -44,58 +38,54 @@ function CreateGoalForm({ user, onDone }: { user: SignedInUser; onDone(): void }
   };
 
   return (
-    <form onSubmit={submit} noValidate>
-      <Stack>
-        <Select
-          label="Type"
-          data={types.map((value) => ({ value, label: TYPE_LABEL[value] }))}
-          value={type}
-          onChange={(value) => value && setType(value as GoalType)}
-          allowDeselect={false}
-          comboboxProps={{ withinPortal: true }}
-          description={
-            type !== 'INDIVIDUAL'
-              ? 'Organisational goals start active'
-              : user.supervisorId !== null
-                ? 'Your supervisor approves personal goals'
-                : undefined
-          }
-          error={fieldError(create.error, 'type')}
-          data-testid="goal-type-select"
+    <DialogForm
+      onSubmit={submit}
+      onBack={onDone}
+      submitLabel="Create goal"
+      pending={create.isPending}
+      error={create.error}
+      fields={['type', 'year', 'quarter', ...GOAL_FIELD_NAMES]}
+    >
+      <Select
+        label="Type"
+        data={types.map((value) => ({ value, label: TYPE_LABEL[value] }))}
+        value={type}
+        onChange={(value) => value && setType(value as GoalType)}
+        allowDeselect={false}
+        comboboxProps={{ withinPortal: true }}
+        description={
+          type !== 'INDIVIDUAL'
+            ? 'Organisational goals start active'
+            : user.supervisorId !== null
+              ? 'Your supervisor approves personal goals'
+              : undefined
+        }
+        error={fieldError(create.error, 'type')}
+        data-testid="goal-type-select"
+      />
+      <Group grow align="flex-start">
+        <NumberInput
+          label="Year"
+          min={2000}
+          max={2100}
+          allowDecimal={false}
+          value={year}
+          onChange={(value) => setYear(Number(value) || new Date().getFullYear())}
+          error={fieldError(create.error, 'year')}
         />
-        <Group grow align="flex-start">
-          <NumberInput
-            label="Year"
-            min={2000}
-            max={2100}
-            allowDecimal={false}
-            value={year}
-            onChange={(value) => setYear(Number(value) || new Date().getFullYear())}
-            error={fieldError(create.error, 'year')}
+        {type === 'QUARTERLY' && (
+          <Select
+            label="Quarter"
+            required
+            data={['1', '2', '3', '4'].map((value) => ({ value, label: `Q${value}` }))}
+            value={quarter}
+            onChange={setQuarter}
+            comboboxProps={{ withinPortal: true }}
+            error={fieldError(create.error, 'quarter')}
           />
-          {type === 'QUARTERLY' && (
-            <Select
-              label="Quarter"
-              required
-              data={['1', '2', '3', '4'].map((value) => ({ value, label: `Q${value}` }))}
-              value={quarter}
-              onChange={setQuarter}
-              comboboxProps={{ withinPortal: true }}
-              error={fieldError(create.error, 'quarter')}
-            />
-          )}
-        </Group>
-        <GoalFields values={fields} onChange={setFields} error={create.error} withParent={type === 'INDIVIDUAL'} />
-        <InlineError error={formError(create.error, ['type', 'year', 'quarter', ...GOAL_FIELD_NAMES])} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={create.isPending}>
-            Create goal
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+        )}
+      </Group>
+      <GoalFields values={fields} onChange={setFields} error={create.error} withParent={type === 'INDIVIDUAL'} />
+    </DialogForm>
   );
 }

@@ -1,10 +1,10 @@
-import { Alert, Button, Group, Modal, Stack } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
-import { formError } from '../api/errors';
+import { Alert, Modal } from '@mantine/core';
+import { useState } from 'react';
 import { trpc } from '../api/trpc';
-import { InlineError } from '../ui/states';
+import { DialogForm } from '../ui/dialog-form';
 import { GOAL_FIELD_NAMES, GoalFields, goalFieldsInput, type GoalFieldValues } from './goal-fields';
 import type { Goal } from './types';
+import { useRefreshGoals } from './use-refresh-goals';
 
 /** Edits a goal still being agreed; a rejected one is resubmitted in the same step. */
 export function EditGoalDialog({ goal, opened, onClose }: { goal: Goal; opened: boolean; onClose(): void }) {
@@ -17,7 +17,7 @@ export function EditGoalDialog({ goal, opened, onClose }: { goal: Goal; opened: 
 }
 
 function EditGoalForm({ goal, resubmits, onDone }: { goal: Goal; resubmits: boolean; onDone(): void }) {
-  const utils = trpc.useUtils();
+  const refresh = useRefreshGoals();
   const [fields, setFields] = useState<GoalFieldValues>({
     title: goal.title,
     description: goal.description,
@@ -28,8 +28,7 @@ function EditGoalForm({ goal, resubmits, onDone }: { goal: Goal; resubmits: bool
   const submit = trpc.goals.submit.useMutation();
   const error = update.error ?? submit.error;
 
-  const save = async (event: FormEvent) => {
-    event.preventDefault();
+  const save = async () => {
     const input = goalFieldsInput(fields);
     try {
       // The version we edited: if someone changed the goal meanwhile, the server says so.
@@ -45,29 +44,25 @@ function EditGoalForm({ goal, resubmits, onDone }: { goal: Goal; resubmits: bool
     } catch {
       // Shown next to the fields from the mutation's error.
     } finally {
-      void utils.goals.invalidate();
+      refresh();
     }
   };
 
   return (
-    <form onSubmit={save} noValidate>
-      <Stack>
-        {goal.lastReason && goal.status === 'REJECTED' && (
-          <Alert color="red" title="Why it was rejected" data-testid="rejection-reason">
-            {goal.lastReason}
-          </Alert>
-        )}
-        <GoalFields values={fields} onChange={setFields} error={error} withParent={goal.type === 'INDIVIDUAL'} />
-        <InlineError error={formError(error, [...GOAL_FIELD_NAMES])} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={update.isPending || submit.isPending}>
-            {resubmits ? 'Save and resubmit' : 'Save'}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+    <DialogForm
+      onSubmit={() => void save()}
+      onBack={onDone}
+      submitLabel={resubmits ? 'Save and resubmit' : 'Save'}
+      pending={update.isPending || submit.isPending}
+      error={error}
+      fields={GOAL_FIELD_NAMES}
+    >
+      {goal.lastReason && goal.status === 'REJECTED' && (
+        <Alert color="red" title="Why it was rejected" data-testid="rejection-reason">
+          {goal.lastReason}
+        </Alert>
+      )}
+      <GoalFields values={fields} onChange={setFields} error={error} withParent={goal.type === 'INDIVIDUAL'} />
+    </DialogForm>
   );
 }

@@ -1,5 +1,6 @@
-import { Group, Select } from '@mantine/core';
+import { Group } from '@mantine/core';
 import { GoalStatus, GoalType } from '@pms/shared';
+import { FilterSelect } from '../ui/filter-select';
 import { STATUS_LOOK, TYPE_LABEL } from './goal-labels';
 
 export interface GoalFilter {
@@ -11,23 +12,23 @@ export interface GoalFilter {
 export function GoalFilters({ value, onChange, types = GoalType.options }: { value: GoalFilter; onChange(value: GoalFilter): void; types?: readonly GoalType[] }) {
   return (
     <Group gap="sm" mb="md" grow preventGrowOverflow={false}>
-      <Select
+      <FilterSelect
         label="Status"
         placeholder="Any status"
-        clearable
-        data={GoalStatus.options.map((status) => ({ value: status, label: STATUS_LOOK[status].label }))}
-        value={value.status ?? null}
-        onChange={(status) => onChange({ ...value, status: (status as GoalStatus | null) ?? undefined })}
+        options={GoalStatus.options}
+        labelOf={(status) => STATUS_LOOK[status].label}
+        value={value.status}
+        onChange={(status) => onChange({ ...value, status })}
         maw={260}
       />
       {types.length > 1 && (
-        <Select
+        <FilterSelect
           label="Type"
           placeholder="Any type"
-          clearable
-          data={types.map((type) => ({ value: type, label: TYPE_LABEL[type] }))}
-          value={value.type ?? null}
-          onChange={(type) => onChange({ ...value, type: (type as GoalType | null) ?? undefined })}
+          options={types}
+          labelOf={(type) => TYPE_LABEL[type]}
+          value={value.type}
+          onChange={(type) => onChange({ ...value, type })}
           maw={260}
         />
       )}

@@ -1,7 +1,7 @@
-import { Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
-import { fieldError, formError } from '../api/errors';
-import { InlineError } from '../ui/states';
+import { Modal, Text, Textarea } from '@mantine/core';
+import { useState } from 'react';
+import { fieldError } from '../api/errors';
+import { DialogForm } from '../ui/dialog-form';
 
 interface ReasonDialogProps {
   opened: boolean;
@@ -30,35 +30,29 @@ type ReasonFormProps = Omit<ReasonDialogProps, 'opened' | 'onClose' | 'title'> &
 
 function ReasonForm({ description, confirmLabel, required, pending, error, onConfirm, onBack }: ReasonFormProps) {
   const [reason, setReason] = useState('');
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    onConfirm(reason);
-  };
   return (
-    <form onSubmit={submit} noValidate>
-      <Stack>
-        {description && <Text size="sm">{description}</Text>}
-        <Textarea
-          label="Reason"
-          description={required ? undefined : 'Optional'}
-          required={required}
-          autosize
-          minRows={3}
-          value={reason}
-          onChange={(event) => setReason(event.currentTarget.value)}
-          error={fieldError(error, 'reason')}
-          data-autofocus
-        />
-        <InlineError error={formError(error, ['reason'])} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onBack}>
-            Back
-          </Button>
-          <Button type="submit" color="red" loading={pending}>
-            {confirmLabel}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+    <DialogForm
+      onSubmit={() => onConfirm(reason)}
+      onBack={onBack}
+      backLabel="Back"
+      submitLabel={confirmLabel}
+      submitColor="red"
+      pending={pending}
+      error={error}
+      fields={['reason']}
+    >
+      {description && <Text size="sm">{description}</Text>}
+      <Textarea
+        label="Reason"
+        description={required ? undefined : 'Optional'}
+        required={required}
+        autosize
+        minRows={3}
+        value={reason}
+        onChange={(event) => setReason(event.currentTarget.value)}
+        error={fieldError(error, 'reason')}
+        data-autofocus
+      />
+    </DialogForm>
   );
 }

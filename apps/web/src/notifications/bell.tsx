@@ -1,13 +1,13 @@
 import { ActionIcon, Anchor, Box, Button, Divider, Group, Indicator, Popover, ScrollArea, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
-import { Link, useLocation } from 'wouter';
+import { Link } from 'wouter';
 import { errorMessage } from '../api/errors';
 import { trpc } from '../api/trpc';
 import { BellIcon } from '../ui/icons';
 import { Empty, InlineError, Loading, LoadError } from '../ui/states';
 import { NotificationRow } from './notification-row';
 import type { NotificationItem } from './types';
-import { useMarkAllRead, useMarkRead } from './use-notification-cache';
+import { useMarkAllRead, useMarkRead, useOpenNotification } from './use-notification-cache';
 
 const LATEST = { limit: 8 };
 
@@ -43,18 +43,15 @@ export function NotificationBell() {
 }
 
 function LatestNotifications({ unread, onNavigate }: { unread: number; onNavigate(): void }) {
-  const [, navigate] = useLocation();
   const latest = trpc.notifications.list.useInfiniteQuery(LATEST, { getNextPageParam: (page) => page.nextCursor });
   const markRead = useMarkRead();
   const markAllRead = useMarkAllRead();
+  const openNotification = useOpenNotification(markRead);
   const items = latest.data?.pages[0]?.items ?? [];
 
   const open = (item: NotificationItem) => {
-    if (!item.readAt) markRead.mutate({ id: item.id });
-    if (item.link) {
-      navigate(item.link);
-      onNavigate();
-    }
+    openNotification(item);
+    if (item.link) onNavigate();
   };
 
   return (

@@ -1,16 +1,16 @@
-import { Box, Button, Center, Group, Loader, Paper, Select, Stack, Switch, Text } from '@mantine/core';
+import { Box, Button, Center, Group, Loader, Paper, Stack, Switch, Text } from '@mantine/core';
 import { useIntersection } from '@mantine/hooks';
 import { NotificationPriority, NotificationType } from '@pms/shared';
 import { useEffect, useState } from 'react';
-import { useLocation } from 'wouter';
 import { errorMessage } from '../api/errors';
 import { trpc } from '../api/trpc';
+import { FilterSelect } from '../ui/filter-select';
 import { PageHeader } from '../ui/page-header';
 import { Empty, InlineError, Loading, LoadError } from '../ui/states';
 import { PRIORITY_LOOK, TYPE_LABEL } from './labels';
 import { NotificationRow } from './notification-row';
-import type { NotificationItem, NotificationListInput } from './types';
-import { useDeleteNotification, useMarkAllRead, useMarkRead } from './use-notification-cache';
+import type { NotificationListInput } from './types';
+import { useDeleteNotification, useMarkAllRead, useMarkRead, useOpenNotification } from './use-notification-cache';
 
 type Filter = Pick<NotificationListInput, 'type' | 'priority' | 'unreadOnly'>;
 
@@ -33,25 +33,22 @@ export function NotificationHistoryPage() {
       />
       <InlineError error={markAllRead.error && errorMessage(markAllRead.error)} />
       <Group gap="sm" mb="md" align="flex-end">
-        <Select
+        <FilterSelect
           label="Type"
           placeholder="Any type"
-          clearable
-          data={NotificationType.options.map((type) => ({
-            value: type,
-            label: stats.data ? `${TYPE_LABEL[type]} (${stats.data.byType[type].total})` : TYPE_LABEL[type],
-          }))}
-          value={filter.type ?? null}
-          onChange={(type) => setFilter({ ...filter, type: (type as NotificationType | null) ?? undefined })}
+          options={NotificationType.options}
+          labelOf={(type) => (stats.data ? `${TYPE_LABEL[type]} (${stats.data.byType[type].total})` : TYPE_LABEL[type])}
+          value={filter.type}
+          onChange={(type) => setFilter({ ...filter, type })}
           w={{ base: '100%', xs: 240 }}
         />
-        <Select
+        <FilterSelect
           label="Priority"
           placeholder="Any priority"
-          clearable
-          data={NotificationPriority.options.map((priority) => ({ value: priority, label: PRIORITY_LOOK[priority].label }))}
-          value={filter.priority ?? null}
-          onChange={(priority) => setFilter({ ...filter, priority: (priority as NotificationPriority | null) ?? undefined })}
+          options={NotificationPriority.options}
+          labelOf={(priority) => PRIORITY_LOOK[priority].label}
+          value={filter.priority}
+          onChange={(priority) => setFilter({ ...filter, priority })}
           w={{ base: '100%', xs: 180 }}
         />
         <Switch
@@ -67,9 +64,9 @@ export function NotificationHistoryPage() {
 }
 
 function NotificationHistory({ filter }: { filter: Filter }) {
-  const [, navigate] = useLocation();
   const list = trpc.notifications.list.useInfiniteQuery({ limit: 20, ...filter }, { getNextPageParam: (page) => page.nextCursor });
   const markRead = useMarkRead();
+  const open = useOpenNotification(markRead);
   const remove = useDeleteNotification();
   // Infinite scroll: the next page loads as the end of the list comes into view.
   const { ref: end, entry } = useIntersection({ rootMargin: '200px' });
@@ -86,10 +83,6 @@ function NotificationHistory({ filter }: { filter: Filter }) {
     return <Empty title={filtered ? 'No notifications match these filters' : 'No notifications yet'} description="They arrive here as your goals move." />;
   }
 
-  const open = (item: NotificationItem) => {
-    if (!item.readAt) markRead.mutate({ id: item.id });
-    if (item.link) navigate(item.link);
-  };
   const errorFor = (id: number) =>
     (markRead.error && markRead.variables?.id === id && errorMessage(markRead.error)) ||
     (remove.error && remove.variables?.id === id && errorMessage(remove.error)) ||

@@ -1,13 +1,12 @@
 import { notifications as toasts } from '@mantine/notifications';
 import { skipToken } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
-import { useLocation } from 'wouter';
 import { trpc } from '../api/trpc';
 import { useLiveError } from '../api/use-live-error';
 import { showDesktopNotification } from './desktop';
 import { PRIORITY_LOOK } from './labels';
 import type { NotificationEvent, NotificationItem } from './types';
-import { useMarkRead, useNotificationCache } from './use-notification-cache';
+import { useMarkRead, useNotificationCache, useOpenNotification } from './use-notification-cache';
 
 /**
  * The live notification stream of the signed-in user, for the whole session. tRPC's wsLink
@@ -17,15 +16,9 @@ export function NotificationsLive() {
   const utils = trpc.useUtils();
   const onError = useLiveError('Live notifications');
   const cache = useNotificationCache();
-  const markRead = useMarkRead();
-  const [, navigate] = useLocation();
+  const open = useOpenNotification(useMarkRead());
   // Each notification is announced once per tab, whatever happens to the socket.
   const announced = useRef(new Set<number>());
-
-  const open = (item: NotificationItem) => {
-    if (!item.readAt) markRead.mutate({ id: item.id });
-    if (item.link) navigate(item.link);
-  };
 
   const announce = (item: NotificationItem) => {
     if (item.readAt || announced.current.has(item.id)) return;

@@ -1,9 +1,10 @@
 import { useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
 import { useMemo } from 'react';
+import { useLocation } from 'wouter';
 import { trpc } from '../api/trpc';
 import { applyEventToPages, applyEventToStats, knownNotifications, type Pages } from './cache';
-import type { NotificationEvent, NotificationListInput, NotificationStats } from './types';
+import type { NotificationEvent, NotificationItem, NotificationListInput, NotificationStats } from './types';
 
 interface Snapshot {
   stats: NotificationStats | undefined;
@@ -50,40 +51,36 @@ export function useNotificationCache() {
   }, [queryClient, utils]);
 }
 
+type NotificationCache = ReturnType<typeof useNotificationCache>;
+
 /**
- * Marking read is cheap to undo, so it shows at once: the same 'read' event the server will
- * echo is applied locally first, and rolled back if the server refuses.
+ * Mutation options for an action that is cheap to undo, so it shows at once: the same event
+ * the server will echo is applied locally first, and rolled back if the server refuses (the
+ * caller shows the error beside the item).
  */
-export function useMarkRead() {
-  const cache = useNotificationCache();
-  return trpc.notifications.markRead.useMutation({
-    onMutate: async ({ id }) => {
+function optimistic<Input>(cache: NotificationCache, eventOf: (input: Input) => NotificationEvent) {
+  return {
+    onMutate: async (input: Input) => {
       const before = await cache.snapshot();
-      // The server coerces ids, so the input type says unknown; callers pass numbers.
-      cache.apply({ kind: 'read', ids: [Number(id)] });
+      cache.apply(eventOf(input));
       return before;
     },
-    // The caller shows the error beside the item.
-    onError: (_error, _input, before) => {
+    onError: (_error: unknown, _input: Input, before: Snapshot | undefined) => {
       if (before) cache.restore(before);
     },
     onSettled: () => void cache.refreshCounts(),
-  });
+  };
+}
+
+export function useMarkRead() {
+  const cache = useNotificationCache();
+  // The server coerces ids, so the input type says unknown; callers pass numbers.
+  return trpc.notifications.markRead.useMutation(optimistic(cache, ({ id }: { id: unknown }) => ({ kind: 'read', ids: [Number(id)] })));
 }
 
 export function useMarkAllRead() {
   const cache = useNotificationCache();
-  return trpc.notifications.markAllRead.useMutation({
-    onMutate: async () => {
-      const before = await cache.snapshot();
-      cache.apply({ kind: 'allRead' });
-      return before;
-    },
-    onError: (_error, _input, before) => {
-      if (before) cache.restore(before);
-    },
-    onSettled: () => void cache.refreshCounts(),
-  });
+  return trpc.notifications.markAllRead.useMutation(optimistic(cache, () => ({ kind: 'allRead' })));
 }
 
 /** Deleting is not undoable: the item goes once the server has deleted it. */
@@ -95,4 +92,16 @@ export function useDeleteNotification() {
       void cache.refreshCounts();
     },
   });
+}
+
+/**
+ * Opening a notification reads it and goes to what it is about (its goal). `markRead` is the
+ * caller's, so that a failure shows where the caller shows that mutation's errors.
+ */
+export function useOpenNotification(markRead: ReturnType<typeof useMarkRead>) {
+  const [, navigate] = useLocation();
+  return (item: NotificationItem) => {
+    if (!item.readAt) markRead.mutate({ id: item.id });
+    if (item.link) navigate(item.link);
+  };
 }
