@@ -3,7 +3,7 @@
  * with the same messages). Every message names its field.
  */
 import { z } from 'zod';
-import { GoalStatus, GoalType } from './enums.js';
+import { GoalStatus, GoalType, type Permission } from './enums.js';
 import { id, text, wholeNumber } from './inputs.js';
 
 export const GOAL_LIMITS = { title: 200, description: 5000, reason: 1000, note: 1000 } as const;
@@ -14,6 +14,13 @@ export type GoalAction = z.infer<typeof GoalAction>;
 
 /** YEARLY and QUARTERLY goals belong to the organisation; INDIVIDUAL ones to a person. */
 export const ORGANISATIONAL_GOAL_TYPES: readonly GoalType[] = ['YEARLY', 'QUARTERLY'];
+
+/** The permission creating each type needs (personal goals need none). The server enforces it; the SPA hides options. */
+export const CREATE_GOAL_PERMISSION: Record<GoalType, Permission | null> = {
+  YEARLY: 'goal_create_yearly',
+  QUARTERLY: 'goal_create_quarterly',
+  INDIVIDUAL: null,
+};
 
 const goalType = z.enum(GoalType.options, { error: `type must be one of ${GoalType.options.join(', ')}` });
 const goalStatus = z.enum(GoalStatus.options, { error: `status must be one of ${GoalStatus.options.join(', ')}` });

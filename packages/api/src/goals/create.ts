@@ -2,12 +2,12 @@
 import { TRPCError } from '@trpc/server';
 import type { Kysely } from 'kysely';
 import { insertGoalWithHistory, type Database } from '@pms/db';
-import type { assignGoalInput, createGoalInput, GoalStatus, GoalType } from '@pms/shared';
+import { CREATE_GOAL_PERMISSION, type assignGoalInput, type createGoalInput, type GoalStatus, type GoalType } from '@pms/shared';
 import type { z } from 'zod';
 import { hasPermission } from '../trpc.js';
 import { announce } from './notify.js';
 import { assertValidParent } from './parent.js';
-import { CREATE_PERMISSION, initialStatus, type CreationAction } from './rules.js';
+import { initialStatus, type CreationAction } from './rules.js';
 import type { GoalContext } from './service.js';
 import { selectGoals, toView, type GoalView } from './views.js';
 
@@ -25,7 +25,7 @@ interface NewGoal {
 
 export function createGoal(ctx: GoalContext, input: z.output<typeof createGoalInput>): Promise<GoalView> {
   const viewer = ctx.session.user;
-  const permission = CREATE_PERMISSION[input.type];
+  const permission = CREATE_GOAL_PERMISSION[input.type];
   if (permission && !hasPermission(viewer, permission)) {
     throw new TRPCError({ code: 'FORBIDDEN', message: `Creating ${input.type} goals needs the ${permission} permission` });
   }

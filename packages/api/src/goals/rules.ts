@@ -1,6 +1,8 @@
 /**
  * The goals workflow as data: who may do what to a goal, from which status, to which status,
  * and who is told. access.ts, service.ts, create.ts and notify.ts only interpret these tables.
+ * Which permission creating each goal type needs is in @pms/shared (CREATE_GOAL_PERMISSION),
+ * since the SPA offers the types by the same table.
  */
 import {
   ORGANISATIONAL_GOAL_TYPES,
@@ -213,13 +215,6 @@ export const TRANSITIONS = {
 export type HistoryAction = GoalAction | CreationAction;
 
 export const ACTIONS: Record<HistoryAction, ActionRule> = { ...CREATIONS, ...TRANSITIONS };
-
-/** Permission needed to create each type; personal goals need none. */
-export const CREATE_PERMISSION: Record<GoalType, Permission | null> = {
-  YEARLY: 'goal_create_yearly',
-  QUARTERLY: 'goal_create_quarterly',
-  INDIVIDUAL: null,
-};
 
 export interface GoalOwner {
   id: number;
