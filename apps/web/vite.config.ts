@@ -12,8 +12,22 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
-    // One bundle of ~240 kB gzipped (React, Mantine, zod for the shared enums) is fine for an internal app.
-    chunkSizeWarningLimit: 1000,
+    rolldownOptions: {
+      output: {
+        // Libraries in chunks of their own, so that they stay cached across releases of the app.
+        // `$initial`: what the first screen (sign-in, or "Connecting…") needs; the signed-in
+        // shell and its pages are lazy chunks (src/ui/lazy-named.ts), and so are the libraries
+        // only they use (the menus' and selects' floating UI, the router, number inputs).
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 4 },
+            { name: 'mantine', test: /node_modules[\\/]@mantine[\\/]/, tags: ['$initial'], priority: 3 },
+            { name: 'vendor', test: /node_modules[\\/]/, tags: ['$initial'], priority: 2 },
+            { name: 'vendor-lazy', test: /node_modules[\\/]/, priority: 1 },
+          ],
+        },
+      },
+    },
   },
   server: {
     proxy: {

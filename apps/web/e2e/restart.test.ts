@@ -1,9 +1,11 @@
 /**
  * Scenario 4: the server restarts mid-session (closed, then a new app on the same database
  * and the same port). The indicator shows reconnecting, then connected; a notification
- * created just after the restart arrives without a reload, and nothing shows twice.
+ * created just after the restart arrives without a reload, and nothing shows twice. Also: the
+ * browser going offline, and a part of the app whose code never arrives.
  */
 import type { Browser } from 'playwright-core';
+import { DEMO_PASSWORD } from '@pms/db';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApp, type App } from '../../server/src/app.js';
 import { freshDatabase } from '../../server/test/support/database.js';
@@ -79,5 +81,18 @@ it('shows offline while the browser has no network, and live again when it retur
   await connection(tab.page, 'offline').waitFor();
   await tab.context.setOffline(false);
   await connection(tab.page, 'connected').waitFor();
+  expect(tab.consoleErrors()).toEqual([]);
+});
+
+it('shows an error, not a blank page, when part of the app cannot be downloaded', async () => {
+  const tab = await openTab(browser, first.url);
+  // The signed-in app is a chunk of its own: here, the network fails to deliver it.
+  await tab.page.route('**/assets/shell-*.js', (route) => route.abort());
+  tab.allowConsoleErrors(/Failed to load resource: net::ERR_FAILED|Failed to fetch dynamically imported module/);
+  await tab.page.goto('/');
+  await tab.page.getByLabel('Email').fill(demo.bob);
+  await tab.page.getByRole('textbox', { name: 'Password' }).fill(DEMO_PASSWORD);
+  await tab.page.getByRole('button', { name: 'Sign in' }).click();
+  await tab.page.getByRole('alert').filter({ hasText: 'Could not show this page' }).waitFor();
   expect(tab.consoleErrors()).toEqual([]);
 });

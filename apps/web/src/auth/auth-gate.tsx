@@ -1,14 +1,22 @@
 import { Center } from '@mantine/core';
+import { Suspense } from 'react';
 import { isUnauthorized } from '../api/errors';
 import { trpc } from '../api/trpc';
-import { Shell } from '../shell/shell';
+import { ErrorBoundary } from '../ui/error-boundary';
+import { lazyNamed } from '../ui/lazy-named';
 import { Loading, LoadError } from '../ui/states';
 import { SignIn } from './sign-in';
+
+// The signed-in app is a chunk of its own, so the sign-in form does not wait for it. Its
+// download starts at once, alongside the session check, rather than after it.
+const Shell = lazyNamed(import('../shell/shell'), 'Shell');
 
 /** Who is signed in decides what is shown: the sign-in form, or the app. */
 export function AuthGate() {
   const me = trpc.auth.me.useQuery(undefined, { staleTime: Infinity });
-  if (me.isPending) return <Loading label="Connecting…" />;
+  // One loading state from the first paint until the app is on screen.
+  const starting = <Loading label="Connecting…" />;
+  if (me.isPending) return starting;
   if (me.error) {
     if (isUnauthorized(me.error)) return <SignIn />;
     return (
@@ -17,6 +25,12 @@ export function AuthGate() {
       </Center>
     );
   }
-  // A different user (signed in from another tab) gets a fresh shell.
-  return <Shell key={me.data.id} user={me.data} />;
+  return (
+    <ErrorBoundary>
+      <Suspense fallback={starting}>
+        {/* A different user (signed in from another tab) gets a fresh shell. */}
+        <Shell key={me.data.id} user={me.data} />
+      </Suspense>
+    </ErrorBoundary>
+  );
 }

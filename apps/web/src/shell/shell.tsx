@@ -1,35 +1,32 @@
 import { AppShell, Burger, Group, NavLink, Title } from '@mantine/core';
 import { useDisclosure, useReducedMotion } from '@mantine/hooks';
-import { useEffect } from 'react';
+import { Suspense, useEffect, type ComponentType } from 'react';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
 import { trpc } from '../api/trpc';
 import { hasPermission, type SignedInUser } from '../auth/user';
-import { ApprovalsPage } from '../goals/approvals-page';
-import { AssignedPage } from '../goals/assigned-page';
-import { GoalDetailPage } from '../goals/goal-detail-page';
 import { GoalsLive } from '../goals/goals-live';
-import { MyGoalsPage } from '../goals/my-goals-page';
-import { TeamPage } from '../goals/team-page';
 import { NotificationBell } from '../notifications/bell';
-import { NotificationHistoryPage } from '../notifications/history-page';
 import { NotificationsLive } from '../notifications/notifications-live';
-import { Empty } from '../ui/states';
+import { ErrorBoundary } from '../ui/error-boundary';
+import { Empty, Loading } from '../ui/states';
 import { ConnectionIndicator } from './connection-indicator';
+import { ApprovalsPage, AssignedPage, GoalDetailPage, MyGoalsPage, NotificationHistoryPage, TeamPage, type PageProps } from './pages';
 import { UserMenu } from './user-menu';
 
 interface Section {
   href: string;
   label: string;
-  /** Shown only to people who approve or assign goals. */
+  page: ComponentType<PageProps>;
+  /** In the navigation only for people who approve or assign goals. */
   supervisorsOnly?: boolean;
 }
 
 const SECTIONS: Section[] = [
-  { href: '/goals', label: 'My goals' },
-  { href: '/assigned', label: 'Assigned to me' },
-  { href: '/team', label: 'Team', supervisorsOnly: true },
-  { href: '/approvals', label: 'Pending approvals', supervisorsOnly: true },
-  { href: '/notifications', label: 'Notifications' },
+  { href: '/goals', label: 'My goals', page: MyGoalsPage },
+  { href: '/assigned', label: 'Assigned to me', page: AssignedPage },
+  { href: '/team', label: 'Team', page: TeamPage, supervisorsOnly: true },
+  { href: '/approvals', label: 'Pending approvals', page: ApprovalsPage, supervisorsOnly: true },
+  { href: '/notifications', label: 'Notifications', page: NotificationHistoryPage },
 ];
 
 export function Shell({ user }: { user: SignedInUser }) {
@@ -80,30 +77,25 @@ export function Shell({ user }: { user: SignedInUser }) {
       </AppShell.Navbar>
 
       <AppShell.Main>
-        <Switch>
-          <Route path="/">
-            <Redirect to="/goals" replace />
-          </Route>
-          <Route path="/goals">
-            <MyGoalsPage user={user} />
-          </Route>
-          <Route path="/goals/:id">{(params) => <GoalDetailPage id={Number(params.id)} />}</Route>
-          <Route path="/assigned">
-            <AssignedPage />
-          </Route>
-          <Route path="/team">
-            <TeamPage />
-          </Route>
-          <Route path="/approvals">
-            <ApprovalsPage />
-          </Route>
-          <Route path="/notifications">
-            <NotificationHistoryPage />
-          </Route>
-          <Route>
-            <Empty title="Page not found" description="There is nothing at this address." />
-          </Route>
-        </Switch>
+        {/* While a page's chunk loads, the header and navigation are already in place. */}
+        <ErrorBoundary resetKey={location}>
+          <Suspense fallback={<Loading label="Loading…" />}>
+            <Switch>
+              <Route path="/">
+                <Redirect to="/goals" replace />
+              </Route>
+              {SECTIONS.map(({ href, page: Page }) => (
+                <Route key={href} path={href}>
+                  <Page user={user} />
+                </Route>
+              ))}
+              <Route path="/goals/:id">{(params) => <GoalDetailPage id={Number(params.id)} />}</Route>
+              <Route>
+                <Empty title="Page not found" description="There is nothing at this address." />
+              </Route>
+            </Switch>
+          </Suspense>
+        </ErrorBoundary>
       </AppShell.Main>
 
       <NotificationsLive />
