@@ -90,7 +90,7 @@ export async function navigate(page: Page, label: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
 }
 
-/** Marks the page so that `expectNoReload` can tell whether it was reloaded since. */
+/** Marks the page so that `wasReloaded` can tell whether it was reloaded since. */
 export async function markPage(page: Page): Promise<void> {
   await page.evaluate(() => Object.assign(window, { __pmsSamePage: true }));
 }

@@ -3,18 +3,19 @@ import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '../api/errors';
+import { nextCursor } from '../api/paging';
 import { trpc } from '../api/trpc';
 import { PageHeader } from '../ui/page-header';
 import { InlineError } from '../ui/states';
 import { GoalCard } from './goal-card';
-import { GoalList, nextGoalCursor } from './goal-list';
+import { GoalList } from './goal-list';
 import { useRefreshGoals } from './use-refresh-goals';
 
 /** Everything awaiting my decision; updated live by GoalsLive as supervisees submit. */
 export function ApprovalsPage() {
   const utils = trpc.useUtils();
   const refresh = useRefreshGoals();
-  const pending = trpc.goals.pendingApproval.useInfiniteQuery({ limit: 50 }, { getNextPageParam: nextGoalCursor });
+  const pending = trpc.goals.pendingApproval.useInfiniteQuery({ limit: 50 }, { getNextPageParam: nextCursor });
   const goals = pending.data?.pages.flatMap((page) => page.items) ?? [];
   const [picked, setPicked] = useState<ReadonlySet<number>>(new Set());
   const [failures, setFailures] = useState<ReadonlyMap<number, string>>(new Map());

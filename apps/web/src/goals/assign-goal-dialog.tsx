@@ -1,12 +1,11 @@
 import { Modal, Select } from '@mantine/core';
 import { useState } from 'react';
 import { fieldError } from '../api/errors';
-import { trpc, type RouterOutputs } from '../api/trpc';
+import { trpc } from '../api/trpc';
 import { DialogForm } from '../ui/dialog-form';
 import { emptyGoalFields, GOAL_FIELD_NAMES, GoalFields, goalFieldsInput } from './goal-fields';
+import type { Supervisee } from './types';
 import { useRefreshGoals } from './use-refresh-goals';
-
-type Supervisee = RouterOutputs['users']['supervisees'][number];
 
 interface AssignGoalDialogProps {
   supervisees: Supervisee[];

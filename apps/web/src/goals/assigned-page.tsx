@@ -1,11 +1,12 @@
+import { nextCursor } from '../api/paging';
 import { trpc } from '../api/trpc';
 import { PageHeader } from '../ui/page-header';
 import { GoalCard } from './goal-card';
-import { GoalList, nextGoalCursor } from './goal-list';
+import { GoalList } from './goal-list';
 
 /** Goals a supervisor assigned, waiting for my answer. */
 export function AssignedPage() {
-  const goals = trpc.goals.mine.useInfiniteQuery({ limit: 20, status: 'PENDING_ACCEPTANCE' }, { getNextPageParam: nextGoalCursor });
+  const goals = trpc.goals.mine.useInfiniteQuery({ limit: 20, status: 'PENDING_ACCEPTANCE' }, { getNextPageParam: nextCursor });
   return (
     <>
       <PageHeader title="Assigned to me" description="Goals your supervisor assigned: accept them, or decline with a reason" />

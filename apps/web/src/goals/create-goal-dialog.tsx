@@ -6,7 +6,7 @@ import { trpc } from '../api/trpc';
 import type { SignedInUser } from '../auth/user';
 import { DialogForm } from '../ui/dialog-form';
 import { emptyGoalFields, GOAL_FIELD_NAMES, GoalFields, goalFieldsInput } from './goal-fields';
-import { creatableGoalTypes, TYPE_LABEL } from './goal-labels';
+import { creatableGoalTypes, GOAL_TYPE_LABEL } from './goal-labels';
 import { useRefreshGoals } from './use-refresh-goals';
 
 export function CreateGoalDialog({ user, opened, onClose }: { user: SignedInUser; opened: boolean; onClose(): void }) {
@@ -48,7 +48,7 @@ function CreateGoalForm({ user, onDone }: { user: SignedInUser; onDone(): void }
     >
       <Select
         label="Type"
-        data={types.map((value) => ({ value, label: TYPE_LABEL[value] }))}
+        data={types.map((value) => ({ value, label: GOAL_TYPE_LABEL[value] }))}
         value={type}
         onChange={(value) => value && setType(value as GoalType)}
         allowDeselect={false}

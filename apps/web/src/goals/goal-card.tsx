@@ -2,8 +2,9 @@ import { Anchor, Group, Paper, Progress, Stack, Text } from '@mantine/core';
 import { periodLabel } from '@pms/shared';
 import type { ReactNode } from 'react';
 import { Link } from 'wouter';
+import { formatDate } from '../ui/time';
 import { GoalActions } from './goal-actions';
-import { formatDate, TYPE_LABEL } from './goal-labels';
+import { GOAL_TYPE_LABEL } from './goal-labels';
 import { GoalReason } from './goal-reason';
 import { GoalStatusBadge } from './goal-status-badge';
 import type { Goal } from './types';
@@ -21,7 +22,7 @@ export function GoalCard({ goal, showOwner = false, leading }: { goal: Goal; sho
             <GoalStatusBadge status={goal.status} />
           </Group>
           <Text size="sm" c="dimmed">
-            {TYPE_LABEL[goal.type]} · {periodLabel(goal)}
+            {GOAL_TYPE_LABEL[goal.type]} · {periodLabel(goal)}
             {goal.dueDate && ` · due ${formatDate(goal.dueDate)}`}
             {showOwner && ` · ${goal.owner.name}`}
             {goal.creator.id !== goal.owner.id && ` · assigned by ${goal.creator.name}`}

@@ -1,16 +1,18 @@
 import { Anchor, Badge, Group, Paper, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { periodLabel } from '@pms/shared';
+import type { ReactNode } from 'react';
 import { Link } from 'wouter';
 import { errorCode } from '../api/errors';
 import { trpc } from '../api/trpc';
 import { Empty, Loading, LoadError } from '../ui/states';
+import { formatDate } from '../ui/time';
 import { GoalActions } from './goal-actions';
 import { GoalHistory } from './goal-history';
-import { formatDate, TYPE_LABEL } from './goal-labels';
+import { GOAL_TYPE_LABEL } from './goal-labels';
 import { GoalReason } from './goal-reason';
 import { GoalStatusBadge } from './goal-status-badge';
 
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div>
       <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
@@ -35,16 +37,16 @@ function ParentGoal({ id }: { id: number }) {
 }
 
 export function GoalDetailPage({ id }: { id: number }) {
-  const goal = trpc.goals.byId.useQuery({ id }, { enabled: Number.isInteger(id) && id > 0 });
-  if (!Number.isInteger(id) || id <= 0 || errorCode(goal.error) === 'NOT_FOUND') {
+  const query = trpc.goals.byId.useQuery({ id }, { enabled: Number.isInteger(id) && id > 0 });
+  if (!Number.isInteger(id) || id <= 0 || errorCode(query.error) === 'NOT_FOUND') {
     return <Empty title="Goal not found" description="It does not exist, or it is not yours to see." action={<Anchor component={Link} href="/goals">Back to my goals</Anchor>} />;
   }
-  if (goal.isPending) return <Loading label="Loading goal…" />;
-  if (goal.error) return <LoadError error={goal.error} onRetry={() => void goal.refetch()} title="Could not load this goal" />;
-  const g = goal.data;
+  if (query.isPending) return <Loading label="Loading goal…" />;
+  if (query.error) return <LoadError error={query.error} onRetry={() => void query.refetch()} title="Could not load this goal" />;
+  const goal = query.data;
 
   return (
-    <Stack gap="lg" data-testid="goal-detail" data-goal-id={g.id} data-status={g.status}>
+    <Stack gap="lg" data-testid="goal-detail" data-goal-id={goal.id} data-status={goal.status}>
       <Anchor component={Link} href="/goals" size="sm">
         ← My goals
       </Anchor>
@@ -52,43 +54,43 @@ export function GoalDetailPage({ id }: { id: number }) {
         <Stack gap="md">
           <Group justify="space-between" align="flex-start">
             <Title order={2} style={{ overflowWrap: 'anywhere' }}>
-              {g.title}
+              {goal.title}
             </Title>
             <Group gap="xs">
               <Badge variant="outline" color="gray">
-                {TYPE_LABEL[g.type]}
+                {GOAL_TYPE_LABEL[goal.type]}
               </Badge>
-              <GoalStatusBadge status={g.status} />
+              <GoalStatusBadge status={goal.status} />
             </Group>
           </Group>
-          <GoalReason goal={g} />
-          {g.description && <Text style={{ whiteSpace: 'pre-wrap' }}>{g.description}</Text>}
+          <GoalReason goal={goal} />
+          {goal.description && <Text style={{ whiteSpace: 'pre-wrap' }}>{goal.description}</Text>}
           <SimpleGrid cols={{ base: 2, sm: 4 }}>
-            <Fact label="Owner">{g.owner.name}</Fact>
-            <Fact label="Created by">{g.creator.name}</Fact>
-            <Fact label="Period">{periodLabel(g)}</Fact>
-            <Fact label="Due">{g.dueDate ? formatDate(g.dueDate) : 'No due date'}</Fact>
+            <Fact label="Owner">{goal.owner.name}</Fact>
+            <Fact label="Created by">{goal.creator.name}</Fact>
+            <Fact label="Period">{periodLabel(goal)}</Fact>
+            <Fact label="Due">{goal.dueDate ? formatDate(goal.dueDate) : 'No due date'}</Fact>
           </SimpleGrid>
-          {g.parentGoalId !== null && <ParentGoal id={g.parentGoalId} />}
+          {goal.parentGoalId !== null && <ParentGoal id={goal.parentGoalId} />}
           <div>
             <Group justify="space-between" mb={4}>
               <Text size="sm" fw={500}>
                 Progress
               </Text>
               <Text size="sm" c="dimmed">
-                {g.progress}%
+                {goal.progress}%
               </Text>
             </Group>
-            <Progress value={g.progress} size="lg" aria-label="Progress" />
+            <Progress value={goal.progress} size="lg" aria-label="Progress" />
           </div>
-          <GoalActions goal={g} />
+          <GoalActions goal={goal} />
         </Stack>
       </Paper>
       <Paper withBorder p="lg">
         <Title order={3} size="h4" mb="md">
           History
         </Title>
-        <GoalHistory entries={g.history} />
+        <GoalHistory entries={goal.history} />
       </Paper>
     </Stack>
   );

@@ -1,12 +1,14 @@
 import { Group } from '@mantine/core';
 import { GoalStatus, GoalType } from '@pms/shared';
 import { FilterSelect } from '../ui/filter-select';
-import { STATUS_LOOK, TYPE_LABEL } from './goal-labels';
+import { STATUS_LOOK, GOAL_TYPE_LABEL } from './goal-labels';
 
 export interface GoalFilter {
   status?: GoalStatus;
   type?: GoalType;
 }
+
+export const isFiltered = (filter: GoalFilter) => filter.status !== undefined || filter.type !== undefined;
 
 /** Status and type filters; `types` limits the type choices (e.g. personal only). */
 export function GoalFilters({ value, onChange, types = GoalType.options }: { value: GoalFilter; onChange(value: GoalFilter): void; types?: readonly GoalType[] }) {
@@ -26,7 +28,7 @@ export function GoalFilters({ value, onChange, types = GoalType.options }: { val
           label="Type"
           placeholder="Any type"
           options={types}
-          labelOf={(type) => TYPE_LABEL[type]}
+          labelOf={(type) => GOAL_TYPE_LABEL[type]}
           value={value.type}
           onChange={(type) => onChange({ ...value, type })}
           maw={260}

@@ -1,7 +1,10 @@
 import { Text, Timeline } from '@mantine/core';
-import { formatDateTime, STATUS_LOOK } from './goal-labels';
+import type { GoalAction } from '@pms/shared';
+import { formatDateTime } from '../ui/time';
+import { STATUS_LOOK } from './goal-labels';
 import type { GoalHistoryEntry } from './types';
 
+/** How the timeline words each action: every one the API records, so a new action needs its wording here. */
 const DID: Record<string, string> = {
   create: 'created the goal',
   assign: 'assigned the goal',
@@ -14,7 +17,7 @@ const DID: Record<string, string> = {
   updateProgress: 'updated the progress',
   complete: 'completed the goal',
   cancel: 'cancelled the goal',
-};
+} satisfies Record<GoalAction | 'create' | 'assign', string>;
 
 /** The goal's history, oldest first. */
 export function GoalHistory({ entries }: { entries: GoalHistoryEntry[] }) {

@@ -10,7 +10,7 @@ export const STATUS_LOOK: Record<GoalStatus, { label: string; color: string }> =
   CANCELLED: { label: 'Cancelled', color: 'gray' },
 };
 
-export const TYPE_LABEL: Record<GoalType, string> = {
+export const GOAL_TYPE_LABEL: Record<GoalType, string> = {
   YEARLY: 'Yearly (organisational)',
   QUARTERLY: 'Quarterly (organisational)',
   INDIVIDUAL: 'Personal',
@@ -34,14 +34,4 @@ export function creatableGoalTypes(permissions: readonly Permission[]): GoalType
     const needed = CREATE_PERMISSION[type];
     return needed === null || permissions.includes(needed);
   });
-}
-
-export function formatDate(value: Date | string | null | undefined): string {
-  if (!value) return '';
-  const date = typeof value === 'string' ? new Date(`${value}T00:00:00`) : value;
-  return date.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-}
-
-export function formatDateTime(value: Date): string {
-  return value.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }

@@ -38,5 +38,3 @@ export function GoalList({ query, empty, renderGoal }: GoalListProps) {
     </Stack>
   );
 }
-
-export const nextGoalCursor = (page: { nextCursor: number | null }) => page.nextCursor;

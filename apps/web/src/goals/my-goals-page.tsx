@@ -1,20 +1,21 @@
 import { Button } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useState } from 'react';
+import { nextCursor } from '../api/paging';
 import { trpc } from '../api/trpc';
 import type { SignedInUser } from '../auth/user';
 import { PageHeader } from '../ui/page-header';
 import { CreateGoalDialog } from './create-goal-dialog';
 import { GoalCard } from './goal-card';
-import { GoalFilters, type GoalFilter } from './goal-filters';
+import { GoalFilters, isFiltered, type GoalFilter } from './goal-filters';
 import { creatableGoalTypes } from './goal-labels';
-import { GoalList, nextGoalCursor } from './goal-list';
+import { GoalList } from './goal-list';
 
 export function MyGoalsPage({ user }: { user: SignedInUser }) {
   const [filter, setFilter] = useState<GoalFilter>({});
   const [creating, create] = useDisclosure(false);
-  const goals = trpc.goals.mine.useInfiniteQuery({ limit: 20, ...filter }, { getNextPageParam: nextGoalCursor });
-  const filtered = filter.status !== undefined || filter.type !== undefined;
+  const goals = trpc.goals.mine.useInfiniteQuery({ limit: 20, ...filter }, { getNextPageParam: nextCursor });
+  const filtered = isFiltered(filter);
 
   return (
     <>

@@ -1,14 +1,14 @@
 import { Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
-import { trpc, type RouterOutputs } from '../api/trpc';
+import { nextCursor } from '../api/paging';
+import { trpc } from '../api/trpc';
 import { PageHeader } from '../ui/page-header';
 import { Empty, Loading, LoadError } from '../ui/states';
 import { AssignGoalDialog } from './assign-goal-dialog';
 import { GoalCard } from './goal-card';
-import { GoalFilters, type GoalFilter } from './goal-filters';
-import { GoalList, nextGoalCursor } from './goal-list';
-
-type Supervisee = RouterOutputs['users']['supervisees'][number];
+import { GoalFilters, isFiltered, type GoalFilter } from './goal-filters';
+import { GoalList } from './goal-list';
+import type { Supervisee } from './types';
 
 /** undefined: the dialog is closed; null: open, choose whom. */
 type AssignTarget = number | null | undefined;
@@ -47,9 +47,9 @@ function SuperviseeGoals({ person, onAssign }: { person: Supervisee; onAssign():
   const [filter, setFilter] = useState<GoalFilter>({});
   const goals = trpc.goals.superviseeGoals.useInfiniteQuery(
     { superviseeId: person.id, limit: 10, ...filter },
-    { getNextPageParam: nextGoalCursor },
+    { getNextPageParam: nextCursor },
   );
-  const filtered = filter.status !== undefined || filter.type !== undefined;
+  const filtered = isFiltered(filter);
   return (
     <Paper withBorder p="md" component="section" aria-labelledby={`supervisee-${person.id}`} data-testid="supervisee" data-user-id={person.id}>
       <Group justify="space-between" mb="sm">

@@ -4,3 +4,5 @@ import type { RouterOutputs } from '../api/trpc';
 export type Goal = RouterOutputs['goals']['mine']['items'][number];
 export type GoalWithHistory = RouterOutputs['goals']['byId'];
 export type GoalHistoryEntry = GoalWithHistory['history'][number];
+/** A direct report of the signed-in supervisor. */
+export type Supervisee = RouterOutputs['users']['supervisees'][number];

@@ -2,6 +2,7 @@ import { ActionIcon, Anchor, Box, Button, Divider, Group, Indicator, Popover, Sc
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { errorMessage } from '../api/errors';
+import { nextCursor } from '../api/paging';
 import { trpc } from '../api/trpc';
 import { BellIcon } from '../ui/icons';
 import { Empty, InlineError, Loading, LoadError } from '../ui/states';
@@ -43,7 +44,7 @@ export function NotificationBell() {
 }
 
 function LatestNotifications({ unread, onNavigate }: { unread: number; onNavigate(): void }) {
-  const latest = trpc.notifications.list.useInfiniteQuery(LATEST, { getNextPageParam: (page) => page.nextCursor });
+  const latest = trpc.notifications.list.useInfiniteQuery(LATEST, { getNextPageParam: nextCursor });
   const markRead = useMarkRead();
   const markAllRead = useMarkAllRead();
   const openNotification = useOpenNotification(markRead);

@@ -27,12 +27,12 @@ export function useDesktopNotifications(): DesktopState {
   }, readState);
 }
 
-export async function enableDesktopNotifications(): Promise<DesktopState> {
-  if (typeof Notification === 'undefined') return 'unsupported';
+/** Asks the browser for permission; the menu item follows the outcome through the hook. */
+export async function enableDesktopNotifications(): Promise<void> {
+  if (typeof Notification === 'undefined') return;
   const permission = await Notification.requestPermission();
   if (permission === 'granted') localStorage.setItem(OPT_IN_KEY, 'on');
   changed();
-  return readState();
 }
 
 export function disableDesktopNotifications(): void {

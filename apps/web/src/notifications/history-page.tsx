@@ -3,11 +3,12 @@ import { useIntersection } from '@mantine/hooks';
 import { NotificationPriority, NotificationType } from '@pms/shared';
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../api/errors';
+import { nextCursor } from '../api/paging';
 import { trpc } from '../api/trpc';
 import { FilterSelect } from '../ui/filter-select';
 import { PageHeader } from '../ui/page-header';
 import { Empty, InlineError, Loading, LoadError } from '../ui/states';
-import { PRIORITY_LOOK, TYPE_LABEL } from './labels';
+import { PRIORITY_LOOK, NOTIFICATION_TYPE_LABEL } from './labels';
 import { NotificationRow } from './notification-row';
 import type { NotificationListInput } from './types';
 import { useDeleteNotification, useMarkAllRead, useMarkRead, useOpenNotification } from './use-notification-cache';
@@ -37,7 +38,7 @@ export function NotificationHistoryPage() {
           label="Type"
           placeholder="Any type"
           options={NotificationType.options}
-          labelOf={(type) => (stats.data ? `${TYPE_LABEL[type]} (${stats.data.byType[type].total})` : TYPE_LABEL[type])}
+          labelOf={(type) => (stats.data ? `${NOTIFICATION_TYPE_LABEL[type]} (${stats.data.byType[type].total})` : NOTIFICATION_TYPE_LABEL[type])}
           value={filter.type}
           onChange={(type) => setFilter({ ...filter, type })}
           w={{ base: '100%', xs: 240 }}
@@ -64,7 +65,7 @@ export function NotificationHistoryPage() {
 }
 
 function NotificationHistory({ filter }: { filter: Filter }) {
-  const list = trpc.notifications.list.useInfiniteQuery({ limit: 20, ...filter }, { getNextPageParam: (page) => page.nextCursor });
+  const list = trpc.notifications.list.useInfiniteQuery({ limit: 20, ...filter }, { getNextPageParam: nextCursor });
   const markRead = useMarkRead();
   const open = useOpenNotification(markRead);
   const remove = useDeleteNotification();

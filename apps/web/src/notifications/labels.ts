@@ -1,6 +1,6 @@
 import type { NotificationPriority, NotificationType } from '@pms/shared';
 
-export const TYPE_LABEL: Record<NotificationType, string> = {
+export const NOTIFICATION_TYPE_LABEL: Record<NotificationType, string> = {
   GOAL_SUBMITTED: 'Goal submitted',
   GOAL_APPROVED: 'Goal approved',
   GOAL_REJECTED: 'Goal rejected',

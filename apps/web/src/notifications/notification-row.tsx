@@ -1,7 +1,7 @@
 import { Badge, Box, Group, Stack, Text, UnstyledButton } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { timeAgo } from '../ui/time';
-import { PRIORITY_LOOK, TYPE_LABEL } from './labels';
+import { PRIORITY_LOOK, NOTIFICATION_TYPE_LABEL } from './labels';
 import type { NotificationItem } from './types';
 
 /** One notification: an unread dot, its words and age; clicking opens what it is about. */
@@ -35,7 +35,7 @@ export function NotificationRow({ item, onOpen, actions, detailed = false }: { i
             {detailed && (
               <>
                 <Badge size="xs" variant="light" color="gray">
-                  {TYPE_LABEL[item.type]}
+                  {NOTIFICATION_TYPE_LABEL[item.type]}
                 </Badge>
                 <Badge size="xs" variant="light" color={PRIORITY_LOOK[item.priority].color}>
                   {PRIORITY_LOOK[item.priority].label}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timeAgo } from './time';
+import { formatDate, timeAgo } from './time';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const before = (ms: number) => new Date(now.getTime() - ms);
@@ -19,5 +19,13 @@ describe('timeAgo', () => {
 
   it('gives the date once it is over a week old', () => {
     expect(timeAgo(before(8 * 86_400_000), now)).toMatch(/2026/);
+    expect(timeAgo(before(8 * 86_400_000), now)).toBe(formatDate(before(8 * 86_400_000)));
+  });
+});
+
+describe('formatDate', () => {
+  it('reads a due date as that day where the reader is, whatever their time zone', () => {
+    expect(formatDate('2026-12-15')).toBe(formatDate(new Date(2026, 11, 15)));
+    expect(formatDate('2026-12-15')).toMatch(/15/);
   });
 });
