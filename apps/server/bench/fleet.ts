@@ -101,8 +101,11 @@ export class Fleet {
 
   // ---- load generators ----
 
-  /** Spreads `targets` over the generators, each from its own loopback address for this phase. */
-  async connect(targets: SocketTarget[], phase: number): Promise<number> {
+  /**
+   * Spreads `targets` over the generators, each from its own loopback address for this phase.
+   * With `keepAlive` the clients ping as the app's tRPC clients do.
+   */
+  async connect(targets: SocketTarget[], phase: number, keepAlive: boolean): Promise<number> {
     const timeoutMs = 60_000 + targets.length * 10;
     const replies = await Promise.all(
       this.generators.map((generator, g) =>
@@ -112,6 +115,7 @@ export class Fleet {
             targets: targets.slice(g * this.socketsPerGenerator, (g + 1) * this.socketsPerGenerator),
             localAddress: `127.0.${phase}.${g + 2}`,
             concurrency: 64,
+            keepAlive,
           },
           timeoutMs,
         ),

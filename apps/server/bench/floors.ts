@@ -15,7 +15,7 @@ export const PHASE = { bare: 0, trpcFloor: 1, pms: 2, warmUp: 9 } as const;
  * baseline taken next already holds the compiled code and lazily built structures.
  */
 export async function warmUp(fleet: Fleet, servers: Child[], targets: SocketTarget[], subscribePath: string | null) {
-  await fleet.connect(targets, PHASE.warmUp);
+  await fleet.connect(targets, PHASE.warmUp, subscribePath !== null);
   await fleet.awaitSockets(servers, targets.length, 30_000);
   if (subscribePath) await fleet.subscribe(subscribePath);
   await fleet.closeSockets();
@@ -31,7 +31,7 @@ export async function measureFloors(fleet: Fleet, sockets: number): Promise<PerS
   await warmUp(fleet, [bare.server], targetsFor(bare.url, 20), null);
   const bareBefore = await fleet.memoryOf([bare.server]);
   log(`bare ws: opening ${sockets} sockets`);
-  await fleet.connect(targetsFor(bare.url, sockets), PHASE.bare);
+  await fleet.connect(targetsFor(bare.url, sockets), PHASE.bare, false);
   log(`bare ws: held ${await fleet.awaitSockets([bare.server], sockets, 30_000)}`);
   rows.push(perSocket('bare ws (the floor)', bareBefore, await fleet.memoryOf([bare.server])));
   await fleet.closeSockets();
@@ -42,7 +42,7 @@ export async function measureFloors(fleet: Fleet, sockets: number): Promise<PerS
   const trpcBefore = await fleet.memoryOf([trpc.server]);
   await fleet.snapshot(trpc.server, 'trpc-floor-before');
   log(`tRPC floor: opening ${sockets} sockets`);
-  await fleet.connect(targetsFor(trpc.url, sockets), PHASE.trpcFloor);
+  await fleet.connect(targetsFor(trpc.url, sockets), PHASE.trpcFloor, true);
   log(`tRPC floor: held ${await fleet.awaitSockets([trpc.server], sockets, 30_000)}`);
   await fleet.awaitIdle([trpc.server], 30_000);
   rows.push(perSocket("tRPC's floor: adapter socket, no context", trpcBefore, await fleet.memoryOf([trpc.server])));

@@ -4,6 +4,9 @@
  * The clients speak tRPC's WebSocket protocol directly (what wsLink sends on the wire, superjson
  * input included) instead of running a full tRPC client per socket: the server is what is
  * measured, and two cores are shared with it. Requests over IPC:
+ * tRPC sockets keep alive as the app's clients do (WS_KEEPALIVE: PING after `intervalMs` without
+ * hearing from the server, give up when no PONG follows), so idle sockets load the server as
+ * real ones would.
  *   connect    open sockets from one loopback source address, bounded concurrency and retries
  *   subscribe  start `notifications.onEvent` on every open socket; resolves when all started
  *   stats      counts so far; deliveries  hand over (and forget) recorded deliveries
@@ -11,6 +14,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'ws';
+import { WS_KEEPALIVE } from '@pms/shared';
 import { serveParent, type Message } from './children.js';
 
 export interface SocketTarget {
@@ -33,10 +37,12 @@ interface Client {
   index: number;
   socket: WebSocket;
   started: boolean;
+  pingTimer?: NodeJS.Timeout;
+  pongTimer?: NodeJS.Timeout;
 }
 
 const clients: Client[] = [];
-const freshCounts = () => ({ connectFailures: 0, unexpectedCloses: 0, started: 0, stopped: 0, errors: 0, received: 0 });
+const freshCounts = () => ({ connectFailures: 0, unexpectedCloses: 0, started: 0, stopped: 0, errors: 0, received: 0, pings: 0 });
 let counts = freshCounts();
 let firstErrors: string[] = [];
 let deliveries: number[] = []; // flat triples: socket index, notification key, receive time
@@ -51,6 +57,7 @@ function noteError(text: string) {
 function onMessage(client: Client, raw: Buffer) {
   const text = raw.toString();
   if (text === 'PING') return void client.socket.send('PONG');
+  if (text === 'PONG') return;
   const key = BENCH_KEY.exec(text);
   if (key) {
     counts.received++;
@@ -81,14 +88,42 @@ function open(target: SocketTarget, localAddress: string): Promise<WebSocket> {
   });
 }
 
-async function connect(targets: SocketTarget[], localAddress: string, concurrency: number) {
+/**
+ * @trpc/client's keepalive, timer for timer: PING after `intervalMs` without hearing anything,
+ * close when no PONG follows within `pongTimeoutMs`; anything heard starts the wait again.
+ */
+function keepAliveLikeTrpcClient(client: Client): void {
+  const ping = () => {
+    client.socket.send('PING');
+    counts.pings++;
+    client.pongTimer = setTimeout(() => {
+      noteError('no PONG within the keepalive timeout');
+      client.socket.close();
+    }, WS_KEEPALIVE.pongTimeoutMs);
+  };
+  const heard = () => {
+    clearTimeout(client.pingTimer);
+    clearTimeout(client.pongTimer);
+    client.pingTimer = setTimeout(ping, WS_KEEPALIVE.intervalMs);
+  };
+  heard();
+  client.socket.on('message', heard);
+  client.socket.on('close', () => {
+    clearTimeout(client.pingTimer);
+    clearTimeout(client.pongTimer);
+  });
+}
+
+async function connect(targets: SocketTarget[], localAddress: string, concurrency: number, keepAlive: boolean) {
   let cursor = 0;
   const worker = async () => {
     while (cursor < targets.length) {
       const target = targets[cursor++]!;
       for (let attempt = 1; attempt <= CONNECT_ATTEMPTS; attempt++) {
         try {
-          const client: Client = { index: target.index, socket: await open(target, localAddress), started: false };
+          const socket = await open(target, localAddress);
+          const client: Client = { index: target.index, socket, started: false };
+          if (keepAlive) keepAliveLikeTrpcClient(client);
           client.socket.on('message', (raw: Buffer) => onMessage(client, raw));
           client.socket.on('error', (error) => noteError(error.message));
           client.socket.on('close', (code, reason) => {
@@ -140,7 +175,7 @@ async function closeAll() {
 serveParent(async (message: Message) => {
   switch (message.type) {
     case 'connect':
-      return connect(message.targets as SocketTarget[], String(message.localAddress), Number(message.concurrency));
+      return connect(message.targets as SocketTarget[], String(message.localAddress), Number(message.concurrency), message.keepAlive === true);
     case 'subscribe':
       return subscribe(String(message.path), Number(message.window), Number(message.timeoutMs));
     case 'stats':

@@ -91,7 +91,7 @@ async function main() {
   await snapshot('before');
 
   log(`server: opening ${targets.length} authenticated sockets`);
-  await fleet.connect(targets, PHASE.pms);
+  await fleet.connect(targets, PHASE.pms, true);
   const held = await fleet.awaitSockets(servers, targets.length, 60_000);
   await fleet.awaitIdle(servers, 60_000);
   log(`server: holds ${held} authenticated sockets`);
@@ -107,12 +107,14 @@ async function main() {
 
   await fleet.profile(servers, 'start', options.cpuProfileDir);
   await fleet.loadOf(servers);
+  const pingsBefore = (await fleet.clientStats()).total('pings');
   const busy = machineBusy();
   const publisherCpu = { cpu: process.cpuUsage(), at: performance.now() };
   log(`publishing ${options.rate}/s for ${options.durationMs / 1000} s`);
   const recipients = devices.filter((_, i) => i % options.devicesPerUser === 0).map((d) => d.userId);
   const published = await publishAtRate(db, { ...options, recipients, ttlDays: TTL_DAYS });
   await fleet.awaitDeliveries((published.issued - published.failed) * options.devicesPerUser);
+  const pingsWhilePublishing = (await fleet.clientStats()).total('pings') - pingsBefore;
   const load = await fleet.loadOf(servers);
   const machineShare = busy();
   const publisherUsage = process.cpuUsage(publisherCpu.cpu);
@@ -139,6 +141,7 @@ async function main() {
     ),
   );
   console.log(`  publisher (this process): ${(publisherShare * 100).toFixed(0)}% of a core`);
+  console.log(`  keepalive: clients sent ${pingsWhilePublishing} PINGs meanwhile (${((pingsWhilePublishing * 1000) / published.elapsedMs).toFixed(0)}/s), each answered by a PONG`);
   if (machineShare !== null) console.log(`  the whole machine (every process, ${cpus().length} cores) was ${(machineShare * 100).toFixed(0)}% busy meanwhile`);
   const problems = clients.errors.length ? `: ${clients.errors.join(' | ')}` : '';
   console.log(`\nclients: ${clients.total('connectFailures')} failed connects, ${clients.total('unexpectedCloses')} unexpected closes, ${clients.total('stopped')} subscriptions stopped, ${clients.total('errors')} errors${problems}`);

@@ -40,7 +40,11 @@ export interface DeliveryFigures {
   commitToClient: Float64Array;
   /** Transaction start -> received, ms, sorted. */
   startToClient: Float64Array;
+  /** commit -> client p99 (ms) of the notifications committed in each 2-second window of the run. */
+  p99ByWindow: number[];
 }
+
+const WINDOW_MS = 2_000;
 
 /**
  * Joins deliveries (flat triples: socket, key, time) with the publish log. `socketsOf(key)`
@@ -54,6 +58,7 @@ export function accountDeliveries(
   const seen = new Set<string>();
   const commitToClient: number[] = [];
   const startToClient: number[] = [];
+  const windows: number[][] = [];
   let duplicates = 0;
   for (const triples of deliveries) {
     for (let i = 0; i < triples.length; i += 3) {
@@ -61,8 +66,11 @@ export function accountDeliveries(
       const id = `${key}:${socket}`;
       if (seen.has(id)) duplicates++;
       seen.add(id);
-      commitToClient.push(receivedAt - published.commitAt[key]!);
+      const latency = receivedAt - published.commitAt[key]!;
+      commitToClient.push(latency);
       startToClient.push(receivedAt - published.startAt[key]!);
+      const window = Math.floor((published.commitAt[key]! - published.startAt[0]!) / WINDOW_MS);
+      (windows[window] ??= []).push(latency);
     }
   }
   let expected = 0;
@@ -82,6 +90,7 @@ export function accountDeliveries(
     missing,
     commitToClient: sorted(commitToClient),
     startToClient: sorted(startToClient),
+    p99ByWindow: Array.from(windows, (values) => percentile(sorted(values ?? []), 99)),
   };
 }
 
@@ -106,4 +115,5 @@ export function printDelivery(published: PublishResult, figures: DeliveryFigures
     console.log(`  ${label.padEnd(24)} p50 ${ms(percentile(values, 50))}   p99 ${ms(percentile(values, 99))}   max ${ms(values.at(-1) ?? Number.NaN)}`);
   line('commit -> client', figures.commitToClient);
   line('tx start -> client', figures.startToClient);
+  console.log(`  commit -> client p99 per ${WINDOW_MS / 1000} s of publishing: ${figures.p99ByWindow.map((p) => p.toFixed(0)).join(' ')} ms`);
 }
