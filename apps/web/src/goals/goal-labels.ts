@@ -1,4 +1,4 @@
-import type { GoalStatus, GoalType, Permission } from '@pms/shared';
+import { CREATE_GOAL_PERMISSION, type GoalStatus, type GoalType, type Permission } from '@pms/shared';
 
 export const STATUS_LOOK: Record<GoalStatus, { label: string; color: string }> = {
   PENDING_APPROVAL: { label: 'Awaiting approval', color: 'yellow' },
@@ -16,22 +16,15 @@ export const GOAL_TYPE_LABEL: Record<GoalType, string> = {
   INDIVIDUAL: 'Personal',
 };
 
-/**
- * Organisational types need their permission; a personal goal anyone may create.
- * (Mirrors the server's rule, which is what enforces it; the SPA only hides options.)
- */
-const CREATE_PERMISSION: Record<GoalType, Permission | null> = {
-  YEARLY: 'goal_create_yearly',
-  QUARTERLY: 'goal_create_quarterly',
-  INDIVIDUAL: null,
-};
-
 const SELECTOR_ORDER: readonly GoalType[] = ['INDIVIDUAL', 'QUARTERLY', 'YEARLY'];
 
-/** The goal types this user may create, in the order the type selector lists them. */
+/**
+ * The goal types this user may create, in the order the type selector lists them. The server
+ * enforces the same table; the SPA only hides what would be refused.
+ */
 export function creatableGoalTypes(permissions: readonly Permission[]): GoalType[] {
   return SELECTOR_ORDER.filter((type) => {
-    const needed = CREATE_PERMISSION[type];
+    const needed = CREATE_GOAL_PERMISSION[type];
     return needed === null || permissions.includes(needed);
   });
 }
