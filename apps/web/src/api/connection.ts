@@ -1,6 +1,6 @@
 import { createWSClient, httpBatchLink, splitLink, wsLink } from '@trpc/client';
+import { reconnectDelayMs, WS_KEEPALIVE } from '@pms/shared';
 import superjson from 'superjson';
-import { reconnectDelay } from './backoff';
 import { ConnectionMonitor } from './connection-status';
 import { trpc } from './trpc';
 
@@ -9,6 +9,9 @@ import { trpc } from './trpc';
  * Everything else, subscriptions included, shares the one WebSocket.
  */
 const COOKIE_PROCEDURES = new Set(['auth.login', 'auth.logout']);
+
+/** Someone is looking at the indicator: retry sooner, and cap lower, than the shared default. */
+const RECONNECT_BACKOFF = { baseMs: 500, maxMs: 15_000 };
 
 function sameOriginSocketUrl(): string {
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
@@ -31,8 +34,8 @@ let nextConnectionId = 1;
 export function openConnection(): ApiConnection {
   const socket = createWSClient({
     url: sameOriginSocketUrl,
-    keepAlive: { enabled: true, intervalMs: 10_000, pongTimeoutMs: 5_000 },
-    retryDelayMs: (attempt) => reconnectDelay(attempt),
+    keepAlive: WS_KEEPALIVE,
+    retryDelayMs: (attempt) => reconnectDelayMs(attempt, RECONNECT_BACKOFF),
   });
   const client = trpc.createClient({
     links: [
