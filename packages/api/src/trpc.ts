@@ -67,16 +67,18 @@ function describeZodError(error: ZodError): string {
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
-  isDev: process.env.NODE_ENV !== 'production',
+  // tRPC attaches stacks; the formatter drops them in production (config, not process.env).
+  isDev: true,
   errorFormatter({ shape, error, ctx }) {
     const zod = error.cause instanceof ZodError ? error.cause : null;
-    const hidden = error.code === 'INTERNAL_SERVER_ERROR' && (ctx?.deps.config.production ?? true);
+    const production = ctx?.deps.config.production ?? true;
+    const hidden = error.code === 'INTERNAL_SERVER_ERROR' && production;
     return {
       ...shape,
       message: zod ? describeZodError(zod) : hidden ? 'Internal server error' : shape.message,
       data: {
         ...shape.data,
-        stack: hidden ? undefined : shape.data.stack,
+        stack: production ? undefined : shape.data.stack,
         fieldErrors: zod ? Object.fromEntries(zod.issues.map((i) => [i.path.join('.'), i.message])) : undefined,
       },
     };
