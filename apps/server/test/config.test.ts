@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { checkDatabase, createDatabase } from '@pms/db';
+import { checkDatabase, createDatabase, migrateToLatest } from '@pms/db';
 import { freshDatabase } from './support/database.js';
 import { testEnv } from './support/server.js';
 
@@ -43,6 +44,26 @@ describe('db:check', () => {
       expect(await db.selectFrom('notifications').select('id').execute()).toEqual([]);
     } finally {
       await db.destroy();
+      await database.drop();
+    }
+  });
+});
+
+describe('migrations', () => {
+  it('apply once when several instances start at the same moment', async () => {
+    const database = await freshDatabase({ empty: true });
+    const instances = [1, 2, 3].map(() => createDatabase({ connectionString: database.url, max: 1 }));
+    try {
+      const results = await Promise.all(instances.map((db) => migrateToLatest(db)));
+      const applied = results.flatMap((r) => r.results ?? []).filter((r) => r.status === 'Success');
+      const names = applied.map((r) => r.migrationName);
+      expect(new Set(names).size).toBe(names.length); // no migration ran twice…
+      const recorded = await instances[0]!.selectFrom('kysely_migration' as never).select(sql<string>`name`.as('name')).execute();
+      expect(names.sort()).toEqual(recorded.map((r) => r.name).sort()); // …and every one ran once
+      const report = await checkDatabase(instances[0]!);
+      expect(report.ok).toBe(true);
+    } finally {
+      await Promise.all(instances.map((db) => db.destroy()));
       await database.drop();
     }
   });
