@@ -16,6 +16,7 @@ import { SessionTokens } from '@pms/api';
 import { createDatabase } from '@pms/db';
 import { Fleet, log } from './fleet.js';
 import { machineBusy } from './machine.js';
+import { startNotifyProbe } from './notify-probe.js';
 import { measureFloors, PHASE, warmUp } from './floors.js';
 import type { SocketTarget } from './load-generator.js';
 import { parseOptions } from './options.js';
@@ -108,6 +109,7 @@ async function main() {
   await fleet.profile(servers, 'start', options.cpuProfileDir);
   await fleet.loadOf(servers);
   const pingsBefore = (await fleet.clientStats()).total('pings');
+  const probe = await startNotifyProbe(database.url);
   const busy = machineBusy();
   const publisherCpu = { cpu: process.cpuUsage(), at: performance.now() };
   log(`publishing ${options.rate}/s for ${options.durationMs / 1000} s`);
@@ -120,10 +122,17 @@ async function main() {
   const publisherUsage = process.cpuUsage(publisherCpu.cpu);
   const publisherShare = (publisherUsage.user + publisherUsage.system) / 1000 / (performance.now() - publisherCpu.at);
   await fleet.profile(servers, 'stop', options.cpuProfileDir);
-  const figures = accountDeliveries(published, await fleet.deliveries(), (key) => {
-    const first = (key % recipients.length) * options.devicesPerUser;
-    return Array.from({ length: options.devicesPerUser }, (_, d) => first + d);
-  });
+  // Each user's stream grows by one event per notification, so key -> (recipient, seq) is known.
+  const figures = accountDeliveries(
+    published,
+    await fleet.deliveries(),
+    (key) => {
+      const first = (key % recipients.length) * options.devicesPerUser;
+      return Array.from({ length: options.devicesPerUser }, (_, d) => first + d);
+    },
+    (key) => probe.arrivalOf(recipients[key % recipients.length]!, Math.floor(key / recipients.length) + 1),
+  );
+  await probe.stop();
   const afterPublish = await fleet.memoryOf(servers);
   rows.push(perSocket('server: ... after publishing (still held)', before, afterPublish));
   await snapshot('published');

@@ -42,6 +42,9 @@ export interface DeliveryFigures {
   startToClient: Float64Array;
   /** commit -> client p99 (ms) of the notifications committed in each 2-second window of the run. */
   p99ByWindow: number[];
+  /** commit -> NOTIFY at a separate listener, and NOTIFY there -> client, ms, sorted (when known). */
+  commitToNotify: Float64Array;
+  notifyToClient: Float64Array;
 }
 
 const WINDOW_MS = 2_000;
@@ -54,11 +57,14 @@ export function accountDeliveries(
   published: PublishResult,
   deliveries: number[][],
   socketsOf: (key: number) => number[],
+  notifiedAt: (key: number) => number | undefined,
 ): DeliveryFigures {
   const seen = new Set<string>();
   const commitToClient: number[] = [];
   const startToClient: number[] = [];
   const windows: number[][] = [];
+  const commitToNotify: number[] = [];
+  const notifyToClient: number[] = [];
   let duplicates = 0;
   for (const triples of deliveries) {
     for (let i = 0; i < triples.length; i += 3) {
@@ -69,6 +75,11 @@ export function accountDeliveries(
       const latency = receivedAt - published.commitAt[key]!;
       commitToClient.push(latency);
       startToClient.push(receivedAt - published.startAt[key]!);
+      const notified = notifiedAt(key);
+      if (notified !== undefined) {
+        commitToNotify.push(notified - published.commitAt[key]!);
+        notifyToClient.push(receivedAt - notified);
+      }
       const window = Math.floor((published.commitAt[key]! - published.startAt[0]!) / WINDOW_MS);
       (windows[window] ??= []).push(latency);
     }
@@ -91,6 +102,8 @@ export function accountDeliveries(
     commitToClient: sorted(commitToClient),
     startToClient: sorted(startToClient),
     p99ByWindow: Array.from(windows, (values) => percentile(sorted(values ?? []), 99)),
+    commitToNotify: sorted(commitToNotify),
+    notifyToClient: sorted(notifyToClient),
   };
 }
 
@@ -115,5 +128,7 @@ export function printDelivery(published: PublishResult, figures: DeliveryFigures
     console.log(`  ${label.padEnd(24)} p50 ${ms(percentile(values, 50))}   p99 ${ms(percentile(values, 99))}   max ${ms(values.at(-1) ?? Number.NaN)}`);
   line('commit -> client', figures.commitToClient);
   line('tx start -> client', figures.startToClient);
+  line('  commit -> NOTIFY heard', figures.commitToNotify);
+  line('  NOTIFY heard -> client', figures.notifyToClient);
   console.log(`  commit -> client p99 per ${WINDOW_MS / 1000} s of publishing: ${figures.p99ByWindow.map((p) => p.toFixed(0)).join(' ')} ms`);
 }
