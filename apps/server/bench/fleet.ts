@@ -15,6 +15,7 @@ type Load = Message & {
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
   gc: { count: number; totalMs: number; maxMs: number };
+  dbProbes?: Record<'pool' | 'direct', { p50Ms: number; p99Ms: number; maxMs: number }>;
 };
 
 export const log = (text: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}`);
@@ -25,6 +26,8 @@ export class Fleet {
 
   constructor(
     private readonly socketsPerGenerator: number,
+    /** Client keepalive: PING after this long without hearing from the server. */
+    private readonly pingIntervalMs: number,
     /** Where `snapshot` writes heap snapshots; null: it does nothing. */
     private readonly snapshotDir: string | null = null,
   ) {}
@@ -109,6 +112,7 @@ export class Fleet {
    * With `keepAlive` the clients ping as the app's tRPC clients do.
    */
   async connect(targets: SocketTarget[], phase: number, keepAlive: boolean): Promise<number> {
+    const pingIntervalMs = keepAlive ? this.pingIntervalMs : null;
     const timeoutMs = 60_000 + targets.length * 10;
     const replies = await Promise.all(
       this.generators.map((generator, g) =>
@@ -118,7 +122,7 @@ export class Fleet {
             targets: targets.slice(g * this.socketsPerGenerator, (g + 1) * this.socketsPerGenerator),
             localAddress: `127.0.${phase}.${g + 2}`,
             concurrency: 64,
-            keepAlive,
+            pingIntervalMs,
           },
           timeoutMs,
         ),

@@ -5,8 +5,8 @@
  * input included) instead of running a full tRPC client per socket: the server is what is
  * measured, and two cores are shared with it. Requests over IPC:
  * tRPC sockets keep alive as the app's clients do (WS_KEEPALIVE: PING after `intervalMs` without
- * hearing from the server, give up when no PONG follows), so idle sockets load the server as
- * real ones would.
+ * hearing from the server, give up when no PONG follows; the interval can be overridden), so
+ * idle sockets load the server as real ones would.
  *   connect    open sockets from one loopback source address, bounded concurrency and retries
  *   subscribe  start `notifications.onEvent` on every open socket; resolves when all started
  *   stats      counts so far; deliveries  hand over (and forget) recorded deliveries
@@ -92,7 +92,7 @@ function open(target: SocketTarget, localAddress: string): Promise<WebSocket> {
  * @trpc/client's keepalive, timer for timer: PING after `intervalMs` without hearing anything,
  * close when no PONG follows within `pongTimeoutMs`; anything heard starts the wait again.
  */
-function keepAliveLikeTrpcClient(client: Client): void {
+function keepAliveLikeTrpcClient(client: Client, intervalMs: number): void {
   const ping = () => {
     client.socket.send('PING');
     counts.pings++;
@@ -104,7 +104,7 @@ function keepAliveLikeTrpcClient(client: Client): void {
   const heard = () => {
     clearTimeout(client.pingTimer);
     clearTimeout(client.pongTimer);
-    client.pingTimer = setTimeout(ping, WS_KEEPALIVE.intervalMs);
+    client.pingTimer = setTimeout(ping, intervalMs);
   };
   heard();
   client.socket.on('message', heard);
@@ -114,7 +114,8 @@ function keepAliveLikeTrpcClient(client: Client): void {
   });
 }
 
-async function connect(targets: SocketTarget[], localAddress: string, concurrency: number, keepAlive: boolean) {
+/** `pingIntervalMs` null: no keepalive (bare sockets). */
+async function connect(targets: SocketTarget[], localAddress: string, concurrency: number, pingIntervalMs: number | null) {
   let cursor = 0;
   const worker = async () => {
     while (cursor < targets.length) {
@@ -123,7 +124,7 @@ async function connect(targets: SocketTarget[], localAddress: string, concurrenc
         try {
           const socket = await open(target, localAddress);
           const client: Client = { index: target.index, socket, started: false };
-          if (keepAlive) keepAliveLikeTrpcClient(client);
+          if (pingIntervalMs !== null) keepAliveLikeTrpcClient(client, pingIntervalMs);
           client.socket.on('message', (raw: Buffer) => onMessage(client, raw));
           client.socket.on('error', (error) => noteError(error.message));
           client.socket.on('close', (code, reason) => {
@@ -175,7 +176,12 @@ async function closeAll() {
 serveParent(async (message: Message) => {
   switch (message.type) {
     case 'connect':
-      return connect(message.targets as SocketTarget[], String(message.localAddress), Number(message.concurrency), message.keepAlive === true);
+      return connect(
+        message.targets as SocketTarget[],
+        String(message.localAddress),
+        Number(message.concurrency),
+        typeof message.pingIntervalMs === 'number' ? message.pingIntervalMs : null,
+      );
     case 'subscribe':
       return subscribe(String(message.path), Number(message.window), Number(message.timeoutMs));
     case 'stats':

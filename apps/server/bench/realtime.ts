@@ -30,7 +30,7 @@ const SUBSCRIPTION_PATH = 'notifications.onEvent';
 const SESSION_TTL_HOURS = 12;
 const TTL_DAYS = 30;
 
-const fleet = new Fleet(options.perGenerator, options.heapSnapshotDir);
+const fleet = new Fleet(options.perGenerator, options.pingIntervalMs, options.heapSnapshotDir);
 let database: BenchDatabase | null = null;
 
 async function cleanup() {
@@ -143,12 +143,15 @@ async function main() {
   console.log(`server heap (gc'd) ${afterSubscribe.map((m) => mb(m.heapUsed)).join(', ')}; RSS ${afterSubscribe.map((m) => mb(m.rss)).join(', ')}`);
   printPerSocket(rows);
   printDelivery(published, figures, options);
-  load.forEach((l, i) =>
-    console.log(
-      `  server-${i}: ${(l.cpuShare * 100).toFixed(0)}% of a core while publishing; event-loop delay p99 ${l.loopDelayP99Ms.toFixed(1)} ms, ` +
-        `max ${l.loopDelayMaxMs.toFixed(1)} ms; ${l.gc.count} GC pauses, ${l.gc.totalMs.toFixed(0)} ms in all, longest ${l.gc.maxMs.toFixed(1)} ms`,
-    ),
-  );
+  const timing = (t: { p50Ms: number; p99Ms: number; maxMs: number }) =>
+    `p50 ${t.p50Ms.toFixed(1)} ms, p99 ${t.p99Ms.toFixed(1)} ms, max ${t.maxMs.toFixed(1)} ms`;
+  load.forEach((l, i) => {
+    console.log(`  server-${i}: ${(l.cpuShare * 100).toFixed(0)}% of a core while publishing`);
+    console.log(`    event-loop delay p99 ${l.loopDelayP99Ms.toFixed(1)} ms, max ${l.loopDelayMaxMs.toFixed(1)} ms; ${l.gc.count} GC pauses, ${l.gc.totalMs.toFixed(0)} ms in all, longest ${l.gc.maxMs.toFixed(1)} ms`);
+    if (l.dbProbes) {
+      console.log(`    'select 1' through its pool: ${timing(l.dbProbes.pool)}; over a connection of its own: ${timing(l.dbProbes.direct)}`);
+    }
+  });
   console.log(`  publisher (this process): ${(publisherShare * 100).toFixed(0)}% of a core`);
   console.log(`  keepalive: clients sent ${pingsWhilePublishing} PINGs meanwhile (${((pingsWhilePublishing * 1000) / published.elapsedMs).toFixed(0)}/s), each answered by a PONG`);
   if (machineShare !== null) console.log(`  the whole machine (every process, ${cpus().length} cores) was ${(machineShare * 100).toFixed(0)}% busy meanwhile`);

@@ -7,6 +7,8 @@
  * It listens on 127.0.0.1 on a free port, reports `ready`, and answers over IPC: `memory` (after
  * full collections), `sockets`, `load` (CPU, event-loop delay, GC pauses since the last ask),
  * `snapshot` (a heap snapshot), `profile` (start, or stop and write, a CPU profile) and `stop`.
+ * The real server also times `select 1` through its own pool and over a connection of its own, ten
+ * times a second each (`load` reports them).
  */
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
@@ -15,6 +17,8 @@ import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { writeHeapSnapshot } from 'node:v8';
 import { initTRPC } from '@trpc/server';
+import { sql } from 'kysely';
+import pg from 'pg';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import superjson from 'superjson';
 import { WebSocketServer } from 'ws';
@@ -29,12 +33,28 @@ interface Served {
   port: number;
   sockets(): number;
   close(): Promise<void>;
+  /**
+   * A trivial query through the server's own pool (its queries' wait for a connection, plus a
+   * round trip) and over a connection of its own (the round trip alone).
+   */
+  probes?: { pool(): Promise<unknown>; direct(): Promise<unknown> };
 }
 
 async function servePms(): Promise<Served> {
   const app = await createApp(parseEnv({ ...process.env, HOST: '127.0.0.1', PORT: '0' }), process.env.DATABASE_URL!);
   const { port } = await app.listen();
-  return { port, sockets: () => app.deps.realtime.connections.stats().sockets, close: () => app.close() };
+  const direct = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  direct.on('error', () => {});
+  await direct.connect();
+  return {
+    port,
+    sockets: () => app.deps.realtime.connections.stats().sockets,
+    close: async () => {
+      await direct.end().catch(() => {});
+      await app.close();
+    },
+    probes: { pool: () => sql`select 1`.execute(app.deps.db), direct: () => direct.query('select 1') },
+  };
 }
 
 /** A WebSocket server of its own on a free port; `attach` decides what a connection gets. */
@@ -94,6 +114,29 @@ new PerformanceObserver((list) => {
 
 const profiler = new Session();
 
+/** Times `query` ten times a second, one at a time; `summary()` hands the timings out and resets. */
+function probe(query: () => Promise<unknown>) {
+  let times: number[] = [];
+  let running = false;
+  setInterval(() => {
+    if (running) return;
+    running = true;
+    const began = performance.now();
+    query()
+      .then(() => times.push(performance.now() - began), () => {})
+      .finally(() => (running = false));
+  }, 100).unref();
+  return {
+    summary() {
+      const sorted = Float64Array.from(times).sort();
+      times = [];
+      const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+      return { p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted.at(-1) ?? Number.NaN };
+    },
+  };
+}
+const probes = served.probes && { pool: probe(served.probes.pool), direct: probe(served.probes.direct) };
+
 serveParent(async (message) => {
   switch (message.type) {
     case 'memory':
@@ -108,6 +151,7 @@ serveParent(async (message) => {
         loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
         loopDelayMaxMs: loopDelay.max / 1e6,
         gc: { ...gcPauses },
+        dbProbes: probes && { pool: probes.pool.summary(), direct: probes.direct.summary() },
       };
       loopDelay.reset();
       Object.assign(gcPauses, { count: 0, totalMs: 0, maxMs: 0 });
