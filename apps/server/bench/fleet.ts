@@ -14,7 +14,7 @@ type Load = Message & {
   cpuShare: number;
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
-  gc: { count: number; totalMs: number; maxMs: number };
+  gc: { count: number; totalMs: number; maxMs: number; major: number; majorMs: number };
   dbProbes?: Record<'pool' | 'direct', { p50Ms: number; p99Ms: number; maxMs: number }>;
 };
 

@@ -147,7 +147,7 @@ async function main() {
     `p50 ${t.p50Ms.toFixed(1)} ms, p99 ${t.p99Ms.toFixed(1)} ms, max ${t.maxMs.toFixed(1)} ms`;
   load.forEach((l, i) => {
     console.log(`  server-${i}: ${(l.cpuShare * 100).toFixed(0)}% of a core while publishing`);
-    console.log(`    event-loop delay p99 ${l.loopDelayP99Ms.toFixed(1)} ms, max ${l.loopDelayMaxMs.toFixed(1)} ms; ${l.gc.count} GC pauses, ${l.gc.totalMs.toFixed(0)} ms in all, longest ${l.gc.maxMs.toFixed(1)} ms`);
+    console.log(`    event-loop delay p99 ${l.loopDelayP99Ms.toFixed(1)} ms, max ${l.loopDelayMaxMs.toFixed(1)} ms; ${l.gc.count} GC pauses, ${l.gc.totalMs.toFixed(0)} ms in all (${l.gc.major} major, ${l.gc.majorMs.toFixed(0)} ms), longest ${l.gc.maxMs.toFixed(1)} ms`);
     if (l.dbProbes) {
       console.log(`    'select 1' through its pool: ${timing(l.dbProbes.pool)}; over a connection of its own: ${timing(l.dbProbes.direct)}`);
     }

@@ -13,7 +13,7 @@
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { writeHeapSnapshot } from 'node:v8';
 import { initTRPC } from '@trpc/server';
@@ -103,12 +103,17 @@ const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
 let loadSince = { cpu: process.cpuUsage(), at: performance.now() };
 // Garbage-collection pauses since the last 'load' request: the usual suspect for latency tails.
-const gcPauses = { count: 0, totalMs: 0, maxMs: 0 };
+const freshGcPauses = () => ({ count: 0, totalMs: 0, maxMs: 0, major: 0, majorMs: 0 });
+let gcPauses = freshGcPauses();
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
     gcPauses.count++;
     gcPauses.totalMs += entry.duration;
     gcPauses.maxMs = Math.max(gcPauses.maxMs, entry.duration);
+    if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) {
+      gcPauses.major++;
+      gcPauses.majorMs += entry.duration;
+    }
   }
 }).observe({ entryTypes: ['gc'] });
 
@@ -154,7 +159,7 @@ serveParent(async (message) => {
         dbProbes: probes && { pool: probes.pool.summary(), direct: probes.direct.summary() },
       };
       loopDelay.reset();
-      Object.assign(gcPauses, { count: 0, totalMs: 0, maxMs: 0 });
+      gcPauses = freshGcPauses();
       loadSince = { cpu: process.cpuUsage(), at: performance.now() };
       return reply;
     }
