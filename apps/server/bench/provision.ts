@@ -4,6 +4,7 @@
  * password is ever hashed per user: one precomputed hash serves them all.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { hashPassword, SessionTokens } from '@pms/api';
@@ -25,6 +26,27 @@ async function adminQuery(adminUrl: string, text: string): Promise<void> {
   }
 }
 
+/**
+ * Drops the database once its connections are gone (a pool's `end()` resolves before its
+ * connections have closed; forcing them meanwhile makes every one of them log an error), or
+ * after 5 s regardless.
+ */
+async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline) {
+      const { rows } = await client.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+      if (rows[0]?.n === 0) break;
+      await sleep(100);
+    }
+    await client.query(`drop database if exists ${name} with (force)`);
+  } finally {
+    await client.end();
+  }
+}
+
 export async function createBenchDatabase(adminUrl: string): Promise<BenchDatabase> {
   const name = `pms_bench_${randomBytes(4).toString('hex')}`;
   await adminQuery(adminUrl, `create database ${name}`);
@@ -33,7 +55,7 @@ export async function createBenchDatabase(adminUrl: string): Promise<BenchDataba
   const database = {
     url: url.toString(),
     name,
-    drop: () => adminQuery(adminUrl, `drop database if exists ${name} with (force)`),
+    drop: () => dropDatabase(adminUrl, name),
   };
   const db = createDatabase({ connectionString: database.url, max: 1 });
   try {

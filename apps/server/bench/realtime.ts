@@ -35,6 +35,7 @@ let database: BenchDatabase | null = null;
 
 async function cleanup() {
   fleet.killAll();
+  if (database) log(`dropping ${database.name}`);
   await database?.drop().catch((error: Error) => console.error(`[bench] could not drop ${database?.name}: ${error.message}`));
   database = null;
 }
@@ -159,6 +160,7 @@ async function main() {
   console.log(`\nclients: ${clients.total('connectFailures')} failed connects, ${clients.total('unexpectedCloses')} unexpected closes, ${clients.total('stopped')} subscriptions stopped, ${clients.total('errors')} errors${problems}`);
   console.log(`load average at the end: ${loadAverage()}`);
 
+  log('closing sockets, stopping servers');
   await fleet.closeSockets();
   await fleet.stop(servers);
   await db.destroy();
