@@ -10,7 +10,7 @@ import type { SocketTarget } from './load-generator.js';
 import type { MemorySample } from './report.js';
 
 export type ServerKind = 'pms' | 'bare' | 'trpc';
-type Load = Message & {
+export type ServerLoad = Message & {
   cpuShare: number;
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
@@ -55,7 +55,7 @@ export class Fleet {
 
   /** Share of a core and event-loop delay of each server since the previous call. */
   loadOf(servers: Child[]) {
-    return Promise.all(servers.map((s) => s.request<Load>({ type: 'load' }, 10_000)));
+    return Promise.all(servers.map((s) => s.request<ServerLoad>({ type: 'load' }, 10_000)));
   }
 
   /** Writes `<dir>/<label>.heapsnapshot` of this server (for heap-diff.ts), when asked to. */

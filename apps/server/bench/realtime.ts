@@ -14,6 +14,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SessionTokens } from '@pms/api';
 import { createDatabase } from '@pms/db';
+import type { DB } from '@pms/db';
+import type { Child } from './children.js';
 import { Fleet, log } from './fleet.js';
 import { machineBusy } from './machine.js';
 import { startNotifyProbe } from './notify-probe.js';
@@ -22,7 +24,7 @@ import type { SocketTarget } from './load-generator.js';
 import { parseOptions } from './options.js';
 import { createBenchDatabase, provisionDevices, type BenchDatabase, type Device } from './provision.js';
 import { publishAtRate } from './publisher.js';
-import { accountDeliveries, perSocket, printDelivery, printPerSocket, type PerSocket } from './report.js';
+import { accountDeliveries, perSocket, printDelivery, printLoad, printPerSocket, type MemorySample } from './report.js';
 
 const options = parseOptions(process.argv.slice(2), process.env);
 const RUN_BUDGET_MS = 30 * 60_000;
@@ -70,11 +72,32 @@ async function main() {
   log(`database ${database.name}: ${users} users, ${devices.length} sessions`);
 
   await fleet.startGenerators(Math.ceil(Math.max(options.sockets, options.floorSockets) / options.perGenerator));
-  const rows: PerSocket[] = options.floorSockets > 0 ? await measureFloors(fleet, options.floorSockets) : [];
+  const floors = options.floorSockets > 0 ? await measureFloors(fleet, options.floorSockets) : [];
+  const held = await holdSubscribedSockets(database.url, secret, devices);
+  const delivery = await publishAndDeliver(db, database.url, held, devices);
 
+  console.log(`\n=== bench:realtime ${started.toISOString()} ===`);
+  console.log(`sockets held: ${held.sockets} of ${devices.length} on ${options.instances} server process(es); subscribed: ${held.subscribed}`);
+  console.log(`server heap (gc'd) ${held.memory.map((m) => mb(m.heapUsed)).join(', ')}; RSS ${held.memory.map((m) => mb(m.rss)).join(', ')}`);
+  printPerSocket([...floors, ...held.rows, delivery.retained]);
+  printDelivery(delivery.published, delivery.figures, options);
+  printLoad(delivery.load, delivery.published.elapsedMs);
+  const clients = await fleet.clientStats();
+  const problems = clients.errors.length ? `: ${clients.errors.join(' | ')}` : '';
+  console.log(`\nclients: ${clients.total('connectFailures')} failed connects, ${clients.total('unexpectedCloses')} unexpected closes, ${clients.total('stopped')} subscriptions stopped, ${clients.total('errors')} errors${problems}`);
+  console.log(`load average at the end: ${loadAverage()}`);
+
+  log('closing sockets, stopping servers');
+  await fleet.closeSockets();
+  await fleet.stop(held.servers);
+  await db.destroy();
+}
+
+/** Starts the real server(s), then connects and subscribes every device, measuring each step. */
+async function holdSubscribedSockets(databaseUrl: string, secret: string, devices: Device[]) {
   const serverEnv = {
     NODE_ENV: 'production',
-    DATABASE_URL: database.url,
+    DATABASE_URL: databaseUrl,
     JWT_SECRET: secret,
     SESSION_TTL_HOURS: String(SESSION_TTL_HOURS),
     MAX_SOCKETS_PER_USER: String(options.devicesPerUser + 1),
@@ -87,42 +110,48 @@ async function main() {
   const servers = instances.map((s) => s.server);
   const targets = socketTargets(devices, instances.map((s) => s.url));
   await warmUp(fleet, servers, targets.slice(0, 20 * options.instances), SUBSCRIPTION_PATH);
-
   const snapshot = (label: string) => fleet.snapshot(servers[0]!, `server-${label}`);
   const before = await fleet.memoryOf(servers);
   await snapshot('before');
 
   log(`server: opening ${targets.length} authenticated sockets`);
   await fleet.connect(targets, PHASE.pms, true);
-  const held = await fleet.awaitSockets(servers, targets.length, 60_000);
+  const sockets = await fleet.awaitSockets(servers, targets.length, 60_000);
   await fleet.awaitIdle(servers, 60_000);
-  log(`server: holds ${held} authenticated sockets`);
-  rows.push(perSocket('server: tRPC socket, authenticated', before, await fleet.memoryOf(servers)));
+  log(`server: holds ${sockets} authenticated sockets`);
+  const rows = [perSocket('server: tRPC socket, authenticated', before, await fleet.memoryOf(servers))];
   await snapshot('connected');
 
   const subscribed = await fleet.subscribe(SUBSCRIPTION_PATH);
   log(`server: ${subscribed} subscriptions started`);
   await fleet.awaitIdle(servers, 120_000);
-  const afterSubscribe = await fleet.memoryOf(servers);
-  rows.push(perSocket(`server: + ${SUBSCRIPTION_PATH}`, before, afterSubscribe));
+  const memory = await fleet.memoryOf(servers);
+  rows.push(perSocket(`server: + ${SUBSCRIPTION_PATH}`, before, memory));
   await snapshot('subscribed');
+  return { servers, before, sockets, subscribed, memory, rows };
+}
 
+/** Publishes at the fixed rate, waits for the deliveries and accounts for every one of them. */
+async function publishAndDeliver(db: DB, databaseUrl: string, held: { servers: Child[]; before: MemorySample[] }, devices: Device[]) {
+  const { servers } = held;
   await fleet.profile(servers, 'start', options.cpuProfileDir);
   await fleet.loadOf(servers);
   const pingsBefore = (await fleet.clientStats()).total('pings');
-  const probe = await startNotifyProbe(database.url);
+  const probe = await startNotifyProbe(databaseUrl);
   const busy = machineBusy();
   const publisherCpu = { cpu: process.cpuUsage(), at: performance.now() };
   log(`publishing ${options.rate}/s for ${options.durationMs / 1000} s`);
   const recipients = devices.filter((_, i) => i % options.devicesPerUser === 0).map((d) => d.userId);
   const published = await publishAtRate(db, { ...options, recipients, ttlDays: TTL_DAYS });
   await fleet.awaitDeliveries((published.issued - published.failed) * options.devicesPerUser);
-  const pingsWhilePublishing = (await fleet.clientStats()).total('pings') - pingsBefore;
-  const load = await fleet.loadOf(servers);
+
+  const pings = (await fleet.clientStats()).total('pings') - pingsBefore;
+  const serverLoads = await fleet.loadOf(servers);
   const machineShare = busy();
   const publisherUsage = process.cpuUsage(publisherCpu.cpu);
   const publisherShare = (publisherUsage.user + publisherUsage.system) / 1000 / (performance.now() - publisherCpu.at);
   await fleet.profile(servers, 'stop', options.cpuProfileDir);
+
   // Each user's stream grows by one event per notification, so key -> (recipient, seq) is known.
   const figures = accountDeliveries(
     published,
@@ -134,36 +163,9 @@ async function main() {
     (key) => probe.arrivalOf(recipients[key % recipients.length]!, Math.floor(key / recipients.length) + 1),
   );
   await probe.stop();
-  const afterPublish = await fleet.memoryOf(servers);
-  rows.push(perSocket('server: ... after publishing (still held)', before, afterPublish));
-  await snapshot('published');
-  const clients = await fleet.clientStats();
-
-  console.log(`\n=== bench:realtime ${started.toISOString()} ===`);
-  console.log(`sockets held: ${held} of ${targets.length} on ${options.instances} server process(es); subscribed: ${subscribed}`);
-  console.log(`server heap (gc'd) ${afterSubscribe.map((m) => mb(m.heapUsed)).join(', ')}; RSS ${afterSubscribe.map((m) => mb(m.rss)).join(', ')}`);
-  printPerSocket(rows);
-  printDelivery(published, figures, options);
-  const timing = (t: { p50Ms: number; p99Ms: number; maxMs: number }) =>
-    `p50 ${t.p50Ms.toFixed(1)} ms, p99 ${t.p99Ms.toFixed(1)} ms, max ${t.maxMs.toFixed(1)} ms`;
-  load.forEach((l, i) => {
-    console.log(`  server-${i}: ${(l.cpuShare * 100).toFixed(0)}% of a core while publishing`);
-    console.log(`    event-loop delay p99 ${l.loopDelayP99Ms.toFixed(1)} ms, max ${l.loopDelayMaxMs.toFixed(1)} ms; ${l.gc.count} GC pauses, ${l.gc.totalMs.toFixed(0)} ms in all (${l.gc.major} major, ${l.gc.majorMs.toFixed(0)} ms), longest ${l.gc.maxMs.toFixed(1)} ms`);
-    if (l.dbProbes) {
-      console.log(`    'select 1' through its pool: ${timing(l.dbProbes.pool)}; over a connection of its own: ${timing(l.dbProbes.direct)}`);
-    }
-  });
-  console.log(`  publisher (this process): ${(publisherShare * 100).toFixed(0)}% of a core`);
-  console.log(`  keepalive: clients sent ${pingsWhilePublishing} PINGs meanwhile (${((pingsWhilePublishing * 1000) / published.elapsedMs).toFixed(0)}/s), each answered by a PONG`);
-  if (machineShare !== null) console.log(`  the whole machine (every process, ${cpus().length} cores) was ${(machineShare * 100).toFixed(0)}% busy meanwhile`);
-  const problems = clients.errors.length ? `: ${clients.errors.join(' | ')}` : '';
-  console.log(`\nclients: ${clients.total('connectFailures')} failed connects, ${clients.total('unexpectedCloses')} unexpected closes, ${clients.total('stopped')} subscriptions stopped, ${clients.total('errors')} errors${problems}`);
-  console.log(`load average at the end: ${loadAverage()}`);
-
-  log('closing sockets, stopping servers');
-  await fleet.closeSockets();
-  await fleet.stop(servers);
-  await db.destroy();
+  const retained = perSocket('server: ... after publishing (still held)', held.before, await fleet.memoryOf(servers));
+  await fleet.snapshot(servers[0]!, 'server-published');
+  return { published, figures, retained, load: { servers: serverLoads, machineShare, publisherShare, pings } };
 }
 
 try {

@@ -1,4 +1,6 @@
-/** Figures and their printing: per-socket memory, latency percentiles, delivery accounting. */
+/** Figures and their printing: per-socket memory, latency percentiles, delivery accounting, load. */
+import { cpus } from 'node:os';
+import type { ServerLoad } from './fleet.js';
 import type { PublishResult } from './publisher.js';
 
 export interface MemorySample {
@@ -131,4 +133,35 @@ export function printDelivery(published: PublishResult, figures: DeliveryFigures
   line('  commit -> NOTIFY heard', figures.commitToNotify);
   line('  NOTIFY heard -> client', figures.notifyToClient);
   console.log(`  commit -> client p99 per ${WINDOW_MS / 1000} s of publishing: ${figures.p99ByWindow.map((p) => p.toFixed(0)).join(' ')} ms`);
+}
+
+export interface LoadFigures {
+  servers: ServerLoad[];
+  /** Busy share of all cores while publishing (null off Linux). */
+  machineShare: number | null;
+  /** Share of a core the publishing process used. */
+  publisherShare: number;
+  /** Client keepalive PINGs sent while publishing. */
+  pings: number;
+}
+
+export function printLoad(load: LoadFigures, elapsedMs: number): void {
+  const timing = (t: { p50Ms: number; p99Ms: number; maxMs: number }) =>
+    `p50 ${ms(t.p50Ms)}, p99 ${ms(t.p99Ms)}, max ${ms(t.maxMs)}`;
+  load.servers.forEach((server, i) => {
+    const { gc } = server;
+    console.log(`  server-${i}: ${(server.cpuShare * 100).toFixed(0)}% of a core while publishing`);
+    console.log(
+      `    event-loop delay p99 ${ms(server.loopDelayP99Ms)}, max ${ms(server.loopDelayMaxMs)}; ${gc.count} GC pauses, ` +
+        `${gc.totalMs.toFixed(0)} ms in all (${gc.major} major, ${gc.majorMs.toFixed(0)} ms), longest ${ms(gc.maxMs)}`,
+    );
+    if (server.dbProbes) {
+      console.log(`    'select 1' through its pool: ${timing(server.dbProbes.pool)}; over a connection of its own: ${timing(server.dbProbes.direct)}`);
+    }
+  });
+  console.log(`  publisher (this process): ${(load.publisherShare * 100).toFixed(0)}% of a core`);
+  console.log(`  keepalive: clients sent ${load.pings} PINGs meanwhile (${((load.pings * 1000) / elapsedMs).toFixed(0)}/s), each answered by a PONG`);
+  if (load.machineShare !== null) {
+    console.log(`  the whole machine (every process, ${cpus().length} cores) was ${(load.machineShare * 100).toFixed(0)}% busy meanwhile`);
+  }
 }
