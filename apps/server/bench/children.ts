@@ -43,6 +43,10 @@ export class Child {
       for (const listener of this.#listeners) listener(message);
     });
     this.#process.on('exit', () => (this.#exited = true));
+    // A kill that finds the process gone already (Ctrl-C reaches the whole process group) is fine.
+    this.#process.on('error', (error) => {
+      if (!this.#exited) console.error(`[bench] ${name}: ${error.message}`);
+    });
   }
 
   get pid(): number | undefined {

