@@ -2,10 +2,9 @@
  * The notification topic of a user's event stream: what is stored (small payloads of ids)
  * and what subscribers receive (hydrated messages).
  */
-import type { DB } from '@pms/db';
 import type { NewUserEvent } from '../realtime/events.js';
 import type { StoredUserEvent } from '../realtime/stored-events.js';
-import { toView, visibleNotifications, type NotificationView } from './view.js';
+import { toView, type NotificationView } from './view.js';
 
 export type NotificationEvent =
   | { kind: 'created'; notification: NotificationView }
@@ -21,27 +20,16 @@ export const recipientActions = {
 };
 
 /**
- * Turns stored events into messages. A `created` event carries the notification as it is now;
- * one deleted or expired since is skipped (null), so replays never show expired rows.
+ * Turns stored events into messages. A `created` event carries the notification as it was
+ * read with the event (see StoredUserEvent.notification: one read for every subscriber); one
+ * deleted or expired by then is skipped (null), so replays never show expired rows.
  */
-export async function hydrateNotificationEvents(
-  db: DB,
-  recipientId: number,
-  events: StoredUserEvent[],
-): Promise<Array<NotificationEvent | null>> {
-  const createdIds = events.filter((event) => event.kind === 'created').map((event) => Number(event.payload.id));
-  const rows = createdIds.length
-    ? await visibleNotifications(db, recipientId).selectAll().where('id', 'in', createdIds).execute()
-    : [];
-  const byId = new Map(rows.map((row) => [row.id, toView(row)]));
-
+export async function hydrateNotificationEvents(events: StoredUserEvent[]): Promise<Array<NotificationEvent | null>> {
   return events.map((event): NotificationEvent | null => {
     const { payload } = event;
     switch (event.kind) {
-      case 'created': {
-        const notification = byId.get(Number(payload.id));
-        return notification ? { kind: 'created', notification } : null;
-      }
+      case 'created':
+        return event.notification ? { kind: 'created', notification: toView(event.notification) } : null;
       case 'read':
         return { kind: 'read', ids: payload.ids as number[] };
       case 'allRead':

@@ -84,7 +84,7 @@ export const notificationsRouter = {
       topic: 'notification',
       lastEventId: input?.lastEventId,
       signal,
-      hydrate: (events) => hydrateNotificationEvents(ctx.deps.db, ctx.session.user.id, events),
+      hydrate: hydrateNotificationEvents,
     }),
   ),
 

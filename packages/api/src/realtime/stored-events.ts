@@ -1,6 +1,6 @@
 /** Reads of the per-user event streams that events.ts appends to. */
 import { sql } from 'kysely';
-import type { DB, UserEvent } from '@pms/db';
+import type { DB, Notification, UserEvent } from '@pms/db';
 import type { EventTopic } from './events.js';
 
 /** One event of a user's stream as stored; `seq` orders it within that user's stream. */
@@ -11,10 +11,43 @@ export interface StoredUserEvent {
   kind: string;
   payload: Record<string, unknown>;
   createdAt: Date;
+  /**
+   * For a notification's `created` event: the notification, read with the event, as its
+   * recipient may still see it (null once deleted or expired). Null for every other event.
+   * Read here so that delivering to many subscribers costs no query per subscriber.
+   */
+  notification: Notification | null;
 }
 
-function toStored(row: UserEvent): StoredUserEvent {
-  return { userId: row.user_id, seq: row.seq, topic: row.topic, kind: row.kind, payload: row.payload, createdAt: row.created_at };
+/** A notifications row through `to_jsonb`: its timestamps come as ISO text. */
+type NotificationJson = Omit<Notification, 'read_at' | 'created_at' | 'expires_at'> & { read_at: string | null; created_at: string; expires_at: string };
+
+/** A user_events row with the notification its `created` event names (JOIN_VISIBLE_NOTIFICATION). */
+type JoinedRow = UserEvent & { notification: NotificationJson | null };
+
+/**
+ * Joins `notifications as n` to `user_events as e`: a `created` notification event's row while
+ * its recipient may see it (the rule of notifications/view.ts visibleNotifications). The CASE
+ * keeps the id cast away from other events' payloads.
+ */
+const JOIN_VISIBLE_NOTIFICATION = sql`
+  left join notifications as n
+    on n.id = case when e.topic = 'notification' and e.kind = 'created' then (e.payload->>'id')::int end
+    and n.recipient_id = e.user_id
+    and n.expires_at > now()
+`;
+
+function toStored(row: JoinedRow): StoredUserEvent {
+  const { notification: n } = row;
+  return {
+    userId: row.user_id,
+    seq: row.seq,
+    topic: row.topic,
+    kind: row.kind,
+    payload: row.payload,
+    createdAt: row.created_at,
+    notification: n && { ...n, read_at: n.read_at === null ? null : new Date(n.read_at), created_at: new Date(n.created_at), expires_at: new Date(n.expires_at) },
+  };
 }
 
 /** The seq of the newest event in a user's stream (0 when it is empty). */
@@ -28,15 +61,14 @@ export async function readTopicEvents(
   db: DB,
   query: { userId: number; topic: EventTopic; afterSeq: number; limit: number },
 ): Promise<StoredUserEvent[]> {
-  const rows = await db
-    .selectFrom('user_events')
-    .selectAll()
-    .where('user_id', '=', query.userId)
-    .where('topic', '=', query.topic)
-    .where('seq', '>', query.afterSeq)
-    .orderBy('seq')
-    .limit(query.limit)
-    .execute();
+  const { rows } = await sql<JoinedRow>`
+    select e.*, to_jsonb(n) as notification
+    from user_events as e
+    ${JOIN_VISIBLE_NOTIFICATION}
+    where e.user_id = ${query.userId} and e.topic = ${query.topic} and e.seq > ${query.afterSeq}
+    order by e.seq
+    limit ${query.limit}
+  `.execute(db);
   return rows.map(toStored);
 }
 
@@ -49,12 +81,12 @@ export interface StreamRange {
 
 /**
  * Several users' stream slices, every topic, in one statement: at most `perUser` events
- * of each range, ordered by user then seq.
+ * of each range, ordered by user then seq, with their notifications (see StoredUserEvent).
  */
 export async function readRanges(db: DB, ranges: StreamRange[], perUser: number): Promise<StoredUserEvent[]> {
   if (ranges.length === 0) return [];
-  const { rows } = await sql<UserEvent>`
-    select e.*
+  const { rows } = await sql<JoinedRow>`
+    select e.*, to_jsonb(n) as notification
     from unnest(
       ${ranges.map((r) => r.userId)}::int[],
       ${ranges.map((r) => r.afterSeq)}::bigint[],
@@ -66,6 +98,7 @@ export async function readRanges(db: DB, ranges: StreamRange[], perUser: number)
       order by seq
       limit ${perUser}
     ) as e
+    ${JOIN_VISIBLE_NOTIFICATION}
     order by e.user_id, e.seq
   `.execute(db);
   return rows.map(toStored);
