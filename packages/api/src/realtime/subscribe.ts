@@ -66,19 +66,9 @@ export async function* streamUserEvents<T>(
 
     while (!signal?.aborted) {
       if (socketId !== null) await realtime.connections.whenWritable(socketId, signal);
-      const batch = subscriber.needsRead ? await readNextPage(ctx.deps, subscriber, delivered) : subscriber.take();
-      const fresh = batch.filter((event) => event.seq > delivered);
-      if (fresh.length === 0) {
-        await subscriber.whenReady(signal);
-        continue;
-      }
-      const messages = await options.hydrate(fresh);
-      if (messages.length !== fresh.length) throw new Error(`hydrate returned ${messages.length} messages for ${fresh.length} events`);
-      for (const [index, event] of fresh.entries()) {
-        delivered = event.seq;
-        const message = messages[index];
-        if (message !== null && message !== undefined) yield tracked(String(event.seq), message);
-      }
+      const deliveredUpTo = yield* deliverNextBatch(ctx.deps, subscriber, delivered, options.hydrate);
+      if (deliveredUpTo === null) await subscriber.whenReady(signal);
+      else delivered = deliveredUpTo;
     }
   } finally {
     signal?.removeEventListener('abort', wake);
@@ -104,6 +94,31 @@ function claimSlot(deps: ApiDeps, socketId: number): () => void {
     throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `A connection may hold at most ${max} subscriptions` });
   }
   return release;
+}
+
+/**
+ * Delivers one batch (the next database page, or the hub's queue) beyond `delivered`; returns
+ * the seq it delivered up to, or null when there was nothing new. A generator of its own so
+ * that the batch dies with its frame: a suspended generator keeps its locals alive, and
+ * streamUserEvents' frame waits for the socket's next event for as long as the socket lives.
+ */
+async function* deliverNextBatch<T>(
+  deps: ApiDeps,
+  subscriber: Subscriber,
+  delivered: number,
+  hydrate: StreamUserEventsOptions<T>['hydrate'],
+): AsyncGenerator<TrackedEnvelope<T>, number | null> {
+  const batch = subscriber.needsRead ? await readNextPage(deps, subscriber, delivered) : subscriber.take();
+  const fresh = batch.filter((event) => event.seq > delivered);
+  const last = fresh.at(-1);
+  if (!last) return null;
+  const messages = await hydrate(fresh);
+  if (messages.length !== fresh.length) throw new Error(`hydrate returned ${messages.length} messages for ${fresh.length} events`);
+  for (const [index, event] of fresh.entries()) {
+    const message = messages[index];
+    if (message !== null && message !== undefined) yield tracked(String(event.seq), message);
+  }
+  return last.seq;
 }
 
 /** The next page from the database; another one follows while pages come back full. */
