@@ -135,6 +135,7 @@ export class UserEventHub {
    * What to read for pending users: from the lowest cursor up to the announced head. Subscribers
    * about to read from the database (starting, or lagging) are left out: that read starts after
    * this announcement, so it covers the announced events; the hub does not read them twice.
+   * One still starting is told to read: it may have skipped its first read (see streamUserEvents).
    */
   #takeRanges(): StreamRange[] {
     const ranges: StreamRange[] = [];
@@ -143,7 +144,9 @@ export class UserEventHub {
       this.#pending.delete(userId);
       let lowest = Infinity;
       for (const subscriber of this.#byUser.get(userId) ?? []) {
-        if (subscriber.cursor !== null && !subscriber.needsRead && subscriber.cursor < lowest) lowest = subscriber.cursor;
+        // Not positioned yet: its head may predate these events, so it reads them itself.
+        if (subscriber.cursor === null) subscriber.needsRead = true;
+        else if (!subscriber.needsRead && subscriber.cursor < lowest) lowest = subscriber.cursor;
       }
       if (lowest < head) ranges.push({ userId, afterSeq: lowest, upToSeq: head });
     }

@@ -56,6 +56,9 @@ export async function* streamUserEvents<T>(
   // Registered before anything is read: an event committed from now on is either in the
   // reads below or offered by the hub (or both; `delivered` drops the second copy).
   const subscriber = realtime.hub.subscribe(userId, options.topic);
+  // Starting at the head read below, there is nothing to read before the queue, unless the
+  // hub sees an announcement before that head is known (it then sets needsRead again).
+  if (resumeAfter === null) subscriber.needsRead = false;
   const wake = () => subscriber.wake();
   signal?.addEventListener('abort', wake, { once: true });
   try {

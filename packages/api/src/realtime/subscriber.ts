@@ -14,8 +14,9 @@ export class Subscriber {
    */
   cursor: number | null = null;
   /**
-   * The consumer must read from the database before taking the queue: true at the start,
-   * after a full page, and when the queue overflowed and was dropped.
+   * The consumer must read from the database before taking the queue: true at the start
+   * (unless it starts at the head and no announcement came before it knew that head), after
+   * a full page, and when the queue overflowed and was dropped.
    */
   needsRead = true;
   #queue: StoredUserEvent[] | null = null;
