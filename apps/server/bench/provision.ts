@@ -8,22 +8,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { hashPassword, SessionTokens } from '@pms/api';
-import { createDatabase, migrateToLatest, type DB } from '@pms/db';
+import { adminQuery, createDatabase, migrateToLatest, withDatabase, type DB } from '@pms/db';
 
 export interface BenchDatabase {
   url: string;
   name: string;
   drop(): Promise<void>;
-}
-
-async function adminQuery(adminUrl: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
 }
 
 /**
@@ -50,10 +40,8 @@ async function dropDatabase(adminUrl: string, name: string): Promise<void> {
 export async function createBenchDatabase(adminUrl: string): Promise<BenchDatabase> {
   const name = `pms_bench_${randomBytes(4).toString('hex')}`;
   await adminQuery(adminUrl, `create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
   const database = {
-    url: url.toString(),
+    url: withDatabase(adminUrl, name),
     name,
     drop: () => dropDatabase(adminUrl, name),
   };

@@ -5,3 +5,4 @@ export { startEmbeddedPostgres, type EmbeddedServer } from './embedded.js';
 export { insertGoalWithHistory } from './goals.js';
 export { seedDemo, isEmpty, DEMO_USERS, DEMO_GOALS, DEMO_PASSWORD } from './seed.js';
 export { checkDatabase } from './check.js';
+export { adminQuery, withDatabase } from './admin.js';

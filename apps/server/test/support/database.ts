@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { inject } from 'vitest';
-import { TEMPLATE_DATABASE, withDatabase } from './urls.js';
+import { adminQuery, withDatabase } from '@pms/db';
+import { TEMPLATE_DATABASE } from './template.js';
 
 /**
  * A new database for one test file, cloned from the migrated template (or, with `empty`, with no
@@ -15,14 +15,4 @@ export async function freshDatabase({ empty = false } = {}): Promise<{ url: stri
     url: withDatabase(adminUrl, name),
     drop: () => adminQuery(adminUrl, `drop database if exists ${name} with (force)`),
   };
-}
-
-async function adminQuery(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
 }

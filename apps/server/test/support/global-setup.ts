@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { createDatabase, migrateToLatest, startEmbeddedPostgres } from '@pms/db';
-import { TEMPLATE_DATABASE, withDatabase } from './urls.js';
+import { createDatabase, migrateToLatest, startEmbeddedPostgres, withDatabase } from '@pms/db';
+import { TEMPLATE_DATABASE } from './template.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
