@@ -122,18 +122,19 @@ it('can be used from the keyboard: menus and dialogs open, close and give focus 
   await dropdown.waitFor();
   await page.keyboard.press('Escape');
   await dropdown.waitFor({ state: 'hidden' });
-  expect(await bell.evaluate((element) => element === document.activeElement)).toBe(true);
+  await expect.poll(() => bell.evaluate((element) => element === document.activeElement)).toBe(true);
 
   const newGoal = page.getByRole('button', { name: 'New goal' });
   await newGoal.focus();
   await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog', { name: 'New goal' });
-  // Focus starts in the dialog, on the first thing to fill in.
-  expect(await dialog.getByLabel('Title').evaluate((element) => element === document.activeElement)).toBe(true);
+  // Focus starts in the dialog, on the first thing to fill in (once its focus trap has run:
+  // focus moves after the dialog mounts, so each focus check waits for it rather than sampling once).
+  await expect.poll(() => dialog.getByLabel('Title').evaluate((element) => element === document.activeElement)).toBe(true);
   await page.keyboard.type('Typed without a mouse');
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
-  expect(await newGoal.evaluate((element) => element === document.activeElement)).toBe(true);
+  await expect.poll(() => newGoal.evaluate((element) => element === document.activeElement)).toBe(true);
 
   await page.getByTestId('user-menu').focus();
   await page.keyboard.press('Enter');
