@@ -120,6 +120,8 @@ it('can be used from the keyboard: menus and dialogs open, close and give focus 
   await page.keyboard.press('Enter');
   const dropdown = page.getByTestId('bell-dropdown');
   await dropdown.waitFor();
+  // Focus moves into the dropdown (focus trap) once it has mounted; Escape is pressed from there.
+  await expect.poll(() => dropdown.evaluate((element) => element.contains(document.activeElement))).toBe(true);
   await page.keyboard.press('Escape');
   await dropdown.waitFor({ state: 'hidden' });
   await expect.poll(() => bell.evaluate((element) => element === document.activeElement)).toBe(true);
