@@ -138,10 +138,15 @@ it('can be used from the keyboard: menus and dialogs open, close and give focus 
   await dialog.waitFor({ state: 'hidden' });
   await expect.poll(() => newGoal.evaluate((element) => element === document.activeElement)).toBe(true);
 
-  await page.getByTestId('user-menu').focus();
+  const userMenu = page.getByTestId('user-menu');
+  await userMenu.focus();
   await page.keyboard.press('Enter');
-  await page.getByRole('menuitem', { name: 'Sign out' }).waitFor();
+  const menu = page.getByRole('menu');
+  await menu.waitFor();
+  // As with the bell: Escape closes the menu once focus has moved into it.
+  await expect.poll(() => menu.evaluate((element) => element.contains(document.activeElement))).toBe(true);
   await page.keyboard.press('Escape');
-  await page.getByRole('menuitem', { name: 'Sign out' }).waitFor({ state: 'hidden' });
+  await menu.waitFor({ state: 'hidden' });
+  await expect.poll(() => userMenu.evaluate((element) => element === document.activeElement)).toBe(true);
   expect(tab.consoleErrors()).toEqual([]);
 });
