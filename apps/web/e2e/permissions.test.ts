@@ -18,6 +18,7 @@ async function offeredGoalTypes(page: Page): Promise<string[]> {
   await options.first().waitFor();
   const labels = await options.allTextContents();
   await page.keyboard.press('Escape'); // closes the list
+  await options.first().waitFor({ state: 'hidden' });
   await page.keyboard.press('Escape'); // closes the dialog
   await dialog.waitFor({ state: 'hidden' });
   return labels;
