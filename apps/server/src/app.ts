@@ -111,17 +111,10 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
       const token = (info.connectionParams?.token as string | undefined) ?? tokenFromHeaders(req.headers);
       const session = await resolveSession(db, deps.tokens, token);
       const connectionId = nextConnectionId++;
-      if (session) {
-        if (!realtime.connections.add(socket, { id: connectionId, userId: session.user.id, sessionId: session.id })) {
-          socket.close(POLICY_VIOLATION, 'too many connections for this user');
-        }
-        // The session is checked on every message, and an expiring one ends its socket.
-        const expire = () => socket.close(POLICY_VIOLATION, 'session expired');
-        const timer = setTimeout(expire, session.expiresAt.getTime() - Date.now());
-        socket.once('close', () => clearTimeout(timer));
-        socket.prependListener('message', () => {
-          if (session.expiresAt.getTime() <= Date.now()) expire();
-        });
+      // The registry checks the session on every message and closes the socket when it expires.
+      const connection = session && { id: connectionId, userId: session.user.id, sessionId: session.id, sessionExpiresAt: session.expiresAt };
+      if (connection && !realtime.connections.add(socket, connection)) {
+        socket.close(POLICY_VIOLATION, 'too many connections for this user');
       }
       return { deps, session, transport: { kind: 'ws', connectionId } };
     },

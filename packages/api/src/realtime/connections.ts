@@ -6,6 +6,8 @@ export const POLICY_VIOLATION = 1008;
 
 /** How often a subscription waiting for a slow socket to drain looks again. */
 const DRAIN_POLL_MS = 20;
+/** How often sockets whose session has ended are closed (a message on one is refused at once). */
+const EXPIRY_SWEEP_MS = 1000;
 
 export interface ConnectionLimits {
   maxSocketsPerUser: number;
@@ -19,9 +21,15 @@ export interface NewConnection {
   id: number;
   userId: number;
   sessionId: string;
+  /** When the session ends; its socket is closed with 1008 then. */
+  sessionExpiresAt: Date;
 }
 
-interface Connection extends NewConnection {
+interface Connection {
+  id: number;
+  userId: number;
+  sessionId: string;
+  expiresAtMs: number;
   socket: WebSocket;
   subscriptions: number;
 }
@@ -32,22 +40,57 @@ export class ConnectionRegistry {
   #byId = new Map<number, Connection>();
   #byUser = new Map<number, Set<Connection>>();
   #subscriptions = 0;
+  #expirySweep: NodeJS.Timeout | null = null;
   /** Bumped on every change, so observers (presence) can tell cheaply whether anything moved. */
   version = 0;
 
-  constructor(readonly limits: ConnectionLimits) {}
+  // One listener of each kind for all sockets (ws calls them with the socket as `this`), because
+  // closures per socket are a large part of what an idle connection costs (BENCHMARKS.md).
+  readonly #onMessage: (this: WebSocket) => void;
+  readonly #onClose: (this: WebSocket) => void;
+
+  constructor(readonly limits: ConnectionLimits) {
+    const registry = this;
+    this.#onMessage = function (this: WebSocket) {
+      const connection = registry.#bySocket.get(this);
+      // Checked before tRPC reads the message: nothing is served on an ended session.
+      if (connection && connection.expiresAtMs <= Date.now()) this.close(POLICY_VIOLATION, 'session expired');
+    };
+    this.#onClose = function (this: WebSocket) {
+      registry.#remove(this);
+    };
+  }
+
+  /** Starts closing the sockets of sessions that have ended. */
+  start(): void {
+    this.#expirySweep ??= setInterval(() => this.#closeExpired(Date.now()), EXPIRY_SWEEP_MS).unref();
+  }
+
+  stop(): void {
+    if (this.#expirySweep) clearInterval(this.#expirySweep);
+    this.#expirySweep = null;
+  }
 
   /** Registers a socket; false when its user already holds the maximum here. */
   add(socket: WebSocket, details: NewConnection): boolean {
     const userSockets = this.#byUser.get(details.userId) ?? new Set<Connection>();
     if (userSockets.size >= this.limits.maxSocketsPerUser) return false;
-    const connection: Connection = { ...details, socket, subscriptions: 0 };
+    // A literal rather than a spread of `details`: records then share one hidden class in V8.
+    const connection: Connection = {
+      id: details.id,
+      userId: details.userId,
+      sessionId: details.sessionId,
+      expiresAtMs: details.sessionExpiresAt.getTime(),
+      socket,
+      subscriptions: 0,
+    };
     userSockets.add(connection);
     this.#byUser.set(details.userId, userSockets);
     this.#bySocket.set(socket, connection);
     this.#byId.set(details.id, connection);
     this.version++;
-    socket.once('close', () => this.#remove(connection));
+    socket.prependListener('message', this.#onMessage);
+    socket.on('close', this.#onClose);
     return true;
   }
 
@@ -109,8 +152,16 @@ export class ConnectionRegistry {
     return [...this.#byUser.keys()];
   }
 
-  #remove(connection: Connection): void {
-    this.#bySocket.delete(connection.socket);
+  #closeExpired(now: number): void {
+    for (const connection of this.#bySocket.values()) {
+      if (connection.expiresAtMs <= now) connection.socket.close(POLICY_VIOLATION, 'session expired');
+    }
+  }
+
+  #remove(socket: WebSocket): void {
+    const connection = this.#bySocket.get(socket);
+    if (!connection) return;
+    this.#bySocket.delete(socket);
     this.#byId.delete(connection.id);
     const userSockets = this.#byUser.get(connection.userId);
     userSockets?.delete(connection);

@@ -50,9 +50,11 @@ export class Realtime {
   async start(): Promise<void> {
     await this.listener.start();
     await this.presence.start();
+    this.connections.start();
   }
 
   async stop(): Promise<void> {
+    this.connections.stop();
     await this.presence.stop();
     await this.listener.stop();
   }
