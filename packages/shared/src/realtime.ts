@@ -6,8 +6,12 @@
  * `pongTimeoutMs`; on any close it reconnects after `retryDelayMs(attempt)` and resends every
  * open subscription with the `lastEventId` of its last tracked message, which the server
  * resumes from (nothing missed, nothing doubled).
+ *
+ * 25 s, under the server's own 30 s ping and common proxies' 60 s idle timeout: a dead socket is
+ * noticed within 30 s (the browser's offline event is quicker), and at 19,000 sockets keepalive
+ * costs ~760 PING/PONG pairs a second instead of 1,900 at 10 s (BENCHMARKS.md).
  */
-export const WS_KEEPALIVE = { enabled: true, intervalMs: 10_000, pongTimeoutMs: 5_000 } as const;
+export const WS_KEEPALIVE = { enabled: true, intervalMs: 25_000, pongTimeoutMs: 5_000 } as const;
 
 export interface BackoffOptions {
   /** The ceiling of the first attempt (attempt 0); default 1 s. */
