@@ -2,7 +2,7 @@
  * Scenario 5: the goal types on offer follow the person's permissions (a supervisee never
  * sees the organisational ones), and the main screens work on a 375 px phone.
  */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { demo } from '../../server/test/support/server.js';
 import { collectConsoleErrors, navigate, screenshot, signIn } from './support/browser.js';
@@ -111,43 +111,30 @@ it('explains a failed sign-in beside the form, and signs out cleanly', async () 
   expect(otherTabErrors).toEqual([]);
 });
 
+/**
+ * Opens a popup from its trigger with Enter, closes it with Escape and checks focus went in and
+ * came back. Focus moves in only once the popup has mounted (its focus trap runs then), and
+ * Escape pressed before that is lost: every focus check waits rather than sampling once.
+ */
+async function openAndCloseWithKeyboard(page: Page, trigger: Locator, popup: Locator, focusedFirst: Locator = popup) {
+  await trigger.focus();
+  await page.keyboard.press('Enter');
+  await popup.waitFor();
+  await expect.poll(() => focusedFirst.evaluate((element) => element.contains(document.activeElement))).toBe(true);
+  await page.keyboard.press('Escape');
+  await popup.waitFor({ state: 'hidden' });
+  await expect.poll(() => trigger.evaluate((element) => element === document.activeElement)).toBe(true);
+}
+
 it('can be used from the keyboard: menus and dialogs open, close and give focus back', async () => {
   const tab = await suite.openTab();
   await signIn(tab, demo.sam);
   const { page } = tab;
 
-  const bell = page.getByTestId('bell');
-  await bell.focus();
-  await page.keyboard.press('Enter');
-  const dropdown = page.getByTestId('bell-dropdown');
-  await dropdown.waitFor();
-  // Focus moves into the dropdown (focus trap) once it has mounted; Escape is pressed from there.
-  await expect.poll(() => dropdown.evaluate((element) => element.contains(document.activeElement))).toBe(true);
-  await page.keyboard.press('Escape');
-  await dropdown.waitFor({ state: 'hidden' });
-  await expect.poll(() => bell.evaluate((element) => element === document.activeElement)).toBe(true);
-
-  const newGoal = page.getByRole('button', { name: 'New goal' });
-  await newGoal.focus();
-  await page.keyboard.press('Enter');
+  await openAndCloseWithKeyboard(page, page.getByTestId('bell'), page.getByTestId('bell-dropdown'));
+  // A dialog starts on the first thing to fill in.
   const dialog = page.getByRole('dialog', { name: 'New goal' });
-  // Focus starts in the dialog, on the first thing to fill in (once its focus trap has run:
-  // focus moves after the dialog mounts, so each focus check waits for it rather than sampling once).
-  await expect.poll(() => dialog.getByLabel('Title').evaluate((element) => element === document.activeElement)).toBe(true);
-  await page.keyboard.type('Typed without a mouse');
-  await page.keyboard.press('Escape');
-  await dialog.waitFor({ state: 'hidden' });
-  await expect.poll(() => newGoal.evaluate((element) => element === document.activeElement)).toBe(true);
-
-  const userMenu = page.getByTestId('user-menu');
-  await userMenu.focus();
-  await page.keyboard.press('Enter');
-  const menu = page.getByRole('menu');
-  await menu.waitFor();
-  // As with the bell: Escape closes the menu once focus has moved into it.
-  await expect.poll(() => menu.evaluate((element) => element.contains(document.activeElement))).toBe(true);
-  await page.keyboard.press('Escape');
-  await menu.waitFor({ state: 'hidden' });
-  await expect.poll(() => userMenu.evaluate((element) => element === document.activeElement)).toBe(true);
+  await openAndCloseWithKeyboard(page, page.getByRole('button', { name: 'New goal' }), dialog, dialog.getByLabel('Title'));
+  await openAndCloseWithKeyboard(page, page.getByTestId('user-menu'), page.getByRole('menu'));
   expect(tab.consoleErrors()).toEqual([]);
 });
