@@ -132,9 +132,7 @@ export class ConnectionRegistry {
 
   closeSessions(sessionIds: Iterable<string>, reason: string): void {
     const ids = new Set(sessionIds);
-    for (const connection of [...this.#bySocket.values()]) {
-      if (ids.has(connection.sessionId)) connection.socket.close(POLICY_VIOLATION, reason);
-    }
+    this.#closeWhere((connection) => ids.has(connection.sessionId), reason);
   }
 
   stats() {
@@ -153,8 +151,13 @@ export class ConnectionRegistry {
   }
 
   #closeExpired(now: number): void {
-    for (const connection of this.#bySocket.values()) {
-      if (connection.expiresAtMs <= now) connection.socket.close(POLICY_VIOLATION, 'session expired');
+    this.#closeWhere((connection) => connection.expiresAtMs <= now, 'session expired');
+  }
+
+  #closeWhere(matches: (connection: Connection) => boolean, reason: string): void {
+    // A snapshot: a socket that closes at once leaves the map while this loop runs.
+    for (const connection of [...this.#bySocket.values()]) {
+      if (matches(connection)) connection.socket.close(POLICY_VIOLATION, reason);
     }
   }
 
