@@ -21,8 +21,8 @@ describe('expired notifications', () => {
     expect((await alice.api.notifications.list.query()).items.map((i) => i.id)).toEqual([alsoKept, kept]);
     expect(await alice.api.notifications.stats.query()).toMatchObject({ totalCount: 2, unreadCount: 2 });
     expect((await alice.api.notifications.stats.query()).byType.GOAL_SUBMITTED).toEqual({ total: 2, unread: 2 });
-    for (const call of [alice.api.notifications.markRead.mutate({ id: expired! }), alice.api.notifications.delete.mutate({ id: expired! })]) {
-      expect((await failure(call)).data?.code).toBe('NOT_FOUND');
+    for (const call of [alice.api.notifications.markRead.mutate, alice.api.notifications.delete.mutate]) {
+      expect((await failure(call({ id: expired! }))).data?.code).toBe('NOT_FOUND');
     }
     expect(await alice.api.notifications.markAllRead.mutate()).toEqual({ count: 2 });
     const row = await server.db.selectFrom('notifications').select('read_at').where('id', '=', expired!).executeTakeFirstOrThrow();
