@@ -176,20 +176,54 @@ describe('flow 2: a supervisor assigns, the supervisee accepts one goal and decl
       ['decline', second.id, 'DECLINED'],
     ]);
 
-    // The supervisor closes the declined goal: kept as CANCELLED, both see it, nobody is notified.
+    // The supervisor closes the declined goal: kept as CANCELLED, both see it, Bob is told why.
     await sam.api.goals.cancel.mutate({ id: second.id, reason: 'Replaced by a smaller goal' });
+    expect(await nextNotification(bob)).toMatchObject({
+      type: 'GOAL_CANCELLED',
+      priority: 'NORMAL',
+      message: 'Sam Supervisor cancelled "Rewrite the billing service": Replaced by a smaller goal',
+      data: { goalId: second.id, status: 'CANCELLED', reason: 'Replaced by a smaller goal' },
+    });
     expect(await nextGoalEvents(bob, 3)).toEqual([
       ['assign', second.id, 'PENDING_ACCEPTANCE'],
       ['decline', second.id, 'DECLINED'],
       ['cancel', second.id, 'CANCELLED'],
     ]);
     expect(await nextGoalEvents(sam, 1)).toEqual([['cancel', second.id, 'CANCELLED']]);
-    expect((await notificationsAbout(second.id)).map((n) => n.type)).toEqual(['GOAL_ASSIGNED', 'GOAL_DECLINED']);
+    expect(await notificationsAbout(second.id)).toEqual([
+      { recipientId: people.bob.id, type: 'GOAL_ASSIGNED' },
+      { recipientId: people.sam.id, type: 'GOAL_DECLINED' },
+      { recipientId: people.bob.id, type: 'GOAL_CANCELLED' },
+    ]);
 
     const team = await sam.api.goals.superviseeGoals.query({ superviseeId: people.bob.id });
     expect(team.items.map((g) => [g.id, g.status])).toEqual([
       [second.id, 'CANCELLED'],
       [first.id, 'ACTIVE'],
+    ]);
+  });
+});
+
+describe('cancelling a goal', () => {
+  it('tells the other side, never the one who cancelled', async () => {
+    const [sam, alice] = [await live(people.sam), await live(people.alice)];
+    const goal = await alice.api.goals.create.mutate({ type: 'INDIVIDUAL', title: 'Learn Rust' });
+    expect(await nextNotification(sam)).toMatchObject({ type: 'GOAL_SUBMITTED', data: { goalId: goal.id } });
+    await sam.api.goals.approve.mutate({ id: goal.id });
+    expect(await nextNotification(alice)).toMatchObject({ type: 'GOAL_APPROVED', data: { goalId: goal.id } });
+
+    await alice.api.goals.cancel.mutate({ id: goal.id });
+    expect(await nextNotification(sam)).toMatchObject({
+      type: 'GOAL_CANCELLED',
+      title: 'Goal cancelled',
+      message: 'Alice Analyst cancelled "Learn Rust"',
+      link: `/goals/${goal.id}`,
+      data: { goalId: goal.id, actorId: people.alice.id, status: 'CANCELLED', reason: null },
+    });
+    expect(await notificationsAbout(goal.id)).toEqual([
+      { recipientId: people.sam.id, type: 'GOAL_SUBMITTED' },
+      { recipientId: people.alice.id, type: 'GOAL_APPROVED' },
+      { recipientId: people.sam.id, type: 'GOAL_CANCELLED' },
     ]);
   });
 });

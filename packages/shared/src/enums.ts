@@ -30,6 +30,7 @@ export const NotificationType = z.enum([
   'GOAL_DECLINED',
   'GOAL_PROGRESS_UPDATED',
   'GOAL_COMPLETED',
+  'GOAL_CANCELLED',
   // Reserved for the initiatives and reviews modules.
   'INITIATIVE_ASSIGNED',
   'INITIATIVE_DUE_SOON',

@@ -9,6 +9,7 @@ export const NOTIFICATION_TYPE_LABEL: Record<NotificationType, string> = {
   GOAL_DECLINED: 'Goal declined',
   GOAL_PROGRESS_UPDATED: 'Progress updated',
   GOAL_COMPLETED: 'Goal completed',
+  GOAL_CANCELLED: 'Goal cancelled',
   INITIATIVE_ASSIGNED: 'Initiative assigned',
   INITIATIVE_DUE_SOON: 'Initiative due soon',
   INITIATIVE_OVERDUE: 'Initiative overdue',

@@ -75,6 +75,16 @@ const submitted: NotificationRule = {
   message: (c) => `${c.actor} submitted "${c.title}" for approval`,
 };
 
+function cancelled(to: Recipient): NotificationRule {
+  return {
+    type: 'GOAL_CANCELLED',
+    to,
+    priority: 'NORMAL',
+    title: 'Goal cancelled',
+    message: (c) => `${c.actor} cancelled "${c.title}"${c.reason ? `: ${c.reason}` : ''}`,
+  };
+}
+
 /** Ways a goal comes into being. */
 export const CREATIONS = {
   /** By its owner: organisational goals start ACTIVE, personal ones usually need approval. */
@@ -208,7 +218,8 @@ export const TRANSITIONS = {
     to: 'CANCELLED',
     by: ['owner', 'supervisor', 'adminWhenNoSupervisor'],
     reason: 'optional',
-    notify: [],
+    // The actor is never told, so this reaches whichever of the two did not cancel.
+    notify: [cancelled('owner'), cancelled('supervisor')],
   },
 } as const satisfies Record<GoalAction, TransitionRule>;
 
