@@ -21,7 +21,9 @@ async function rawSocket(query = ''): Promise<{ socket: WebSocket; next(): Promi
     messages.push(JSON.parse(data.toString()));
     waiters.splice(0).forEach((wake) => wake());
   });
-  const closed = once(socket, 'close').then(([code]) => code as number);
+  // Never rejects: a connection the server resets emits 'error' and then 'close' (1006) all the same.
+  const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+  socket.on('error', () => {});
   await once(socket, 'open');
   return {
     socket,
