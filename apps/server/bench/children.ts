@@ -1,6 +1,7 @@
 /**
- * Child processes of the benchmark: a server or a load generator, each a TypeScript entry run by
- * node with the tsx loader, an IPC channel, and its soft open-file limit raised to the hard one.
+ * Child processes of the benchmark: a server or a load generator, each run by node (a TypeScript
+ * entry through the tsx loader, a bundled `.js` one as it is), with an IPC channel and its soft
+ * open-file limit raised to the hard one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,8 @@ export class Child {
     options: { env?: Record<string, string>; nodeFlags?: string[] } = {},
   ) {
     const script = fileURLToPath(new URL(entry, import.meta.url));
-    const node = [process.execPath, ...(options.nodeFlags ?? []), '--import', TSX_LOADER, script, ...args];
+    const loader = script.endsWith('.ts') ? ['--import', TSX_LOADER] : [];
+    const node = [process.execPath, ...(options.nodeFlags ?? []), ...loader, script, ...args];
     // A shell raises the soft fd limit to the hard one, then becomes node (exec keeps the IPC fd).
     this.#process = spawn('/bin/sh', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"', 'sh', ...node], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

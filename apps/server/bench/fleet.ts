@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { bundleForNode } from '../scripts/bundle.js';
 import { Child, type Message } from './children.js';
 import type { SocketTarget } from './load-generator.js';
 import type { MemorySample } from './report.js';
@@ -17,6 +18,10 @@ export type ServerLoad = Message & {
   gc: { count: number; totalMs: number; maxMs: number; major: number; majorMs: number };
   dbProbes?: Record<'pool' | 'direct', { p50Ms: number; p99Ms: number; maxMs: number }>;
 };
+
+/** Servers run bundled as in production (scripts/bundle.ts), at dist/main.js's depth for env.ts's paths. */
+const SERVER_BUNDLE = '../dist/bench-server.js';
+export const bundleServer = () => bundleForNode('bench/server-process.ts', 'dist/bench-server.js');
 
 export const log = (text: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}`);
 
@@ -38,7 +43,7 @@ export class Fleet {
   }
 
   async startServer(kind: ServerKind, name: string, env: Record<string, string> = {}) {
-    const server = this.#adopt(new Child(name, './server-process.ts', [kind], { nodeFlags: ['--expose-gc'], env }));
+    const server = this.#adopt(new Child(name, SERVER_BUNDLE, [kind], { nodeFlags: ['--expose-gc'], env }));
     const { port } = await server.next<Message & { port: number }>('ready', 60_000);
     return { server, url: `ws://127.0.0.1:${port}/trpc` };
   }

@@ -17,7 +17,7 @@ import { SessionTokens } from '@pms/api';
 import { createDatabase } from '@pms/db';
 import type { DB } from '@pms/db';
 import type { Child } from './children.js';
-import { Fleet, log } from './fleet.js';
+import { bundleServer, Fleet, log } from './fleet.js';
 import { machineBusy } from './machine.js';
 import { startNotifyProbe } from './notify-probe.js';
 import { measureFloors, PHASE, warmUp } from './floors.js';
@@ -73,6 +73,7 @@ async function main() {
   const started = new Date();
   log(`${options.sockets} sockets on ${options.instances} instance(s), ${options.rate} notifications/s for ${options.durationMs / 1000} s`);
   log(`machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), node ${process.version}, load average ${loadAverage()}`);
+  await bundleServer();
   database = await createBenchDatabase(options.adminUrl);
   db = createDatabase({ connectionString: database.url, max: options.maxInFlight });
   const secret = randomBytes(32).toString('base64url');
