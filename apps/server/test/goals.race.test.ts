@@ -2,12 +2,13 @@
  * Racing decisions on one goal, against real PostgreSQL: two clients of the same supervisor
  * (two tabs) approve and reject at the same moment, round after round. Each round ends with
  * exactly one winner, one CONFLICT naming the winner's decision, one history row and one
- * notification.
+ * notification. And a decision that races a change of the owner's supervisor is refused.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TRPCClientError } from '@trpc/client';
 import { sql } from 'kysely';
-import { describe, expect, it } from 'vitest';
-import { wsClient, type Client } from './support/server.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { outcome, wsClient, type Client } from './support/server.js';
 import { useDemoServer } from './support/goals.js';
 
 const ROUNDS = 30;
@@ -119,5 +120,44 @@ describe('the owner cancels while the supervisor approves', () => {
       expect(history).toHaveLength(1 + winners.length);
       for (const loser of losers) expect((loser as TRPCClientError<any>).data?.code).toBe('CONFLICT');
     }
+  });
+});
+
+/** Resolves once some backend of the test database waits for a lock. */
+async function someoneWaitsForALock(): Promise<void> {
+  for (;;) {
+    const { rows } = await sql<{ waiting: number }>`
+      select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'
+    `.execute(server.db);
+    if (rows[0]!.waiting > 0) return;
+    await sleep(10);
+  }
+}
+
+describe('a decision racing a change of the owner’s supervisor', () => {
+  it.each(['approve', 'assign'] as const)('%s: refused with CONFLICT when the move commits first, and nothing of it is kept', async (action) => {
+    const title = `Decided during a move (${action})`;
+    const pending = action === 'approve' ? await people.alice.api.goals.create.mutate({ type: 'INDIVIDUAL', title }) : null;
+    // An administrator moves Alice from Sam to Olivia; the change holds her row until it commits.
+    const move = await server.db.startTransaction().execute();
+    onTestFinished(async () => {
+      if (!move.isCommitted) await move.rollback().execute();
+      await server.db.updateTable('users').set({ supervisor_id: people.sam.id }).where('id', '=', people.alice.id).execute();
+    });
+    await move.updateTable('users').set({ supervisor_id: people.olivia.id }).where('id', '=', people.alice.id).execute();
+
+    // Sam decides on what he read (still Alice's supervisor), and waits at Alice's stream head.
+    const decision = outcome(
+      pending
+        ? people.sam.api.goals.approve.mutate({ id: pending.id })
+        : people.sam.api.goals.assign.mutate({ superviseeId: people.alice.id, title }),
+    );
+    await Promise.race([someoneWaitsForALock(), decision]);
+    await move.commit().execute();
+
+    expect(await decision).toBe('CONFLICT');
+    const goals = await server.db.selectFrom('goals').select(['id', 'status']).where('title', '=', title).execute();
+    expect(goals).toEqual(pending ? [{ id: pending.id, status: 'PENDING_APPROVAL' }] : []);
+    if (pending) expect(await notificationTypes(pending.id, ['GOAL_APPROVED'])).toEqual([]);
   });
 });

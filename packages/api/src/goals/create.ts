@@ -8,7 +8,7 @@ import { hasPermission } from '../trpc.js';
 import { announce } from './notify.js';
 import { assertValidParent } from './parent.js';
 import { initialStatus, type CreationAction } from './rules.js';
-import type { GoalContext } from './service.js';
+import { assertSupervisorUnchanged, type GoalContext } from './service.js';
 import { selectGoals, toView, type GoalView } from './views.js';
 
 interface NewGoal {
@@ -20,6 +20,8 @@ interface NewGoal {
   dueDate?: string;
   parentGoalId?: number;
   ownerId: number;
+  /** The owner's supervisor as read when deciding the status and who is told. */
+  ownerSupervisorId: number | null;
   status: GoalStatus;
 }
 
@@ -36,7 +38,8 @@ export function createGoal(ctx: GoalContext, input: z.output<typeof createGoalIn
       .select(['id', 'supervisor_id as supervisorId', 'permissions'])
       .where('id', '=', viewer.id)
       .executeTakeFirstOrThrow();
-    return insertGoal(trx, ctx, 'create', { ...input, ownerId: viewer.id, status: initialStatus(input.type, owner) });
+    const status = initialStatus(input.type, owner);
+    return insertGoal(trx, ctx, 'create', { ...input, ownerId: viewer.id, ownerSupervisorId: owner.supervisorId, status });
   });
 }
 
@@ -52,7 +55,7 @@ export function assignGoal(ctx: GoalContext, input: z.output<typeof assignGoalIn
     if (!supervisee?.active || supervisee.supervisorId !== ctx.session.user.id) {
       throw new TRPCError({ code: 'FORBIDDEN', message: 'You can assign goals only to your own direct reports' });
     }
-    return insertGoal(trx, ctx, 'assign', { ...goal, ownerId: supervisee.id, status: 'PENDING_ACCEPTANCE' });
+    return insertGoal(trx, ctx, 'assign', { ...goal, ownerId: supervisee.id, ownerSupervisorId: supervisee.supervisorId, status: 'PENDING_ACCEPTANCE' });
   });
 }
 
@@ -77,5 +80,6 @@ async function insertGoal(trx: Kysely<Database>, ctx: GoalContext, action: Creat
   );
   const row = await selectGoals(trx).where('goals.id', '=', id).executeTakeFirstOrThrow();
   await announce(trx, ctx.deps.config.notificationTtlDays, { action, goal: row, actor: viewer, reason: null });
+  await assertSupervisorUnchanged(trx, goal.ownerId, goal.ownerSupervisorId);
   return toView(viewer, row);
 }

@@ -77,8 +77,22 @@ export function transition(ctx: GoalContext, request: TransitionRequest): Promis
       })
       .execute();
     await announce(trx, ctx.deps.config.notificationTtlDays, { action: request.action, goal, actor: viewer, reason });
+    await assertSupervisorUnchanged(trx, goal.ownerId, before.ownerSupervisorId);
     return toView(viewer, goal);
   });
+}
+
+/**
+ * Who may decide, and who is told, follow the owner's supervisor, read without a lock: locking the
+ * owner's row up front would deadlock against the stream-head locks, which are taken in user-id
+ * order. announce() has locked the owner's row since (its stream head), so no change of supervisor
+ * can commit under us any more: read it again, and refuse if one committed meanwhile.
+ */
+export async function assertSupervisorUnchanged(trx: Kysely<Database>, ownerId: number, decidedWith: number | null): Promise<void> {
+  const owner = await trx.selectFrom('users').select('supervisor_id').where('id', '=', ownerId).executeTakeFirstOrThrow();
+  if (owner.supervisor_id !== decidedWith) {
+    throw new TRPCError({ code: 'CONFLICT', message: "The owner's supervisor changed meanwhile; reload and try again" });
+  }
 }
 
 /**
