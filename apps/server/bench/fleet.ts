@@ -31,8 +31,8 @@ export class Fleet {
 
   constructor(
     private readonly socketsPerGenerator: number,
-    /** Client keepalive: PING after this long without hearing from the server. */
-    private readonly pingIntervalMs: number,
+    /** Client keepalive: PING after this long without hearing from the server; null: as the app's clients do. */
+    private readonly pingIntervalMs: number | null,
     /** Where `snapshot` writes heap snapshots; null: it does nothing. */
     private readonly snapshotDir: string | null = null,
   ) {}
@@ -117,7 +117,7 @@ export class Fleet {
    * With `keepAlive` the clients ping as the app's tRPC clients do.
    */
   async connect(targets: SocketTarget[], phase: number, keepAlive: boolean): Promise<number> {
-    const pingIntervalMs = keepAlive ? this.pingIntervalMs : null;
+    const pingIntervalMs = keepAlive ? (this.pingIntervalMs ?? 'app') : null;
     const timeoutMs = 60_000 + targets.length * 10;
     const replies = await Promise.all(
       this.generators.map((generator, g) =>

@@ -4,8 +4,8 @@
  * The clients speak tRPC's WebSocket protocol directly (what wsLink sends on the wire, superjson
  * input included) instead of running a full tRPC client per socket: the server is what is
  * measured, and two cores are shared with it. Requests over IPC:
- * tRPC sockets keep alive as the app's clients do (WS_KEEPALIVE: PING after `intervalMs` without
- * hearing from the server, give up when no PONG follows; the interval can be overridden), so
+ * tRPC sockets keep alive as the app's clients do (wsKeepAlive: PING after the socket's own 20-25 s
+ * without hearing from the server, give up when no PONG follows; the interval can be fixed), so
  * idle sockets load the server as real ones would.
  *   connect    open sockets from one loopback source address, bounded concurrency and retries
  *   subscribe  start `notifications.onEvent` on every open socket; resolves when all started
@@ -14,7 +14,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'ws';
-import { WS_KEEPALIVE } from '@pms/shared';
+import { wsKeepAlive } from '@pms/shared';
 import { serveParent, type Message } from './children.js';
 
 export interface SocketTarget {
@@ -92,14 +92,14 @@ function open(target: SocketTarget, localAddress: string): Promise<WebSocket> {
  * @trpc/client's keepalive, timer for timer: PING after `intervalMs` without hearing anything,
  * close when no PONG follows within `pongTimeoutMs`; anything heard starts the wait again.
  */
-function keepAliveLikeTrpcClient(client: Client, intervalMs: number): void {
+function keepAliveLikeTrpcClient(client: Client, { intervalMs, pongTimeoutMs }: ReturnType<typeof wsKeepAlive>): void {
   const ping = () => {
     client.socket.send('PING');
     counts.pings++;
     client.pongTimer = setTimeout(() => {
       noteError('no PONG within the keepalive timeout');
       client.socket.close();
-    }, WS_KEEPALIVE.pongTimeoutMs);
+    }, pongTimeoutMs);
   };
   const heard = () => {
     clearTimeout(client.pingTimer);
@@ -114,8 +114,10 @@ function keepAliveLikeTrpcClient(client: Client, intervalMs: number): void {
   });
 }
 
-/** `pingIntervalMs` null: no keepalive (bare sockets). */
-async function connect(targets: SocketTarget[], localAddress: string, concurrency: number, pingIntervalMs: number | null) {
+/** Keepalive interval in ms; 'app': each socket its own, as wsKeepAlive picks; null: none (bare sockets). */
+type PingInterval = number | 'app' | null;
+
+async function connect(targets: SocketTarget[], localAddress: string, concurrency: number, pingIntervalMs: PingInterval) {
   let cursor = 0;
   const worker = async () => {
     while (cursor < targets.length) {
@@ -124,7 +126,9 @@ async function connect(targets: SocketTarget[], localAddress: string, concurrenc
         try {
           const socket = await open(target, localAddress);
           const client: Client = { index: target.index, socket, started: false };
-          if (pingIntervalMs !== null) keepAliveLikeTrpcClient(client, pingIntervalMs);
+          if (pingIntervalMs !== null) {
+            keepAliveLikeTrpcClient(client, { ...wsKeepAlive(), ...(pingIntervalMs !== 'app' && { intervalMs: pingIntervalMs }) });
+          }
           client.socket.on('message', (raw: Buffer) => onMessage(client, raw));
           client.socket.on('error', (error) => noteError(error.message));
           client.socket.on('close', (code, reason) => {
@@ -180,7 +184,7 @@ serveParent(async (message: Message) => {
         message.targets as SocketTarget[],
         String(message.localAddress),
         Number(message.concurrency),
-        typeof message.pingIntervalMs === 'number' ? message.pingIntervalMs : null,
+        (message.pingIntervalMs ?? null) as PingInterval,
       );
     case 'subscribe':
       return subscribe(String(message.path), Number(message.window), Number(message.timeoutMs));

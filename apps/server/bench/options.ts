@@ -1,6 +1,5 @@
 /** Command-line flags of `npm run bench:realtime -- [flags]`, each with a BENCH_* variable too. */
 import { parseArgs } from 'node:util';
-import { WS_KEEPALIVE } from '@pms/shared';
 
 const HELP = `npm run bench:realtime -- [flags]
   --sockets N           subscribed sockets in total (default 19000 per instance)   BENCH_SOCKETS
@@ -11,7 +10,7 @@ const HELP = `npm run bench:realtime -- [flags]
   --batch B             notifications per transaction (default 1)                  BENCH_BATCH
   --in-flight F         concurrent publishing transactions (default 32)            BENCH_IN_FLIGHT
   --per-generator G     sockets per load-generator process (default 5000)          BENCH_PER_GENERATOR
-  --ping-interval MS    client keepalive: PING after MS quiet (default: the app's WS_KEEPALIVE)
+  --ping-interval MS    client keepalive: PING after MS quiet (default: the app's wsKeepAlive)
   --floor-sockets N     sockets for the bare-ws floor (default: sockets per instance, 0 skips)
   --heap-snapshots DIR  write heap snapshots of the tRPC floor and server-0 at each step
                         into DIR (compare them with bench/heap-diff.ts)
@@ -28,7 +27,8 @@ export interface BenchOptions {
   batch: number;
   maxInFlight: number;
   perGenerator: number;
-  pingIntervalMs: number;
+  /** null: the app's policy, each socket its own interval (wsKeepAlive). */
+  pingIntervalMs: number | null;
   floorSockets: number;
   heapSnapshotDir: string | null;
   cpuProfileDir: string | null;
@@ -78,7 +78,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     batch: integer('batch', values.batch ?? env.BENCH_BATCH, 1, 1, 100),
     maxInFlight: integer('in-flight', values['in-flight'] ?? env.BENCH_IN_FLIGHT, 32, 1, 64),
     perGenerator: integer('per-generator', values['per-generator'] ?? env.BENCH_PER_GENERATOR, 5_000, 100, 15_000),
-    pingIntervalMs: integer('ping-interval', values['ping-interval'], WS_KEEPALIVE.intervalMs, 1_000, 600_000),
+    pingIntervalMs: values['ping-interval'] === undefined ? null : integer('ping-interval', values['ping-interval'], 0, 1_000, 600_000),
     floorSockets: integer('floor-sockets', values['floor-sockets'], Math.ceil(sockets / instances), 0, 19_500),
     heapSnapshotDir: values['heap-snapshots'] ?? null,
     cpuProfileDir: values['cpu-prof'] ?? null,

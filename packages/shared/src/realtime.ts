@@ -7,11 +7,15 @@
  * open subscription with the `lastEventId` of its last tracked message, which the server
  * resumes from (nothing missed, nothing doubled).
  *
- * 25 s, under the server's own 30 s ping and common proxies' 60 s idle timeout: a dead socket is
- * noticed within 30 s (the browser's offline event is quicker), and at 19,000 sockets keepalive
- * costs ~760 PING/PONG pairs a second instead of 1,900 at 10 s (BENCHMARKS.md).
+ * Each client PINGs after its own 20-25 s of silence, under common proxies' 60 s idle timeout: a
+ * dead socket is noticed within 30 s (the browser's offline event is quicker), and at 19,000
+ * sockets keepalive costs ~800 PING/PONG pairs a second instead of 1,900 at 10 s (BENCHMARKS.md).
+ * Why each its own: a client's wait restarts with every message, so clients that reconnected
+ * together after a restart would otherwise PING together, in one burst, for as long as they idle.
  */
-export const WS_KEEPALIVE = { enabled: true, intervalMs: 25_000, pongTimeoutMs: 5_000 } as const;
+export function wsKeepAlive(random: () => number = Math.random) {
+  return { enabled: true, intervalMs: Math.round(20_000 + random() * 5_000), pongTimeoutMs: 5_000 };
+}
 
 export interface BackoffOptions {
   /** The ceiling of the first attempt (attempt 0); default 1 s. */

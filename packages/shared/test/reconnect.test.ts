@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reconnectDelayMs } from '../src/realtime.js';
+import { reconnectDelayMs, wsKeepAlive } from '../src/realtime.js';
 
 const options = { baseMs: 500, maxMs: 15_000 };
 const lowest = () => 0;
@@ -29,5 +29,15 @@ describe('reconnectDelayMs', () => {
       expect(delay).toBeGreaterThanOrEqual(2000);
       expect(delay).toBeLessThanOrEqual(4000);
     }
+  });
+});
+
+describe('wsKeepAlive', () => {
+  it('gives each client its own interval between 20 and 25 s, so a dead socket is noticed within 30 s', () => {
+    expect(wsKeepAlive(lowest)).toEqual({ enabled: true, intervalMs: 20_000, pongTimeoutMs: 5_000 });
+    expect(wsKeepAlive(highest).intervalMs + wsKeepAlive(highest).pongTimeoutMs).toBe(30_000);
+    const intervals = new Set(Array.from({ length: 50 }, () => wsKeepAlive().intervalMs));
+    expect(intervals.size).toBeGreaterThan(1);
+    for (const interval of intervals) expect(interval).toBeGreaterThanOrEqual(20_000);
   });
 });

@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import { WebSocket } from 'ws';
 import type { AppRouter } from '@pms/api';
 import { createDatabase, DEMO_PASSWORD, seedDemo, type DB } from '@pms/db';
-import { reconnectDelayMs, WS_KEEPALIVE } from '@pms/shared';
+import { reconnectDelayMs, wsKeepAlive } from '@pms/shared';
 import { hashPassword } from '@pms/api';
 import { createApp, type App } from '../../src/app.js';
 import { parseEnv } from '../../src/env.js';
@@ -97,7 +97,7 @@ export function wsClient(url: string, token?: string, options: { retry?: boolean
     url: `${url.replace('http', 'ws')}/trpc`,
     WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
     connectionParams: token ? { token } : null,
-    keepAlive: WS_KEEPALIVE,
+    keepAlive: wsKeepAlive(),
     retryDelayMs: options.retry ? (attempt) => reconnectDelayMs(attempt, { baseMs: 100 }) : () => 60_000,
     onClose: (cause) => resolveClosed({ code: cause?.code ?? 0, reason: '' }),
   });

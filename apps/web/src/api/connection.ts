@@ -1,5 +1,5 @@
 import { createWSClient, httpBatchLink, splitLink, wsLink } from '@trpc/client';
-import { reconnectDelayMs, WS_KEEPALIVE } from '@pms/shared';
+import { reconnectDelayMs, wsKeepAlive } from '@pms/shared';
 import superjson from 'superjson';
 import { ConnectionMonitor } from './connection-status';
 import { trpc } from './trpc';
@@ -34,7 +34,7 @@ let nextConnectionId = 1;
 export function openConnection(): ApiConnection {
   const socket = createWSClient({
     url: sameOriginSocketUrl,
-    keepAlive: WS_KEEPALIVE,
+    keepAlive: wsKeepAlive(),
     retryDelayMs: (attempt) => reconnectDelayMs(attempt, RECONNECT_BACKOFF),
   });
   const client = trpc.createClient({
