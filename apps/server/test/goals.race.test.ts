@@ -4,11 +4,11 @@
  * exactly one winner, one CONFLICT naming the winner's decision, one history row and one
  * notification. And a decision that races a change of the owner's supervisor is refused.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { TRPCClientError } from '@trpc/client';
 import { sql } from 'kysely';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { outcome, wsClient, type Client } from './support/server.js';
+import { waitingForLock } from './support/database.js';
 import { useDemoServer } from './support/goals.js';
 
 const ROUNDS = 30;
@@ -123,17 +123,6 @@ describe('the owner cancels while the supervisor approves', () => {
   });
 });
 
-/** Resolves once some backend of the test database waits for a lock. */
-async function someoneWaitsForALock(): Promise<void> {
-  for (;;) {
-    const { rows } = await sql<{ waiting: number }>`
-      select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'
-    `.execute(server.db);
-    if (rows[0]!.waiting > 0) return;
-    await sleep(10);
-  }
-}
-
 describe('a decision racing a change of the owner’s supervisor', () => {
   it.each(['approve', 'assign'] as const)('%s: refused with CONFLICT when the move commits first, and nothing of it is kept', async (action) => {
     const title = `Decided during a move (${action})`;
@@ -152,7 +141,7 @@ describe('a decision racing a change of the owner’s supervisor', () => {
         ? people.sam.api.goals.approve.mutate({ id: pending.id })
         : people.sam.api.goals.assign.mutate({ superviseeId: people.alice.id, title }),
     );
-    await Promise.race([someoneWaitsForALock(), decision]);
+    await Promise.race([waitingForLock(server.db), decision]);
     await move.commit().execute();
 
     expect(await decision).toBe('CONFLICT');

@@ -5,11 +5,11 @@
  * Stream positions are per-user `seq` values handed out under the user's row lock, so they
  * commit in order; this test drives two real transactions into exactly that interleaving.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { publish } from '@pms/api';
 import type { Database } from '@pms/db';
+import { waitingForLock } from './support/database.js';
 import { EventLog } from './support/event-log.js';
 import { followNotifications, numbers, sample, userIdOf } from './support/notifications.js';
 import { demo, login, startTestServer, wsClient, type TestServer, type WsSession } from './support/server.js';
@@ -30,17 +30,6 @@ async function backendPid(trx: Kysely<Database>): Promise<number> {
   return rows[0]!.pid;
 }
 
-/** Returns once that backend is blocked waiting for a lock. */
-async function blockedOnLock(pid: number): Promise<void> {
-  for (;;) {
-    const { rows } = await sql<{ waiting: boolean }>`
-      select wait_event_type = 'Lock' as waiting from pg_stat_activity where pid = ${pid}
-    `.execute(server.db);
-    if (rows[0]?.waiting) return;
-    await sleep(10);
-  }
-}
-
 const ttlDays = 30;
 
 it('delivers a lower id that commits after a higher one, live and on resume', async () => {
@@ -54,7 +43,7 @@ it('delivers a lower id that commits after a higher one, live and on resume', as
   const first = await server.db.startTransaction().execute();
   const firstPid = await backendPid(first);
   const firstPublished = publish(first, { notifications: [sample(sam, 1), sample(alice, 1)], ttlDays });
-  await blockedOnLock(firstPid);
+  await waitingForLock(server.db, firstPid);
 
   // "second" starts later, so Alice's notification gets a higher id, and commits first.
   const second = await server.db.startTransaction().execute();

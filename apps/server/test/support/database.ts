@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sql, type Kysely } from 'kysely';
 import { inject } from 'vitest';
 import { adminQuery, withDatabase } from '@pms/db';
 import { TEMPLATE_DATABASE } from './template.js';
@@ -15,4 +17,19 @@ export async function freshDatabase({ empty = false } = {}): Promise<{ url: stri
     url: withDatabase(adminUrl, name),
     drop: () => adminQuery(adminUrl, `drop database if exists ${name} with (force)`),
   };
+}
+
+/**
+ * Resolves once a backend of `db`'s database waits for a lock: the one with `pid`, or any.
+ * Lets a test hold a row lock and know the transaction it means to block has reached it.
+ */
+export async function waitingForLock(db: Kysely<any>, pid?: number): Promise<void> {
+  for (;;) {
+    const { rows } = await sql<{ waiting: number }>`
+      select count(*)::int as waiting from pg_stat_activity
+      where datname = current_database() and wait_event_type = 'Lock' and (${pid ?? null}::int is null or pid = ${pid ?? null})
+    `.execute(db);
+    if (rows[0]!.waiting > 0) return;
+    await sleep(10);
+  }
 }
