@@ -64,6 +64,17 @@ export interface Device {
 
 const INSERT_CHUNK = 5_000;
 
+/** `users` users sharing one password hash; returns their ids in ascending order. */
+export async function provisionUsers(db: DB, users: number): Promise<number[]> {
+  const passwordHash = await hashPassword(randomBytes(16).toString('hex'));
+  const { rows } = await sql<{ id: number }>`
+    insert into users (email, name, password_hash)
+    select 'bench-' || n || '@bench.pms', 'Bench user ' || n, ${passwordHash}
+    from generate_series(1, ${users}) as n
+    returning id`.execute(db);
+  return rows.map((row) => row.id).sort((a, b) => a - b);
+}
+
 /**
  * `users` users with `devicesPerUser` sessions each (one session per socket, as separate
  * devices would have). Returns the devices user by user: devices[u * devicesPerUser + d].
@@ -74,13 +85,7 @@ export async function provisionDevices(
   users: number,
   devicesPerUser: number,
 ): Promise<Device[]> {
-  const passwordHash = await hashPassword(randomBytes(16).toString('hex'));
-  const { rows } = await sql<{ id: number }>`
-    insert into users (email, name, password_hash)
-    select 'bench-' || n || '@bench.pms', 'Bench user ' || n, ${passwordHash}
-    from generate_series(1, ${users}) as n
-    returning id`.execute(db);
-  const userIds = rows.map((row) => row.id).sort((a, b) => a - b);
+  const userIds = await provisionUsers(db, users);
 
   const expiresAt = new Date(Date.now() + tokens.ttlSeconds * 1000);
   const sessions = userIds.flatMap((userId) => Array.from({ length: devicesPerUser }, () => ({ id: randomUUID(), userId })));

@@ -4,14 +4,12 @@
  * of a run from the delivery's, and how fast this machine is today. Flags as bench:realtime
  * (--rate, --duration, --batch, --in-flight; --sockets is the number of recipients).
  */
-import { randomBytes } from 'node:crypto';
 import { cpuUsage } from 'node:process';
-import { SessionTokens } from '@pms/api';
 import { createDatabase } from '@pms/db';
 import { log } from './fleet.js';
 import { machineBusy } from './machine.js';
 import { parseOptions } from './options.js';
-import { createBenchDatabase, provisionDevices } from './provision.js';
+import { createBenchDatabase, provisionUsers } from './provision.js';
 import { publishAtRate } from './publisher.js';
 import { percentile } from './report.js';
 
@@ -19,15 +17,15 @@ const options = parseOptions(process.argv.slice(2), process.env);
 const database = await createBenchDatabase(options.adminUrl);
 const db = createDatabase({ connectionString: database.url, max: options.maxInFlight });
 try {
-  const devices = await provisionDevices(db, new SessionTokens(randomBytes(32).toString('base64url'), 3600), options.sockets, 1);
-  log(`publishing ${options.rate}/s for ${options.durationMs / 1000} s to ${devices.length} users, ${options.batch} per transaction, ${options.maxInFlight} in flight`);
+  const recipients = await provisionUsers(db, options.sockets);
+  log(`publishing ${options.rate}/s for ${options.durationMs / 1000} s to ${recipients.length} users, ${options.batch} per transaction, ${options.maxInFlight} in flight`);
   const [cpuBefore, busy] = [cpuUsage(), machineBusy()];
   const result = await publishAtRate(db, {
     rate: options.rate,
     durationMs: options.durationMs,
     batch: options.batch,
     maxInFlight: options.maxInFlight,
-    recipients: devices.map((device) => device.userId),
+    recipients,
     ttlDays: 30,
   });
   const cpu = cpuUsage(cpuBefore);
