@@ -9,8 +9,11 @@ import { build } from 'esbuild';
 
 const serverRoot = fileURLToPath(new URL('..', import.meta.url));
 
-/** Bundles `entry` into `outfile`, both relative to apps/server. */
-export async function bundleForNode(entry: string, outfile: string): Promise<void> {
+/**
+ * Bundles `entry` into `outfile`, both relative to apps/server. `workspaceRoot` takes the `@pms/*`
+ * packages from another checkout of this repository (bench:calls builds an earlier commit so).
+ */
+export async function bundleForNode(entry: string, outfile: string, { workspaceRoot }: { workspaceRoot?: string } = {}): Promise<void> {
   await build({
     absWorkingDir: serverRoot,
     entryPoints: [entry],
@@ -25,7 +28,10 @@ export async function bundleForNode(entry: string, outfile: string): Promise<voi
       {
         name: 'node-modules-stay-external',
         setup(esbuild) {
-          esbuild.onResolve({ filter: /^[^./]/ }, ({ path }) => (path.startsWith('@pms/') ? undefined : { path, external: true }));
+          esbuild.onResolve({ filter: /^[^./]/ }, ({ path }) => {
+            if (!path.startsWith('@pms/')) return { path, external: true };
+            return workspaceRoot ? { path: `${workspaceRoot}/packages/${path.slice('@pms/'.length)}/src/index.ts` } : undefined;
+          });
         },
       },
     ],
