@@ -36,7 +36,16 @@ export interface App {
 
 export async function createApp(env: Env, databaseUrl: string): Promise<App> {
   const production = env.NODE_ENV === 'production';
-  const db = createDatabase({ connectionString: databaseUrl });
+  const db = createDatabase({
+    connectionString: databaseUrl,
+    max: env.DB_POOL_SIZE,
+    limits: {
+      statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+      lockTimeoutMs: env.DB_LOCK_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      acquireTimeoutMs: env.DB_POOL_ACQUIRE_TIMEOUT_MS,
+    },
+  });
   const realtime = new Realtime({
     db,
     connectionString: databaseUrl,

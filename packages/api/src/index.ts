@@ -4,6 +4,7 @@ import type { AppRouter } from './root.js';
 export { appRouter, type AppRouter } from './root.js';
 export type { ApiDeps, ApiConfig, Context, Session, SessionUser, Transport } from './trpc.js';
 export { SessionTokens } from './auth/tokens.js';
+export { databaseFault } from './lib/database-faults.js';
 export { hashPassword } from './auth/password.js';
 export { resolveSession, tokenFromHeaders, SESSION_COOKIE } from './auth/sessions.js';
 export { Realtime } from './realtime/realtime.js';

@@ -3,11 +3,14 @@
  * Every router builds on the procedures exported here; authorization starts at these gates.
  */
 import { initTRPC, TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { DB } from '@pms/db';
 import type { Permission } from '@pms/shared';
 import type { SessionTokens } from './auth/tokens.js';
+import { databaseFault } from './lib/database-faults.js';
 import type { Realtime } from './realtime/realtime.js';
 
 // ---- context ---------------------------------------------------------------
@@ -72,12 +75,16 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error, ctx }) {
     const zod = error.cause instanceof ZodError ? error.cause : null;
     const production = ctx?.deps.config.production ?? true;
+    // The database failing (a lost connection, a timeout) is no bug: a retriable error that says so.
+    const fault = error.code === 'INTERNAL_SERVER_ERROR' ? databaseFault(error.cause) : null;
     const hidden = error.code === 'INTERNAL_SERVER_ERROR' && production;
     return {
       ...shape,
-      message: zod ? describeZodError(zod) : hidden ? 'Internal server error' : shape.message,
+      ...(fault && { code: TRPC_ERROR_CODES_BY_KEY[fault.code] }),
+      message: zod ? describeZodError(zod) : fault ? fault.message : hidden ? 'Internal server error' : shape.message,
       data: {
         ...shape.data,
+        ...(fault && { code: fault.code, httpStatus: getHTTPStatusCodeFromError(fault) }),
         stack: production ? undefined : shape.data.stack,
         fieldErrors: zod ? Object.fromEntries(zod.issues.map((i) => [i.path.join('.'), i.message])) : undefined,
       },

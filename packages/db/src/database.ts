@@ -9,15 +9,44 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export type DB = Kysely<Database>;
 
+/** Bounds for serving requests, in milliseconds. */
+export interface ConnectionLimits {
+  /** A statement running longer is cancelled (SQLSTATE 57014). */
+  statementTimeoutMs: number;
+  /** A statement waiting longer for a lock is cancelled (55P03). */
+  lockTimeoutMs: number;
+  /** A transaction left idle longer loses its session (25P03), releasing its locks. */
+  idleInTransactionTimeoutMs: number;
+  /** Waiting longer for a connection (the pool is exhausted, or the server does not answer) fails the call. */
+  acquireTimeoutMs: number;
+}
+
 export interface DatabaseOptions {
   connectionString: string;
   /** Pool size; the realtime listener holds one more connection of its own. */
   max?: number;
+  /** Without limits (migrations, scripts, tests' own access) PostgreSQL's settings apply and callers wait for a connection. */
+  limits?: ConnectionLimits;
 }
 
-export function createDatabase({ connectionString, max = 10 }: DatabaseOptions): DB {
-  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
-  // An idle client losing its server must not crash the process; the pool replaces it.
-  pool.on('error', (error) => console.error('[db] idle connection error:', error.message));
+export function createDatabase({ connectionString, max = 10, limits }: DatabaseOptions): DB {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    idleTimeoutMillis: 30_000,
+    // The three timeouts travel as startup parameters: set on every connection, at no extra round trip.
+    ...(limits && {
+      statement_timeout: limits.statementTimeoutMs,
+      lock_timeout: limits.lockTimeoutMs,
+      idle_in_transaction_session_timeout: limits.idleInTransactionTimeoutMs,
+      connectionTimeoutMillis: limits.acquireTimeoutMs,
+    }),
+  });
+  // A connection can fail at any time: its server restarts, an admin terminates it, the network
+  // drops. node-postgres fails the query in progress, then emits 'error' on the client, and an
+  // 'error' nobody listens to ends the process. The pool listens only while a client is idle, so
+  // every client gets its own listener for its whole life; the pool then drops it when released.
+  pool.on('connect', (client) => client.on('error', (error) => console.error('[db] connection lost:', error.message)));
+  pool.on('error', () => {}); // an idle client's failure, logged by the listener above
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

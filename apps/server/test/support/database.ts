@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
 import { inject } from 'vitest';
-import { adminQuery, withDatabase } from '@pms/db';
+import { adminQuery, withDatabase, type Database } from '@pms/db';
 import { TEMPLATE_DATABASE } from './template.js';
 
 /**
@@ -20,16 +20,28 @@ export async function freshDatabase({ empty = false } = {}): Promise<{ url: stri
 }
 
 /**
- * Resolves once a backend of `db`'s database waits for a lock: the one with `pid`, or any.
- * Lets a test hold a row lock and know the transaction it means to block has reached it.
+ * Resolves once a backend of `db`'s database waits for a lock: the one with `pid`, or any; returns
+ * its pid. Lets a test hold a row lock and know the transaction it means to block has reached it.
  */
-export async function waitingForLock(db: Kysely<any>, pid?: number): Promise<void> {
+export async function waitingForLock(db: Kysely<any>, pid?: number): Promise<number> {
   for (;;) {
-    const { rows } = await sql<{ waiting: number }>`
-      select count(*)::int as waiting from pg_stat_activity
+    const { rows } = await sql<{ pid: number }>`
+      select pid from pg_stat_activity
       where datname = current_database() and wait_event_type = 'Lock' and (${pid ?? null}::int is null or pid = ${pid ?? null})
+      limit 1
     `.execute(db);
-    if (rows[0]!.waiting > 0) return;
+    if (rows[0]) return rows[0].pid;
     await sleep(10);
   }
+}
+
+/**
+ * Locks user `userId`'s row until `release()`. It is their event stream's head: a call that tells
+ * them of a change (creating their goal, say) waits for it inside its transaction.
+ */
+export async function lockUserRow(db: Kysely<Database>, userId: number): Promise<{ release(): Promise<void> }> {
+  const holder = await db.startTransaction().execute();
+  await holder.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute();
+  // A holder whose connection died (a restarted server) holds nothing any more: nothing to undo.
+  return { release: () => holder.rollback().execute().catch(() => {}) };
 }

@@ -2,13 +2,10 @@
  * Starts one PostgreSQL for the whole run — the embedded one, or TEST_DATABASE_URL's server —
  * and prepares a migrated template database that every test file clones (see database.ts).
  */
-import { chmodSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { createDatabase, migrateToLatest, startEmbeddedPostgres, withDatabase } from '@pms/db';
+import { freePort, postgresDataDir } from './postgres.js';
 import { TEMPLATE_DATABASE } from './template.js';
 
 declare module 'vitest' {
@@ -17,23 +14,11 @@ declare module 'vitest' {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
 export default async function setup(project: TestProject) {
   let adminUrl = process.env.TEST_DATABASE_URL;
   let stop = async () => {};
   if (!adminUrl) {
-    const parent = mkdtempSync(join(tmpdir(), 'pms-test-pg-'));
-    chmodSync(parent, 0o755); // the server runs as its own OS user when we are root
-    const dataDir = join(parent, 'data');
+    const { dataDir } = postgresDataDir();
     const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
     adminUrl = server.url;
     stop = () => server.stop();
