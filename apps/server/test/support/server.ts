@@ -33,6 +33,7 @@ export function testEnv(overrides: Record<string, string> = {}) {
     HOST: '127.0.0.1',
     PORT: '0',
     METRICS_PORT: '0',
+    LOG_LEVEL: 'warn', // also under NODE_ENV=production or development
     JWT_SECRET: TEST_JWT_SECRET,
     DATA_DIR: mkdtempSync(join(tmpdir(), 'pms-test-data-')),
     WEB_DIST: join(tmpdir(), 'pms-no-web'),
