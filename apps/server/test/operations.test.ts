@@ -134,20 +134,27 @@ describe('logs', () => {
     }
   });
 
-  it('logs an unexpected error with its stack, request id and user', async () => {
+  it('logs an unexpected error with its stack and user, and its request id (HTTP) or connection (WebSocket)', async () => {
     const { token } = await login(server.url, demo.bob);
     const bob = await userIdOf(server.db, demo.bob);
-    // A query that cannot work: its table is gone for a moment.
+    const socket = wsClient(server.url, token);
+    await socket.client.auth.me.query();
+    // Queries that cannot work: their table is gone for a moment.
     await sql`alter table notifications rename to notifications_away`.execute(server.db);
-    const response = await fetch(`${server.url}/trpc/notifications.list`, { headers: { authorization: `Bearer ${token}` } }).finally(() =>
-      sql`alter table notifications_away rename to notifications`.execute(server.db),
-    );
+    const [response, overSocket] = await Promise.all([
+      fetch(`${server.url}/trpc/notifications.list`, { headers: { authorization: `Bearer ${token}` } }),
+      failure(socket.client.notifications.stats.query()),
+    ]).finally(() => sql`alter table notifications_away rename to notifications`.execute(server.db));
+    await socket.close();
     expect(response.status).toBe(500);
+    expect(overSocket.data?.code).toBe('INTERNAL_SERVER_ERROR');
     const reqId = response.headers.get('x-request-id');
 
     const line = await lineWhere((l) => l.level === 'error' && l.reqId === reqId);
     expect(line).toMatchObject({ instance: INSTANCE_ID, msg: 'unexpected error', path: 'notifications.list', userId: bob });
     expect(line.err.stack).toContain('notifications');
-    expect(JSON.stringify(line)).not.toContain(token);
+    const wsLine = await lineWhere((l) => l.level === 'error' && l.path === 'notifications.stats');
+    expect(wsLine).toMatchObject({ instance: INSTANCE_ID, connectionId: expect.any(Number), userId: bob, err: { stack: expect.any(String) } });
+    for (const text of written) expect(text).not.toContain(token);
   });
 });
