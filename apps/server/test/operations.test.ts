@@ -107,7 +107,8 @@ describe('logs', () => {
   it('logs each request as JSON with the instance, its request id and its user, never a credential', async () => {
     const loginResponse = await post('auth.login', { email: demo.alice, password: DEMO_PASSWORD }, { 'x-request-id': 'trace-login-42' });
     expect(loginResponse.headers.get('x-request-id')).toBe('trace-login-42');
-    const token: string = (await loginResponse.json()).result.data.json.token;
+    const { result } = (await loginResponse.json()) as { result: { data: { json: { token: string } } } };
+    const token = result.data.json.token;
 
     // A request id that is not a short safe token is replaced with one of ours.
     const me = await fetch(`${server.url}/trpc/auth.me`, { headers: { cookie: `pms_session=${token}`, 'x-request-id': 'not safe; 42' } });
