@@ -33,6 +33,7 @@ export default defineConfig({
     proxy: {
       '/trpc': { target: apiServer, ws: true },
       '/healthz': { target: apiServer },
+      '/readyz': { target: apiServer },
     },
   },
 });

@@ -41,7 +41,9 @@ interface Served {
 }
 
 async function servePms(): Promise<Served> {
-  const app = await createApp(parseEnv({ ...process.env, HOST: '127.0.0.1', PORT: '0' }), process.env.DATABASE_URL!);
+  // Several servers share the machine: metrics on free ports; logs only when something goes wrong.
+  const env = parseEnv({ LOG_LEVEL: 'warn', ...process.env, HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0' });
+  const app = await createApp(env, process.env.DATABASE_URL!);
   const { port } = await app.listen();
   const direct = new pg.Client({ connectionString: process.env.DATABASE_URL });
   direct.on('error', () => {});

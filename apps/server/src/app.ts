@@ -1,16 +1,18 @@
 /**
  * One HTTP server, one port: tRPC over HTTP at /trpc, tRPC over WebSocket on upgrade,
- * GET /healthz, and the built SPA for everything else.
+ * GET /healthz and /readyz (ops/health.ts), and the built SPA for everything else.
+ * Metrics listen on a port of their own (ops/metrics-server.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
-import { sql } from 'kysely';
 import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import {
+  ApiMetrics,
   appRouter,
+  createLogger,
   POLICY_VIOLATION,
   Realtime,
   RetentionJob,
@@ -20,9 +22,13 @@ import {
   tokenFromHeaders,
   type ApiDeps,
   type Context,
+  type Logger,
 } from '@pms/api';
-import { createDatabase } from '@pms/db';
+import { createDatabase, poolOf } from '@pms/db';
 import type { Env } from './env.js';
+import { createProbes } from './ops/health.js';
+import { createMetricsServer } from './ops/metrics-server.js';
+import { logCallError, trackRequest, withRequestUser } from './ops/requests.js';
 
 const MAX_WS_PAYLOAD = 64 * 1024;
 
@@ -30,12 +36,20 @@ export interface App {
   deps: ApiDeps;
   /** The background cleanup; `retention.sweep()` runs one now. */
   retention: RetentionJob;
+  /** Where Prometheus scrapes (`http://host:port/metrics`) once listening; null with METRICS_PORT=off. */
+  readonly metricsUrl: string | null;
   listen(): Promise<{ port: number; url: string }>;
   close(): Promise<void>;
 }
 
-export async function createApp(env: Env, databaseUrl: string): Promise<App> {
+export interface AppOptions {
+  /** The process's logger (main.ts builds it first, to log start-up); default: one from env, to stdout. */
+  log?: Logger;
+}
+
+export async function createApp(env: Env, databaseUrl: string, options: AppOptions = {}): Promise<App> {
   const production = env.NODE_ENV === 'production';
+  const log = options.log ?? createLogger({ level: env.LOG_LEVEL, instanceId: env.INSTANCE_ID });
   const db = createDatabase({
     connectionString: databaseUrl,
     max: env.DB_POOL_SIZE,
@@ -45,6 +59,7 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
       idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
       acquireTimeoutMs: env.DB_POOL_ACQUIRE_TIMEOUT_MS,
     },
+    onConnectionError: (error) => log.warn({ error: error.message }, 'db: connection lost'),
   });
   const realtime = new Realtime({
     db,
@@ -52,15 +67,21 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
     instanceId: env.INSTANCE_ID,
     maxSocketsPerUser: env.MAX_SOCKETS_PER_USER,
     maxSubscriptionsPerSocket: env.MAX_SUBSCRIPTIONS_PER_SOCKET,
+    log,
   });
   await realtime.start();
-  const retention = new RetentionJob(db, { readTtlDays: env.READ_NOTIFICATION_TTL_DAYS, eventTtlDays: env.NOTIFICATION_TTL_DAYS });
+  const retention = new RetentionJob(db, { readTtlDays: env.READ_NOTIFICATION_TTL_DAYS, eventTtlDays: env.NOTIFICATION_TTL_DAYS, log });
   retention.start();
+  const metrics = new ApiMetrics({ realtime, pool: poolOf(db) });
+  const metricsServer = env.METRICS_PORT === 'off' ? null : createMetricsServer(metrics, log, env.METRICS_HOST, env.METRICS_PORT);
+  let metricsUrl: string | null = null;
   const deps: ApiDeps = {
     db,
     tokens: new SessionTokens(env.JWT_SECRET, env.SESSION_TTL_HOURS * 3600),
     realtime,
     config: { production, instanceId: env.INSTANCE_ID, notificationTtlDays: env.NOTIFICATION_TTL_DAYS },
+    log,
+    metrics,
   };
 
   let nextConnectionId = 1;
@@ -72,7 +93,7 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
     basePath: '/trpc/',
     createContext: async ({ req, res }): Promise<Context> => ({
       deps,
-      session: await resolveSession(db, deps.tokens, tokenFromHeaders(req.headers)),
+      session: withRequestUser(req, await resolveSession(db, deps.tokens, tokenFromHeaders(req.headers))),
       transport: {
         kind: 'http',
         setSessionCookie: (token, expiresAt) =>
@@ -80,27 +101,24 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
         clearSessionCookie: () => res.appendHeader('Set-Cookie', cookie('', 0)),
       },
     }),
-    onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path}:`, error.cause ?? error);
-    },
+    onError: (opts) => logCallError(log, opts),
   });
 
   const web = existsSync(env.WEB_DIST) ? sirv(env.WEB_DIST, { single: true, etag: true, gzip: true }) : null;
 
+  const probes = createProbes(db, realtime, env.READINESS_TIMEOUT_MS);
+
   const server = createServer((req, res) => {
     const path = req.url?.split('?')[0] ?? '/';
+    // Probes come every few seconds from every balancer: answered, not logged.
+    if (path === '/healthz') return probes.alive(res);
+    if (path === '/readyz') return void probes.ready(res);
+    trackRequest(log, req, res);
     if (!allowCors(req, res, env.CORS_ORIGINS)) return;
     if (path.startsWith('/trpc/')) return trpcHttp(req, res);
-    if (path === '/healthz') return void health(res);
     if (web) return web(req, res);
     res.writeHead(404, { 'content-type': 'text/plain' }).end('The web app is not built: run `npm run build`.');
   });
-
-  async function health(res: ServerResponse) {
-    const ok = await sql`select 1`.execute(db).then(() => true, () => false);
-    res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable', database: ok ? 'up' : 'down', instance: env.INSTANCE_ID }));
-  }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD });
   server.on('upgrade', (req, socket, head) => {
@@ -127,17 +145,20 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
       }
       return { deps, session, transport: { kind: 'ws', connectionId } };
     },
-    onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc-ws] ${path}:`, error.cause ?? error);
-    },
+    onError: (opts) => logCallError(log, opts),
   });
 
   let closing: Promise<void> | null = null;
   return {
     deps,
     retention,
-    listen: () =>
-      new Promise((resolveListen, rejectListen) => {
+    get metricsUrl() {
+      return metricsUrl;
+    },
+    listen: async () => {
+      const host = env.METRICS_HOST.includes(':') ? `[${env.METRICS_HOST}]` : env.METRICS_HOST;
+      if (metricsServer) metricsUrl = `http://${host}:${await metricsServer.listen()}/metrics`;
+      return new Promise((resolveListen, rejectListen) => {
         server.once('error', (error: NodeJS.ErrnoException) =>
           rejectListen(error.code === 'EADDRINUSE' ? new Error(`port ${env.PORT} is already in use (set PORT)`) : error),
         );
@@ -146,7 +167,8 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
           const port = typeof address === 'object' && address ? address.port : env.PORT;
           resolveListen({ port, url: `http://127.0.0.1:${port}` });
         });
-      }),
+      });
+    },
     // Idempotent: a test may stop an instance early and still run its usual teardown.
     close: () =>
       (closing ??= (async () => {
@@ -157,6 +179,7 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
         await new Promise<void>((done) => wss.close(() => done()));
         server.closeAllConnections();
         await new Promise<void>((done) => server.close(() => done()));
+        await metricsServer?.close();
         await realtime.stop();
         await db.destroy();
       })()),

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createDatabase, isEmpty, migrateToLatest, seedDemo, startEmbeddedPostgres } from '@pms/db';
-import { hashPassword } from '@pms/api';
+import { hashPassword, type Logger } from '@pms/api';
 import type { Env } from './env.js';
 
 export interface ResolvedDatabase {
@@ -17,13 +17,13 @@ export async function resolveDatabase(env: Env): Promise<ResolvedDatabase> {
 }
 
 /** Migrates, then seeds the demo organisation into an empty embedded database (or when asked). */
-export async function prepareDatabase(env: Env, database: ResolvedDatabase, log = console.log): Promise<void> {
+export async function prepareDatabase(env: Env, database: ResolvedDatabase, log: Logger): Promise<void> {
   const db = createDatabase({ connectionString: database.url, max: 2 });
   try {
     const { results = [] } = await migrateToLatest(db);
-    for (const r of results) log(`[db] migration ${r.migrationName}: ${r.status}`);
+    for (const r of results) log.info({ migration: r.migrationName, status: r.status }, 'db: migration');
     const seed = env.SEED_DEMO === 'always' || (env.SEED_DEMO === 'auto' && database.embedded && (await isEmpty(db)));
-    if (seed) log(`[db] demo seed: ${await seedDemo(db, hashPassword)} users created`);
+    if (seed) log.info({ users: await seedDemo(db, hashPassword) }, 'db: demo organisation seeded');
   } finally {
     await db.destroy();
   }

@@ -15,6 +15,9 @@ const positiveInt = (fallback: number) => wholeNumber('must be a positive whole 
 const PORT_ERROR = 'must be a port number (0-65535)';
 const port = (fallback: number) => wholeNumber(PORT_ERROR).min(0, { error: PORT_ERROR }).max(65_535, { error: PORT_ERROR }).default(fallback);
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+type LogLevel = (typeof LOG_LEVELS)[number];
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
@@ -42,9 +45,15 @@ const schema = z.object({
   DB_STATEMENT_TIMEOUT_MS: positiveInt(5000),
   DB_LOCK_TIMEOUT_MS: positiveInt(3000),
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: positiveInt(10_000),
+  // Unset: 'info', or 'warn' under NODE_ENV=test so test runs stay quiet.
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
+  // Prometheus metrics listen apart from the public port; `off` serves none, 0 takes a free port.
+  METRICS_PORT: z.union([z.literal('off'), port(9464)], { error: `${PORT_ERROR} or off` }),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  READINESS_TIMEOUT_MS: positiveInt(2000),
 });
 
-export type Env = z.infer<typeof schema> & { JWT_SECRET: string };
+export type Env = z.infer<typeof schema> & { JWT_SECRET: string; LOG_LEVEL: LogLevel };
 
 /** Parses and validates the environment; throws one message listing every bad variable. */
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
@@ -59,7 +68,11 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   if (!env.JWT_SECRET && env.NODE_ENV === 'production') {
     throw new Error('invalid configuration:\n  JWT_SECRET: required in production (all instances must share it)');
   }
-  return { ...env, JWT_SECRET: env.JWT_SECRET ?? persistedSecret(env.DATA_DIR) };
+  return {
+    ...env,
+    JWT_SECRET: env.JWT_SECRET ?? persistedSecret(env.DATA_DIR),
+    LOG_LEVEL: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
+  };
 }
 
 /** A random signing secret kept in the data directory, so sessions survive restarts. */

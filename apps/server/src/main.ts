@@ -1,29 +1,36 @@
+import { hostname } from 'node:os';
+import { createLogger, type Logger } from '@pms/api';
 import { createApp } from './app.js';
 import { prepareDatabase, resolveDatabase } from './database.js';
 import { parseEnv } from './env.js';
 
+/** Set once the environment is read; before that, failures go to a default logger. */
+let log: Logger | undefined;
+
 async function main() {
   const env = parseEnv();
+  log = createLogger({ level: env.LOG_LEVEL, instanceId: env.INSTANCE_ID });
   const database = await resolveDatabase(env);
   try {
-    await prepareDatabase(env, database);
+    await prepareDatabase(env, database, log);
   } catch (error) {
     await database.stop();
     throw error;
   }
-  const app = await createApp(env, database.url);
+  const app = await createApp(env, database.url, { log });
   const { port } = await app.listen();
-  console.log(
-    `[server] ${env.INSTANCE_ID} serving the PMS on http://localhost:${port} (database: ${database.embedded ? 'embedded' : 'DATABASE_URL'})`,
+  log.info(
+    { port, metrics: app.metricsUrl, database: database.embedded ? 'embedded' : 'DATABASE_URL' },
+    `serving the PMS on http://localhost:${port}`,
   );
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[server] ${signal}: shutting down`);
+    log!.info({ signal }, 'shutting down');
     setTimeout(() => process.exit(1), 10_000).unref();
-    await app.close().catch((error) => console.error('[server] close failed:', error));
+    await app.close().catch((error: Error) => log!.error({ err: error }, 'close failed'));
     await database.stop();
     process.exit(0);
   };
@@ -36,7 +43,7 @@ async function main() {
 }
 
 main().catch((error: Error) => {
-  console.error(`[server] cannot start: ${error.message}`);
-  if (error.cause) console.error('  cause:', error.cause);
+  const logger = log ?? createLogger({ level: 'info', instanceId: `${hostname()}-${process.pid}` });
+  logger.fatal({ err: error }, `cannot start: ${error.message}`);
   process.exit(1);
 });

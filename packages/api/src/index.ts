@@ -14,6 +14,8 @@ export { POLICY_VIOLATION } from './realtime/connections.js';
 export { streamUserEvents, type StoredUserEvent, type StreamUserEventsOptions } from './realtime/subscribe.js';
 export { publish, type NewNotification } from './notifications/publish.js';
 export { RetentionJob, type RetentionOptions, type SweepReport } from './notifications/retention.js';
+export { createLogger, type Logger } from './ops/logger.js';
+export { ApiMetrics, type LoginRefusal } from './ops/metrics.js';
 export type { NotificationEvent } from './notifications/events.js';
 export type { NotificationView } from './notifications/view.js';
 export type { GoalEvent } from './goals/events.js';

@@ -11,6 +11,8 @@ import type { DB } from '@pms/db';
 import type { Permission } from '@pms/shared';
 import type { SessionTokens } from './auth/tokens.js';
 import { databaseFault } from './lib/database-faults.js';
+import type { Logger } from './ops/logger.js';
+import type { ApiMetrics } from './ops/metrics.js';
 import type { Realtime } from './realtime/realtime.js';
 
 // ---- context ---------------------------------------------------------------
@@ -29,6 +31,9 @@ export interface ApiDeps {
   tokens: SessionTokens;
   realtime: Realtime;
   config: ApiConfig;
+  /** The process's logger (its lines name the instance). */
+  log: Logger;
+  metrics: ApiMetrics;
 }
 
 export interface SessionUser {

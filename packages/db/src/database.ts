@@ -27,9 +27,20 @@ export interface DatabaseOptions {
   max?: number;
   /** Without limits (migrations, scripts, tests' own access) PostgreSQL's settings apply and callers wait for a connection. */
   limits?: ConnectionLimits;
+  /** Told when a connection loses its server, idle or in use (default: a line on stderr). */
+  onConnectionError?: (error: Error) => void;
 }
 
-export function createDatabase({ connectionString, max = 10, limits }: DatabaseOptions): DB {
+const pools = new WeakMap<DB, pg.Pool>();
+
+/** The pool behind a database made by createDatabase, for its figures (total, idle, waiting). */
+export function poolOf(db: DB): pg.Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('poolOf: this database was not made by createDatabase');
+  return pool;
+}
+
+export function createDatabase({ connectionString, max = 10, limits, onConnectionError }: DatabaseOptions): DB {
   const pool = new pg.Pool({
     connectionString,
     max,
@@ -46,7 +57,10 @@ export function createDatabase({ connectionString, max = 10, limits }: DatabaseO
   // drops. node-postgres fails the query in progress, then emits 'error' on the client, and an
   // 'error' nobody listens to ends the process. The pool listens only while a client is idle, so
   // every client gets its own listener for its whole life; the pool then drops it when released.
-  pool.on('connect', (client) => client.on('error', (error) => console.error('[db] connection lost:', error.message)));
-  pool.on('error', () => {}); // an idle client's failure, logged by the listener above
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const report = onConnectionError ?? ((error: Error) => console.error('[db] connection lost:', error.message));
+  pool.on('connect', (client) => client.on('error', report));
+  pool.on('error', () => {}); // an idle client's failure, reported by the listener above
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
 }

@@ -1,5 +1,5 @@
 export * from './schema.js';
-export { createDatabase, type ConnectionLimits, type DB, type DatabaseOptions } from './database.js';
+export { createDatabase, poolOf, type ConnectionLimits, type DB, type DatabaseOptions } from './database.js';
 export { migrateToLatest } from './migrate.js';
 export { startEmbeddedPostgres, type EmbeddedServer } from './embedded.js';
 export { insertGoalWithHistory } from './goals.js';

@@ -28,6 +28,9 @@ export async function startChildServer(databaseUrl: string, instanceId: string):
       DATABASE_URL: databaseUrl,
       HOST: '127.0.0.1',
       PORT: '0',
+      METRICS_PORT: '0',
+      // Info, for the "serving the PMS on …" line awaited below.
+      LOG_LEVEL: 'info',
       JWT_SECRET: TEST_JWT_SECRET,
       INSTANCE_ID: instanceId,
       SEED_DEMO: 'never',

@@ -5,7 +5,7 @@ import { createTRPCClient, createWSClient, httpLink, TRPCClientError, wsLink, ty
 import superjson from 'superjson';
 import { expect } from 'vitest';
 import { WebSocket } from 'ws';
-import type { AppRouter } from '@pms/api';
+import type { AppRouter, Logger } from '@pms/api';
 import { createDatabase, DEMO_PASSWORD, seedDemo, type DB } from '@pms/db';
 import { reconnectDelayMs, wsKeepAlive } from '@pms/shared';
 import { hashPassword } from '@pms/api';
@@ -32,6 +32,8 @@ export function testEnv(overrides: Record<string, string> = {}) {
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: '0',
+    METRICS_PORT: '0',
+    LOG_LEVEL: 'warn', // also under NODE_ENV=production or development
     JWT_SECRET: TEST_JWT_SECRET,
     DATA_DIR: mkdtempSync(join(tmpdir(), 'pms-test-data-')),
     WEB_DIST: join(tmpdir(), 'pms-no-web'),
@@ -44,13 +46,13 @@ export function testEnv(overrides: Record<string, string> = {}) {
  * Pass `databaseUrl` to start a second instance on the same database.
  */
 export async function startTestServer(
-  options: { databaseUrl?: string; env?: Record<string, string>; seed?: boolean } = {},
+  options: { databaseUrl?: string; env?: Record<string, string>; seed?: boolean; log?: Logger } = {},
 ): Promise<TestServer> {
   const database = options.databaseUrl ? null : await freshDatabase();
   const databaseUrl = options.databaseUrl ?? database!.url;
   const db = createDatabase({ connectionString: databaseUrl, max: 4 });
   if (options.seed ?? !options.databaseUrl) await seedDemo(db, hashPassword);
-  const app = await createApp(testEnv(options.env), databaseUrl);
+  const app = await createApp(testEnv(options.env), databaseUrl, { log: options.log });
   const { url } = await app.listen();
   return {
     url,

@@ -18,7 +18,10 @@ export const authRouter = {
       .executeTakeFirst();
     // Same message and same hashing cost whether or not the email exists.
     const valid = await verifyPassword(user?.password_hash ?? null, input.password);
-    if (!user || !valid || !user.active) throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_LOGIN });
+    if (!user || !valid || !user.active) {
+      ctx.deps.metrics.loginRefused('bad_credentials');
+      throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_LOGIN });
+    }
 
     const { token, expiresAt } = await openSession(db, tokens, user.id);
     if (ctx.transport.kind === 'http') ctx.transport.setSessionCookie(token, expiresAt);

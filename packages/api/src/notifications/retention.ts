@@ -7,6 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { DB } from '@pms/db';
+import type { Logger } from '../ops/logger.js';
 
 export interface RetentionOptions {
   readTtlDays: number;
@@ -14,6 +15,7 @@ export interface RetentionOptions {
   batchSize?: number;
   pauseMs?: number;
   intervalMs?: number;
+  log: Logger;
 }
 
 const DEFAULTS = { batchSize: 1000, pauseMs: 50, intervalMs: 10 * 60_000 };
@@ -76,7 +78,11 @@ export class RetentionJob {
   /** Sweeps every `intervalMs`, the first time one interval after starting. */
   start(): void {
     this.#timer = setInterval(() => {
-      if (!this.#sweeping) this.sweep().catch((error: Error) => console.error('[retention] sweep failed:', error.message));
+      if (this.#sweeping) return;
+      this.sweep().then(
+        (report) => this.#options.log.info({ report }, 'retention: sweep done'),
+        (error: Error) => this.#options.log.error({ err: error }, 'retention: sweep failed'),
+      );
     }, this.#options.intervalMs).unref();
   }
 

@@ -7,6 +7,7 @@
  * lowest cursor, not from the announced head).
  */
 import type { DB } from '@pms/db';
+import type { Logger } from '../ops/logger.js';
 import type { EventTopic } from './events.js';
 import { readRanges, type StoredUserEvent, type StreamRange } from './stored-events.js';
 import { Subscriber } from './subscriber.js';
@@ -23,6 +24,7 @@ const STREAM_END = Number.MAX_SAFE_INTEGER;
 export interface HubOptions {
   /** Events a subscriber may have waiting before it is switched to reading from the database. */
   maxQueuedPerSubscriber: number;
+  log: Logger;
 }
 
 export class UserEventHub {
@@ -60,7 +62,7 @@ export class UserEventHub {
       heads = (JSON.parse(payload) as { h: Array<[number, number]> }).h;
       if (!Array.isArray(heads)) throw new Error('no heads');
     } catch {
-      console.error('[realtime] ignoring a malformed stream announcement:', payload.slice(0, 200));
+      this.options.log.error({ payload: payload.slice(0, 200) }, 'realtime: ignoring a malformed stream announcement');
       return;
     }
     for (const [userId, head] of heads) this.#announce(userId, head);
@@ -117,7 +119,7 @@ export class UserEventHub {
         if (perUser.get(range.userId) === EVENTS_PER_USER_PER_READ) this.#requeue(range);
       }
     } catch (error) {
-      console.error('[realtime] reading announced events failed, retrying:', (error as Error).message);
+      this.options.log.warn({ error: (error as Error).message, users: ranges.length }, 'realtime: reading announced events failed, retrying');
       for (const range of ranges) this.#requeue(range);
       delay = RETRY_DELAY_MS;
     } finally {

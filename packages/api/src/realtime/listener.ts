@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { reconnectDelayMs } from '@pms/shared';
+import { silentLogger, type Logger } from '../ops/logger.js';
 import type { Channel } from './channels.js';
 
 type Handler = (payload: string) => void;
@@ -12,6 +13,8 @@ export interface ListenerOptions {
   heartbeatMs?: number;
   /** A heartbeat unanswered this long means the connection is dead, even if TCP has not noticed (default 10 s). */
   heartbeatTimeoutMs?: number;
+  /** Where reconnects and failed attempts are told (default: nowhere). */
+  log?: Logger;
 }
 
 /**
@@ -26,8 +29,11 @@ export class PgListener {
   #reconnectHandlers: Array<() => void> = [];
   #stopped = false;
   #attempt = 0;
+  /** True from a completed LISTEN until the connection is lost. */
+  #listening = false;
   readonly #heartbeatMs: number;
   readonly #heartbeatTimeoutMs: number;
+  readonly #log: Logger;
 
   constructor(
     private readonly connectionString: string,
@@ -35,6 +41,12 @@ export class PgListener {
   ) {
     this.#heartbeatMs = options.heartbeatMs ?? 15_000;
     this.#heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 10_000;
+    this.#log = options.log ?? silentLogger();
+  }
+
+  /** Whether announcements can arrive now (readiness, and the pms_listener_up metric). */
+  get connected(): boolean {
+    return this.#listening;
   }
 
   on(channel: Channel, handler: Handler): void {
@@ -70,6 +82,7 @@ export class PgListener {
     try {
       await client.connect();
       for (const channel of this.#handlers.keys()) await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+      if (this.#client === client) this.#listening = true;
     } catch (error) {
       this.#lost(client);
       throw error;
@@ -94,6 +107,7 @@ export class PgListener {
   /** Gives up on `client` (once, and only if it is the current one) and schedules a new connection. */
   #lost(client: pg.Client): void {
     if (this.#client !== client) return;
+    if (this.#listening && !this.#stopped) this.#log.warn('listener: LISTEN connection lost, reconnecting');
     this.#drop();
     client.end().catch(() => {});
     if (!this.#stopped) this.#scheduleReconnect();
@@ -103,6 +117,7 @@ export class PgListener {
     if (this.#heartbeat) clearTimeout(this.#heartbeat);
     this.#heartbeat = null;
     this.#client = null;
+    this.#listening = false;
   }
 
   #scheduleReconnect(): void {
@@ -111,11 +126,12 @@ export class PgListener {
       if (this.#stopped) return;
       this.#connect().then(
         () => {
+          this.#log.info({ attempts: this.#attempt }, 'listener: LISTEN connection back');
           this.#attempt = 0;
           for (const handler of this.#reconnectHandlers) handler();
         },
         // #lost has scheduled the next attempt already.
-        (error: Error) => console.error('[realtime] listener reconnect failed:', error.message),
+        (error: Error) => this.#log.warn({ attempt: this.#attempt, error: error.message }, 'listener: reconnect failed'),
       );
     }, delay).unref();
   }

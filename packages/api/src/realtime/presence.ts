@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { DB } from '@pms/db';
+import type { Logger } from '../ops/logger.js';
 import type { ConnectionRegistry } from './connections.js';
 
 const CHECK_MS = 1000;
@@ -22,6 +23,7 @@ export class InstancePresence {
     private readonly db: DB,
     readonly instanceId: string,
     private readonly connections: ConnectionRegistry,
+    private readonly log: Logger,
   ) {}
 
   async start(): Promise<void> {
@@ -29,7 +31,7 @@ export class InstancePresence {
     await this.report();
     this.#timer = setInterval(() => {
       const due = Date.now() - this.#reportedAt >= HEARTBEAT_MS;
-      if (due || this.connections.version !== this.#reportedVersion) void this.report().catch(logFailure);
+      if (due || this.connections.version !== this.#reportedVersion) void this.report().catch((error: Error) => this.log.warn({ error: error.message }, 'realtime: reporting connection figures failed'));
     }, CHECK_MS).unref();
   }
 
@@ -57,10 +59,6 @@ export class InstancePresence {
     this.#reportedVersion = version;
     this.#reportedAt = Date.now();
   }
-}
-
-function logFailure(error: Error): void {
-  console.error('[realtime] reporting connection figures failed:', error.message);
 }
 
 /** Every live instance's figures, and totals counting a user connected to several instances once. */

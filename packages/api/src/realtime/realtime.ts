@@ -1,4 +1,5 @@
 import type { DB } from '@pms/db';
+import type { Logger } from '../ops/logger.js';
 import { CHANNELS } from './channels.js';
 import { ConnectionRegistry } from './connections.js';
 import { UserEventHub } from './hub.js';
@@ -16,6 +17,7 @@ export interface RealtimeOptions {
   maxBufferedBytesPerSocket?: number;
   /** Events a subscriber may have waiting before it falls back to reading from the database (default 256). */
   maxQueuedEventsPerSubscriber?: number;
+  log: Logger;
 }
 
 /** This process's realtime machinery: the LISTEN connection, the event hub, and the sockets it serves. */
@@ -26,14 +28,15 @@ export class Realtime {
   readonly presence: InstancePresence;
 
   constructor(options: RealtimeOptions) {
-    this.listener = new PgListener(options.connectionString);
+    const { log } = options;
+    this.listener = new PgListener(options.connectionString, { log });
     this.connections = new ConnectionRegistry({
       maxSocketsPerUser: options.maxSocketsPerUser,
       maxSubscriptionsPerSocket: options.maxSubscriptionsPerSocket,
       maxBufferedBytesPerSocket: options.maxBufferedBytesPerSocket ?? 256 * 1024,
     });
-    this.hub = new UserEventHub(options.db, { maxQueuedPerSubscriber: options.maxQueuedEventsPerSubscriber ?? 256 });
-    this.presence = new InstancePresence(options.db, options.instanceId, this.connections);
+    this.hub = new UserEventHub(options.db, { maxQueuedPerSubscriber: options.maxQueuedEventsPerSubscriber ?? 256, log });
+    this.presence = new InstancePresence(options.db, options.instanceId, this.connections, log);
 
     this.listener.on(CHANNELS.events, (payload) => this.hub.onAnnouncement(payload));
     this.listener.onReconnect(() => this.hub.catchUpAll());
@@ -42,7 +45,7 @@ export class Realtime {
         const { s } = JSON.parse(payload) as { s: string[] };
         this.connections.closeSessions(s, 'session ended');
       } catch {
-        console.error('[realtime] ignoring a malformed session announcement:', payload.slice(0, 200));
+        log.error({ payload: payload.slice(0, 200) }, 'realtime: ignoring a malformed session announcement');
       }
     });
   }

@@ -111,7 +111,9 @@ async function* deliverNextBatch<T>(
   delivered: number,
   hydrate: StreamUserEventsOptions<T>['hydrate'],
 ): AsyncGenerator<TrackedEnvelope<T>, number | null> {
-  const batch = subscriber.needsRead ? await readNextPage(deps, subscriber, delivered) : subscriber.take();
+  // From the hub's queue, events are live: their latency is worth measuring; a read is a replay.
+  const live = !subscriber.needsRead;
+  const batch = live ? subscriber.take() : await readNextPage(deps, subscriber, delivered);
   const fresh = batch.filter((event) => event.seq > delivered);
   const last = fresh.at(-1);
   if (!last) return null;
@@ -119,7 +121,9 @@ async function* deliverNextBatch<T>(
   if (messages.length !== fresh.length) throw new Error(`hydrate returned ${messages.length} messages for ${fresh.length} events`);
   for (const [index, event] of fresh.entries()) {
     const message = messages[index];
-    if (message !== null && message !== undefined) yield tracked(String(event.seq), message);
+    if (message === null || message === undefined) continue;
+    deps.metrics.delivered(event, live);
+    yield tracked(String(event.seq), message);
   }
   return last.seq;
 }
