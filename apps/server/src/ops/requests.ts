@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Context, Logger } from '@pms/api';
+import { databaseFault, type Context, type Logger } from '@pms/api';
 
 /** An incoming `x-request-id` is kept only if it is short and harmless in a log line or a header. */
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -61,5 +61,9 @@ export function logCallError(
   const { ctx } = opts;
   const where =
     ctx?.transport.kind === 'ws' ? { connectionId: ctx.transport.connectionId } : { reqId: records.get(opts.req)?.id ?? null };
-  log.error({ ...where, userId: ctx?.session?.user.id ?? null, path: opts.path, err: opts.error.cause ?? opts.error }, 'unexpected error');
+  const who = { ...where, userId: ctx?.session?.user.id ?? null, path: opts.path };
+  // A database fault (lost connection, timeout) is answered as retriable: a warning, not a bug with a stack.
+  const fault = databaseFault(opts.error.cause);
+  if (fault) log.warn({ ...who, fault: fault.message }, 'database fault');
+  else log.error({ ...who, err: opts.error.cause ?? opts.error }, 'unexpected error');
 }
