@@ -11,6 +11,7 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import {
   appRouter,
+  LoginThrottle,
   POLICY_VIOLATION,
   Realtime,
   RetentionJob,
@@ -23,6 +24,10 @@ import {
 } from '@pms/api';
 import { createDatabase } from '@pms/db';
 import type { Env } from './env.js';
+import { clientAddress } from './http/client-address.js';
+import { csrfRefusal, originAllowed } from './http/csrf.js';
+import { limitRefusal } from './http/limits.js';
+import { refuse } from './http/refuse.js';
 
 const MAX_WS_PAYLOAD = 64 * 1024;
 
@@ -51,6 +56,12 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
     db,
     tokens: new SessionTokens(env.JWT_SECRET, env.SESSION_TTL_HOURS * 3600),
     realtime,
+    loginThrottle: new LoginThrottle(db, {
+      failuresPerAccountAndAddress: env.LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS,
+      lockoutMinutes: env.LOGIN_LOCKOUT_MINUTES,
+      failuresPerAddressPerHour: env.LOGIN_FAILURES_PER_ADDRESS_PER_HOUR,
+      failuresPerAccountPerHour: env.LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR,
+    }),
     config: { production, instanceId: env.INSTANCE_ID, notificationTtlDays: env.NOTIFICATION_TTL_DAYS },
   };
 
@@ -61,8 +72,10 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
   const trpcHttp = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
+    maxBodySize: env.MAX_BODY_BYTES,
     createContext: async ({ req, res }): Promise<Context> => ({
       deps,
+      clientAddress: clientAddress(req, env.TRUST_PROXY),
       session: await resolveSession(db, deps.tokens, tokenFromHeaders(req.headers)),
       transport: {
         kind: 'http',
@@ -81,7 +94,10 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
   const server = createServer((req, res) => {
     const path = req.url?.split('?')[0] ?? '/';
     if (!allowCors(req, res, env.CORS_ORIGINS)) return;
-    if (path.startsWith('/trpc/')) return trpcHttp(req, res);
+    if (path.startsWith('/trpc/')) {
+      const refusal = csrfRefusal(req, env.CORS_ORIGINS) ?? limitRefusal(req, { maxBodyBytes: env.MAX_BODY_BYTES, maxBatchCalls: env.MAX_BATCH_CALLS });
+      return refusal ? refuse(res, refusal) : trpcHttp(req, res);
+    }
     if (path === '/healthz') return void health(res);
     if (web) return web(req, res);
     res.writeHead(404, { 'content-type': 'text/plain' }).end('The web app is not built: run `npm run build`.');
@@ -116,7 +132,7 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
       if (connection && !realtime.connections.add(socket, connection)) {
         socket.close(POLICY_VIOLATION, 'too many connections for this user');
       }
-      return { deps, session, transport: { kind: 'ws', connectionId } };
+      return { deps, session, transport: { kind: 'ws', connectionId }, clientAddress: clientAddress(req, env.TRUST_PROXY) };
     },
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc-ws] ${path}:`, error.cause ?? error);
@@ -152,13 +168,6 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
         await db.destroy();
       })()),
   };
-}
-
-function originAllowed(req: IncomingMessage, allowed: string[]): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return true; // not a browser: it must authenticate with a token
-  const host = req.headers.host;
-  return origin === `http://${host}` || origin === `https://${host}` || allowed.includes(origin);
 }
 
 /** CORS for the configured origins only; answers preflights. Returns false when it ended the request. */

@@ -5,6 +5,7 @@ export { appRouter, type AppRouter } from './root.js';
 export type { ApiDeps, ApiConfig, Context, Session, SessionUser, Transport } from './trpc.js';
 export { SessionTokens } from './auth/tokens.js';
 export { hashPassword } from './auth/password.js';
+export { LoginThrottle, type LoginThrottlePolicy, type ThrottleLimit } from './auth/throttle.js';
 export { resolveSession, tokenFromHeaders, SESSION_COOKIE } from './auth/sessions.js';
 export { Realtime } from './realtime/realtime.js';
 export { LISTENER_APPLICATION_NAME, PgListener } from './realtime/listener.js';

@@ -7,7 +7,9 @@ import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { DB } from '@pms/db';
 import type { Permission } from '@pms/shared';
+import type { LoginThrottle } from './auth/throttle.js';
 import type { SessionTokens } from './auth/tokens.js';
+import { RetryLater } from './lib/retry-later.js';
 import type { Realtime } from './realtime/realtime.js';
 
 // ---- context ---------------------------------------------------------------
@@ -25,6 +27,7 @@ export interface ApiDeps {
   db: DB;
   tokens: SessionTokens;
   realtime: Realtime;
+  loginThrottle: LoginThrottle;
   config: ApiConfig;
 }
 
@@ -51,6 +54,8 @@ export interface Context {
   deps: ApiDeps;
   session: Session | null;
   transport: Transport;
+  /** The caller's network address (see the server's TRUST_PROXY), for throttling. */
+  clientAddress: string;
 }
 
 // ---- init ------------------------------------------------------------------
@@ -80,6 +85,7 @@ const t = initTRPC.context<Context>().create({
         ...shape.data,
         stack: production ? undefined : shape.data.stack,
         fieldErrors: zod ? Object.fromEntries(zod.issues.map((i) => [i.path.join('.'), i.message])) : undefined,
+        retryAfterSeconds: error.cause instanceof RetryLater ? error.cause.seconds : undefined,
       },
     };
   },
