@@ -89,13 +89,15 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
     },
   });
 
+  const httpLimits = { maxBodyBytes: env.MAX_BODY_BYTES, maxBatchCalls: env.MAX_BATCH_CALLS };
   const web = existsSync(env.WEB_DIST) ? sirv(env.WEB_DIST, { single: true, etag: true, gzip: true }) : null;
 
   const server = createServer((req, res) => {
     const path = req.url?.split('?')[0] ?? '/';
     if (!allowCors(req, res, env.CORS_ORIGINS)) return;
     if (path.startsWith('/trpc/')) {
-      const refusal = csrfRefusal(req, env.CORS_ORIGINS) ?? limitRefusal(req, { maxBodyBytes: env.MAX_BODY_BYTES, maxBatchCalls: env.MAX_BATCH_CALLS });
+      // Refused before tRPC reads the body or runs a call.
+      const refusal = csrfRefusal(req, env.CORS_ORIGINS) ?? limitRefusal(req, httpLimits);
       return refusal ? refuse(res, refusal) : trpcHttp(req, res);
     }
     if (path === '/healthz') return void health(res);

@@ -31,7 +31,7 @@ async function aliceSession() {
 }
 
 /** Each body a page on another site can make a browser POST (fetch sets multipart's boundary itself). */
-const BODIES: Record<string, () => { body: BodyInit; type?: string }> = {
+const BODIES: Record<string, () => { body: RequestInit['body']; type?: string }> = {
   'application/json': () => ({ body: '{}', type: 'application/json' }),
   'text/plain': () => ({ body: '{}', type: 'text/plain' }),
   'multipart/form-data': () => ({ body: formData() }),

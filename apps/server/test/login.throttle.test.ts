@@ -106,6 +106,18 @@ describe('per call, on every transport', () => {
   });
 });
 
+describe('without TRUST_PROXY', () => {
+  let server: TestServer;
+  beforeAll(async () => (server = await startTestServer({ env: { LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS: '2' } })));
+  afterAll(() => server?.close());
+
+  it('ignores X-Forwarded-For, which any client can write', async () => {
+    await failures(server.url, '203.0.113.60', [demo.alice]);
+    await failures(server.url, '203.0.113.61', [demo.alice]);
+    expect(await attempt(server.url, '203.0.113.62', demo.alice)).toBe('TOO_MANY_REQUESTS');
+  });
+});
+
 describe('two instances on one database', () => {
   let a: TestServer;
   let b: TestServer;
