@@ -13,6 +13,7 @@ import {
   ApiMetrics,
   appRouter,
   createLogger,
+  LoginThrottle,
   POLICY_VIOLATION,
   Realtime,
   RetentionJob,
@@ -29,6 +30,10 @@ import type { Env } from './env.js';
 import { createProbes } from './ops/health.js';
 import { createMetricsServer } from './ops/metrics-server.js';
 import { logCallError, trackRequest, withRequestUser } from './ops/requests.js';
+import { clientAddress } from './http/client-address.js';
+import { csrfRefusal, originAllowed } from './http/csrf.js';
+import { limitRefusal } from './http/limits.js';
+import { refuse } from './http/refuse.js';
 
 const MAX_WS_PAYLOAD = 64 * 1024;
 
@@ -79,6 +84,17 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
     db,
     tokens: new SessionTokens(env.JWT_SECRET, env.SESSION_TTL_HOURS * 3600),
     realtime,
+    loginThrottle: new LoginThrottle(
+      db,
+      {
+        failuresPerAccountAndAddress: env.LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS,
+        lockoutMinutes: env.LOGIN_LOCKOUT_MINUTES,
+        failuresPerAddressPerHour: env.LOGIN_FAILURES_PER_ADDRESS_PER_HOUR,
+        failuresPerAccountPerHour: env.LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR,
+      },
+      log,
+      () => metrics.loginRefused('throttled'),
+    ),
     config: { production, instanceId: env.INSTANCE_ID, notificationTtlDays: env.NOTIFICATION_TTL_DAYS },
     log,
     metrics,
@@ -91,8 +107,10 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
   const trpcHttp = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
+    maxBodySize: env.MAX_BODY_BYTES,
     createContext: async ({ req, res }): Promise<Context> => ({
       deps,
+      clientAddress: clientAddress(req, env.TRUST_PROXY),
       session: withRequestUser(req, await resolveSession(db, deps.tokens, tokenFromHeaders(req.headers))),
       transport: {
         kind: 'http',
@@ -104,6 +122,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
     onError: (opts) => logCallError(log, opts),
   });
 
+  const httpLimits = { maxBodyBytes: env.MAX_BODY_BYTES, maxBatchCalls: env.MAX_BATCH_CALLS };
   const web = existsSync(env.WEB_DIST) ? sirv(env.WEB_DIST, { single: true, etag: true, gzip: true }) : null;
 
   const probes = createProbes(db, realtime, env.READINESS_TIMEOUT_MS);
@@ -115,7 +134,11 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
     if (path === '/readyz') return void probes.ready(res);
     trackRequest(log, req, res);
     if (!allowCors(req, res, env.CORS_ORIGINS)) return;
-    if (path.startsWith('/trpc/')) return trpcHttp(req, res);
+    if (path.startsWith('/trpc/')) {
+      // Refused before tRPC reads the body or runs a call.
+      const refusal = csrfRefusal(req, env.CORS_ORIGINS) ?? limitRefusal(req, httpLimits);
+      return refusal ? refuse(res, refusal) : trpcHttp(req, res);
+    }
     if (web) return web(req, res);
     res.writeHead(404, { 'content-type': 'text/plain' }).end('The web app is not built: run `npm run build`.');
   });
@@ -143,7 +166,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
       if (connection && !realtime.connections.add(socket, connection)) {
         socket.close(POLICY_VIOLATION, 'too many connections for this user');
       }
-      return { deps, session, transport: { kind: 'ws', connectionId } };
+      return { deps, session, transport: { kind: 'ws', connectionId }, clientAddress: clientAddress(req, env.TRUST_PROXY) };
     },
     onError: (opts) => logCallError(log, opts),
   });
@@ -184,13 +207,6 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
         await db.destroy();
       })()),
   };
-}
-
-function originAllowed(req: IncomingMessage, allowed: string[]): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return true; // not a browser: it must authenticate with a token
-  const host = req.headers.host;
-  return origin === `http://${host}` || origin === `https://${host}` || allowed.includes(origin);
 }
 
 /** CORS for the configured origins only; answers preflights. Returns false when it ended the request. */

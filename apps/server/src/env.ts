@@ -13,6 +13,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const wholeNumber = (error: string) => z.coerce.number({ error }).int({ error });
 const positiveInt = (fallback: number) => wholeNumber('must be a positive whole number').positive({ error: 'must be a positive whole number' }).default(fallback);
 const PORT_ERROR = 'must be a port number (0-65535)';
+const TRUST_PROXY_ERROR = 'must be the number of reverse proxies in front of the server (0 when none)';
 const port = (fallback: number) => wholeNumber(PORT_ERROR).min(0, { error: PORT_ERROR }).max(65_535, { error: PORT_ERROR }).default(fallback);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -51,6 +52,14 @@ const schema = z.object({
   METRICS_PORT: z.union([z.literal('off'), port(9464)], { error: `${PORT_ERROR} or off` }),
   METRICS_HOST: z.string().default('127.0.0.1'),
   READINESS_TIMEOUT_MS: positiveInt(2000),
+  /** How many reverse proxies stand in front: 0 takes the socket's address, n the n-th X-Forwarded-For entry from the right. */
+  TRUST_PROXY: wholeNumber(TRUST_PROXY_ERROR).min(0, { error: TRUST_PROXY_ERROR }).default(0),
+  LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS: positiveInt(10),
+  LOGIN_LOCKOUT_MINUTES: positiveInt(15),
+  LOGIN_FAILURES_PER_ADDRESS_PER_HOUR: positiveInt(100),
+  LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR: positiveInt(50),
+  MAX_BODY_BYTES: positiveInt(1024 * 1024),
+  MAX_BATCH_CALLS: positiveInt(20),
 });
 
 export type Env = z.infer<typeof schema> & { JWT_SECRET: string; LOG_LEVEL: LogLevel };

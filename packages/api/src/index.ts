@@ -6,6 +6,7 @@ export type { ApiDeps, ApiConfig, Context, Session, SessionUser, Transport } fro
 export { SessionTokens } from './auth/tokens.js';
 export { databaseFault } from './lib/database-faults.js';
 export { hashPassword } from './auth/password.js';
+export { LoginThrottle, type LoginThrottlePolicy, type ThrottleLimit } from './auth/throttle.js';
 export { resolveSession, tokenFromHeaders, SESSION_COOKIE } from './auth/sessions.js';
 export { Realtime } from './realtime/realtime.js';
 export { LISTENER_APPLICATION_NAME, PgListener } from './realtime/listener.js';

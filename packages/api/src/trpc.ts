@@ -9,10 +9,12 @@ import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { DB } from '@pms/db';
 import type { Permission } from '@pms/shared';
+import type { LoginThrottle } from './auth/throttle.js';
 import type { SessionTokens } from './auth/tokens.js';
 import { databaseFault } from './lib/database-faults.js';
 import type { Logger } from './ops/logger.js';
 import type { ApiMetrics } from './ops/metrics.js';
+import { RetryLater } from './lib/retry-later.js';
 import type { Realtime } from './realtime/realtime.js';
 
 // ---- context ---------------------------------------------------------------
@@ -30,6 +32,7 @@ export interface ApiDeps {
   db: DB;
   tokens: SessionTokens;
   realtime: Realtime;
+  loginThrottle: LoginThrottle;
   config: ApiConfig;
   /** The process's logger (its lines name the instance). */
   log: Logger;
@@ -59,6 +62,8 @@ export interface Context {
   deps: ApiDeps;
   session: Session | null;
   transport: Transport;
+  /** The caller's network address (see the server's TRUST_PROXY), for throttling. */
+  clientAddress: string;
 }
 
 // ---- init ------------------------------------------------------------------
@@ -92,6 +97,7 @@ const t = initTRPC.context<Context>().create({
         ...(fault && { code: fault.code, httpStatus: getHTTPStatusCodeFromError(fault) }),
         stack: production ? undefined : shape.data.stack,
         fieldErrors: zod ? Object.fromEntries(zod.issues.map((i) => [i.path.join('.'), i.message])) : undefined,
+        retryAfterSeconds: error.cause instanceof RetryLater ? error.cause.seconds : undefined,
       },
     };
   },

@@ -92,6 +92,14 @@ export interface RealtimeInstancesTable {
   user_ids: ColumnType<number[], number[] | undefined, number[]>;
 }
 
+/** Login throttling counters, written by rate-limiter-flexible (see packages/api/src/auth/throttle.ts). */
+export interface RateLimitsTable {
+  key: string;
+  points: number;
+  /** Epoch milliseconds. */
+  expire: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -100,6 +108,7 @@ export interface Database {
   notifications: NotificationsTable;
   user_events: UserEventsTable;
   realtime_instances: RealtimeInstancesTable;
+  rate_limits: RateLimitsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -10,7 +10,9 @@ const BAD_LOGIN = 'Email or password is incorrect';
 export const authRouter = {
   /** Returns the token for API clients and, over HTTP, sets the HttpOnly session cookie. */
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
-    const { db, tokens } = ctx.deps;
+    const { db, tokens, loginThrottle } = ctx.deps;
+    // Counted per call (a batch, a socket and a request alike), before argon2 runs.
+    await loginThrottle.admit(input.email, ctx.clientAddress);
     const user = await db
       .selectFrom('users')
       .select(['id', 'email', 'name', 'supervisor_id', 'permissions', 'password_hash', 'active'])
@@ -22,6 +24,7 @@ export const authRouter = {
       ctx.deps.metrics.loginRefused('bad_credentials');
       throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_LOGIN });
     }
+    await loginThrottle.succeeded(input.email, ctx.clientAddress);
 
     const { token, expiresAt } = await openSession(db, tokens, user.id);
     if (ctx.transport.kind === 'http') ctx.transport.setSessionCookie(token, expiresAt);
