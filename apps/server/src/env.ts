@@ -16,7 +16,9 @@ const PORT_ERROR = 'must be a port number (0-65535)';
 const port = (fallback: number) => wholeNumber(PORT_ERROR).min(0, { error: PORT_ERROR }).max(65_535, { error: PORT_ERROR }).default(fallback);
 
 const schema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  // Production unless told otherwise: `npm start` on a bare machine must not answer with stacks.
+  // `npm run dev` and the tests set their own.
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
   HOST: z.string().default('0.0.0.0'),
   PORT: port(3000),
@@ -36,12 +38,16 @@ const schema = z.object({
   MAX_SOCKETS_PER_USER: positiveInt(20),
   MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(10),
   SEED_DEMO: z.enum(['auto', 'always', 'never']).default('auto'),
+  // Set when a proxy in front terminates TLS: its X-Forwarded-Proto then says whether the client used https.
+  TRUST_PROXY: z.stringbool({ error: 'must be true or false' }).default(false),
 });
 
-export type Env = z.infer<typeof schema> & { JWT_SECRET: string };
+/** Everything but the session secret: all the `db:*` commands need. */
+export type Settings = z.infer<typeof schema>;
+export type Env = Settings & { JWT_SECRET: string };
 
 /** Parses and validates the environment; throws one message listing every bad variable. */
-export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+export function parseSettings(source: Record<string, string | undefined> = process.env): Settings {
   // An empty variable (`JWT_SECRET=`) means "not set", as in most deployment tools.
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
   const result = schema.safeParse(present);
@@ -49,9 +55,16 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     const problems = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`invalid configuration:\n${problems}`);
   }
-  const env = result.data;
-  if (!env.JWT_SECRET && env.NODE_ENV === 'production') {
-    throw new Error('invalid configuration:\n  JWT_SECRET: required in production (all instances must share it)');
+  return result.data;
+}
+
+/** The server's settings, with the secret that signs sessions. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const env = parseSettings(source);
+  // Instances sharing a DATABASE_URL must share the secret; the embedded database serves one
+  // instance, which can keep a generated one (so `npm ci && npm start` needs no environment).
+  if (!env.JWT_SECRET && env.NODE_ENV === 'production' && env.DATABASE_URL) {
+    throw new Error('invalid configuration:\n  JWT_SECRET: required in production with DATABASE_URL (all instances must share it)');
   }
   return { ...env, JWT_SECRET: env.JWT_SECRET ?? persistedSecret(env.DATA_DIR) };
 }
