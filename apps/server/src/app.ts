@@ -3,9 +3,7 @@
  * GET /healthz, and the built SPA for everything else.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { existsSync } from 'node:fs';
 import { sql } from 'kysely';
-import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
@@ -23,6 +21,8 @@ import {
 } from '@pms/api';
 import { createDatabase } from '@pms/db';
 import type { Env } from './env.js';
+import { isHttps, setSecurityHeaders } from './http/security-headers.js';
+import { spaHandler } from './http/spa.js';
 
 const MAX_WS_PAYLOAD = 64 * 1024;
 
@@ -55,8 +55,9 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
   };
 
   let nextConnectionId = 1;
-  const cookie = (value: string, maxAgeSeconds: number) =>
-    `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${production ? '; Secure' : ''}`;
+  // Secure when the client came over https, whatever NODE_ENV: a Secure cookie on http://localhost would never come back.
+  const cookie = (req: IncomingMessage, value: string, maxAgeSeconds: number) =>
+    `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${isHttps(req, env.TRUST_PROXY) ? '; Secure' : ''}`;
 
   const trpcHttp = createHTTPHandler({
     router: appRouter,
@@ -67,8 +68,8 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
       transport: {
         kind: 'http',
         setSessionCookie: (token, expiresAt) =>
-          res.appendHeader('Set-Cookie', cookie(token, Math.floor((expiresAt.getTime() - Date.now()) / 1000))),
-        clearSessionCookie: () => res.appendHeader('Set-Cookie', cookie('', 0)),
+          res.appendHeader('Set-Cookie', cookie(req, token, Math.floor((expiresAt.getTime() - Date.now()) / 1000))),
+        clearSessionCookie: () => res.appendHeader('Set-Cookie', cookie(req, '', 0)),
       },
     }),
     onError: ({ error, path }) => {
@@ -76,10 +77,11 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
     },
   });
 
-  const web = existsSync(env.WEB_DIST) ? sirv(env.WEB_DIST, { single: true, etag: true, gzip: true }) : null;
+  const web = spaHandler(env.WEB_DIST);
 
   const server = createServer((req, res) => {
     const path = req.url?.split('?')[0] ?? '/';
+    setSecurityHeaders(req, res, env.TRUST_PROXY);
     if (!allowCors(req, res, env.CORS_ORIGINS)) return;
     if (path.startsWith('/trpc/')) return trpcHttp(req, res);
     if (path === '/healthz') return void health(res);
