@@ -61,7 +61,7 @@ describe('security headers', () => {
       expect(csp).toContain("form-action 'self'");
       expect(csp).not.toContain('unsafe');
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(response.headers.get('referrer-policy')).toBe('same-origin');
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
       expect(response.headers.get('x-frame-options')).toBe('DENY');
       expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
       expect(response.headers.get('strict-transport-security')).toBeNull(); // plain http

@@ -3,6 +3,7 @@ import { Notifications } from '@mantine/notifications';
 import { ApiProvider } from './api/api-provider';
 import type { ApiSession } from './api/connection';
 import { AuthGate } from './auth/auth-gate';
+import { styleNonce } from './csp-nonce';
 
 const theme = createTheme({
   primaryColor: 'indigo',
@@ -14,12 +15,9 @@ const theme = createTheme({
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
 });
 
-/** The nonce the server put on this page: the CSP admits Mantine's <style> elements with it only. */
-const styleNonce = () => document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce ?? '';
-
 export function App({ session }: { session: ApiSession }) {
   return (
-    <MantineProvider theme={theme} defaultColorScheme="light" getStyleNonce={styleNonce}>
+    <MantineProvider theme={theme} defaultColorScheme="light" getStyleNonce={() => styleNonce}>
       {/* Bottom right: toasts never cover the header's bell and connection state. */}
       <Notifications position="bottom-right" limit={5} />
       <ApiProvider session={session}>

@@ -41,9 +41,8 @@ export function isHttps(req: IncomingMessage, trustProxy: boolean): boolean {
 export function setSecurityHeaders(req: IncomingMessage, res: ServerResponse, trustProxy: boolean): void {
   res.setHeader('Content-Security-Policy', contentSecurityPolicy());
   res.setHeader('X-Content-Type-Options', 'nosniff');
-  // `same-origin`, not `no-referrer`: with no-referrer, browsers send `Origin: null` on the
-  // app's own POSTs, and the CSRF check needs the real origin.
-  res.setHeader('Referrer-Policy', 'same-origin');
+  // The SPA's fetch() POSTs still carry their Origin (the CSRF check reads it); the browser test checks.
+  res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('X-Frame-Options', 'DENY'); // frame-ancestors, for browsers without CSP 2
   res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
   if (isHttps(req, trustProxy)) res.setHeader('Strict-Transport-Security', HSTS);
