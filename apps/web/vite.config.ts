@@ -8,10 +8,14 @@ const apiServer = 'http://localhost:3000';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   plugins: [react()],
+  // Written on the page's tags and its <meta property="csp-nonce">; the server replaces it with a
+  // fresh nonce per response (apps/server/src/http/spa.ts, NONCE_PLACEHOLDER).
+  html: { cspNonce: '__PMS_CSP_NONCE__' },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps in the build: the server would publish them with the app.
+    sourcemap: false,
     rolldownOptions: {
       output: {
         // Libraries in chunks of their own, so that they stay cached across releases of the app.

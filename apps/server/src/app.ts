@@ -4,8 +4,6 @@
  * Metrics listen on a port of their own (ops/metrics-server.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { existsSync } from 'node:fs';
-import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
@@ -34,6 +32,8 @@ import { clientAddress } from './http/client-address.js';
 import { csrfRefusal, originAllowed } from './http/csrf.js';
 import { limitRefusal } from './http/limits.js';
 import { refuse } from './http/refuse.js';
+import { isHttps, setSecurityHeaders } from './http/security-headers.js';
+import { spaHandler } from './http/spa.js';
 
 const MAX_WS_PAYLOAD = 64 * 1024;
 
@@ -101,8 +101,9 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
   };
 
   let nextConnectionId = 1;
-  const cookie = (value: string, maxAgeSeconds: number) =>
-    `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${production ? '; Secure' : ''}`;
+  // Secure when the client came over https, whatever NODE_ENV: a Secure cookie on http://localhost would never come back.
+  const cookie = (req: IncomingMessage, value: string, maxAgeSeconds: number) =>
+    `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${isHttps(req, env.TRUST_PROXY) ? '; Secure' : ''}`;
 
   const trpcHttp = createHTTPHandler({
     router: appRouter,
@@ -115,20 +116,21 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
       transport: {
         kind: 'http',
         setSessionCookie: (token, expiresAt) =>
-          res.appendHeader('Set-Cookie', cookie(token, Math.floor((expiresAt.getTime() - Date.now()) / 1000))),
-        clearSessionCookie: () => res.appendHeader('Set-Cookie', cookie('', 0)),
+          res.appendHeader('Set-Cookie', cookie(req, token, Math.floor((expiresAt.getTime() - Date.now()) / 1000))),
+        clearSessionCookie: () => res.appendHeader('Set-Cookie', cookie(req, '', 0)),
       },
     }),
     onError: (opts) => logCallError(log, opts),
   });
 
   const httpLimits = { maxBodyBytes: env.MAX_BODY_BYTES, maxBatchCalls: env.MAX_BATCH_CALLS };
-  const web = existsSync(env.WEB_DIST) ? sirv(env.WEB_DIST, { single: true, etag: true, gzip: true }) : null;
+  const web = spaHandler(env.WEB_DIST);
 
   const probes = createProbes(db, realtime, env.READINESS_TIMEOUT_MS);
 
   const server = createServer((req, res) => {
     const path = req.url?.split('?')[0] ?? '/';
+    setSecurityHeaders(req, res, env.TRUST_PROXY);
     // Probes come every few seconds from every balancer: answered, not logged.
     if (path === '/healthz') return probes.alive(res);
     if (path === '/readyz') return void probes.ready(res);

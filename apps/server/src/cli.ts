@@ -2,14 +2,14 @@
 import { checkDatabase, createDatabase, migrateToLatest, seedDemo } from '@pms/db';
 import { hashPassword } from '@pms/api';
 import { resolveDatabase } from './database.js';
-import { parseEnv } from './env.js';
+import { parseSettings } from './env.js';
 
 const command = process.argv[2];
 if (!['migrate', 'seed', 'check'].includes(command ?? '')) {
   console.error('usage: cli.ts migrate | seed | check');
   process.exit(2);
 }
-const database = await resolveDatabase(parseEnv());
+const database = await resolveDatabase(parseSettings());
 const db = createDatabase({ connectionString: database.url, max: 2 });
 let exitCode = 0;
 try {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createDatabase, isEmpty, migrateToLatest, seedDemo, startEmbeddedPostgres } from '@pms/db';
 import { hashPassword, type Logger } from '@pms/api';
-import type { Env } from './env.js';
+import type { Settings } from './env.js';
 
 export interface ResolvedDatabase {
   url: string;
@@ -10,14 +10,14 @@ export interface ResolvedDatabase {
 }
 
 /** DATABASE_URL when set; otherwise the embedded PostgreSQL under DATA_DIR. */
-export async function resolveDatabase(env: Env): Promise<ResolvedDatabase> {
+export async function resolveDatabase(env: Settings): Promise<ResolvedDatabase> {
   if (env.DATABASE_URL) return { url: env.DATABASE_URL, embedded: false, stop: async () => {} };
   const server = await startEmbeddedPostgres({ dataDir: join(env.DATA_DIR, 'pg'), port: env.EMBEDDED_PG_PORT });
   return { url: server.url, embedded: true, stop: () => server.stop() };
 }
 
 /** Migrates, then seeds the demo organisation into an empty embedded database (or when asked). */
-export async function prepareDatabase(env: Env, database: ResolvedDatabase, log: Logger): Promise<void> {
+export async function prepareDatabase(env: Settings, database: ResolvedDatabase, log: Logger): Promise<void> {
   const db = createDatabase({ connectionString: database.url, max: 2 });
   try {
     const { results = [] } = await migrateToLatest(db);

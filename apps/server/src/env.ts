@@ -20,7 +20,9 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 type LogLevel = (typeof LOG_LEVELS)[number];
 
 const schema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  // Production unless told otherwise: `npm start` on a bare machine must not answer with stacks.
+  // `npm run dev` and the tests set their own.
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
   HOST: z.string().default('0.0.0.0'),
   PORT: port(3000),
@@ -62,10 +64,12 @@ const schema = z.object({
   MAX_BATCH_CALLS: positiveInt(20),
 });
 
-export type Env = z.infer<typeof schema> & { JWT_SECRET: string; LOG_LEVEL: LogLevel };
+/** Everything but the session secret: all the `db:*` commands need. */
+export type Settings = z.infer<typeof schema>;
+export type Env = Settings & { JWT_SECRET: string; LOG_LEVEL: LogLevel };
 
 /** Parses and validates the environment; throws one message listing every bad variable. */
-export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+export function parseSettings(source: Record<string, string | undefined> = process.env): Settings {
   // An empty variable (`JWT_SECRET=`) means "not set", as in most deployment tools.
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
   const result = schema.safeParse(present);
@@ -73,9 +77,16 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     const problems = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`invalid configuration:\n${problems}`);
   }
-  const env = result.data;
-  if (!env.JWT_SECRET && env.NODE_ENV === 'production') {
-    throw new Error('invalid configuration:\n  JWT_SECRET: required in production (all instances must share it)');
+  return result.data;
+}
+
+/** The server's settings, with the secret that signs sessions. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const env = parseSettings(source);
+  // Instances sharing a DATABASE_URL must share the secret; the embedded database serves one
+  // instance, which can keep a generated one (so `npm ci && npm start` needs no environment).
+  if (!env.JWT_SECRET && env.NODE_ENV === 'production' && env.DATABASE_URL) {
+    throw new Error('invalid configuration:\n  JWT_SECRET: required in production with DATABASE_URL (all instances must share it)');
   }
   return {
     ...env,

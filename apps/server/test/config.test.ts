@@ -2,7 +2,10 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { checkDatabase, createDatabase, migrateToLatest } from '@pms/db';
 import { freshDatabase } from './support/database.js';
+import { parseSettings } from '../src/env.js';
 import { testEnv } from './support/server.js';
+
+const SHARED_DATABASE = 'postgres://pms@db.internal:5432/pms';
 
 describe('configuration', () => {
   it('names every bad variable in one message', () => {
@@ -33,8 +36,22 @@ describe('configuration', () => {
     );
   });
 
-  it('requires JWT_SECRET in production', () => {
-    expect(() => testEnv({ NODE_ENV: 'production', JWT_SECRET: '' })).toThrow(/JWT_SECRET/);
+  it('requires JWT_SECRET in production when instances share a DATABASE_URL', () => {
+    expect(() => testEnv({ NODE_ENV: 'production', JWT_SECRET: '', DATABASE_URL: SHARED_DATABASE })).toThrow(
+      'JWT_SECRET: required in production with DATABASE_URL (all instances must share it)',
+    );
+  });
+
+  it('runs `npm start` with no environment at all: production (no stacks), the embedded database, a kept secret', () => {
+    const first = testEnv({ NODE_ENV: '', JWT_SECRET: '' });
+    expect(first.NODE_ENV).toBe('production');
+    expect(first.DATABASE_URL).toBeUndefined();
+    expect(first.TRUST_PROXY).toBe(0);
+    expect(testEnv({ NODE_ENV: '', JWT_SECRET: '', DATA_DIR: first.DATA_DIR }).JWT_SECRET).toBe(first.JWT_SECRET);
+  });
+
+  it('lets the db:* commands run against DATABASE_URL without a secret, which they never use', () => {
+    expect(parseSettings({ DATABASE_URL: SHARED_DATABASE }).DATABASE_URL).toBe(SHARED_DATABASE);
   });
 
   it('generates and keeps a signing secret in the data directory', () => {

@@ -66,9 +66,29 @@ describe('admin-only procedures', () => {
       admin.users.create.mutate({ email: 'nope', name: '   ', password: 'short', permissions: ['superuser' as never] }),
     );
     expect(code).toBe('BAD_REQUEST');
-    for (const part of ['email', 'name must not be empty', 'password must be at least 8 characters', 'permissions']) {
+    for (const part of ['email', 'name must not be empty', 'password must be at least 12 characters', 'permissions']) {
       expect(message).toContain(part);
     }
+  });
+
+  it('refuses passwords under 12 characters, and common ones of any length, naming the field', async () => {
+    const create = (email: string, password: string) => admin.users.create.mutate({ email, name: 'Pat', password });
+    for (const short of ['password', '12345678']) {
+      const error = await failure(create('short@demo.pms', short));
+      expect(error.data?.code).toBe('BAD_REQUEST');
+      expect(error.message).toBe('password must be at least 12 characters');
+    }
+    // Both in the list (qwerty123456 as it is, PasswordPassword without case).
+    for (const common of ['qwerty123456', 'PasswordPassword']) {
+      const error = await failure(create('common@demo.pms', common));
+      expect(error.data?.code).toBe('BAD_REQUEST');
+      expect(error.message).toBe('password: this password is too common; choose another');
+      expect(error.data?.fieldErrors).toEqual({ password: 'this password is too common; choose another' });
+    }
+    expect((await admin.users.list.query()).filter((u) => /^(short|common)@/.test(u.email))).toEqual([]);
+
+    await create('pat@demo.pms', 'violet-harbour-lantern');
+    expect((await login(server.url, 'pat@demo.pms', 'violet-harbour-lantern')).user.name).toBe('Pat');
   });
 
   it('does not let an admin lock themselves out', async () => {

@@ -3,6 +3,7 @@ import { Notifications } from '@mantine/notifications';
 import { ApiProvider } from './api/api-provider';
 import type { ApiSession } from './api/connection';
 import { AuthGate } from './auth/auth-gate';
+import { styleNonce } from './csp-nonce';
 
 const theme = createTheme({
   primaryColor: 'indigo',
@@ -16,7 +17,7 @@ const theme = createTheme({
 
 export function App({ session }: { session: ApiSession }) {
   return (
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider theme={theme} defaultColorScheme="light" getStyleNonce={() => styleNonce}>
       {/* Bottom right: toasts never cover the header's bell and connection state. */}
       <Notifications position="bottom-right" limit={5} />
       <ApiProvider session={session}>

@@ -1,3 +1,4 @@
+import './no-eval.js'; // first: before any schema is built
 export * from './enums.js';
 export * from './inputs.js';
 export * from './goals.js';

@@ -23,9 +23,10 @@ export const email = z
   .toLowerCase()
   .pipe(z.email({ error: 'email must be a valid email address' }));
 
+/** A password being set. The server also refuses common ones (packages/api/src/auth/password-policy.ts). */
 export const password = z
   .string({ error: 'password must be text' })
-  .min(8, { error: 'password must be at least 8 characters' })
+  .min(12, { error: 'password must be at least 12 characters' })
   .max(200, { error: 'password must be at most 200 characters' });
 
 export const id = (field = 'id') =>

@@ -1,6 +1,7 @@
 /**
- * Deletes what is past keeping: expired notifications, read ones older than the read TTL, and
- * stream events older than the notification TTL (nothing a client may still resume into).
+ * Deletes what is past keeping: expired notifications, read ones older than the read TTL,
+ * stream events older than the notification TTL (nothing a client may still resume into), and
+ * sessions that ended (expired or revoked) more than a grace period ago.
  * In small batches with pauses between them, so no statement holds many row locks for long;
  * rows locked by someone else (another instance sweeping too) are skipped, never waited for.
  */
@@ -16,11 +17,15 @@ export interface RetentionOptions {
   pauseMs?: number;
   intervalMs?: number;
   log: Logger;
+  endedSessionGraceMinutes?: number;
 }
 
-const DEFAULTS = { batchSize: 1000, pauseMs: 50, intervalMs: 10 * 60_000 };
+// The grace keeps a just-ended session's row for whoever investigates it; a missing row reads as
+// ended anyway, so deleting it never revives or breaks a session.
+const DEFAULTS = { batchSize: 1000, pauseMs: 50, intervalMs: 10 * 60_000, endedSessionGraceMinutes: 60 };
 
 const daysAgo = (days: number) => sql<Date>`now() - make_interval(days => ${days})`;
+const minutesAgo = (minutes: number) => sql<Date>`now() - make_interval(mins => ${minutes})`;
 
 /** What each rule deletes, one batch per call; returns the rows deleted. */
 const RULES = {
@@ -32,7 +37,7 @@ const RULES = {
       )
       .executeTakeFirst(),
 
-  readNotifications: (db: DB, limit: number, options: RetentionOptions) =>
+  readNotifications: (db: DB, limit: number, options: Required<RetentionOptions>) =>
     db
       .deleteFrom('notifications')
       .where('id', 'in', (eb) =>
@@ -40,7 +45,7 @@ const RULES = {
       )
       .executeTakeFirst(),
 
-  oldEvents: (db: DB, limit: number, options: RetentionOptions) =>
+  oldEvents: (db: DB, limit: number, options: Required<RetentionOptions>) =>
     db
       .deleteFrom('user_events')
       .where(({ eb, refTuple, selectFrom }) =>
@@ -57,7 +62,23 @@ const RULES = {
         ),
       )
       .executeTakeFirst(),
-} satisfies Record<string, (db: DB, limit: number, options: RetentionOptions) => Promise<{ numDeletedRows: bigint }>>;
+
+  endedSessions: (db: DB, limit: number, options: Required<RetentionOptions>) => {
+    const ended = minutesAgo(options.endedSessionGraceMinutes);
+    return db
+      .deleteFrom('sessions')
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('sessions')
+          .select('id')
+          .where((session) => session.or([session('expires_at', '<=', ended), session('revoked_at', '<=', ended)]))
+          .limit(limit)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .executeTakeFirst();
+  },
+} satisfies Record<string, (db: DB, limit: number, options: Required<RetentionOptions>) => Promise<{ numDeletedRows: bigint }>>;
 
 export type RetentionRule = keyof typeof RULES;
 export type SweepReport = Record<RetentionRule, { deleted: number; batches: number }>;

@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { createUserInput, updateUserInput } from '@pms/shared';
 import type { DB } from '@pms/db';
 import { hashPassword } from '../auth/password.js';
+import { newPassword } from '../auth/password-policy.js';
 import { announceSessionsRevoked } from '../realtime/channels.js';
 import { adminProcedure, authedProcedure } from '../trpc.js';
 import { assertValidSupervisor } from './org-chart.js';
@@ -17,7 +18,7 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 export const usersRouter = {
-  create: adminProcedure.input(createUserInput).mutation(async ({ ctx, input }) => {
+  create: adminProcedure.input(createUserInput.extend({ password: newPassword })).mutation(async ({ ctx, input }) => {
     const passwordHash = await hashPassword(input.password);
     try {
       return await ctx.deps.db.transaction().execute(async (trx) => {
