@@ -23,6 +23,7 @@ import {
 } from '@pms/api';
 import { createDatabase } from '@pms/db';
 import type { Env } from './env.js';
+import { refuseHttpSubscription } from './http-subscriptions.js';
 
 const MAX_WS_PAYLOAD = 64 * 1024;
 
@@ -43,6 +44,11 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
     instanceId: env.INSTANCE_ID,
     maxSocketsPerUser: env.MAX_SOCKETS_PER_USER,
     maxSubscriptionsPerSocket: env.MAX_SUBSCRIPTIONS_PER_SOCKET,
+    authTimeoutMs: env.WS_AUTH_TIMEOUT_MS,
+    maxUnauthenticatedSockets: env.WS_MAX_UNAUTHENTICATED,
+    maxCallsPerMessage: env.WS_MAX_CALLS_PER_MESSAGE,
+    messagesPerSecond: env.WS_MESSAGES_PER_SECOND,
+    messageBurst: env.WS_MESSAGE_BURST,
   });
   await realtime.start();
   const retention = new RetentionJob(db, { readTtlDays: env.READ_NOTIFICATION_TTL_DAYS, eventTtlDays: env.NOTIFICATION_TTL_DAYS });
@@ -81,7 +87,7 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
   const server = createServer((req, res) => {
     const path = req.url?.split('?')[0] ?? '/';
     if (!allowCors(req, res, env.CORS_ORIGINS)) return;
-    if (path.startsWith('/trpc/')) return trpcHttp(req, res);
+    if (path.startsWith('/trpc/')) return refuseHttpSubscription(path.slice('/trpc/'.length), res) || trpcHttp(req, res);
     if (path === '/healthz') return void health(res);
     if (web) return web(req, res);
     res.writeHead(404, { 'content-type': 'text/plain' }).end('The web app is not built: run `npm run build`.');
@@ -93,13 +99,22 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
     res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable', database: ok ? 'up' : 'down', instance: env.INSTANCE_ID }));
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD });
+  // The registry's socket class checks every message before tRPC reads it (size of batch, rate, session).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD, WebSocket: realtime.connections.Socket });
   server.on('upgrade', (req, socket, head) => {
     if (!req.url?.startsWith('/trpc') || !originAllowed(req, env.CORS_ORIGINS)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    // Every socket starts without a session: at most WS_MAX_UNAUTHENTICATED at once.
+    if (!realtime.connections.acceptsUnauthenticated()) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      realtime.connections.admit(ws);
+      wss.emit('connection', ws, req);
+    });
   });
 
   const wsHandler = applyWSSHandler({
@@ -111,9 +126,8 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
       const token = (info.connectionParams?.token as string | undefined) ?? tokenFromHeaders(req.headers);
       const session = await resolveSession(db, deps.tokens, token);
       const connectionId = nextConnectionId++;
-      // The registry checks the session on every message and closes the socket when it expires.
-      const connection = session && { id: connectionId, userId: session.user.id, sessionId: session.id, sessionExpiresAt: session.expiresAt };
-      if (connection && !realtime.connections.add(socket, connection)) {
+      // The registry keeps the session current (realtime/socket-sessions.ts) and closes the socket when it ends.
+      if (session && !realtime.connections.add(socket, { id: connectionId, session })) {
         socket.close(POLICY_VIOLATION, 'too many connections for this user');
       }
       return { deps, session, transport: { kind: 'ws', connectionId } };

@@ -24,6 +24,8 @@ export class PgListener {
   #heartbeat: NodeJS.Timeout | null = null;
   #handlers = new Map<Channel, Handler>();
   #reconnectHandlers: Array<() => void> = [];
+  #lostHandlers: Array<() => void> = [];
+  #listening = false;
   #stopped = false;
   #attempt = 0;
   readonly #heartbeatMs: number;
@@ -43,6 +45,16 @@ export class PgListener {
 
   onReconnect(handler: () => void): void {
     this.#reconnectHandlers.push(handler);
+  }
+
+  /** Called when the connection is lost: announcements may be missed until `onReconnect`. */
+  onLost(handler: () => void): void {
+    this.#lostHandlers.push(handler);
+  }
+
+  /** True while LISTEN is in effect (announcements arrive). */
+  get listening(): boolean {
+    return this.#listening;
   }
 
   async start(): Promise<void> {
@@ -70,6 +82,7 @@ export class PgListener {
     try {
       await client.connect();
       for (const channel of this.#handlers.keys()) await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+      this.#listening = this.#client === client;
     } catch (error) {
       this.#lost(client);
       throw error;
@@ -94,15 +107,19 @@ export class PgListener {
   /** Gives up on `client` (once, and only if it is the current one) and schedules a new connection. */
   #lost(client: pg.Client): void {
     if (this.#client !== client) return;
+    const wasListening = this.#listening;
     this.#drop();
     client.end().catch(() => {});
-    if (!this.#stopped) this.#scheduleReconnect();
+    if (this.#stopped) return;
+    if (wasListening) for (const handler of this.#lostHandlers) handler();
+    this.#scheduleReconnect();
   }
 
   #drop(): void {
     if (this.#heartbeat) clearTimeout(this.#heartbeat);
     this.#heartbeat = null;
     this.#client = null;
+    this.#listening = false;
   }
 
   #scheduleReconnect(): void {
@@ -112,7 +129,8 @@ export class PgListener {
       this.#connect().then(
         () => {
           this.#attempt = 0;
-          for (const handler of this.#reconnectHandlers) handler();
+          // Lost again already: the next reconnect calls them.
+          if (this.#listening) for (const handler of this.#reconnectHandlers) handler();
         },
         // #lost has scheduled the next attempt already.
         (error: Error) => console.error('[realtime] listener reconnect failed:', error.message),
