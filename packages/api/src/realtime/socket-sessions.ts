@@ -47,8 +47,7 @@ export class SocketSessions {
     }
     const mark = connection.staleSince;
     const sessions = await this.load([connection.session.id]);
-    this.#apply(connection, mark, sessions);
-    return this.#open(connection);
+    return this.#apply(connection, mark, sessions) ? this.#open(connection) : null;
   }
 
   /** These users changed: their sockets read their session again at their next call. */
@@ -104,18 +103,20 @@ export class SocketSessions {
   }
 
   /**
-   * Takes what was read (from `mark` on): an ended session closes the socket; a changed one
-   * replaces the kept one. The socket stays stale if it was marked again meanwhile.
+   * Takes what was read (from `mark` on); false when the session has ended. A changed session
+   * replaces the kept one; the socket stays stale if it was marked again meanwhile. An ended one
+   * closes the socket, just after the call that found out has had its answer.
    */
-  #apply(connection: Connection, mark: number, sessions: Map<string, Session>): void {
+  #apply(connection: Connection, mark: number, sessions: Map<string, Session>): boolean {
     const fresh = sessions.get(connection.session.id);
     if (!fresh) {
-      this.connections.close(connection, 'session ended');
-      return;
+      setImmediate(closeEnded, this.connections, connection);
+      return false;
     }
     // Keeping the object when nothing changed keeps the socket's footprint as it was.
     if (!sameSession(connection.session, fresh)) connection.session = fresh;
     if (connection.staleSince === mark) connection.staleSince = 0;
+    return true;
   }
 
   #open(connection: Connection): Session | null {
@@ -132,4 +133,8 @@ function sameSession(a: Session, b: Session): boolean {
     a.user.supervisorId === b.user.supervisorId &&
     a.user.permissions.join() === b.user.permissions.join()
   );
+}
+
+function closeEnded(connections: ConnectionRegistry, connection: Connection): void {
+  connections.close(connection, 'session ended');
 }
