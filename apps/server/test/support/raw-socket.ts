@@ -4,7 +4,7 @@ import { WebSocket } from 'ws';
 
 export interface RawSocket {
   socket: WebSocket;
-  /** The next message from the server, parsed. */
+  /** The next message from the server, parsed ('PONG' as it is). */
   next(): Promise<any>;
   /** Code and reason of the close; never rejects (a reset connection closes with 1006). */
   closed: Promise<{ code: number; reason: string }>;
@@ -17,7 +17,8 @@ export async function rawSocket(url: string, query = ''): Promise<RawSocket> {
   const messages: any[] = [];
   const waiters: Array<() => void> = [];
   socket.on('message', (data) => {
-    messages.push(JSON.parse(data.toString()));
+    const text = data.toString();
+    messages.push(text === 'PONG' ? text : JSON.parse(text));
     waiters.splice(0).forEach((wake) => wake());
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
