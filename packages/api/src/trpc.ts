@@ -97,7 +97,9 @@ export const publicProcedure = t.procedure;
  */
 export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
   const { transport } = ctx;
-  const session = transport.kind === 'ws' ? await ctx.deps.realtime.sessions.current(transport.connectionId) : ctx.session;
+  const { sessions } = ctx.deps.realtime;
+  const session =
+    transport.kind === 'ws' ? (sessions.fresh(transport.connectionId) ?? (await sessions.current(transport.connectionId))) : ctx.session;
   if (!session || session.expiresAt.getTime() <= Date.now()) {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue' });
   }

@@ -35,11 +35,22 @@ export class SocketSessions {
     private readonly load: LoadSessions,
   ) {}
 
+  /**
+   * The socket's session when it is known to be current (no I/O, no await): the common case.
+   * Undefined when it must be read: use `current` then.
+   */
+  fresh(connectionId: number): Session | undefined {
+    const connection = this.connections.get(connectionId);
+    const current = connection && this.#listening && connection.staleSince === 0 && connection.socket.readyState === connection.socket.OPEN;
+    return current ? connection.session : undefined;
+  }
+
   /** The socket's session as it is now, or null when it has ended (the socket is then closed with 1008). */
   async current(connectionId: number): Promise<Session | null> {
+    const known = this.fresh(connectionId);
+    if (known) return known;
     const connection = this.connections.get(connectionId);
     if (!connection || connection.socket.readyState !== connection.socket.OPEN) return null;
-    if (this.#listening && connection.staleSince === 0) return connection.session;
     const revalidation = this.#revalidation;
     if (revalidation && this.#listening && connection.staleSince === revalidation.mark) {
       await revalidation.done;

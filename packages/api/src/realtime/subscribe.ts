@@ -120,7 +120,8 @@ async function* deliverNextBatch<T>(
   const last = fresh.at(-1);
   if (!last) return null;
   // Over WebSocket, the session as it is now: a demoted user sees only what they still may; an ended one, nothing more.
-  const session = socketId === null ? ctx.session : await ctx.deps.realtime.sessions.current(socketId);
+  const { sessions } = ctx.deps.realtime;
+  const session = socketId === null ? ctx.session : (sessions.fresh(socketId) ?? (await sessions.current(socketId)));
   if (!session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue' });
   const messages = await hydrate(fresh, session.user);
   if (messages.length !== fresh.length) throw new Error(`hydrate returned ${messages.length} messages for ${fresh.length} events`);
