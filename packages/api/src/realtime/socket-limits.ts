@@ -25,10 +25,12 @@ export interface MessageBucket {
 
 const MILLI = 1000;
 const CLOCK_START = Date.now();
+/** V8 keeps integers below 2^30 unboxed in an object's fields: the clock wraps there (every ~12 days). */
+const CLOCK_WRAP = 2 ** 30;
 
-/** Milliseconds since this module loaded: a small integer for the buckets' timestamps. */
+/** Milliseconds since this module loaded, wrapping: a small integer for the buckets' timestamps. */
 export function bucketClock(): number {
-  return Date.now() - CLOCK_START;
+  return (Date.now() - CLOCK_START) % CLOCK_WRAP;
 }
 
 export function fullBucket(limits: MessageLimits, now: number): MessageBucket {
@@ -37,9 +39,10 @@ export function fullBucket(limits: MessageLimits, now: number): MessageBucket {
 
 /** Takes `calls` tokens; false (and nothing taken) when the socket is over its rate. */
 export function takeCalls(bucket: MessageBucket, calls: number, now: number, limits: MessageLimits): boolean {
-  // messagesPerSecond calls per 1000 ms is messagesPerSecond thousandths per ms.
-  const refilled = bucket.tokens + (now - bucket.refilledAt) * limits.messagesPerSecond;
-  bucket.tokens = Math.min(limits.messageBurst * MILLI, refilled);
+  // messagesPerSecond calls per 1000 ms is messagesPerSecond thousandths per ms; across a wrap, a full bucket.
+  const elapsed = now - bucket.refilledAt;
+  const capacity = limits.messageBurst * MILLI;
+  bucket.tokens = elapsed < 0 ? capacity : Math.min(capacity, bucket.tokens + elapsed * limits.messagesPerSecond);
   bucket.refilledAt = now;
   const cost = calls * MILLI;
   if (bucket.tokens < cost) return false;
