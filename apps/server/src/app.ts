@@ -34,6 +34,7 @@ import { limitRefusal } from './http/limits.js';
 import { refuse } from './http/refuse.js';
 import { isHttps, setSecurityHeaders } from './http/security-headers.js';
 import { spaHandler } from './http/spa.js';
+import { subscriptionRefusal } from './http/subscriptions.js';
 
 const MAX_WS_PAYLOAD = 64 * 1024;
 
@@ -73,6 +74,11 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
     maxSocketsPerUser: env.MAX_SOCKETS_PER_USER,
     maxSubscriptionsPerSocket: env.MAX_SUBSCRIPTIONS_PER_SOCKET,
     log,
+    authTimeoutMs: env.WS_AUTH_TIMEOUT_MS,
+    maxUnauthenticatedSockets: env.WS_MAX_UNAUTHENTICATED,
+    maxCallsPerMessage: env.WS_MAX_CALLS_PER_MESSAGE,
+    messagesPerSecond: env.WS_MESSAGES_PER_SECOND,
+    messageBurst: env.WS_MESSAGE_BURST,
   });
   await realtime.start();
   const retention = new RetentionJob(db, { readTtlDays: env.READ_NOTIFICATION_TTL_DAYS, eventTtlDays: env.NOTIFICATION_TTL_DAYS, log });
@@ -138,20 +144,30 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
     if (!allowCors(req, res, env.CORS_ORIGINS)) return;
     if (path.startsWith('/trpc/')) {
       // Refused before tRPC reads the body or runs a call.
-      const refusal = csrfRefusal(req, env.CORS_ORIGINS) ?? limitRefusal(req, httpLimits);
+      const refusal =
+        subscriptionRefusal(path.slice('/trpc/'.length)) ?? csrfRefusal(req, env.CORS_ORIGINS) ?? limitRefusal(req, httpLimits);
       return refusal ? refuse(res, refusal) : trpcHttp(req, res);
     }
     if (web) return web(req, res);
     res.writeHead(404, { 'content-type': 'text/plain' }).end('The web app is not built: run `npm run build`.');
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD });
+  // The registry's socket class checks every message before tRPC reads it (size of batch, rate, session).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD, WebSocket: realtime.connections.Socket });
   server.on('upgrade', (req, socket, head) => {
     if (!req.url?.startsWith('/trpc') || !originAllowed(req, env.CORS_ORIGINS)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    // Every socket starts without a session: at most WS_MAX_UNAUTHENTICATED at once.
+    if (!realtime.connections.acceptsUnauthenticated()) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      realtime.connections.admit(ws);
+      wss.emit('connection', ws, req);
+    });
   });
 
   const wsHandler = applyWSSHandler({
@@ -163,9 +179,8 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
       const token = (info.connectionParams?.token as string | undefined) ?? tokenFromHeaders(req.headers);
       const session = await resolveSession(db, deps.tokens, token);
       const connectionId = nextConnectionId++;
-      // The registry checks the session on every message and closes the socket when it expires.
-      const connection = session && { id: connectionId, userId: session.user.id, sessionId: session.id, sessionExpiresAt: session.expiresAt };
-      if (connection && !realtime.connections.add(socket, connection)) {
+      // The registry keeps the session current (realtime/socket-sessions.ts) and closes the socket when it ends.
+      if (session && !realtime.connections.add(socket, { id: connectionId, session })) {
         socket.close(POLICY_VIOLATION, 'too many connections for this user');
       }
       return { deps, session, transport: { kind: 'ws', connectionId }, clientAddress: clientAddress(req, env.TRUST_PROXY) };

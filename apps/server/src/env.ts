@@ -41,6 +41,15 @@ const schema = z.object({
   READ_NOTIFICATION_TTL_DAYS: positiveInt(7),
   MAX_SOCKETS_PER_USER: positiveInt(20),
   MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(10),
+  /** A WebSocket without a session (no connectionParams, or a token that is no good) is closed after this long. */
+  WS_AUTH_TIMEOUT_MS: positiveInt(10_000),
+  /** Sockets without a session per process; more are refused (503) at the upgrade. */
+  WS_MAX_UNAUTHENTICATED: positiveInt(1000),
+  /** Calls one WebSocket message may carry (tRPC accepts a JSON array of calls); more: close 1008. */
+  WS_MAX_CALLS_PER_MESSAGE: positiveInt(20),
+  /** Calls per second a socket may send on average, and at once; beyond: close 1008. */
+  WS_MESSAGES_PER_SECOND: positiveInt(50),
+  WS_MESSAGE_BURST: positiveInt(100),
   SEED_DEMO: z.enum(['auto', 'always', 'never']).default('auto'),
   // The API's database pool: its size, and the bounds that keep one stuck call from stalling the rest.
   DB_POOL_SIZE: positiveInt(10),

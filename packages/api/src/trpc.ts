@@ -109,9 +109,15 @@ export const router = t.router;
 
 export const publicProcedure = t.procedure;
 
-/** A signed-in, unexpired session. WebSocket sessions are re-checked on every call. */
-export const authedProcedure = t.procedure.use(({ ctx, next }) => {
-  const { session } = ctx;
+/**
+ * A signed-in, unexpired session. Over WebSocket, the socket's session as it is now, not as it
+ * was when the socket connected (realtime/socket-sessions.ts).
+ */
+export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
+  const { transport } = ctx;
+  const { sessions } = ctx.deps.realtime;
+  const session =
+    transport.kind === 'ws' ? (sessions.fresh(transport.connectionId) ?? (await sessions.current(transport.connectionId))) : ctx.session;
   if (!session || session.expiresAt.getTime() <= Date.now()) {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue' });
   }

@@ -35,7 +35,7 @@ export function createProbes(db: DB, realtime: Realtime, timeoutMs: number): Pro
   return {
     alive: (res) => answer(res, 200, 'ok'),
     async ready(res) {
-      const ready = realtime.listener.connected && (await within(databaseAnswers()));
+      const ready = realtime.listener.listening && (await within(databaseAnswers()));
       answer(res, ready ? 200 : 503, ready ? 'ready' : 'unavailable');
     },
   };

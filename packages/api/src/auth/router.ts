@@ -41,6 +41,8 @@ export const authRouter = {
       await trx.updateTable('sessions').set({ revoked_at: new Date() }).where('id', '=', ctx.session.id).execute();
       await announceSessionsRevoked(trx, [ctx.session.id]);
     });
+    // This instance at once; the others when the announcement reaches them.
+    ctx.deps.realtime.sessionsChanged({ revoked: [ctx.session.id] });
     if (ctx.transport.kind === 'http') ctx.transport.clearSessionCookie();
     return { ok: true as const };
   }),

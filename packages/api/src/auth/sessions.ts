@@ -18,17 +18,32 @@ export async function resolveSession(db: DB, tokens: SessionTokens, token: strin
   if (!token) return null;
   const claims = await tokens.verify(token);
   if (!claims) return null;
-  const row = await db
+  const row = await liveSessions(db).where('s.id', '=', claims.sessionId).where('s.user_id', '=', claims.userId).executeTakeFirst();
+  return row ? toSession(row) : null;
+}
+
+/**
+ * These sessions as they are now, by id; one that has ended (revoked, expired, its user
+ * deactivated) is absent. Re-reads the sessions of open WebSockets after a change.
+ */
+export async function loadSessions(db: DB, sessionIds: readonly string[]): Promise<Map<string, Session>> {
+  const rows = sessionIds.length ? await liveSessions(db).where('s.id', 'in', sessionIds).execute() : [];
+  return new Map(rows.map((row) => [row.id, toSession(row)]));
+}
+
+function liveSessions(db: DB) {
+  return db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .select(['s.id', 's.expires_at', 'u.id as userId', 'u.email', 'u.name', 'u.supervisor_id', 'u.permissions'])
-    .where('s.id', '=', claims.sessionId)
-    .where('s.user_id', '=', claims.userId)
     .where('s.revoked_at', 'is', null)
     .where('s.expires_at', '>', new Date())
-    .where('u.active', '=', true)
-    .executeTakeFirst();
-  if (!row) return null;
+    .where('u.active', '=', true);
+}
+
+type SessionRow = Awaited<ReturnType<ReturnType<typeof liveSessions>['executeTakeFirstOrThrow']>>;
+
+function toSession(row: SessionRow): Session {
   return {
     id: row.id,
     expiresAt: row.expires_at,

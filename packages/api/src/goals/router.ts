@@ -70,7 +70,7 @@ export const goalsRouter = {
       topic: 'goal',
       lastEventId: input?.lastEventId,
       signal,
-      hydrate: (events) => hydrateGoalEvents(ctx.deps.db, ctx.session.user, events),
+      hydrate: (events, viewer) => hydrateGoalEvents(ctx.deps.db, viewer, events),
     }),
   ),
 };

@@ -37,7 +37,7 @@ export class ApiMetrics {
     gauge('pms_db_pool_connections', 'Connections in the API pool, busy or idle', () => pool.totalCount);
     gauge('pms_db_pool_idle', 'Idle connections in the API pool', () => pool.idleCount);
     gauge('pms_db_pool_waiting', 'Calls waiting for a connection from the API pool', () => pool.waitingCount);
-    gauge('pms_listener_up', '1 while the LISTEN connection is up, else 0', () => (realtime.listener.connected ? 1 : 0));
+    gauge('pms_listener_up', '1 while the LISTEN connection is up, else 0', () => (realtime.listener.listening ? 1 : 0));
 
     this.#loginsRefused = new Counter({ name: 'pms_logins_refused_total', help: 'Logins refused, by reason', labelNames: ['reason'], registers });
     this.#delivered = new Counter({ name: 'pms_events_delivered_total', help: 'Events handed to subscribers, by topic', labelNames: ['topic'], registers });

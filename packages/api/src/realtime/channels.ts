@@ -10,6 +10,8 @@ export const CHANNELS = {
   events: 'pms_user_events',
   /** `{ s: [sessionIds] }`: close every socket of these sessions. */
   sessions: 'pms_sessions_revoked',
+  /** `{ u: [userIds] }`: these users changed (permissions, supervisor, name, active): re-read their sockets' sessions. */
+  users: 'pms_users_changed',
 } as const;
 
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
@@ -21,4 +23,9 @@ export async function notifyChannel(db: Kysely<any>, channel: Channel, payload: 
 /** Every socket of these sessions, on every instance, is closed once the caller commits. */
 export function announceSessionsRevoked(db: Kysely<any>, sessionIds: string[]): Promise<void> {
   return notifyChannel(db, CHANNELS.sessions, { s: sessionIds });
+}
+
+/** The open sockets of these users, on every instance, re-read their session at their next call once the caller commits. */
+export function announceUsersChanged(db: Kysely<any>, userIds: number[]): Promise<void> {
+  return notifyChannel(db, CHANNELS.users, { u: userIds });
 }

@@ -1,97 +1,158 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { WebSocket } from 'ws';
+import { WebSocket, type RawData } from 'ws';
+import type { Session } from '../trpc.js';
+import { bucketClock, callsInMessage, fullBucket, takeCalls, type MessageBucket, type MessageLimits } from './socket-limits.js';
 
 /** WebSocket close code for a policy violation: expired, revoked or over-limit sessions. */
 export const POLICY_VIOLATION = 1008;
 
 /** How often a subscription waiting for a slow socket to drain looks again. */
 const DRAIN_POLL_MS = 20;
-/** How often sockets whose session has ended are closed (a message on one is refused at once). */
-const EXPIRY_SWEEP_MS = 1000;
+/**
+ * How often sockets whose session has ended, and sockets past their deadline to sign in, are
+ * closed (a message on an ended session is refused at once).
+ */
+const SWEEP_MS = 1000;
 
-export interface ConnectionLimits {
+export interface ConnectionLimits extends MessageLimits {
   maxSocketsPerUser: number;
   maxSubscriptionsPerSocket: number;
   /** Bytes a socket may have waiting to be sent before its subscriptions pause. */
   maxBufferedBytesPerSocket: number;
+  /** How long a socket may stay without a session (no connectionParams yet, or a token that is no good). */
+  authTimeoutMs: number;
+  /** Sockets without a session this process holds at most; more are refused at the upgrade. */
+  maxUnauthenticatedSockets: number;
 }
 
 export interface NewConnection {
   /** The `connectionId` of the socket's tRPC context (Transport). */
   id: number;
-  userId: number;
-  sessionId: string;
-  /** When the session ends; its socket is closed with 1008 then. */
-  sessionExpiresAt: Date;
+  /** Its session as read when it connected; ended (expired, revoked): the socket is closed with 1008. */
+  session: Session;
 }
 
-interface Connection {
+/** An authenticated socket: plain fields only (no closures), one hidden class for all. */
+export interface Connection extends MessageBucket {
   id: number;
-  userId: number;
-  sessionId: string;
-  expiresAtMs: number;
+  /** The session as last read; SocketSessions re-reads it when it may have changed. */
+  session: Session;
   socket: WebSocket;
   subscriptions: number;
+  /** 0 while `session` is current; else the mark of a change not re-read yet (see SocketSessions). */
+  staleSince: number;
 }
 
-/** The authenticated sockets this process holds, by session and by user, and what they may hold. */
+/** A socket without a session yet: closed at `deadline` unless it signs in first. */
+interface UnauthenticatedSocket extends MessageBucket {
+  deadline: number;
+}
+
+/**
+ * The sockets this process holds: authenticated ones by session and by user, and what they may
+ * hold; those not signed in yet, until their deadline.
+ */
 export class ConnectionRegistry {
   #bySocket = new Map<WebSocket, Connection>();
   #byId = new Map<number, Connection>();
   #byUser = new Map<number, Set<Connection>>();
+  /** In order of arrival, hence of deadline. */
+  #unauthenticated = new Map<WebSocket, UnauthenticatedSocket>();
   #subscriptions = 0;
-  #expirySweep: NodeJS.Timeout | null = null;
+  #sweep: NodeJS.Timeout | null = null;
   /** Bumped on every change, so observers (presence) can tell cheaply whether anything moved. */
   version = 0;
 
-  // One listener of each kind for all sockets (ws calls them with the socket as `this`), because
+  /**
+   * The class the WebSocketServer must build its sockets with (its `WebSocket` option): every
+   * message passes #admitMessage before any listener, tRPC's included, sees it, so a refused
+   * message is never served. A method on the class, not a listener per socket.
+   */
+  readonly Socket: typeof WebSocket;
+
+  // One close listener for all sockets (ws calls it with the socket as `this`), because
   // closures per socket are a large part of what an idle connection costs (BENCHMARKS.md).
-  readonly #onMessage: (this: WebSocket) => void;
   readonly #onClose: (this: WebSocket) => void;
 
   constructor(readonly limits: ConnectionLimits) {
     const registry = this;
-    this.#onMessage = function (this: WebSocket) {
-      const connection = registry.#bySocket.get(this);
-      // Checked before tRPC reads the message: nothing is served on an ended session.
-      if (connection && connection.expiresAtMs <= Date.now()) this.close(POLICY_VIOLATION, 'session expired');
-    };
     this.#onClose = function (this: WebSocket) {
       registry.#remove(this);
     };
+    this.Socket = class GuardedWebSocket extends WebSocket {
+      override emit(event: string | symbol, ...args: unknown[]): boolean {
+        if (event === 'message' && !registry.#admitMessage(this, args[0] as RawData)) return false;
+        return super.emit(event, ...args);
+      }
+    };
   }
 
-  /** Starts closing the sockets of sessions that have ended. */
+  /** Starts closing the sockets of sessions that have ended, and those that never signed in. */
   start(): void {
-    this.#expirySweep ??= setInterval(() => this.#closeExpired(Date.now()), EXPIRY_SWEEP_MS).unref();
+    this.#sweep ??= setInterval(() => this.#sweepSockets(Date.now()), SWEEP_MS).unref();
   }
 
   stop(): void {
-    if (this.#expirySweep) clearInterval(this.#expirySweep);
-    this.#expirySweep = null;
+    if (this.#sweep) clearInterval(this.#sweep);
+    this.#sweep = null;
   }
 
-  /** Registers a socket; false when its user already holds the maximum here. */
+  /** Whether one more socket without a session may open: asked at the upgrade, before any work. */
+  acceptsUnauthenticated(): boolean {
+    return this.#unauthenticated.size < this.limits.maxUnauthenticatedSockets;
+  }
+
+  /** Tracks a new socket: it must sign in (add) within `authTimeoutMs`, and its messages are limited from the first. */
+  admit(socket: WebSocket): void {
+    const now = bucketClock();
+    const { tokens, refilledAt } = fullBucket(this.limits, now);
+    this.#unauthenticated.set(socket, { deadline: Date.now() + this.limits.authTimeoutMs, tokens, refilledAt });
+    socket.on('close', this.#onClose);
+  }
+
+  /** Registers a signed-in socket; false when its user already holds the maximum here. */
   add(socket: WebSocket, details: NewConnection): boolean {
-    const userSockets = this.#byUser.get(details.userId) ?? new Set<Connection>();
+    // Closed while its session was read: nothing to register (its close has been handled).
+    if (socket.readyState !== socket.OPEN) return true;
+    const userId = details.session.user.id;
+    const userSockets = this.#byUser.get(userId) ?? new Set<Connection>();
     if (userSockets.size >= this.limits.maxSocketsPerUser) return false;
-    // A literal rather than a spread of `details`: records then share one hidden class in V8.
+    const admitted = this.#unauthenticated.get(socket);
+    this.#unauthenticated.delete(socket);
+    const bucket = admitted ?? fullBucket(this.limits, bucketClock());
+    // A literal rather than a spread: records then share one hidden class in V8.
     const connection: Connection = {
       id: details.id,
-      userId: details.userId,
-      sessionId: details.sessionId,
-      expiresAtMs: details.sessionExpiresAt.getTime(),
+      session: details.session,
       socket,
       subscriptions: 0,
+      staleSince: 0,
+      tokens: bucket.tokens,
+      refilledAt: bucket.refilledAt,
     };
     userSockets.add(connection);
-    this.#byUser.set(details.userId, userSockets);
+    this.#byUser.set(userId, userSockets);
     this.#bySocket.set(socket, connection);
     this.#byId.set(details.id, connection);
     this.version++;
-    socket.prependListener('message', this.#onMessage);
-    socket.on('close', this.#onClose);
+    if (!admitted) socket.on('close', this.#onClose);
     return true;
+  }
+
+  get(connectionId: number): Connection | undefined {
+    return this.#byId.get(connectionId);
+  }
+
+  ofUser(userId: number): Iterable<Connection> {
+    return this.#byUser.get(userId) ?? [];
+  }
+
+  all(): Iterable<Connection> {
+    return this.#bySocket.values();
+  }
+
+  close(connection: Connection, reason: string): void {
+    connection.socket.close(POLICY_VIOLATION, reason);
   }
 
   /**
@@ -132,11 +193,16 @@ export class ConnectionRegistry {
 
   closeSessions(sessionIds: Iterable<string>, reason: string): void {
     const ids = new Set(sessionIds);
-    this.#closeWhere((connection) => ids.has(connection.sessionId), reason);
+    this.#closeWhere((connection) => ids.has(connection.session.id), reason);
   }
 
   stats() {
-    return { sockets: this.#bySocket.size, users: this.#byUser.size, subscriptions: this.#subscriptions };
+    return {
+      sockets: this.#bySocket.size,
+      users: this.#byUser.size,
+      subscriptions: this.#subscriptions,
+      unauthenticated: this.#unauthenticated.size,
+    };
   }
 
   /** Bytes waiting to be sent on all sockets: what slow clients currently cost. */
@@ -150,8 +216,32 @@ export class ConnectionRegistry {
     return [...this.#byUser.keys()];
   }
 
-  #closeExpired(now: number): void {
-    this.#closeWhere((connection) => connection.expiresAtMs <= now, 'session expired');
+  /**
+   * Whether tRPC may read this message: the session has not ended, the message carries at most
+   * `maxCallsPerMessage` calls, and the socket is within its rate. Otherwise the socket is closed
+   * with 1008 and the reason.
+   */
+  #admitMessage(socket: WebSocket, data: RawData): boolean {
+    if (socket.readyState !== socket.OPEN) return false; // closing: nothing more is served
+    const connection = this.#bySocket.get(socket);
+    if (connection && connection.session.expiresAt.getTime() <= Date.now()) return refuse(socket, 'session expired');
+    const bucket = connection ?? this.#unauthenticated.get(socket);
+    if (!bucket) return true;
+    const calls = callsInMessage(data);
+    if (calls > this.limits.maxCallsPerMessage) return refuse(socket, `at most ${this.limits.maxCallsPerMessage} calls per message`);
+    if (!takeCalls(bucket, calls, bucketClock(), this.limits)) {
+      return refuse(socket, `at most ${this.limits.messagesPerSecond} calls per second`);
+    }
+    return true;
+  }
+
+  #sweepSockets(now: number): void {
+    this.#closeWhere((connection) => connection.session.expiresAt.getTime() <= now, 'session expired');
+    for (const [socket, { deadline }] of this.#unauthenticated) {
+      if (deadline > now) break; // the rest arrived later
+      this.#unauthenticated.delete(socket);
+      socket.close(POLICY_VIOLATION, 'sign in within the deadline');
+    }
   }
 
   #closeWhere(matches: (connection: Connection) => boolean, reason: string): void {
@@ -162,13 +252,19 @@ export class ConnectionRegistry {
   }
 
   #remove(socket: WebSocket): void {
+    this.#unauthenticated.delete(socket);
     const connection = this.#bySocket.get(socket);
     if (!connection) return;
     this.#bySocket.delete(socket);
     this.#byId.delete(connection.id);
-    const userSockets = this.#byUser.get(connection.userId);
+    const userSockets = this.#byUser.get(connection.session.user.id);
     userSockets?.delete(connection);
-    if (userSockets?.size === 0) this.#byUser.delete(connection.userId);
+    if (userSockets?.size === 0) this.#byUser.delete(connection.session.user.id);
     this.version++;
   }
+}
+
+function refuse(socket: WebSocket, reason: string): false {
+  socket.close(POLICY_VIOLATION, reason);
+  return false;
 }

@@ -27,6 +27,7 @@ export class PgListener {
   #heartbeat: NodeJS.Timeout | null = null;
   #handlers = new Map<Channel, Handler>();
   #reconnectHandlers: Array<() => void> = [];
+  #lostHandlers: Array<() => void> = [];
   #stopped = false;
   #attempt = 0;
   /** True from a completed LISTEN until the connection is lost. */
@@ -44,10 +45,6 @@ export class PgListener {
     this.#log = options.log ?? silentLogger();
   }
 
-  /** Whether announcements can arrive now (readiness, and the pms_listener_up metric). */
-  get connected(): boolean {
-    return this.#listening;
-  }
 
   on(channel: Channel, handler: Handler): void {
     this.#handlers.set(channel, handler);
@@ -55,6 +52,16 @@ export class PgListener {
 
   onReconnect(handler: () => void): void {
     this.#reconnectHandlers.push(handler);
+  }
+
+  /** Called when the connection is lost: announcements may be missed until `onReconnect`. */
+  onLost(handler: () => void): void {
+    this.#lostHandlers.push(handler);
+  }
+
+  /** True while LISTEN is in effect: announcements arrive (readiness, the pms_listener_up metric, socket sessions). */
+  get listening(): boolean {
+    return this.#listening;
   }
 
   async start(): Promise<void> {
@@ -82,7 +89,7 @@ export class PgListener {
     try {
       await client.connect();
       for (const channel of this.#handlers.keys()) await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
-      if (this.#client === client) this.#listening = true;
+      this.#listening = this.#client === client;
     } catch (error) {
       this.#lost(client);
       throw error;
@@ -107,10 +114,13 @@ export class PgListener {
   /** Gives up on `client` (once, and only if it is the current one) and schedules a new connection. */
   #lost(client: pg.Client): void {
     if (this.#client !== client) return;
-    if (this.#listening && !this.#stopped) this.#log.warn('listener: LISTEN connection lost, reconnecting');
+    const wasListening = this.#listening;
+    if (wasListening && !this.#stopped) this.#log.warn('listener: LISTEN connection lost, reconnecting');
     this.#drop();
     client.end().catch(() => {});
-    if (!this.#stopped) this.#scheduleReconnect();
+    if (this.#stopped) return;
+    if (wasListening) for (const handler of this.#lostHandlers) handler();
+    this.#scheduleReconnect();
   }
 
   #drop(): void {
@@ -128,7 +138,8 @@ export class PgListener {
         () => {
           this.#log.info({ attempts: this.#attempt }, 'listener: LISTEN connection back');
           this.#attempt = 0;
-          for (const handler of this.#reconnectHandlers) handler();
+          // Lost again already: the next reconnect calls them.
+          if (this.#listening) for (const handler of this.#reconnectHandlers) handler();
         },
         // #lost has scheduled the next attempt already.
         (error: Error) => this.#log.warn({ attempt: this.#attempt, error: error.message }, 'listener: reconnect failed'),

@@ -1,10 +1,12 @@
 import type { DB } from '@pms/db';
+import { loadSessions } from '../auth/sessions.js';
 import type { Logger } from '../ops/logger.js';
 import { CHANNELS } from './channels.js';
 import { ConnectionRegistry } from './connections.js';
 import { UserEventHub } from './hub.js';
 import { PgListener } from './listener.js';
 import { InstancePresence } from './presence.js';
+import { SocketSessions } from './socket-sessions.js';
 
 export interface RealtimeOptions {
   db: DB;
@@ -18,6 +20,24 @@ export interface RealtimeOptions {
   /** Events a subscriber may have waiting before it falls back to reading from the database (default 256). */
   maxQueuedEventsPerSubscriber?: number;
   log: Logger;
+  /** How long a socket may stay without a session (default 10 s). */
+  authTimeoutMs?: number;
+  /** Sockets without a session held at most (default 1000). */
+  maxUnauthenticatedSockets?: number;
+  /** Calls one WebSocket message may carry (default 20). */
+  maxCallsPerMessage?: number;
+  /** Calls per second a socket may send on average (default 50)… */
+  messagesPerSecond?: number;
+  /** …and at once (default 100). */
+  messageBurst?: number;
+}
+
+/** Session changes to apply to this process's sockets. */
+export interface SessionChanges {
+  /** Users whose permissions, supervisor, name or status changed. */
+  users?: readonly number[];
+  /** Sessions that ended (logout, deactivation): their sockets are closed. */
+  revoked?: readonly string[];
 }
 
 /** This process's realtime machinery: the LISTEN connection, the event hub, and the sockets it serves. */
@@ -26,6 +46,7 @@ export class Realtime {
   readonly connections: ConnectionRegistry;
   readonly hub: UserEventHub;
   readonly presence: InstancePresence;
+  readonly sessions: SocketSessions;
 
   constructor(options: RealtimeOptions) {
     const { log } = options;
@@ -34,20 +55,35 @@ export class Realtime {
       maxSocketsPerUser: options.maxSocketsPerUser,
       maxSubscriptionsPerSocket: options.maxSubscriptionsPerSocket,
       maxBufferedBytesPerSocket: options.maxBufferedBytesPerSocket ?? 256 * 1024,
+      authTimeoutMs: options.authTimeoutMs ?? 10_000,
+      maxUnauthenticatedSockets: options.maxUnauthenticatedSockets ?? 1000,
+      maxCallsPerMessage: options.maxCallsPerMessage ?? 20,
+      messagesPerSecond: options.messagesPerSecond ?? 50,
+      messageBurst: options.messageBurst ?? 100,
     });
+    this.sessions = new SocketSessions(this.connections, (ids) => loadSessions(options.db, ids), log);
     this.hub = new UserEventHub(options.db, { maxQueuedPerSubscriber: options.maxQueuedEventsPerSubscriber ?? 256, log });
     this.presence = new InstancePresence(options.db, options.instanceId, this.connections, log);
 
     this.listener.on(CHANNELS.events, (payload) => this.hub.onAnnouncement(payload));
-    this.listener.onReconnect(() => this.hub.catchUpAll());
-    this.listener.on(CHANNELS.sessions, (payload) => {
-      try {
-        const { s } = JSON.parse(payload) as { s: string[] };
-        this.connections.closeSessions(s, 'session ended');
-      } catch {
-        log.error({ payload: payload.slice(0, 200) }, 'realtime: ignoring a malformed session announcement');
-      }
+    this.listener.onLost(() => this.sessions.listenerLost());
+    // Sessions first: the catch-up's deliveries then see every socket as stale.
+    this.listener.onReconnect(() => {
+      this.sessions.listenerBack();
+      this.hub.catchUpAll();
     });
+    this.listener.on(CHANNELS.sessions, (payload) => this.sessionsChanged({ revoked: parseIds(payload, 's', 'string', log) }));
+    this.listener.on(CHANNELS.users, (payload) => this.sessionsChanged({ users: parseIds(payload, 'u', 'number', log) }));
+  }
+
+  /**
+   * Applies session changes to this process's sockets. Announced on the channels for every
+   * instance; the instance that made the change also calls it directly after committing, so
+   * its own sockets need not wait for the announcement.
+   */
+  sessionsChanged({ users = [], revoked = [] }: SessionChanges): void {
+    if (revoked.length) this.connections.closeSessions(revoked, 'session ended');
+    if (users.length) this.sessions.usersChanged(users);
   }
 
   async start(): Promise<void> {
@@ -58,7 +94,20 @@ export class Realtime {
 
   async stop(): Promise<void> {
     this.connections.stop();
+    this.sessions.stop();
     await this.presence.stop();
     await this.listener.stop();
   }
+}
+
+/** The ids in `{ [key]: [...] }`; a malformed payload is logged and yields none. */
+function parseIds<T extends 'string' | 'number'>(payload: string, key: string, type: T, log: Logger): Array<T extends 'string' ? string : number> {
+  try {
+    const ids = (JSON.parse(payload) as Record<string, unknown>)[key];
+    if (Array.isArray(ids) && ids.every((id) => typeof id === type)) return ids;
+  } catch {
+    // reported below
+  }
+  log.error({ payload: payload.slice(0, 200) }, 'realtime: ignoring a malformed session announcement');
+  return [];
 }

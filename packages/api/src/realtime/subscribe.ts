@@ -9,7 +9,7 @@
  */
 import { tracked, TRPCError, type TrackedEnvelope } from '@trpc/server';
 import { z } from 'zod';
-import type { ApiDeps, Session, Transport } from '../trpc.js';
+import type { ApiDeps, Session, SessionUser, Transport } from '../trpc.js';
 import type { EventTopic } from './events.js';
 import { readStreamHead, readTopicEvents, type StoredUserEvent } from './stored-events.js';
 import type { Subscriber } from './subscriber.js';
@@ -32,8 +32,11 @@ export interface StreamUserEventsOptions<T> {
   /** The id of the last message the client has; omitted or null: start from now. */
   lastEventId?: string | null;
   signal?: AbortSignal;
-  /** Turns a batch of events into messages, same length and order; null skips one (e.g. a since-deleted row). */
-  hydrate: (events: StoredUserEvent[]) => Promise<Array<T | null>>;
+  /**
+   * Turns a batch of events into messages for `viewer` (the subscriber's user as they are now),
+   * same length and order; null skips one (e.g. a since-deleted row, or one they may no longer see).
+   */
+  hydrate: (events: StoredUserEvent[], viewer: SessionUser) => Promise<Array<T | null>>;
 }
 
 /**
@@ -69,7 +72,7 @@ export async function* streamUserEvents<T>(
 
     while (!signal?.aborted) {
       if (socketId !== null) await realtime.connections.whenWritable(socketId, signal);
-      const deliveredUpTo = yield* deliverNextBatch(ctx.deps, subscriber, delivered, options.hydrate);
+      const deliveredUpTo = yield* deliverNextBatch(ctx, socketId, subscriber, delivered, options.hydrate);
       if (deliveredUpTo === null) await subscriber.whenReady(signal);
       else delivered = deliveredUpTo;
     }
@@ -106,23 +109,28 @@ function claimSlot(deps: ApiDeps, socketId: number): () => void {
  * streamUserEvents' frame waits for the socket's next event for as long as the socket lives.
  */
 async function* deliverNextBatch<T>(
-  deps: ApiDeps,
+  ctx: { deps: ApiDeps; session: Session },
+  socketId: number | null,
   subscriber: Subscriber,
   delivered: number,
   hydrate: StreamUserEventsOptions<T>['hydrate'],
 ): AsyncGenerator<TrackedEnvelope<T>, number | null> {
   // From the hub's queue, events are live: their latency is worth measuring; a read is a replay.
   const live = !subscriber.needsRead;
-  const batch = live ? subscriber.take() : await readNextPage(deps, subscriber, delivered);
+  const batch = live ? subscriber.take() : await readNextPage(ctx.deps, subscriber, delivered);
   const fresh = batch.filter((event) => event.seq > delivered);
   const last = fresh.at(-1);
   if (!last) return null;
-  const messages = await hydrate(fresh);
+  // Over WebSocket, the session as it is now: a demoted user sees only what they still may; an ended one, nothing more.
+  const { sessions } = ctx.deps.realtime;
+  const session = socketId === null ? ctx.session : (sessions.fresh(socketId) ?? (await sessions.current(socketId)));
+  if (!session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue' });
+  const messages = await hydrate(fresh, session.user);
   if (messages.length !== fresh.length) throw new Error(`hydrate returned ${messages.length} messages for ${fresh.length} events`);
   for (const [index, event] of fresh.entries()) {
     const message = messages[index];
     if (message === null || message === undefined) continue;
-    deps.metrics.delivered(event, live);
+    ctx.deps.metrics.delivered(event, live);
     yield tracked(String(event.seq), message);
   }
   return last.seq;

@@ -3,7 +3,7 @@ import { createUserInput, updateUserInput } from '@pms/shared';
 import type { DB } from '@pms/db';
 import { hashPassword } from '../auth/password.js';
 import { newPassword } from '../auth/password-policy.js';
-import { announceSessionsRevoked } from '../realtime/channels.js';
+import { announceSessionsRevoked, announceUsersChanged } from '../realtime/channels.js';
 import { adminProcedure, authedProcedure } from '../trpc.js';
 import { assertValidSupervisor } from './org-chart.js';
 
@@ -41,8 +41,9 @@ export const usersRouter = {
     }
   }),
 
-  update: adminProcedure.input(updateUserInput).mutation(({ ctx, input }) =>
-    ctx.deps.db.transaction().execute(async (trx) => {
+  /** Open sockets of the user, on every instance, see the change at their next call. */
+  update: adminProcedure.input(updateUserInput).mutation(async ({ ctx, input }) => {
+    const { updated, revoked } = await ctx.deps.db.transaction().execute(async (trx) => {
       const { id, name, supervisorId, permissions, active } = input;
       if (id === ctx.session.user.id && (active === false || (permissions && !permissions.includes('admin')))) {
         throw new TRPCError({ code: 'BAD_REQUEST', message: 'You cannot deactivate yourself or remove your own admin permission' });
@@ -55,21 +56,25 @@ export const usersRouter = {
         .returning(publicColumns)
         .executeTakeFirst();
       if (!updated) throw new TRPCError({ code: 'NOT_FOUND', message: `No user with id ${id}` });
+      await announceUsersChanged(trx, [id]);
 
-      if (active === false) {
-        // A deactivated user is signed out everywhere at once.
-        const sessions = await trx
-          .updateTable('sessions')
-          .set({ revoked_at: new Date() })
-          .where('user_id', '=', id)
-          .where('revoked_at', 'is', null)
-          .returning('id')
-          .execute();
-        if (sessions.length) await announceSessionsRevoked(trx, sessions.map((s) => s.id));
-      }
-      return updated;
-    }),
-  ),
+      if (active !== false) return { updated, revoked: [] };
+      // A deactivated user is signed out everywhere at once.
+      const sessions = await trx
+        .updateTable('sessions')
+        .set({ revoked_at: new Date() })
+        .where('user_id', '=', id)
+        .where('revoked_at', 'is', null)
+        .returning('id')
+        .execute();
+      const revoked = sessions.map((s) => s.id);
+      if (revoked.length) await announceSessionsRevoked(trx, revoked);
+      return { updated, revoked };
+    });
+    // This instance at once; the others when the announcements reach them.
+    ctx.deps.realtime.sessionsChanged({ users: [updated.id], revoked });
+    return updated;
+  }),
 
   list: adminProcedure.query(({ ctx }) => selectUsers(ctx.deps.db).execute()),
 
