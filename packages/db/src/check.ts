@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { DB } from './database.js';
 
-const TABLES = ['users', 'sessions', 'goals', 'goal_history', 'notifications', 'user_events', 'realtime_instances'] as const;
+const TABLES = ['users', 'sessions', 'goals', 'goal_history', 'notifications', 'user_events', 'realtime_instances', 'idempotency_keys'] as const;
 
 class Rollback extends Error {}
 

@@ -1,12 +1,14 @@
 /**
  * Deletes what is past keeping: expired notifications, read ones older than the read TTL, and
- * stream events older than the notification TTL (nothing a client may still resume into).
+ * stream events older than the notification TTL (nothing a client may still resume into), and
+ * idempotency keys past answering retries.
  * In small batches with pauses between them, so no statement holds many row locks for long;
  * rows locked by someone else (another instance sweeping too) are skipped, never waited for.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { DB } from '@pms/db';
+import { idempotencyKeyExpiry } from '../idempotency/once.js';
 
 export interface RetentionOptions {
   readTtlDays: number;
@@ -52,6 +54,24 @@ const RULES = {
             .forUpdate()
             .skipLocked()
             .$asTuple('user_id', 'seq'),
+        ),
+      )
+      .executeTakeFirst(),
+
+  expiredIdempotencyKeys: (db: DB, limit: number) =>
+    db
+      .deleteFrom('idempotency_keys')
+      .where(({ eb, refTuple, selectFrom }) =>
+        eb(
+          refTuple('user_id', 'key'),
+          'in',
+          selectFrom('idempotency_keys')
+            .select(['user_id', 'key'])
+            .where('created_at', '<=', idempotencyKeyExpiry())
+            .limit(limit)
+            .forUpdate()
+            .skipLocked()
+            .$asTuple('user_id', 'key'),
         ),
       )
       .executeTakeFirst(),
