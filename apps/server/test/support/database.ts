@@ -20,16 +20,17 @@ export async function freshDatabase({ empty = false } = {}): Promise<{ url: stri
 }
 
 /**
- * Resolves once a backend of `db`'s database waits for a lock: the one with `pid`, or any.
- * Lets a test hold a row lock and know the transaction it means to block has reached it.
+ * Resolves once a backend of `db`'s database waits for a lock: the one with `pid`, or any (or,
+ * with `count`, that many). Lets a test hold a row lock and know the transactions it means to
+ * block have reached it.
  */
-export async function waitingForLock(db: Kysely<any>, pid?: number): Promise<void> {
+export async function waitingForLock(db: Kysely<any>, pid?: number, count = 1): Promise<void> {
   for (;;) {
     const { rows } = await sql<{ waiting: number }>`
       select count(*)::int as waiting from pg_stat_activity
       where datname = current_database() and wait_event_type = 'Lock' and (${pid ?? null}::int is null or pid = ${pid ?? null})
     `.execute(db);
-    if (rows[0]!.waiting > 0) return;
+    if (rows[0]!.waiting >= count) return;
     await sleep(10);
   }
 }
