@@ -37,7 +37,7 @@ export interface TransitionRequest {
 export function transition(ctx: GoalContext, request: TransitionRequest): Promise<GoalView> {
   const viewer = ctx.session.user;
   const rule: TransitionRule = TRANSITIONS[request.action];
-  return transactOnce(ctx.deps.db, { userId: viewer.id, procedure: '', input: {}, ...request.call }, async (trx) => {
+  return transactOnce(ctx.deps.db, request.call && { userId: viewer.id, ...request.call }, async (trx) => {
     const before = await findVisibleGoal(trx, viewer, request.goalId);
     // The statuses this viewer may act from; a status the action may be taken from, but not by them, is theirs to refuse.
     const allowedFrom = statusesFor(rule, rolesOf(viewer, before));

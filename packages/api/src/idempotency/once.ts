@@ -39,9 +39,9 @@ function requestHash(key: string, procedure: string, input: object): string {
 }
 
 /** Runs `work` in one transaction, at most once per key: a retry returns the first result. */
-export function transactOnce<T>(db: DB, call: IdempotentCall, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-  const { idempotencyKey: key, ...input } = call.input;
-  if (!key) return db.transaction().execute(work);
+export function transactOnce<T>(db: DB, call: IdempotentCall | undefined, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  const { idempotencyKey: key, ...input } = call?.input ?? {};
+  if (!call || !key) return db.transaction().execute(work);
   const claim = { user_id: call.userId, key, procedure: call.procedure, request_hash: requestHash(key, call.procedure, input), result: null };
 
   return db.transaction().execute(async (trx) => {
