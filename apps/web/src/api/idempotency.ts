@@ -1,13 +1,24 @@
 import { useRef } from 'react';
 
 /** crypto.randomUUID needs a secure context; getRandomValues works everywhere (plain-HTTP deployments too). */
-function newKey(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
+export function newIdempotencyKey(random: Pick<Crypto, 'getRandomValues'> & Partial<Pick<Crypto, 'randomUUID'>> = crypto): string {
+  if (typeof random.randomUUID === 'function') return random.randomUUID();
+  const bytes = random.getRandomValues(new Uint8Array(16));
   bytes[6] = (bytes[6]! & 0x0f) | 0x40; // version 4
   bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC 4122 variant
   const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export interface Submission {
+  input: string;
+  key: string;
+}
+
+/** The submission `input` makes after `last`: the same key when the same input is sent again, else a new one. */
+export function nextSubmission(last: Submission | null, input: object, newKey = newIdempotencyKey): Submission {
+  const submitted = JSON.stringify(input);
+  return last?.input === submitted ? last : { input: submitted, key: newKey() };
 }
 
 /**
@@ -17,10 +28,9 @@ function newKey(): string {
  * dialog (which mounts its form afresh) is a new submission.
  */
 export function useIdempotencyKey() {
-  const last = useRef<{ input: string; key: string } | null>(null);
+  const last = useRef<Submission | null>(null);
   return <Input extends object>(input: Input): Input & { idempotencyKey: string } => {
-    const submitted = JSON.stringify(input);
-    if (last.current?.input !== submitted) last.current = { input: submitted, key: newKey() };
+    last.current = nextSubmission(last.current, input);
     return { ...input, idempotencyKey: last.current.key };
   };
 }
