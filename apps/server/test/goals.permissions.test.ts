@@ -60,7 +60,8 @@ const MATRIX: Record<Fixture, { others: Outcome; rows: Partial<Record<Procedure,
       decline: { alice: 'FORBIDDEN', sam: 'FORBIDDEN' },
       updateProgress: { alice: 'CONFLICT', sam: 'FORBIDDEN' },
       complete: { alice: 'CONFLICT', sam: 'FORBIDDEN' },
-      cancel: { alice: 'ok', sam: 'ok' },
+      // The approver answers with approve or reject; only the owner withdraws.
+      cancel: { alice: 'ok', sam: 'FORBIDDEN' },
     },
   },
   rejected: {
@@ -71,7 +72,7 @@ const MATRIX: Record<Fixture, { others: Outcome; rows: Partial<Record<Procedure,
       submit: { alice: 'ok', sam: 'FORBIDDEN' },
       approve: { alice: 'FORBIDDEN', sam: 'CONFLICT' },
       reject: { alice: 'FORBIDDEN', sam: 'CONFLICT' },
-      cancel: { alice: 'ok', sam: 'ok' },
+      cancel: { alice: 'ok', sam: 'FORBIDDEN' },
     },
   },
   active: {
@@ -79,7 +80,8 @@ const MATRIX: Record<Fixture, { others: Outcome; rows: Partial<Record<Procedure,
     rows: {
       byId: { alice: 'ok', sam: 'ok' },
       update: { alice: 'CONFLICT', sam: 'FORBIDDEN' },
-      approve: { alice: 'FORBIDDEN', sam: 'CONFLICT' },
+      // Sam approved it: approving again is a retry, answered with the goal (see goals.transitions).
+      approve: { alice: 'FORBIDDEN', sam: 'ok' },
       updateProgress: { alice: 'ok', sam: 'FORBIDDEN' },
       complete: { alice: 'ok', sam: 'FORBIDDEN' },
       cancel: { alice: 'ok', sam: 'ok' },
@@ -94,7 +96,8 @@ const MATRIX: Record<Fixture, { others: Outcome; rows: Partial<Record<Procedure,
       accept: { alice: 'ok', sam: 'FORBIDDEN' },
       decline: { alice: 'ok', sam: 'FORBIDDEN' },
       updateProgress: { alice: 'CONFLICT', sam: 'FORBIDDEN' },
-      cancel: { alice: 'ok', sam: 'ok' },
+      // The assignee answers with accept or decline (a decline says why); only the supervisor withdraws.
+      cancel: { alice: 'FORBIDDEN', sam: 'ok' },
     },
   },
   organisational: {
@@ -151,12 +154,26 @@ describe('goal procedures: role x procedure x goal', () => {
     expect(error.message).toBe("Only the owner's supervisor or an administrator (for owners without a supervisor) may approve this goal");
   });
 
+  it('names who may cancel from the status the goal is in', async () => {
+    const pending = await fixtures.pending();
+    const byApprover = await failure(people.sam.api.goals.cancel.mutate({ id: pending.id }));
+    expect(byApprover.data?.code).toBe('FORBIDDEN');
+    expect(byApprover.message).toBe('Only its owner may cancel this goal while it is pending approval');
+    const assigned = await fixtures.assigned();
+    const byAssignee = await failure(people.alice.api.goals.cancel.mutate({ id: assigned.id, reason: 'Skipping the decline' }));
+    expect(byAssignee.message).toBe(
+      "Only the owner's supervisor or an administrator (for owners without a supervisor) may cancel this goal while it is pending acceptance",
+    );
+    expect((await people.alice.api.goals.byId.query({ id: assigned.id })).status).toBe('PENDING_ACCEPTANCE');
+  });
+
   it('reports the actions each caller may take', async () => {
     const goal = await fixtures.pending();
     expect((await people.alice.api.goals.byId.query({ id: goal.id })).allowedActions).toEqual(['edit', 'cancel']);
-    expect((await people.sam.api.goals.byId.query({ id: goal.id })).allowedActions).toEqual(['approve', 'reject', 'cancel']);
+    expect((await people.sam.api.goals.byId.query({ id: goal.id })).allowedActions).toEqual(['approve', 'reject']);
     const assigned = await fixtures.assigned();
-    expect((await people.alice.api.goals.byId.query({ id: assigned.id })).allowedActions).toEqual(['accept', 'decline', 'cancel']);
+    expect((await people.alice.api.goals.byId.query({ id: assigned.id })).allowedActions).toEqual(['accept', 'decline']);
+    expect((await people.sam.api.goals.byId.query({ id: assigned.id })).allowedActions).toEqual(['cancel']);
     const org = await fixtures.organisational();
     expect((await people.bob.api.goals.byId.query({ id: org.id })).allowedActions).toEqual([]);
   });

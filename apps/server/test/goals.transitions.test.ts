@@ -1,7 +1,8 @@
 /**
  * Illegal transitions: every action, tried by someone entitled to it, from every status it is
  * not allowed from, answers CONFLICT saying why, and changes nothing (no version bump, no
- * history row, no notification).
+ * history row, no notification). The exception: the decision that brought the goal to its
+ * status, retried by the same actor, answers with the goal as it is (and still changes nothing).
  */
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
@@ -55,6 +56,12 @@ const ACTORS: Record<keyof typeof families, Record<string, 'alice' | 'sam'>> = {
   },
 };
 
+/** How `reach` brought each family's goal to a status, when the same actor retrying it is a replay, not a conflict. */
+const RETRIES: Record<keyof typeof families, Partial<Record<GoalStatus, string>>> = {
+  personal: { ACTIVE: 'approve', COMPLETED: 'complete', CANCELLED: 'cancel' },
+  assigned: { ACTIVE: 'accept', COMPLETED: 'complete' },
+};
+
 /** What a change leaves behind: history rows and notifications about the goal. */
 async function sideEffects(goalId: number) {
   const history = await server.db
@@ -74,7 +81,9 @@ describe('illegal transitions answer CONFLICT and change nothing', () => {
   for (const family of ['personal', 'assigned'] as const) {
     const { start, reach } = families[family];
     for (const [status, arrive] of Object.entries(reach) as Array<[GoalStatus, Reach]>) {
-      const illegal = Object.entries(ACTORS[family]).filter(([action]) => !LEGAL_FROM[action]!.includes(status));
+      const illegal = Object.entries(ACTORS[family]).filter(
+        ([action]) => !LEGAL_FROM[action]!.includes(status) && RETRIES[family][status] !== action,
+      );
       it(`${family} goal, ${status}: ${illegal.map(([action]) => action).join(', ')}`, async () => {
         const goal = await arrive(await start());
         const before = await people.alice.api.goals.byId.query({ id: goal.id });
@@ -94,6 +103,33 @@ describe('illegal transitions answer CONFLICT and change nothing', () => {
       });
     }
   }
+});
+
+describe('a decision retried by the one who made it', () => {
+  for (const family of ['personal', 'assigned'] as const) {
+    for (const [status, action] of Object.entries(RETRIES[family]) as Array<[GoalStatus, string]>) {
+      it(`${family} goal, ${status}: ${action} again answers with the goal as it is, and records nothing`, async () => {
+        const goal = await families[family].reach[status]!(await families[family].start());
+        const effects = await sideEffects(goal.id);
+        const again = (await calls[action]!(people[ACTORS[family][action]!].api, goal.id)) as typeof goal;
+        expect(again).toMatchObject({ id: goal.id, status, version: goal.version });
+        expect(await sideEffects(goal.id)).toEqual(effects);
+      });
+    }
+  }
+
+  it('is refused when someone else made the decision, or with another reason', async () => {
+    const goal = await families.personal.start();
+    await people.sam.api.goals.reject.mutate({ id: goal.id, reason: 'Too vague' });
+    const otherReason = await failure(people.sam.api.goals.reject.mutate({ id: goal.id, reason: 'Out of scope' }));
+    expect(otherReason.message).toBe('This goal was already rejected by you, so it cannot be rejected');
+    expect(await people.sam.api.goals.reject.mutate({ id: goal.id, reason: 'Too vague' })).toMatchObject({ status: 'REJECTED', version: 2 });
+
+    const assigned = await families.assigned.start();
+    await people.sam.api.goals.cancel.mutate({ id: assigned.id });
+    const byOwner = await failure(people.alice.api.goals.cancel.mutate({ id: assigned.id }));
+    expect(byOwner.message).toBe('This goal was already cancelled by Sam Supervisor, so it cannot be cancelled');
+  });
 });
 
 describe('conflict messages say what happened', () => {

@@ -43,6 +43,9 @@ it('submit -> live pending approval -> reject with reason -> resubmit -> approve
   const pending = goalCard(sam.page, title);
   await pending.waitFor();
   await screenshot(sam.page, 'pending-approvals');
+  // The approver decides: approve or reject (with a reason), never cancel. The owner may withdraw it.
+  expect(await pending.getByRole('button').allTextContents()).toEqual(['Approve', 'Reject']);
+  expect(await goalCard(alice.page, title).getByRole('button').allTextContents()).toEqual(['Edit', 'Cancel goal']);
 
   // A rejection needs a reason: the server's message appears beside the field.
   await pending.getByRole('button', { name: `Reject "${title}"` }).click();

@@ -57,6 +57,8 @@ it('assign -> accept, then assign -> decline with a reason', async () => {
   const card = goalCard(alice.page, second);
   await card.waitFor();
   await screenshot(alice.page, 'assigned-to-me');
+  // She answers, and saying no takes a reason: no way to cancel it instead.
+  expect(await card.getByRole('button').allTextContents()).toEqual(['Accept', 'Decline']);
   await card.getByRole('button', { name: `Decline "${second}"` }).click();
   const decline = alice.page.getByRole('dialog', { name: `Decline "${second}"` });
   const reason = 'I am on leave for most of that quarter';

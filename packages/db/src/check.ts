@@ -1,7 +1,17 @@
 import { sql } from 'kysely';
 import type { DB } from './database.js';
 
-const TABLES = ['users', 'sessions', 'goals', 'goal_history', 'notifications', 'user_events', 'realtime_instances', 'rate_limits'] as const;
+const TABLES = [
+  'users',
+  'sessions',
+  'goals',
+  'goal_history',
+  'notifications',
+  'user_events',
+  'realtime_instances',
+  'rate_limits',
+  'idempotency_keys',
+] as const;
 
 class Rollback extends Error {}
 

@@ -100,6 +100,19 @@ export interface RateLimitsTable {
   expire: number | null;
 }
 
+/** The first result of an idempotent mutation, kept under its client's key (see @pms/api idempotency/). */
+export interface IdempotencyKeysTable {
+  user_id: number;
+  key: string;
+  /** The procedure's path, e.g. `goals.create`. */
+  procedure: string;
+  /** Hash of the request (procedure and input), to refuse the key for a different one. */
+  request_hash: string;
+  /** The result as superjson serialized it; null only inside the transaction that claimed the key. */
+  result: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -109,6 +122,7 @@ export interface Database {
   user_events: UserEventsTable;
   realtime_instances: RealtimeInstancesTable;
   rate_limits: RateLimitsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 export type User = Selectable<UsersTable>;

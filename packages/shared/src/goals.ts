@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { GoalStatus, GoalType, type Permission } from './enums.js';
+import { idempotencyKey } from './idempotency.js';
 import { id, text, wholeNumber } from './inputs.js';
 
 export const GOAL_LIMITS = { title: 200, description: 5000, reason: 1000, note: 1000 } as const;
@@ -95,6 +96,7 @@ export const createGoalInput = z
     quarter: quarter.optional(),
     dueDate: dueDate.optional(),
     parentGoalId: id('parentGoalId').optional(),
+    idempotencyKey,
   })
   .transform((input, ctx) => checkPeriod(withYear(input), ctx));
 export type CreateGoalInput = z.input<typeof createGoalInput>;
@@ -108,6 +110,7 @@ export const assignGoalInput = z
     year: year.optional(),
     dueDate: dueDate.optional(),
     parentGoalId: id('parentGoalId').optional(),
+    idempotencyKey,
   })
   .transform((input, ctx) => checkPeriod({ ...withYear(input), type: 'INDIVIDUAL' as const }, ctx));
 export type AssignGoalInput = z.input<typeof assignGoalInput>;
@@ -139,9 +142,10 @@ export const updateProgressInput = z.object({
   id: id(),
   progress: wholeNumber('progress', 0, 100),
   note: optionalText('note', GOAL_LIMITS.note),
+  idempotencyKey,
 });
 
-export const completeGoalInput = z.object({ id: id(), note: optionalText('note', GOAL_LIMITS.note) });
+export const completeGoalInput = z.object({ id: id(), note: optionalText('note', GOAL_LIMITS.note), idempotencyKey });
 
 const page = {
   /** The `nextCursor` of the previous page; absent for the first page. */

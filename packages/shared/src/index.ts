@@ -3,3 +3,4 @@ export * from './enums.js';
 export * from './inputs.js';
 export * from './goals.js';
 export * from './realtime.js';
+export * from './idempotency.js';

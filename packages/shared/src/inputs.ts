@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Permission } from './enums.js';
+import { idempotencyKey } from './idempotency.js';
 
 /** Required, trimmed, non-empty, length-limited text; the message names the field. */
 export const text = (field: string, max: number) =>
@@ -48,6 +49,7 @@ export const createUserInput = z.object({
   password,
   supervisorId: id('supervisorId').nullable().default(null),
   permissions: permissions.default([]),
+  idempotencyKey,
 });
 
 export const updateUserInput = z.object({

@@ -20,17 +20,18 @@ export async function freshDatabase({ empty = false } = {}): Promise<{ url: stri
 }
 
 /**
- * Resolves once a backend of `db`'s database waits for a lock: the one with `pid`, or any; returns
- * its pid. Lets a test hold a row lock and know the transaction it means to block has reached it.
+<<<<<<< HEAD
+ * Resolves once a backend of `db`'s database waits for a lock: the one with `pid`, or any (or,
+ * with `count`, that many); returns the pid of one of them. Lets a test hold a row lock and know
+ * the transactions it means to block have reached it.
  */
-export async function waitingForLock(db: Kysely<any>, pid?: number): Promise<number> {
+export async function waitingForLock(db: Kysely<any>, pid?: number, count = 1): Promise<number> {
   for (;;) {
     const { rows } = await sql<{ pid: number }>`
       select pid from pg_stat_activity
       where datname = current_database() and wait_event_type = 'Lock' and (${pid ?? null}::int is null or pid = ${pid ?? null})
-      limit 1
     `.execute(db);
-    if (rows[0]) return rows[0].pid;
+    if (rows.length >= count) return rows[0]!.pid;
     await sleep(10);
   }
 }

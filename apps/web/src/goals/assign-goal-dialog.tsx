@@ -1,6 +1,7 @@
 import { Modal, Select } from '@mantine/core';
 import { useState } from 'react';
 import { fieldError } from '../api/errors';
+import { useIdempotencyKey } from '../api/idempotency';
 import { trpc } from '../api/trpc';
 import { DialogForm } from '../ui/dialog-form';
 import { emptyGoalFields, GOAL_FIELD_NAMES, GoalFields, goalFieldsInput } from './goal-fields';
@@ -27,10 +28,11 @@ function AssignGoalForm({ supervisees, superviseeId, onDone }: Omit<AssignGoalDi
   const [assignee, setAssignee] = useState<string | null>(superviseeId === null ? null : String(superviseeId));
   const [fields, setFields] = useState(emptyGoalFields);
   const assign = trpc.goals.assign.useMutation({ onSuccess: useRefreshGoals(onDone) });
+  const once = useIdempotencyKey();
 
   return (
     <DialogForm
-      onSubmit={() => assign.mutate({ superviseeId: Number(assignee), ...goalFieldsInput(fields) })}
+      onSubmit={() => assign.mutate(once({ superviseeId: Number(assignee), ...goalFieldsInput(fields) }))}
       onBack={onDone}
       submitLabel="Assign goal"
       pending={assign.isPending}

@@ -2,6 +2,7 @@ import { Group, Modal, NumberInput, Select } from '@mantine/core';
 import type { GoalType } from '@pms/shared';
 import { useState } from 'react';
 import { fieldError } from '../api/errors';
+import { useIdempotencyKey } from '../api/idempotency';
 import { trpc } from '../api/trpc';
 import type { SignedInUser } from '../auth/user';
 import { DialogForm } from '../ui/dialog-form';
@@ -24,17 +25,20 @@ function CreateGoalForm({ user, onDone }: { user: SignedInUser; onDone(): void }
   const [quarter, setQuarter] = useState<string | null>(null);
   const [fields, setFields] = useState(emptyGoalFields);
   const create = trpc.goals.create.useMutation({ onSuccess: useRefreshGoals(onDone) });
+  const once = useIdempotencyKey();
 
   const submit = () => {
     const { parentGoalId, ...rest } = goalFieldsInput(fields);
-    create.mutate({
-      ...rest,
-      type,
-      year,
-      quarter: type === 'QUARTERLY' && quarter ? Number(quarter) : undefined,
-      // Only personal goals align to another goal.
-      parentGoalId: type === 'INDIVIDUAL' ? parentGoalId : undefined,
-    });
+    create.mutate(
+      once({
+        ...rest,
+        type,
+        year,
+        quarter: type === 'QUARTERLY' && quarter ? Number(quarter) : undefined,
+        // Only personal goals align to another goal.
+        parentGoalId: type === 'INDIVIDUAL' ? parentGoalId : undefined,
+      }),
+    );
   };
 
   return (

@@ -1,6 +1,7 @@
 import { Modal, NumberInput, Slider, Text, Textarea } from '@mantine/core';
 import { useState } from 'react';
 import { fieldError } from '../api/errors';
+import { useIdempotencyKey } from '../api/idempotency';
 import { trpc } from '../api/trpc';
 import { DialogForm } from '../ui/dialog-form';
 import type { Goal } from './types';
@@ -19,10 +20,11 @@ function ProgressForm({ goal, onDone }: { goal: Goal; onDone(): void }) {
   const [progress, setProgress] = useState(goal.progress);
   const [note, setNote] = useState('');
   const update = trpc.goals.updateProgress.useMutation({ onSuccess: useRefreshGoals(onDone) });
+  const once = useIdempotencyKey();
 
   return (
     <DialogForm
-      onSubmit={() => update.mutate({ id: goal.id, progress, note })}
+      onSubmit={() => update.mutate(once({ id: goal.id, progress, note }))}
       onBack={onDone}
       backLabel="Back"
       submitLabel="Save progress"

@@ -1,6 +1,6 @@
 /** Who sees a goal and who may act on it, read from the tables in rules.ts. */
 import type { GoalAction, GoalStatus, GoalType, Permission } from '@pms/shared';
-import { isOrganisational, ROLE_NAMES, TRANSITIONS, type GoalRole, type TransitionRule } from './rules.js';
+import { isOrganisational, ROLE_NAMES, STATUS_NAMES, TRANSITIONS, type GoalRole, type TransitionRule } from './rules.js';
 
 export interface Viewer {
   id: number;
@@ -33,22 +33,30 @@ export function canSee(viewer: Viewer, goal: GoalParties): boolean {
   return isOrganisational(goal.type) || rolesOf(viewer, goal).size > 0;
 }
 
-export function mayPerform(rule: TransitionRule, roles: Set<GoalRole>): boolean {
-  return rule.by.some((role) => roles.has(role));
+/** The statuses the rule may be taken from, by anyone. */
+export function fromStatuses(rule: TransitionRule): GoalStatus[] {
+  return Object.keys(rule.by) as GoalStatus[];
+}
+
+/** The statuses from which someone holding `roles` may take the rule's action. */
+export function statusesFor(rule: TransitionRule, roles: Set<GoalRole>): GoalStatus[] {
+  return fromStatuses(rule).filter((status) => rule.by[status]!.some((role) => roles.has(role)));
 }
 
 /** The actions this viewer could take on the goal right now. */
 export function allowedActions(viewer: Viewer, goal: GoalParties & { status: GoalStatus }): GoalAction[] {
   const roles = rolesOf(viewer, goal);
-  return (Object.keys(TRANSITIONS) as GoalAction[]).filter((action) => {
-    const rule: TransitionRule = TRANSITIONS[action];
-    return rule.from.includes(goal.status) && mayPerform(rule, roles);
-  });
+  return (Object.keys(TRANSITIONS) as GoalAction[]).filter((action) => statusesFor(TRANSITIONS[action], roles).includes(goal.status));
 }
 
-/** "Only the owner's supervisor or an administrator (…) may approve this goal". */
-export function forbiddenMessage(rule: TransitionRule): string {
-  const who = rule.by.map((role) => ROLE_NAMES[role]).join(' or ');
-  return `Only ${who} may ${rule.verb} this goal`;
-}
+const who = (roles: readonly GoalRole[]) => roles.map((role) => ROLE_NAMES[role]).join(' or ');
 
+/**
+ * "Only the owner's supervisor or an administrator (…) may approve this goal"; with a status,
+ * who may do it from that status: "Only its owner may cancel this goal while it is pending approval".
+ */
+export function forbiddenMessage(rule: TransitionRule, status?: GoalStatus): string {
+  if (status) return `Only ${who(rule.by[status]!)} may ${rule.verb} this goal while it is ${STATUS_NAMES[status]}`;
+  const everyone = [...new Set(Object.values(rule.by).flat())];
+  return `Only ${who(everyone)} may ${rule.verb} this goal`;
+}

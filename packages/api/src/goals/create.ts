@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { insertGoalWithHistory, type Database } from '@pms/db';
 import { CREATE_GOAL_PERMISSION, type assignGoalInput, type createGoalInput, type GoalStatus, type GoalType } from '@pms/shared';
 import type { z } from 'zod';
+import { transactOnce } from '../idempotency/once.js';
 import { hasPermission } from '../trpc.js';
 import { announce } from './notify.js';
 import { assertValidParent } from './parent.js';
@@ -25,13 +26,14 @@ interface NewGoal {
   status: GoalStatus;
 }
 
-export function createGoal(ctx: GoalContext, input: z.output<typeof createGoalInput>): Promise<GoalView> {
+/** `procedure`: the caller's path, under which an idempotency key in `input` is kept. */
+export function createGoal(ctx: GoalContext, input: z.output<typeof createGoalInput>, procedure: string): Promise<GoalView> {
   const viewer = ctx.session.user;
   const permission = CREATE_GOAL_PERMISSION[input.type];
   if (permission && !hasPermission(viewer, permission)) {
     throw new TRPCError({ code: 'FORBIDDEN', message: `Creating ${input.type} goals needs the ${permission} permission` });
   }
-  return ctx.deps.db.transaction().execute(async (trx) => {
+  return transactOnce(ctx.deps.db, { userId: viewer.id, procedure, input }, async (trx) => {
     // The owner's supervisor as stored now, not as it was when the session began.
     const owner = await trx
       .selectFrom('users')
@@ -43,9 +45,9 @@ export function createGoal(ctx: GoalContext, input: z.output<typeof createGoalIn
   });
 }
 
-export function assignGoal(ctx: GoalContext, input: z.output<typeof assignGoalInput>): Promise<GoalView> {
+export function assignGoal(ctx: GoalContext, input: z.output<typeof assignGoalInput>, procedure: string): Promise<GoalView> {
   const { superviseeId, ...goal } = input;
-  return ctx.deps.db.transaction().execute(async (trx) => {
+  return transactOnce(ctx.deps.db, { userId: ctx.session.user.id, procedure, input }, async (trx) => {
     const supervisee = await trx
       .selectFrom('users')
       .select(['id', 'supervisor_id as supervisorId', 'active'])

@@ -20,8 +20,8 @@ import { goalWithHistory, myGoals, organisationalGoals, pendingApproval, supervi
 import { editGoal, transition } from './service.js';
 
 export const goalsRouter = {
-  create: authedProcedure.input(createGoalInput).mutation(({ ctx, input }) => createGoal(ctx, input)),
-  assign: authedProcedure.input(assignGoalInput).mutation(({ ctx, input }) => assignGoal(ctx, input)),
+  create: authedProcedure.input(createGoalInput).mutation(({ ctx, input, path }) => createGoal(ctx, input, path)),
+  assign: authedProcedure.input(assignGoalInput).mutation(({ ctx, input, path }) => assignGoal(ctx, input, path)),
   update: authedProcedure.input(updateGoalInput).mutation(({ ctx, input }) => editGoal(ctx, input)),
 
   submit: authedProcedure.input(goalIdInput).mutation(({ ctx, input }) => transition(ctx, { action: 'submit', goalId: input.id })),
@@ -34,17 +34,18 @@ export const goalsRouter = {
     .input(goalReasonInput)
     .mutation(({ ctx, input }) => transition(ctx, { action: 'decline', goalId: input.id, reason: input.reason })),
   /** Reaching 100 completes the goal. */
-  updateProgress: authedProcedure.input(updateProgressInput).mutation(({ ctx, input }) =>
+  updateProgress: authedProcedure.input(updateProgressInput).mutation(({ ctx, input, path }) =>
     transition(ctx, {
       action: input.progress === 100 ? 'complete' : 'updateProgress',
       goalId: input.id,
       progress: input.progress,
       reason: input.note,
+      call: { procedure: path, input },
     }),
   ),
-  complete: authedProcedure
-    .input(completeGoalInput)
-    .mutation(({ ctx, input }) => transition(ctx, { action: 'complete', goalId: input.id, progress: 100, reason: input.note })),
+  complete: authedProcedure.input(completeGoalInput).mutation(({ ctx, input, path }) =>
+    transition(ctx, { action: 'complete', goalId: input.id, progress: 100, reason: input.note, call: { procedure: path, input } }),
+  ),
   cancel: authedProcedure
     .input(cancelGoalInput)
     .mutation(({ ctx, input }) => transition(ctx, { action: 'cancel', goalId: input.id, reason: input.reason })),

@@ -59,10 +59,10 @@ export interface ActionRule {
 }
 
 export interface TransitionRule extends ActionRule {
-  from: readonly GoalStatus[];
+  /** The statuses it may be taken from, and by whom in each: roles allowed per status. */
+  by: Partial<Record<GoalStatus, readonly GoalRole[]>>;
   /** Absent: the status stays as it is. */
   to?: GoalStatus;
-  by: readonly GoalRole[];
   /** A required reason (rejections, declines) is also kept on the goal as its `lastReason`. */
   reason: 'required' | 'optional' | 'none';
 }
@@ -84,6 +84,9 @@ function cancelled(to: Recipient): NotificationRule {
     message: (c) => `${c.actor} cancelled "${c.title}"${c.reason ? `: ${c.reason}` : ''}`,
   };
 }
+
+/** Who answers for the owner's side: their supervisor, or an administrator when they have none. */
+const APPROVER: readonly GoalRole[] = ['supervisor', 'adminWhenNoSupervisor'];
 
 /** Ways a goal comes into being. */
 export const CREATIONS = {
@@ -112,26 +115,23 @@ export const TRANSITIONS = {
   edit: {
     verb: 'edit',
     past: 'edited',
-    from: ['PENDING_APPROVAL', 'REJECTED'],
-    by: ['creator'],
+    by: { PENDING_APPROVAL: ['creator'], REJECTED: ['creator'] },
     reason: 'none',
     notify: [],
   },
   submit: {
     verb: 'resubmit',
     past: 'resubmitted',
-    from: ['REJECTED'],
+    by: { REJECTED: ['owner'] },
     to: 'PENDING_APPROVAL',
-    by: ['owner'],
     reason: 'none',
     notify: [submitted],
   },
   approve: {
     verb: 'approve',
     past: 'approved',
-    from: ['PENDING_APPROVAL'],
+    by: { PENDING_APPROVAL: APPROVER },
     to: 'ACTIVE',
-    by: ['supervisor', 'adminWhenNoSupervisor'],
     reason: 'none',
     notify: [
       { type: 'GOAL_APPROVED', to: 'owner', priority: 'NORMAL', title: 'Goal approved', message: (c) => `${c.actor} approved "${c.title}"` },
@@ -140,9 +140,8 @@ export const TRANSITIONS = {
   reject: {
     verb: 'reject',
     past: 'rejected',
-    from: ['PENDING_APPROVAL'],
+    by: { PENDING_APPROVAL: APPROVER },
     to: 'REJECTED',
-    by: ['supervisor', 'adminWhenNoSupervisor'],
     reason: 'required',
     notify: [
       {
@@ -157,9 +156,8 @@ export const TRANSITIONS = {
   accept: {
     verb: 'accept',
     past: 'accepted',
-    from: ['PENDING_ACCEPTANCE'],
+    by: { PENDING_ACCEPTANCE: ['assignee'] },
     to: 'ACTIVE',
-    by: ['assignee'],
     reason: 'none',
     notify: [
       { type: 'GOAL_ACCEPTED', to: 'creator', priority: 'NORMAL', title: 'Goal accepted', message: (c) => `${c.actor} accepted "${c.title}"` },
@@ -168,9 +166,8 @@ export const TRANSITIONS = {
   decline: {
     verb: 'decline',
     past: 'declined',
-    from: ['PENDING_ACCEPTANCE'],
+    by: { PENDING_ACCEPTANCE: ['assignee'] },
     to: 'DECLINED',
-    by: ['assignee'],
     reason: 'required',
     notify: [
       {
@@ -185,8 +182,7 @@ export const TRANSITIONS = {
   updateProgress: {
     verb: 'update the progress of',
     past: 'updated',
-    from: ['ACTIVE'],
-    by: ['owner'],
+    by: { ACTIVE: ['owner'] },
     reason: 'optional',
     notify: [
       {
@@ -202,21 +198,33 @@ export const TRANSITIONS = {
   complete: {
     verb: 'complete',
     past: 'completed',
-    from: ['ACTIVE'],
+    by: { ACTIVE: ['owner'] },
     to: 'COMPLETED',
-    by: ['owner'],
     reason: 'optional',
     notify: [
       { type: 'GOAL_COMPLETED', to: 'supervisor', priority: 'NORMAL', title: 'Goal completed', message: (c) => `${c.actor} completed "${c.title}"` },
     ],
   },
-  /** Nothing is deleted: a cancelled goal keeps its row and its history. */
+  /**
+   * Nothing is deleted: a cancelled goal keeps its row and its history. While a goal is being
+   * agreed, only the side that proposed it may withdraw it; the other side answers, and saying
+   * no takes a reason (reject, decline), which cancelling would skip. So the approver cannot
+   * cancel a goal awaiting their approval, nor the assignee one awaiting their acceptance; once
+   * a goal is agreed (ACTIVE), either side may cancel it.
+   */
   cancel: {
     verb: 'cancel',
     past: 'cancelled',
-    from: ['PENDING_APPROVAL', 'PENDING_ACCEPTANCE', 'ACTIVE', 'REJECTED', 'DECLINED'],
+    by: {
+      // The owner proposed it; their approver answers with approve or reject.
+      PENDING_APPROVAL: ['owner'],
+      REJECTED: ['owner'],
+      // The supervisor proposed it; the assignee answers with accept or decline.
+      PENDING_ACCEPTANCE: APPROVER,
+      DECLINED: APPROVER,
+      ACTIVE: ['owner', ...APPROVER],
+    },
     to: 'CANCELLED',
-    by: ['owner', 'supervisor', 'adminWhenNoSupervisor'],
     reason: 'optional',
     // The actor is never told, so this reaches whichever of the two did not cancel.
     notify: [cancelled('owner'), cancelled('supervisor')],

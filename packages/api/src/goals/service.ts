@@ -6,14 +6,15 @@
 import { TRPCError } from '@trpc/server';
 import { sql, type Kysely, type Updateable } from 'kysely';
 import type { Database, GoalsTable } from '@pms/db';
-import { goalPeriodProblem, type GoalAction, type updateGoalInput } from '@pms/shared';
+import { goalPeriodProblem, type GoalAction, type GoalStatus, type updateGoalInput } from '@pms/shared';
 import type { z } from 'zod';
 import type { ApiDeps, Session } from '../trpc.js';
 import { announce } from './notify.js';
 import { assertValidParent } from './parent.js';
-import { forbiddenMessage, mayPerform, rolesOf } from './access.js';
+import { transactOnce, type IdempotentCall } from '../idempotency/once.js';
+import { forbiddenMessage, fromStatuses, rolesOf, statusesFor } from './access.js';
 import { ACTIONS, STATUS_NAMES, TRANSITIONS, type TransitionRule } from './rules.js';
-import { findVisibleGoal, GOAL_COLUMNS, toView, type GoalRow, type GoalView } from './views.js';
+import { findVisibleGoal, GOAL_COLUMNS, selectGoals, toView, type GoalRow, type GoalView } from './views.js';
 
 export interface GoalContext {
   deps: ApiDeps;
@@ -29,21 +30,28 @@ export interface TransitionRequest {
   expectedVersion?: number;
   /** Validates an edit and returns the columns it changes; runs after the permission check. */
   changes?: (trx: Kysely<Database>, goal: GoalRow) => Promise<Updateable<GoalsTable>>;
+  /** The procedure and its input, for mutations that take an idempotency key. */
+  call?: Omit<IdempotentCall, 'userId'>;
 }
 
 export function transition(ctx: GoalContext, request: TransitionRequest): Promise<GoalView> {
   const viewer = ctx.session.user;
   const rule: TransitionRule = TRANSITIONS[request.action];
-  return ctx.deps.db.transaction().execute(async (trx) => {
+  return transactOnce(ctx.deps.db, request.call && { userId: viewer.id, ...request.call }, async (trx) => {
     const before = await findVisibleGoal(trx, viewer, request.goalId);
-    if (!mayPerform(rule, rolesOf(viewer, before))) throw new TRPCError({ code: 'FORBIDDEN', message: forbiddenMessage(rule) });
+    // The statuses this viewer may act from; a status the action may be taken from, but not by them, is theirs to refuse.
+    const allowedFrom = statusesFor(rule, rolesOf(viewer, before));
+    if (allowedFrom.length === 0) throw new TRPCError({ code: 'FORBIDDEN', message: forbiddenMessage(rule) });
+    if (!allowedFrom.includes(before.status) && fromStatuses(rule).includes(before.status)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: forbiddenMessage(rule, before.status) });
+    }
     if (rule.reason === 'required' && !request.reason) {
       throw new TRPCError({ code: 'BAD_REQUEST', message: `reason: a reason is required to ${rule.verb} a goal` });
     }
-    if (request.expectedVersion !== undefined && request.expectedVersion !== before.version) {
-      throw await conflict(trx, before.id, rule, viewer.id);
-    }
     const reason = rule.reason === 'none' ? null : (request.reason ?? null);
+    if (request.expectedVersion !== undefined && request.expectedVersion !== before.version) {
+      throw await conflict(trx, before.id, rule, allowedFrom, viewer.id);
+    }
     const changes = (await request.changes?.(trx, before)) ?? {};
 
     const updated = await trx
@@ -57,11 +65,15 @@ export function transition(ctx: GoalContext, request: TransitionRequest): Promis
         updated_at: sql`now()`,
       })
       .where('id', '=', before.id)
-      .where('status', 'in', rule.from)
+      .where('status', 'in', allowedFrom)
       .where('version', '=', before.version)
       .returning(GOAL_COLUMNS)
       .executeTakeFirst();
-    if (!updated) throw await conflict(trx, before.id, rule, viewer.id);
+    if (!updated) {
+      const repeated = await repeatedDecision(trx, before.id, { action: request.action, actorId: viewer.id, reason });
+      if (repeated) return toView(viewer, repeated);
+      throw await conflict(trx, before.id, rule, allowedFrom, viewer.id);
+    }
 
     const goal = { ...before, ...updated };
     await trx
@@ -96,12 +108,44 @@ export async function assertSupervisorUnchanged(trx: Kysely<Database>, ownerId: 
 }
 
 /**
+ * A decision retried by the one who made it (a lost response, a double click): the goal is in the
+ * status the action leads to and its latest step is this action by this actor, with the same reason
+ * (a different reason is another decision, refused as usual). Answered with the
+ * goal as it is now, as the first call was; nothing is recorded or told again. Actions that leave
+ * the status as it is (edit, updateProgress) are not decisions: their retries need an idempotency key.
+ */
+async function repeatedDecision(
+  trx: Kysely<Database>,
+  goalId: number,
+  step: { action: GoalAction; actorId: number; reason: string | null },
+): Promise<GoalRow | null> {
+  const to = (TRANSITIONS[step.action] as TransitionRule).to;
+  if (!to) return null;
+  const goal = await selectGoals(trx).where('goals.id', '=', goalId).executeTakeFirstOrThrow();
+  if (goal.status !== to) return null;
+  const last = await trx
+    .selectFrom('goal_history')
+    .select(['action', 'actor_id as actorId', 'reason'])
+    .where('goal_id', '=', goalId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirstOrThrow();
+  return last.action === step.action && last.actorId === step.actorId && last.reason === step.reason ? goal : null;
+}
+
+/**
  * The CONFLICT for a change that lost: says what happened instead, e.g. "This goal was already
  * approved by Sam Supervisor, so it cannot be rejected".
  */
-async function conflict(trx: Kysely<Database>, goalId: number, rule: TransitionRule, viewerId: number): Promise<TRPCError> {
+async function conflict(
+  trx: Kysely<Database>,
+  goalId: number,
+  rule: TransitionRule,
+  allowedFrom: readonly GoalStatus[],
+  viewerId: number,
+): Promise<TRPCError> {
   const { status } = await trx.selectFrom('goals').select('status').where('id', '=', goalId).executeTakeFirstOrThrow();
-  const stillAllowed = rule.from.includes(status);
+  const stillAllowed = allowedFrom.includes(status);
   // When the status still allows the change, someone changed the goal meanwhile: name the latest change.
   // Otherwise name the change that put the goal in its current status.
   const last = await trx

@@ -1,13 +1,15 @@
 /**
  * Deletes what is past keeping: expired notifications, read ones older than the read TTL,
- * stream events older than the notification TTL (nothing a client may still resume into), and
- * sessions that ended (expired or revoked) more than a grace period ago.
+ * stream events older than the notification TTL (nothing a client may still resume into),
+ * sessions that ended (expired or revoked) more than a grace period ago, and idempotency keys
+ * past answering retries.
  * In small batches with pauses between them, so no statement holds many row locks for long;
  * rows locked by someone else (another instance sweeping too) are skipped, never waited for.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { DB } from '@pms/db';
+import { idempotencyKeyExpiry } from '../idempotency/once.js';
 import type { Logger } from '../ops/logger.js';
 
 export interface RetentionOptions {
@@ -78,6 +80,23 @@ const RULES = {
       )
       .executeTakeFirst();
   },
+  expiredIdempotencyKeys: (db: DB, limit: number) =>
+    db
+      .deleteFrom('idempotency_keys')
+      .where(({ eb, refTuple, selectFrom }) =>
+        eb(
+          refTuple('user_id', 'key'),
+          'in',
+          selectFrom('idempotency_keys')
+            .select(['user_id', 'key'])
+            .where('created_at', '<=', idempotencyKeyExpiry())
+            .limit(limit)
+            .forUpdate()
+            .skipLocked()
+            .$asTuple('user_id', 'key'),
+        ),
+      )
+      .executeTakeFirst(),
 } satisfies Record<string, (db: DB, limit: number, options: Required<RetentionOptions>) => Promise<{ numDeletedRows: bigint }>>;
 
 export type RetentionRule = keyof typeof RULES;

@@ -4,6 +4,7 @@ import type { DB } from '@pms/db';
 import { hashPassword } from '../auth/password.js';
 import { newPassword } from '../auth/password-policy.js';
 import { announceSessionsRevoked, announceUsersChanged } from '../realtime/channels.js';
+import { transactOnce } from '../idempotency/once.js';
 import { adminProcedure, authedProcedure } from '../trpc.js';
 import { assertValidSupervisor } from './org-chart.js';
 
@@ -18,10 +19,10 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 export const usersRouter = {
-  create: adminProcedure.input(createUserInput.extend({ password: newPassword })).mutation(async ({ ctx, input }) => {
+  create: adminProcedure.input(createUserInput.extend({ password: newPassword })).mutation(async ({ ctx, input, path }) => {
     const passwordHash = await hashPassword(input.password);
     try {
-      return await ctx.deps.db.transaction().execute(async (trx) => {
+      return await transactOnce(ctx.deps.db, { userId: ctx.session.user.id, procedure: path, input }, async (trx) => {
         if (input.supervisorId !== null) await assertValidSupervisor(trx, null, input.supervisorId);
         return trx
           .insertInto('users')
