@@ -23,6 +23,7 @@ import {
 } from '@pms/api';
 import { createDatabase } from '@pms/db';
 import type { Env } from './env.js';
+import { refusedMalformedPath } from './http/malformed-path.js';
 
 const MAX_WS_PAYLOAD = 64 * 1024;
 
@@ -81,7 +82,7 @@ export async function createApp(env: Env, databaseUrl: string): Promise<App> {
   const server = createServer((req, res) => {
     const path = req.url?.split('?')[0] ?? '/';
     if (!allowCors(req, res, env.CORS_ORIGINS)) return;
-    if (path.startsWith('/trpc/')) return trpcHttp(req, res);
+    if (path.startsWith('/trpc/')) return refusedMalformedPath(path, res) ? undefined : trpcHttp(req, res);
     if (path === '/healthz') return void health(res);
     if (web) return web(req, res);
     res.writeHead(404, { 'content-type': 'text/plain' }).end('The web app is not built: run `npm run build`.');

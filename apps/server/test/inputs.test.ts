@@ -131,6 +131,14 @@ describe('dates', () => {
   });
 });
 
+describe('a request path', () => {
+  it('that is not valid percent-encoding is refused as a bad request', async () => {
+    const response = await fetch(`${server.url}/trpc/%E0%A4%A`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { json: { data: { code: 'BAD_REQUEST' } } } });
+  });
+});
+
 describe('the server log', () => {
   it('shows no stack for any of the above', async () => {
     await server.close(); // drains its output

@@ -201,3 +201,49 @@ export const rawBody: fc.Arbitrary<unknown> = fc.oneof(
     { requiredKeys: [] },
   ),
 );
+
+/** An HTTP request to the tRPC endpoint as no client would make it: odd paths, methods, media types, bodies. */
+export interface OddRequest {
+  path: string;
+  search: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
+export function oddRequest(paths: string[]): fc.Arbitrary<OddRequest> {
+  const header = (name: string, values: string[]) => fc.option(fc.constantFrom(...values), { nil: undefined }).map((value) => (value ? { [name]: value } : {}));
+  return fc.record({
+    path: fc.oneof(
+      fc.constantFrom(...paths),
+      fc.constantFrom('%E0%A4%A', '%', '%zz', '__proto__', 'constructor.prototype', 'goals.toString', `${paths[0]},${paths[0]}`, '..%2F..', ''),
+      fc.string({ maxLength: 12 }).map(encodeURIComponent),
+    ),
+    search: fc.constantFrom('', '?batch=1', '?input=%7B', '?input=%E0%A4%A', '?batch=1&input=5', '?batch=1&input=%7B%220%22%3A1%7D', '?connectionParams=1', '?input=null'),
+    method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'),
+    headers: fc
+      .tuple(
+        header('content-type', [
+          'application/json',
+          'text/plain',
+          'multipart/form-data',
+          'multipart/form-data; boundary=x',
+          'application/octet-stream',
+          'application/x-www-form-urlencoded',
+          'application/json; charset=utf-16',
+        ]),
+        header('trpc-accept', ['application/jsonl']),
+        header('accept', ['text/event-stream', 'application/jsonl']),
+        header('cookie', ['pms_session=%E0%A4%A', 'pms_session=', 'pms_session=a.b.c']),
+      )
+      .map((parts) => Object.assign({}, ...parts) as Record<string, string>),
+    body: fc.option(
+      fc.oneof(
+        fc.string({ maxLength: 40 }),
+        fc.jsonValue({ maxDepth: 2 }).map((value) => JSON.stringify(value)),
+        fc.constantFrom('{"json":', '--x\r\nContent-Disposition: form-data; name="json"\r\n\r\n{}\r\n--x--', '{"0":{"json":{"id":1}}}'),
+      ),
+      { nil: undefined },
+    ),
+  });
+}
