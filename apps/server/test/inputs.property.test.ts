@@ -18,7 +18,8 @@ import { DEMO_USERS } from '@pms/db';
 import type { GoalStatus } from '@pms/shared';
 import { databaseFingerprint } from './support/fingerprint.js';
 import { aliceGoals, goalIn, signInAll } from './support/goals.js';
-import { inputSchema, inputsFor, oddRequest, rawBody, type OddRequest } from './support/hostile-inputs.js';
+import { inputSchema, inputsFor, oddFrame, oddRequest, rawBody, type OddRequest } from './support/hostile-inputs.js';
+import { RawSocket } from './support/raw-socket.js';
 import { demo, login, startTestServer, type TestServer } from './support/server.js';
 
 const RUNS = 400;
@@ -46,6 +47,7 @@ const byPath = new Map(procedures.map((procedure) => [procedure.path, procedure]
 let server: TestServer;
 let fingerprint: () => Promise<string>;
 const callers = {} as Record<Identity, Caller>;
+const rawSockets: Partial<Record<Identity, RawSocket>> = {};
 
 async function connect(identity: Identity): Promise<void> {
   await callers[identity]?.closeSocket();
@@ -73,6 +75,7 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
+  for (const socket of Object.values(rawSockets)) socket.close();
   await Promise.all(Object.values(callers).map((caller) => caller.closeSocket()));
   await server.close();
 });
@@ -151,6 +154,21 @@ async function viaOddRequest(caller: Caller, request: OddRequest): Promise<Outco
   return { ok: response.ok, status: response.status, code: text.includes('"INTERNAL_SERVER_ERROR"') ? 'INTERNAL_SERVER_ERROR' : undefined };
 }
 
+/**
+ * A frame no client would send, over the identity's own raw socket. Only the server's prompt
+ * answers are judged here (slower ones with a later frame's), so data is not compared.
+ */
+async function viaOddFrame(identity: Identity, frame: string): Promise<Outcome> {
+  let socket = rawSockets[identity];
+  if (!socket?.open) socket = rawSockets[identity] = await RawSocket.open(server.url, callers[identity].token);
+  const answers = await socket.exchange(frame);
+  expect(socket.closeCode, 'the server closed the socket with an internal error').not.toBe(1011);
+  // A subscription the frame started holds one of the socket's slots: start afresh.
+  if (answers.some((answer) => answer.includes('"started"'))) socket.close();
+  const internal = answers.find((answer) => answer.includes('"INTERNAL_SERVER_ERROR"'));
+  return { ok: true, code: internal && 'INTERNAL_SERVER_ERROR' };
+}
+
 /** Inputs that would try a password: login throttling is another test's business. */
 function triesPassword(procedure: Procedure, input: unknown): boolean {
   return procedure.path === 'auth.login' && procedure.parser!.safeParse(input).success;
@@ -166,7 +184,8 @@ function deserialized(body: unknown): unknown {
 
 type Call =
   | ({ identity: Identity; path: string } & ({ raw: false; input: unknown } | { raw: true; body: unknown }))
-  | { identity: Identity; path: 'odd request'; request: OddRequest };
+  | { identity: Identity; path: 'odd request'; request: OddRequest }
+  | { identity: Identity; path: 'odd frame'; frame: string };
 
 const identity = fc.constantFrom(...IDENTITIES);
 const call: fc.Arbitrary<Call> = fc.oneof(
@@ -181,6 +200,15 @@ const call: fc.Arbitrary<Call> = fc.oneof(
       arbitrary: fc.record({ identity, path: fc.constant(procedure.path), raw: fc.constant(true as const), body: rawBody }),
     })),
   { weight: 4, arbitrary: fc.record({ identity, path: fc.constant('odd request' as const), request: oddRequest(procedures.map((p) => p.path)) }) },
+  // Not auth.logout: it would end the session the identity's other calls use.
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      identity,
+      path: fc.constant('odd frame' as const),
+      frame: oddFrame(procedures.map((p) => p.path).filter((path) => path !== 'auth.logout')),
+    }),
+  },
 );
 
 /** Keeps the identities active, with their demo permissions and signed in, whatever the admin's generated calls did to them. */
@@ -203,6 +231,8 @@ it('no input reaches a 500, and a call that fails changes nothing', async () => 
       let outcome: Outcome;
       if ('request' in generated) {
         outcome = await viaOddRequest(caller, generated.request);
+      } else if ('frame' in generated) {
+        outcome = await viaOddFrame(generated.identity, generated.frame);
       } else {
         const procedure = byPath.get(generated.path)!;
         fc.pre(!(procedure.path === 'auth.logout' && generated.identity !== 'anonymous'));

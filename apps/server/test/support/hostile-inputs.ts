@@ -247,3 +247,35 @@ export function oddRequest(paths: string[]): fc.Arbitrary<OddRequest> {
     ),
   });
 }
+
+const toJson = (value: unknown) => JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? String(item) : item));
+
+/** A WebSocket text frame no client would send: tRPC messages with odd ids, methods, paths, params and inputs, or junk. */
+export function oddFrame(paths: string[]): fc.Arbitrary<string> {
+  const message = fc.record(
+    {
+      id: fc.oneof(fc.nat(), fc.constantFrom(null, 'x', -1, 1.5), hostileValue),
+      jsonrpc: fc.constantFrom('2.0', '1.0'),
+      method: fc.oneof(fc.constantFrom('query', 'mutation', 'subscription', 'subscription.stop', 'connectionParams'), fc.string({ maxLength: 8 })),
+      params: fc.oneof(
+        fc.record(
+          {
+            path: fc.oneof(fc.constantFrom(...paths), fc.constantFrom('__proto__', 'constructor', 'goals.toString'), fc.string({ maxLength: 12 })),
+            input: rawBody,
+            lastEventId: fc.oneof(fc.constantFrom('0', '-1', '1e3', '99999999999999999999', '\u0000'), hostileValue),
+          },
+          { requiredKeys: ['path'] },
+        ),
+        hostileValue,
+      ),
+      data: hostileValue,
+    },
+    { requiredKeys: ['method'] },
+  );
+  return fc.oneof(
+    { weight: 6, arbitrary: message.map(toJson) },
+    { weight: 1, arbitrary: fc.array(message, { maxLength: 3 }).map(toJson) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
+    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }).map(toJson) },
+  );
+}
