@@ -35,7 +35,8 @@ interface Caller {
   closeSocket(): Promise<void>;
 }
 
-const procedures = Object.entries(appRouter._def.procedures as Record<string, AnyProcedure>).map(([path, procedure]) => ({
+// At runtime `_def.procedures` is flat, path to procedure ('auth.login'); its type is the nested record.
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>).map(([path, procedure]) => ({
   path,
   type: procedure._def.type,
   parser: procedure._def.inputs[0] as { safeParse(input: unknown): { success: boolean } } | undefined,
