@@ -125,9 +125,22 @@ describe('text with NUL characters', () => {
   });
 });
 
+describe('text', () => {
+  it('is bounded, emails included', async () => {
+    const email = `${'a'.repeat(250)}@demo.pms`;
+    await badRequest(
+      admin.api.users.create.mutate({ email, name: 'Long', password: 'long-enough-password' }),
+      'email must be at most 254 characters',
+    );
+  });
+});
+
 describe('dates', () => {
   it('outside the years goals may have are refused, naming the field', async () => {
-    await badRequest(sam.api.goals.create.mutate({ type: 'INDIVIDUAL', title: 'Last century', dueDate: '1999-06-30' }), 'dueDate must be in a year between');
+    await badRequest(
+      sam.api.goals.create.mutate({ type: 'INDIVIDUAL', title: 'Last century', dueDate: '1999-06-30' }),
+      'dueDate must be in a year between',
+    );
   });
 });
 

@@ -6,6 +6,7 @@ export type { ApiDeps, ApiConfig, Context, Session, SessionUser, Transport } fro
 export { SessionTokens } from './auth/tokens.js';
 export { hashPassword } from './auth/password.js';
 export { resolveSession, tokenFromHeaders, SESSION_COOKIE } from './auth/sessions.js';
+export { openSession } from './auth/sessions.js';
 export { Realtime } from './realtime/realtime.js';
 export { LISTENER_APPLICATION_NAME, PgListener } from './realtime/listener.js';
 export { CHANNELS } from './realtime/channels.js';

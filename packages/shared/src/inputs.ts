@@ -30,6 +30,7 @@ export const wholeNumber = (field: string, min: number, max: number, messages: {
 
 export const email = plainText('email')
   .trim()
+  .max(254, { error: 'email must be at most 254 characters' })
   .toLowerCase()
   .pipe(z.email({ error: 'email must be a valid email address' }));
 

@@ -84,7 +84,11 @@ const SAMPLE_EMAILS = ['admin@demo.pms', 'sam@demo.pms', 'alice@demo.pms', 'Some
 
 /** A date string, mostly in the years goals may have, sometimes far outside them. */
 const dateText = fc
-  .tuple(fc.oneof(fc.integer({ min: 1999, max: 2101 }), fc.integer({ min: 0, max: 9999 })), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }))
+  .tuple(
+    fc.oneof(fc.integer({ min: 1999, max: 2101 }), fc.integer({ min: 0, max: 9999 })),
+    fc.integer({ min: 1, max: 12 }),
+    fc.integer({ min: 1, max: 31 }),
+  )
   .map(([y, m, d]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
 
 function stringFor(schema: Schema): fc.Arbitrary<string> {
@@ -212,14 +216,24 @@ export interface OddRequest {
 }
 
 export function oddRequest(paths: string[]): fc.Arbitrary<OddRequest> {
-  const header = (name: string, values: string[]) => fc.option(fc.constantFrom(...values), { nil: undefined }).map((value) => (value ? { [name]: value } : {}));
+  const header = (name: string, values: string[]) =>
+    fc.option(fc.constantFrom(...values), { nil: undefined }).map((value) => (value ? { [name]: value } : {}));
   return fc.record({
     path: fc.oneof(
       fc.constantFrom(...paths),
       fc.constantFrom('%E0%A4%A', '%', '%zz', '__proto__', 'constructor.prototype', 'goals.toString', `${paths[0]},${paths[0]}`, '..%2F..', ''),
       fc.string({ maxLength: 12 }).map(encodeURIComponent),
     ),
-    search: fc.constantFrom('', '?batch=1', '?input=%7B', '?input=%E0%A4%A', '?batch=1&input=5', '?batch=1&input=%7B%220%22%3A1%7D', '?connectionParams=1', '?input=null'),
+    search: fc.constantFrom(
+      '',
+      '?batch=1',
+      '?input=%7B',
+      '?input=%E0%A4%A',
+      '?batch=1&input=5',
+      '?batch=1&input=%7B%220%22%3A1%7D',
+      '?connectionParams=1',
+      '?input=null',
+    ),
     method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'),
     headers: fc
       .tuple(
@@ -248,7 +262,8 @@ export function oddRequest(paths: string[]): fc.Arbitrary<OddRequest> {
   });
 }
 
-const toJson = (value: unknown) => JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? String(item) : item));
+/** JSON.stringify, with bigints as text (JSON has none). */
+export const toJson = (value: unknown) => JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? String(item) : item));
 
 /** A WebSocket text frame no client would send: tRPC messages with odd ids, methods, paths, params and inputs, or junk. */
 export function oddFrame(paths: string[]): fc.Arbitrary<string> {
