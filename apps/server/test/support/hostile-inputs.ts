@@ -233,6 +233,8 @@ export function oddRequest(paths: string[]): fc.Arbitrary<OddRequest> {
       '?batch=1&input=%7B%220%22%3A1%7D',
       '?connectionParams=1',
       '?input=null',
+      '?input=5',
+      '?lastEventId=abc',
     ),
     method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'),
     headers: fc
@@ -249,6 +251,7 @@ export function oddRequest(paths: string[]): fc.Arbitrary<OddRequest> {
         header('trpc-accept', ['application/jsonl']),
         header('accept', ['text/event-stream', 'application/jsonl']),
         header('cookie', ['pms_session=%E0%A4%A', 'pms_session=', 'pms_session=a.b.c']),
+        header('last-event-id', ['1', 'abc', '99999999999999999999']),
       )
       .map((parts) => Object.assign({}, ...parts) as Record<string, string>),
     body: fc.option(
