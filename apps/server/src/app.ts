@@ -31,6 +31,7 @@ import { logCallError, trackRequest, withRequestUser } from './ops/requests.js';
 import { clientAddress } from './http/client-address.js';
 import { csrfRefusal, originAllowed } from './http/csrf.js';
 import { limitRefusal } from './http/limits.js';
+import { malformedPathRefusal } from './http/malformed-path.js';
 import { refuse } from './http/refuse.js';
 import { isHttps, setSecurityHeaders } from './http/security-headers.js';
 import { spaHandler } from './http/spa.js';
@@ -145,7 +146,10 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
     if (path.startsWith('/trpc/')) {
       // Refused before tRPC reads the body or runs a call.
       const refusal =
-        subscriptionRefusal(path.slice('/trpc/'.length)) ?? csrfRefusal(req, env.CORS_ORIGINS) ?? limitRefusal(req, httpLimits);
+        malformedPathRefusal(path) ??
+        subscriptionRefusal(path.slice('/trpc/'.length)) ??
+        csrfRefusal(req, env.CORS_ORIGINS) ??
+        limitRefusal(req, httpLimits);
       return refusal ? refuse(res, refusal) : trpcHttp(req, res);
     }
     if (web) return web(req, res);

@@ -8,6 +8,7 @@ export { databaseFault } from './lib/database-faults.js';
 export { hashPassword } from './auth/password.js';
 export { LoginThrottle, type LoginThrottlePolicy, type ThrottleLimit } from './auth/throttle.js';
 export { resolveSession, tokenFromHeaders, SESSION_COOKIE } from './auth/sessions.js';
+export { openSession } from './auth/sessions.js';
 export { Realtime } from './realtime/realtime.js';
 export { LISTENER_APPLICATION_NAME, PgListener } from './realtime/listener.js';
 export { CHANNELS } from './realtime/channels.js';

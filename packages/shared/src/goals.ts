@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { GoalStatus, GoalType, type Permission } from './enums.js';
 import { idempotencyKey } from './idempotency.js';
-import { id, text, wholeNumber } from './inputs.js';
+import { id, INT4_MAX, plainText, text, wholeNumber } from './inputs.js';
 
 export const GOAL_LIMITS = { title: 200, description: 5000, reason: 1000, note: 1000 } as const;
 
@@ -26,21 +26,20 @@ export const CREATE_GOAL_PERMISSION: Record<GoalType, Permission | null> = {
 const goalType = z.enum(GoalType.options, { error: `type must be one of ${GoalType.options.join(', ')}` });
 const goalStatus = z.enum(GoalStatus.options, { error: `status must be one of ${GoalStatus.options.join(', ')}` });
 
-const description = z
-  .string({ error: 'description must be text' })
+const description = plainText('description')
   .trim()
   .max(GOAL_LIMITS.description, { error: `description must be at most ${GOAL_LIMITS.description} characters` });
 
 /** Optional free text: blank counts as absent, so an empty textarea is fine. */
 const optionalText = (field: string, max: number) =>
-  z
-    .string({ error: `${field} must be text` })
+  plainText(field)
     .trim()
     .max(max, { error: `${field} must be at most ${max} characters` })
     .optional()
     .transform((value) => value || undefined);
 
-const year = wholeNumber('year', 2000, 2100);
+const YEARS = { min: 2000, max: 2100 } as const;
+const year = wholeNumber('year', YEARS.min, YEARS.max);
 const quarter = wholeNumber('quarter', 1, 4);
 
 const dueDate = z.iso.date({ error: 'dueDate must be a date like 2026-03-31' });
@@ -82,7 +81,11 @@ function withYear<T extends { year?: number; dueDate?: string }>(input: T): T & 
 }
 
 function checkPeriod<T extends GoalPeriod>(goal: T, ctx: z.RefinementCtx): T {
-  const problem = goalPeriodProblem(goal);
+  // A year taken from the due date is held to the same bounds as a given one.
+  const problem =
+    goal.year < YEARS.min || goal.year > YEARS.max
+      ? { field: 'dueDate', message: `dueDate must be in a year between ${YEARS.min} and ${YEARS.max}` }
+      : goalPeriodProblem(goal);
   if (problem) ctx.addIssue({ code: 'custom', message: problem.message, path: [problem.field] });
   return goal;
 }
@@ -119,7 +122,7 @@ export type AssignGoalInput = z.input<typeof assignGoalInput>;
 export const updateGoalInput = z.object({
   id: id(),
   /** The version the editor saw; a newer one means someone else changed it (CONFLICT). */
-  version: z.number({ error: 'version must be a number' }).int({ error: 'version must be a whole number' }).optional(),
+  version: wholeNumber('version', 1, INT4_MAX).optional(),
   title: text('title', GOAL_LIMITS.title).optional(),
   description: description.optional(),
   year: year.optional(),

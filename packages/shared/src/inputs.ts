@@ -2,43 +2,50 @@ import { z } from 'zod';
 import { Permission } from './enums.js';
 import { idempotencyKey } from './idempotency.js';
 
-/** Required, trimmed, non-empty, length-limited text; the message names the field. */
-export const text = (field: string, max: number) =>
+/** The largest PostgreSQL `integer` (int4): every id and stored whole number fits in it. */
+export const INT4_MAX = 2_147_483_647;
+
+/** PostgreSQL text cannot hold U+0000 ("invalid byte sequence"), so it is refused up front. */
+const NUL_FREE = /^[^\u0000]*$/;
+
+/** Any text without NUL characters; the messages name the field. */
+export const plainText = (field: string) =>
   z
     .string({ error: (issue) => (issue.input === undefined ? `${field} is required` : `${field} must be text`) })
+    .regex(NUL_FREE, { error: `${field} must not contain NUL characters` });
+
+/** Required, trimmed, non-empty, length-limited text; the message names the field. */
+export const text = (field: string, max: number) =>
+  plainText(field)
     .trim()
     .min(1, { error: `${field} must not be empty` })
     .max(max, { error: `${field} must be at most ${max} characters` });
 
-/** A whole number from `min` to `max`; the messages name the field. */
-export const wholeNumber = (field: string, min: number, max: number) =>
+/** A whole number from `min` to `max` (a number, never coerced); the messages name the field. */
+export const wholeNumber = (field: string, min: number, max: number, messages: { below?: string; above?: string } = {}) =>
   z
     .number({ error: `${field} must be a number` })
     .int({ error: `${field} must be a whole number` })
-    .min(min, { error: `${field} must be between ${min} and ${max}` })
-    .max(max, { error: `${field} must be between ${min} and ${max}` });
+    .min(min, { error: messages.below ?? `${field} must be between ${min} and ${max}` })
+    .max(max, { error: messages.above ?? `${field} must be between ${min} and ${max}` });
 
-export const email = z
-  .string({ error: 'email must be text' })
+export const email = plainText('email')
   .trim()
+  .max(254, { error: 'email must be at most 254 characters' })
   .toLowerCase()
   .pipe(z.email({ error: 'email must be a valid email address' }));
 
 /** A password being set. The server also refuses common ones (packages/api/src/auth/password-policy.ts). */
-export const password = z
-  .string({ error: 'password must be text' })
+export const password = plainText('password')
   .min(12, { error: 'password must be at least 12 characters' })
   .max(200, { error: 'password must be at most 200 characters' });
 
-export const id = (field = 'id') =>
-  z.coerce
-    .number({ error: `${field} must be a number` })
-    .int({ error: `${field} must be a whole number` })
-    .positive({ error: `${field} must be positive` });
+/** A row id (an int4 column): a whole number from 1 to INT4_MAX, never coerced from text, arrays or booleans. */
+export const id = (field = 'id') => wholeNumber(field, 1, INT4_MAX, { below: `${field} must be positive` });
 
 export const loginInput = z.object({
   email,
-  password: z.string({ error: 'password must be text' }).min(1, { error: 'password must not be empty' }).max(200),
+  password: plainText('password').min(1, { error: 'password must not be empty' }).max(200, { error: 'password must be at most 200 characters' }),
 });
 
 export const permissions = z.array(Permission).max(Permission.options.length).transform((list) => [...new Set(list)]);

@@ -17,11 +17,6 @@ const SUBSCRIPTION_PATHS = new Set(
 
 /** The refusal for a request whose `procedurePath` (what follows /trpc/) names a subscription. */
 export function subscriptionRefusal(procedurePath: string): Refusal | null {
-  let path: string;
-  try {
-    path = decodeURIComponent(procedurePath);
-  } catch {
-    return null; // tRPC answers a malformed path itself
-  }
-  return SUBSCRIPTION_PATHS.has(path) ? { code: 'METHOD_NOT_SUPPORTED', message: 'Subscriptions are served over WebSocket only' } : null;
+  // A path that does not decode is refused before this (malformed-path.ts).
+  return SUBSCRIPTION_PATHS.has(decodeURIComponent(procedurePath)) ? { code: 'METHOD_NOT_SUPPORTED', message: 'Subscriptions are served over WebSocket only' } : null;
 }

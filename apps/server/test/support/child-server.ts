@@ -14,6 +14,8 @@ const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
 export interface ChildServer {
   url: string;
   instanceId: string;
+  /** Everything the process wrote to stdout and stderr so far (all of it once `close` resolved). */
+  output(): string;
   close(): Promise<void>;
 }
 
@@ -52,11 +54,12 @@ export async function startChildServer(databaseUrl: string, instanceId: string):
   return {
     url,
     instanceId,
+    output: () => output,
     close: async () => {
       if (child.exitCode !== null) return;
-      const exited = once(child, 'exit');
+      const closed = once(child, 'close'); // after 'exit', once stdout and stderr are drained
       child.kill('SIGTERM');
-      await exited;
+      await closed;
     },
   };
 }

@@ -20,7 +20,6 @@ export async function freshDatabase({ empty = false } = {}): Promise<{ url: stri
 }
 
 /**
-<<<<<<< HEAD
  * Resolves once a backend of `db`'s database waits for a lock: the one with `pid`, or any (or,
  * with `count`, that many); returns the pid of one of them. Lets a test hold a row lock and know
  * the transactions it means to block have reached it.

@@ -14,8 +14,9 @@ export async function openSession(db: DB, tokens: SessionTokens, userId: number)
 }
 
 /** The live session a token stands for: signed, unexpired, not revoked, its user active. */
-export async function resolveSession(db: DB, tokens: SessionTokens, token: string | null): Promise<Session | null> {
-  if (!token) return null;
+export async function resolveSession(db: DB, tokens: SessionTokens, token: unknown): Promise<Session | null> {
+  // Anything but a non-empty string (say `connectionParams: { token: 5 }`) is no session.
+  if (typeof token !== 'string' || !token) return null;
   const claims = await tokens.verify(token);
   if (!claims) return null;
   const row = await liveSessions(db).where('s.id', '=', claims.sessionId).where('s.user_id', '=', claims.userId).executeTakeFirst();
@@ -51,13 +52,24 @@ function toSession(row: SessionRow): Session {
   };
 }
 
-/** Reads the session token from `Authorization: Bearer …` or the session cookie. */
+/**
+ * Reads the session token from `Authorization: Bearer …` or the session cookie. A malformed
+ * header means no session: a bad cookie must never stop its browser from signing in again.
+ */
 export function tokenFromHeaders(headers: { authorization?: string; cookie?: string }): string | null {
   const bearer = headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (bearer) return bearer;
   for (const part of headers.cookie?.split(';') ?? []) {
     const [name, ...value] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return decodeURIComponent(value.join('='));
+    if (name === SESSION_COOKIE) return decodedCookie(value.join('='));
   }
   return null;
+}
+
+function decodedCookie(value: string): string | null {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null; // URIError: a malformed %-escape
+  }
 }

@@ -1,16 +1,15 @@
 import { z } from 'zod';
-import { id, NotificationPriority, NotificationType } from '@pms/shared';
+import { NotificationPriority, NotificationType, wholeNumber } from '@pms/shared';
+
+/** Notification ids are `bigint` in the database; as JS numbers they stay exact up to 2^53 - 1. */
+const notificationId = (field: string) =>
+  wholeNumber(field, 1, Number.MAX_SAFE_INTEGER, { below: `${field} must be positive` });
 
 export const listInput = z
   .object({
     /** The `nextCursor` of the previous page. */
-    cursor: id('cursor').optional(),
-    limit: z.coerce
-      .number({ error: 'limit must be a number' })
-      .int({ error: 'limit must be a whole number' })
-      .min(1, { error: 'limit must be between 1 and 100' })
-      .max(100, { error: 'limit must be between 1 and 100' })
-      .default(20),
+    cursor: notificationId('cursor').optional(),
+    limit: wholeNumber('limit', 1, 100).default(20),
     type: NotificationType.optional(),
     priority: NotificationPriority.optional(),
     unreadOnly: z.boolean({ error: 'unreadOnly must be true or false' }).optional(),
@@ -19,4 +18,4 @@ export const listInput = z
 
 export type ListInput = z.output<typeof listInput>;
 
-export const notificationIdInput = z.object({ id: id() });
+export const notificationIdInput = z.object({ id: notificationId('id') });

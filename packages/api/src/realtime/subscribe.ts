@@ -9,6 +9,7 @@
  */
 import { tracked, TRPCError, type TrackedEnvelope } from '@trpc/server';
 import { z } from 'zod';
+import { plainText } from '@pms/shared';
 import type { ApiDeps, Session, SessionUser, Transport } from '../trpc.js';
 import type { EventTopic } from './events.js';
 import { readStreamHead, readTopicEvents, type StoredUserEvent } from './stored-events.js';
@@ -20,7 +21,7 @@ export type { StoredUserEvent } from './stored-events.js';
 export const onEventInput = z
   .object({
     /** The id of the last event received; tRPC clients fill it in when they reconnect. */
-    lastEventId: z.string({ error: 'lastEventId must be text' }).max(20).nullish(),
+    lastEventId: plainText('lastEventId').max(20, { error: 'lastEventId must be at most 20 characters' }).nullish(),
   })
   .optional();
 
