@@ -34,10 +34,10 @@ afterAll(async () => {
   await database.drop();
 });
 
-/** An HTTP client sending `cookie` as a browser would. */
+/** An HTTP client sending `cookie` as a browser would: with the app's own Origin. */
 function cookieClient(cookie: string) {
   return createTRPCClient<AppRouter>({
-    links: [httpLink({ url: `${server.url}/trpc`, transformer: superjson, headers: { cookie } })],
+    links: [httpLink({ url: `${server.url}/trpc`, transformer: superjson, headers: { cookie, origin: server.url } })],
   });
 }
 
