@@ -1,5 +1,6 @@
 import type { DB } from '@pms/db';
 import { loadSessions } from '../auth/sessions.js';
+import { BatchedReads } from '../lib/batched-reads.js';
 import type { Logger } from '../ops/logger.js';
 import { CHANNELS } from './channels.js';
 import { ConnectionRegistry } from './connections.js';
@@ -7,6 +8,7 @@ import { UserEventHub } from './hub.js';
 import { PgListener } from './listener.js';
 import { InstancePresence } from './presence.js';
 import { SocketSessions } from './socket-sessions.js';
+import { readStreamHeads } from './stored-events.js';
 
 export interface RealtimeOptions {
   db: DB;
@@ -47,6 +49,8 @@ export class Realtime {
   readonly hub: UserEventHub;
   readonly presence: InstancePresence;
   readonly sessions: SocketSessions;
+  /** Where each new subscription starts: read for many subscriptions at once (a reconnect storm is one query per 1,000). */
+  readonly streamHeads: BatchedReads<number, number>;
 
   constructor(options: RealtimeOptions) {
     const { log } = options;
@@ -62,6 +66,7 @@ export class Realtime {
       messageBurst: options.messageBurst ?? 100,
     });
     this.sessions = new SocketSessions(this.connections, (ids) => loadSessions(options.db, ids), log);
+    this.streamHeads = new BatchedReads((userIds) => readStreamHeads(options.db, userIds));
     this.hub = new UserEventHub(options.db, { maxQueuedPerSubscriber: options.maxQueuedEventsPerSubscriber ?? 256, log });
     this.presence = new InstancePresence(options.db, options.instanceId, this.connections, log);
 

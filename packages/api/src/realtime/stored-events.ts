@@ -56,6 +56,12 @@ export async function readStreamHead(db: DB, userId: number): Promise<number> {
   return row?.last_event_seq ?? 0;
 }
 
+/** The stream heads of these users, by user id (see readStreamHead). */
+export async function readStreamHeads(db: DB, userIds: number[]): Promise<Map<number, number>> {
+  const rows = await db.selectFrom('users').select(['id', 'last_event_seq']).where('id', 'in', userIds).execute();
+  return new Map(rows.map((row) => [row.id, row.last_event_seq]));
+}
+
 /** Up to `limit` events of one topic of one user's stream after `afterSeq`, oldest first. */
 export async function readTopicEvents(
   db: DB,

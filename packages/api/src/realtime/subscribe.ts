@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { plainText } from '@pms/shared';
 import type { ApiDeps, Session, SessionUser, Transport } from '../trpc.js';
 import type { EventTopic } from './events.js';
-import { readStreamHead, readTopicEvents, type StoredUserEvent } from './stored-events.js';
+import { readTopicEvents, type StoredUserEvent } from './stored-events.js';
 import type { Subscriber } from './subscriber.js';
 
 export type { StoredUserEvent } from './stored-events.js';
@@ -50,7 +50,7 @@ export async function* streamUserEvents<T>(
   ctx: { deps: ApiDeps; session: Session; transport?: Transport },
   options: StreamUserEventsOptions<T>,
 ): AsyncGenerator<TrackedEnvelope<T>> {
-  const { db, realtime } = ctx.deps;
+  const { realtime } = ctx.deps;
   const { signal } = options;
   const userId = ctx.session.user.id;
   const resumeAfter = parseEventId(options.lastEventId);
@@ -67,7 +67,7 @@ export async function* streamUserEvents<T>(
   signal?.addEventListener('abort', wake, { once: true });
   try {
     // An id beyond the head (kept from another database, say) would skip what comes next.
-    const head = await readStreamHead(db, userId);
+    const head = (await realtime.streamHeads.read(userId)) ?? 0;
     let delivered = resumeAfter === null ? head : Math.min(resumeAfter, head);
     subscriber.advanceTo(delivered);
 
