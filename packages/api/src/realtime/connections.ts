@@ -60,6 +60,11 @@ export class ConnectionRegistry {
   #unauthenticated = new Map<WebSocket, UnauthenticatedSocket>();
   #subscriptions = 0;
   #sweep: NodeJS.Timeout | null = null;
+  /**
+   * No session here ends before this: the sweep looks at the sockets only once it has passed,
+   * instead of walking all of them every second (sessions last hours).
+   */
+  #nextExpiryMs = Infinity;
   /** Bumped on every change, so observers (presence) can tell cheaply whether anything moved. */
   version = 0;
 
@@ -130,6 +135,7 @@ export class ConnectionRegistry {
       tokens: bucket.tokens,
       refilledAt: bucket.refilledAt,
     };
+    this.#nextExpiryMs = Math.min(this.#nextExpiryMs, details.session.expiresAt.getTime());
     userSockets.add(connection);
     this.#byUser.set(userId, userSockets);
     this.#bySocket.set(socket, connection);
@@ -236,7 +242,7 @@ export class ConnectionRegistry {
   }
 
   #sweepSockets(now: number): void {
-    this.#closeWhere((connection) => connection.session.expiresAt.getTime() <= now, 'session expired');
+    if (this.#nextExpiryMs <= now) this.#closeExpired(now);
     for (const [socket, { deadline }] of this.#unauthenticated) {
       if (deadline > now) break; // the rest arrived later
       this.#unauthenticated.delete(socket);
@@ -244,9 +250,21 @@ export class ConnectionRegistry {
     }
   }
 
+  /** Closes the sockets whose session has ended, and notes when the next one ends. */
+  #closeExpired(now: number): void {
+    let next = Infinity;
+    this.#closeWhere((connection) => {
+      const expiresAtMs = connection.session.expiresAt.getTime();
+      if (expiresAtMs > now) next = Math.min(next, expiresAtMs);
+      return expiresAtMs <= now;
+    }, 'session expired');
+    this.#nextExpiryMs = next;
+  }
+
   #closeWhere(matches: (connection: Connection) => boolean, reason: string): void {
-    // A snapshot: a socket that closes at once leaves the map while this loop runs.
-    for (const connection of [...this.#bySocket.values()]) {
+    // No snapshot needed: a closing socket leaves the map only on its 'close' event, and a Map
+    // iterator skips entries deleted meanwhile anyway.
+    for (const connection of this.#bySocket.values()) {
       if (matches(connection)) connection.socket.close(POLICY_VIOLATION, reason);
     }
   }

@@ -49,8 +49,12 @@ export class InstancePresence {
 
   async #write(): Promise<void> {
     const version = this.connections.version;
+    if (version === this.#reportedVersion && (await this.#touch())) return;
     const { sockets, users, subscriptions } = this.connections.stats();
-    const figures = { sockets, users, subscriptions, user_ids: this.connections.userIds(), reported_at: sql<Date>`now()` };
+    // One text parameter ('{1,2,…}'): node-postgres escapes an array element by element, which
+    // held the event loop ~35 ms per report at 19,000 users.
+    const userIds = sql<number[]>`${`{${this.connections.userIds().join(',')}}`}::integer[]`;
+    const figures = { sockets, users, subscriptions, user_ids: userIds, reported_at: sql<Date>`now()` };
     await this.db
       .insertInto('realtime_instances')
       .values({ instance_id: this.instanceId, ...figures })
@@ -58,6 +62,18 @@ export class InstancePresence {
       .execute();
     this.#reportedVersion = version;
     this.#reportedAt = Date.now();
+  }
+
+  /** Nothing changed since the last report: only say this instance is still alive. False when its row is gone. */
+  async #touch(): Promise<boolean> {
+    const { numUpdatedRows } = await this.db
+      .updateTable('realtime_instances')
+      .set({ reported_at: sql<Date>`now()` })
+      .where('instance_id', '=', this.instanceId)
+      .executeTakeFirst();
+    if (numUpdatedRows === 0n) return false;
+    this.#reportedAt = Date.now();
+    return true;
   }
 }
 
