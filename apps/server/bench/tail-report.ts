@@ -58,7 +58,7 @@ export function printComparison([small, full]: [PhaseResult, PhaseResult], optio
   type Side = { phase: PhaseResult; server: ReturnType<typeof worstServer> };
   const side = (phase: PhaseResult): Side => ({ phase, server: worstServer(phase.load.servers) });
   const sides = [side(small), side(full)] as const;
-  const width = 26;
+  const width = 30;
   const row = (label: string, value: (side: Side) => string, ratioOf?: (side: Side) => number) => {
     const ratio = ratioOf ? `${(ratioOf(sides[1]) / ratioOf(sides[0])).toFixed(2)}x` : '';
     console.log(`  ${label.padEnd(width)}${value(sides[0]).padEnd(width)}${value(sides[1]).padEnd(width)}${ratio}`);
@@ -94,7 +94,7 @@ export function printRateSearch(search: RateSearch, heldSockets: number, options
   const header = ['rate', 'achieved', 'delivered', 'p50', 'p99', 'max', 'loop p99', 'loop max', 'GC n, ms', 'CPU', 'machine'];
   const widths = [8, 9, 14, 9, 9, 9, 9, 9, 11, 5, 8];
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' ');
-  console.log(`  ${line(header)} p99 per ${WINDOW_S} s, scaled to its max`);
+  console.log(`  ${line(header)} p99 per ${WINDOW_S} s (${BLOCKS.at(-1)}: the target, or the step's max above it), max`);
   for (const { phase, reason } of search.steps) {
     const { figures } = phase;
     const server = worstServer(phase.load.servers);
@@ -113,7 +113,7 @@ export function printRateSearch(search: RateSearch, heldSockets: number, options
         `${server.gcCount}, ${server.gcMs.toFixed(0)}`,
         `${(server.cpuShare * 100).toFixed(0)}%`,
         machine,
-      ])} ${sparkline(windows, maxOf(windows))} ${ms(maxOf(windows))}  ${reason === null ? 'under' : `over: ${reason}`}`,
+      ])} ${sparkline(windows, Math.max(search.targetMs, maxOf(windows)))} ${ms(maxOf(windows))}  ${reason === null ? 'under' : `over: ${reason}`}`,
     );
   }
   const next = search.over === null ? `none over it up to ${options.maxRate}/s` : `${search.over}/s was not`;

@@ -8,7 +8,7 @@
  */
 import type { DB } from '@pms/db';
 import type { Child } from './children.js';
-import type { Fleet } from './fleet.js';
+import { log, type Fleet } from './fleet.js';
 import type { BenchOptions } from './options.js';
 import type { Device } from './provision.js';
 import { PhaseLedger, publishPhase, type PhaseResult } from './publish-phase.js';
@@ -30,6 +30,11 @@ export interface TailContext {
 /** Publishing may fall this far short of the rate asked for and still count as keeping up. */
 const ACHIEVED_SHARE = 0.95;
 const SETTLE_TIMEOUT_MS = 30_000;
+/**
+ * The first notifications a server delivers pay for compiling the delivery path; a short phase
+ * before the first measured one takes that, so that it does not land on the small count's tail.
+ */
+const WARM_UP_MS = 3_000;
 
 /** Runs the comparison and/or the rate search; prints them; returns the servers to stop. */
 export async function measureTailLatency(context: TailContext): Promise<Child[]> {
@@ -49,21 +54,27 @@ export async function measureTailLatency(context: TailContext): Promise<Child[]>
     return `${sockets} held, ${subscribed} subscribed`;
   };
   /** A phase to the users whose sockets are held now: nobody else could receive. */
-  const phaseAt = async (rate: number, label: string) => {
+  const phaseAt = async (rate: number, label: string, durationMs = options.durationMs) => {
     await fleet.awaitIdle(servers, SETTLE_TIMEOUT_MS);
     const recipients = users.slice(0, held / options.devicesPerUser);
-    return publishPhase(fleet, db, databaseUrl, servers, options, { rate, durationMs: options.durationMs, recipients, label }, ledger);
+    return publishPhase(fleet, db, databaseUrl, servers, options, { rate, durationMs, recipients, label }, ledger);
+  };
+  const warmUpDelivery = async (rate: number) => {
+    const { figures } = await phaseAt(rate, 'warm-up', WARM_UP_MS);
+    log(`warm-up: ${figures.delivered} of ${figures.expected} delivered (not counted)`);
   };
 
   const holding: string[] = [];
   let comparison: [PhaseResult, PhaseResult] | null = null;
   if (options.compareSockets !== null) {
     holding.push(await holdUpTo(options.compareSockets));
+    await warmUpDelivery(options.rate);
     const small = await phaseAt(options.rate, `${held}-sockets`);
     holding.push(await holdUpTo(options.sockets));
     comparison = [small, await phaseAt(options.rate, `${held}-sockets`)];
   } else {
     holding.push(await holdUpTo(options.sockets));
+    await warmUpDelivery(options.rateStep);
   }
   const search = options.findRateP99Ms === null ? null : await findRate(options, options.findRateP99Ms, (rate) => phaseAt(rate, `rate-${rate}`));
 
