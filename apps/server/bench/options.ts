@@ -15,6 +15,8 @@ const HELP = `npm run bench:realtime -- [flags]
   --heap-snapshots DIR  write heap snapshots of the tRPC floor and server-0 at each step
                         into DIR (compare them with bench/heap-diff.ts)
   --cpu-prof DIR        write a CPU profile of each real server while publishing into DIR
+  BENCH_DATABASE_URL    PostgreSQL server to create the bench database on
+                        (default postgres://postgres@127.0.0.1:5432/postgres)
 Tail latency, small against full socket count (instead of the figures above):
   --compare-sockets N   publish at --rate for --duration while N sockets are subscribed,
                         then again once all --sockets are: latency, event-loop delay, GC
@@ -24,8 +26,7 @@ Tail latency, small against full socket count (instead of the figures above):
                         whose commit -> client p99 stays under MS (suggested: --duration 10)
   --rate-step R         first rate and step of --find-rate (default 200)
   --max-rate R          highest rate --find-rate tries (default 3000)
-  BENCH_DATABASE_URL    PostgreSQL server to create the bench database on
-                        (default postgres://postgres@127.0.0.1:5432/postgres)`;
+  (with --cpu-prof, each phase writes <server>-<phase>.cpuprofile)`;
 
 export interface BenchOptions {
   sockets: number;

@@ -35,7 +35,11 @@ let database: BenchDatabase | null = null;
 /** The publisher's pool: ended before the database is dropped, so that nothing of ours holds it. */
 let db: DB | null = null;
 
-async function cleanup() {
+/** Once: a signal's cleanup and main's `finally` (its children killed under it) may both ask. */
+let cleaning: Promise<void> | null = null;
+const cleanup = () => (cleaning ??= cleanUp());
+
+async function cleanUp() {
   fleet.killAll();
   await Promise.race([db?.destroy(), sleep(2_000)]).catch(() => {});
   db = null;
