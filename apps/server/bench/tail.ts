@@ -34,7 +34,7 @@ const SETTLE_TIMEOUT_MS = 30_000;
  * The first notifications a server delivers pay for compiling the delivery path; a short phase
  * before the first measured one takes that, so that it does not land on the small count's tail.
  */
-const WARM_UP_MS = 3_000;
+const WARM_UP_MS = 5_000;
 
 /** Runs the comparison and/or the rate search; prints them; returns the servers to stop. */
 export async function measureTailLatency(context: TailContext): Promise<Child[]> {
