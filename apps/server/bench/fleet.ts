@@ -70,11 +70,13 @@ export class Fleet {
     await server.request({ type: 'snapshot', path: join(this.snapshotDir, `${label}.heapsnapshot`) }, 600_000);
   }
 
-  /** Starts CPU profiles of these servers, or stops them and writes `<dir>/<name>.cpuprofile`. */
-  async profile(servers: Child[], action: 'start' | 'stop', dir: string | null): Promise<void> {
+  /** Starts CPU profiles of these servers, or stops them and writes `<dir>/<name><suffix>.cpuprofile`. */
+  async profile(servers: Child[], action: 'start' | 'stop', dir: string | null, suffix = ''): Promise<void> {
     if (!dir) return;
     mkdirSync(dir, { recursive: true });
-    await Promise.all(servers.map((s) => s.request({ type: 'profile', action, path: join(dir, `${s.name}.cpuprofile`) }, 120_000)));
+    await Promise.all(
+      servers.map((s) => s.request({ type: 'profile', action, path: join(dir, `${s.name}${suffix}.cpuprofile`) }, 120_000)),
+    );
   }
 
   /** Polls the servers until they hold `expected` sockets in all (or the time is up). */
@@ -113,8 +115,10 @@ export class Fleet {
   // ---- load generators ----
 
   /**
-   * Spreads `targets` over the generators, each from its own loopback address for this phase.
-   * With `keepAlive` the clients ping as the app's tRPC clients do.
+   * Spreads `targets` over the generators by their index (generator g holds indexes from
+   * g * socketsPerGenerator on, also when they connect in several waves), each generator from
+   * its own loopback address for this phase. With `keepAlive` the clients ping as the app's
+   * tRPC clients do.
    */
   async connect(targets: SocketTarget[], phase: number, keepAlive: boolean): Promise<number> {
     const pingIntervalMs = keepAlive ? (this.pingIntervalMs ?? 'app') : null;
@@ -124,7 +128,7 @@ export class Fleet {
         generator.request<Message & { open: number }>(
           {
             type: 'connect',
-            targets: targets.slice(g * this.socketsPerGenerator, (g + 1) * this.socketsPerGenerator),
+            targets: targets.filter((target) => Math.floor(target.index / this.socketsPerGenerator) === g),
             localAddress: `127.0.${phase}.${g + 2}`,
             concurrency: 64,
             pingIntervalMs,
@@ -136,7 +140,7 @@ export class Fleet {
     return replies.reduce((total, reply) => total + reply.open, 0);
   }
 
-  /** Subscribes every open socket to `path`; returns how many subscriptions started. */
+  /** Subscribes every open socket without a subscription to `path`; returns how many started in all. */
   async subscribe(path: string): Promise<number> {
     const replies = await Promise.all(
       this.generators.map((g) =>
@@ -157,7 +161,7 @@ export class Fleet {
     return { total, errors };
   }
 
-  /** Waits until `expected` deliveries arrived, or none arrived for 3 s (20 s at most). */
+  /** Waits until `expected` deliveries arrived in all (since the sockets opened), or none arrived for 3 s (20 s at most). */
   async awaitDeliveries(expected: number): Promise<void> {
     const deadline = Date.now() + 20_000;
     let received = -1;

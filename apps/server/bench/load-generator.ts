@@ -8,7 +8,8 @@
  * without hearing from the server, give up when no PONG follows; the interval can be fixed), so
  * idle sockets load the server as real ones would.
  *   connect    open sockets from one loopback source address, bounded concurrency and retries
- *   subscribe  start `notifications.onEvent` on every open socket; resolves when all started
+ *   subscribe  start `notifications.onEvent` on every open socket that has none yet; resolves
+ *              when all started
  *   stats      counts so far; deliveries  hand over (and forget) recorded deliveries
  *   close      terminate every socket
  */
@@ -37,6 +38,8 @@ interface Client {
   index: number;
   socket: WebSocket;
   started: boolean;
+  /** A subscription was asked for (started or not). */
+  subscribed: boolean;
   pingTimer?: NodeJS.Timeout;
   pongTimer?: NodeJS.Timeout;
 }
@@ -125,7 +128,7 @@ async function connect(targets: SocketTarget[], localAddress: string, concurrenc
       for (let attempt = 1; attempt <= CONNECT_ATTEMPTS; attempt++) {
         try {
           const socket = await open(target, localAddress);
-          const client: Client = { index: target.index, socket, started: false };
+          const client: Client = { index: target.index, socket, started: false, subscribed: false };
           if (pingIntervalMs !== null) {
             keepAliveLikeTrpcClient(client, { ...wsKeepAlive(), ...(pingIntervalMs !== 'app' && { intervalMs: pingIntervalMs }) });
           }
@@ -151,18 +154,24 @@ async function connect(targets: SocketTarget[], localAddress: string, concurrenc
   return { open: clients.length };
 }
 
-/** Subscribes every open socket, keeping at most `window` subscriptions waiting to start. */
+/**
+ * Subscribes every open socket not subscribed yet (sockets connected since the last subscribe),
+ * keeping at most `window` subscriptions waiting to start.
+ */
 async function subscribe(path: string, window: number, timeoutMs: number) {
-  if (clients.some((client) => client.started)) throw new Error('already subscribed');
   const message = JSON.stringify({ id: SUBSCRIPTION_ID, method: 'subscription', params: { path, input: { json: {} } } });
   const deadline = Date.now() + timeoutMs;
+  const answeredBefore = counts.started + counts.errors;
+  const answered = () => counts.started + counts.errors - answeredBefore;
   let sent = 0;
   for (const client of clients) {
-    while (sent - counts.started - counts.errors >= window && Date.now() < deadline) await sleep(2);
+    if (client.subscribed) continue;
+    while (sent - answered() >= window && Date.now() < deadline) await sleep(2);
     client.socket.send(message);
+    client.subscribed = true;
     sent++;
   }
-  while (counts.started + counts.errors < sent && Date.now() < deadline) await sleep(20);
+  while (answered() < sent && Date.now() < deadline) await sleep(20);
   return { sent, started: counts.started };
 }
 

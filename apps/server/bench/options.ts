@@ -16,7 +16,17 @@ const HELP = `npm run bench:realtime -- [flags]
                         into DIR (compare them with bench/heap-diff.ts)
   --cpu-prof DIR        write a CPU profile of each real server while publishing into DIR
   BENCH_DATABASE_URL    PostgreSQL server to create the bench database on
-                        (default postgres://postgres@127.0.0.1:5432/postgres)`;
+                        (default postgres://postgres@127.0.0.1:5432/postgres)
+Tail latency, small against full socket count (instead of the figures above):
+  --compare-sockets N   publish at --rate for --duration while N sockets are subscribed,
+                        then again once all --sockets are: latency, event-loop delay, GC
+                        and p99 per 2 s of each, side by side, and the ratio of the p99s
+  --find-rate MS        at the full socket count, publish --duration phases at rising rates
+                        (--rate-step, 2x, ..., then bisecting) and report the highest rate
+                        whose commit -> client p99 stays under MS (suggested: --duration 10)
+  --rate-step R         first rate and step of --find-rate (default 200)
+  --max-rate R          highest rate --find-rate tries (default 3000)
+  (with --cpu-prof, each phase writes <server>-<phase>.cpuprofile)`;
 
 export interface BenchOptions {
   sockets: number;
@@ -33,6 +43,12 @@ export interface BenchOptions {
   heapSnapshotDir: string | null;
   cpuProfileDir: string | null;
   adminUrl: string;
+  /** Sockets subscribed in the small phase of the comparison; null: no comparison. */
+  compareSockets: number | null;
+  /** p99 target (ms) of the rate search; null: no search. */
+  findRateP99Ms: number | null;
+  rateStep: number;
+  maxRate: number;
 }
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
@@ -51,6 +67,10 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       'floor-sockets': { type: 'string' },
       'heap-snapshots': { type: 'string' },
       'cpu-prof': { type: 'string' },
+      'compare-sockets': { type: 'string' },
+      'find-rate': { type: 'string' },
+      'rate-step': { type: 'string' },
+      'max-rate': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -69,6 +89,11 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
   const sockets = integer('sockets', values.sockets ?? env.BENCH_SOCKETS, 19_000 * instances, 1, 19_500 * instances);
   const devicesPerUser = integer('devices', values.devices ?? env.BENCH_DEVICES, 1, 1, 20);
   if (sockets % devicesPerUser !== 0) throw new Error('--sockets must be a multiple of --devices');
+  const optional = (name: string, raw: string | undefined, min: number, max: number) =>
+    raw === undefined ? null : integer(name, raw, 0, min, max);
+  const compareSockets = optional('compare-sockets', values['compare-sockets'], devicesPerUser, sockets - devicesPerUser);
+  if (compareSockets !== null && compareSockets % devicesPerUser !== 0) throw new Error('--compare-sockets must be a multiple of --devices');
+  const rateStep = integer('rate-step', values['rate-step'], 200, 10, 10_000);
   return {
     sockets,
     instances,
@@ -83,5 +108,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     heapSnapshotDir: values['heap-snapshots'] ?? null,
     cpuProfileDir: values['cpu-prof'] ?? null,
     adminUrl: env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    compareSockets,
+    findRateP99Ms: optional('find-rate', values['find-rate'], 1, 10_000),
+    rateStep,
+    maxRate: integer('max-rate', values['max-rate'], 3_000, rateStep, 50_000),
   };
 }

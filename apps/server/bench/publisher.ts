@@ -1,8 +1,9 @@
 /**
  * Publishes targeted notifications at a fixed rate, each through publish() in its own
  * transaction (as a goal change would), several transactions in flight over a pool.
- * Notification `key` goes into `data.bench`; the commit time of each key is recorded here,
- * on the same clock the load generators stamp deliveries with.
+ * Notification `key` goes into `data.bench` (plus `keyOffset`, so that the notifications of
+ * several phases of one run stay apart); the commit time of each key is recorded here, on the
+ * same clock the load generators stamp deliveries with.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { publish } from '@pms/api';
@@ -18,6 +19,8 @@ export interface PublishPlan {
   /** Recipient of notification `key` is recipients[key % recipients.length]. */
   recipients: number[];
   ttlDays: number;
+  /** `data.bench` of key 0 (default 0); commitAt and startAt stay indexed from 0. */
+  keyOffset?: number;
 }
 
 export interface PublishResult {
@@ -41,6 +44,7 @@ export async function publishAtRate(db: DB, plan: PublishPlan): Promise<PublishR
   const startAt = new Float64Array(capacity).fill(Number.NaN);
   const result: PublishResult = { issued: 0, commitAt, startAt, failed: 0, throttled: 0, elapsedMs: 0 };
   let inFlight = 0;
+  const keyOffset = plan.keyOffset ?? 0;
 
   const send = async (firstKey: number, count: number) => {
     inFlight++;
@@ -55,8 +59,8 @@ export async function publishAtRate(db: DB, plan: PublishPlan): Promise<PublishR
             recipientId: plan.recipients[key % plan.recipients.length]!,
             type: 'GOAL_PROGRESS_UPDATED',
             title: 'Benchmark notification',
-            message: `Benchmark notification ${key}`,
-            data: { bench: key },
+            message: `Benchmark notification ${keyOffset + key}`,
+            data: { bench: keyOffset + key },
             link: '/goals',
           })),
         }),

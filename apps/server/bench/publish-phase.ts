@@ -1,0 +1,122 @@
+/**
+ * One publishing phase: targeted notifications at a fixed rate, every delivery awaited and
+ * accounted for, and what the servers, the publisher and the machine spent meanwhile. Several
+ * phases may run on the same sockets (bench/tail.ts): each publishes keys of its own
+ * (`PhaseLedger.nextKey` on) and accounts only for those; deliveries of an earlier phase's
+ * keys that arrive late are counted apart, never as this phase's.
+ */
+import type { DB } from '@pms/db';
+import type { Child } from './children.js';
+import { log, type Fleet } from './fleet.js';
+import { machineBusy } from './machine.js';
+import { startNotifyProbe } from './notify-probe.js';
+import type { BenchOptions } from './options.js';
+import { publishAtRate, type PublishResult } from './publisher.js';
+import { accountDeliveries, type DeliveryFigures, type LoadFigures } from './report.js';
+
+export const TTL_DAYS = 30;
+
+export interface PhasePlan {
+  rate: number;
+  durationMs: number;
+  /**
+   * Users receiving, one notification each in turn, in the order of their devices: recipient r's
+   * sockets are r * devicesPerUser ... + devicesPerUser - 1, so they must be a prefix of the users.
+   */
+  recipients: number[];
+  /** Written into the log line and the CPU profiles' names (`--cpu-prof`); none for the default run. */
+  label?: string;
+}
+
+export interface PhaseResult {
+  plan: PhasePlan;
+  published: PublishResult;
+  figures: DeliveryFigures;
+  load: LoadFigures;
+  /** Deliveries of earlier phases' notifications that arrived during this one. */
+  latecomers: number;
+}
+
+/** What earlier phases published: where the next phase's keys start, and each user's stream head. */
+export class PhaseLedger {
+  nextKey = 0;
+  readonly #heads = new Map<number, number>();
+
+  headOf(userId: number): number {
+    return this.#heads.get(userId) ?? 0;
+  }
+
+  /** Each committed notification appended one event to its recipient's stream. */
+  record(published: PublishResult, recipients: number[]): void {
+    for (let key = 0; key < published.issued; key++) {
+      if (Number.isNaN(published.commitAt[key])) continue;
+      const user = recipients[key % recipients.length]!;
+      this.#heads.set(user, this.headOf(user) + 1);
+    }
+    this.nextKey += published.issued;
+  }
+}
+
+/** This phase's deliveries with its keys made 0-based again; the rest counted as latecomers. */
+function phaseDeliveries(deliveries: number[][], keyOffset: number, issued: number) {
+  let latecomers = 0;
+  const own = deliveries.map((triples) => {
+    const kept: number[] = [];
+    for (let i = 0; i < triples.length; i += 3) {
+      const key = triples[i + 1]! - keyOffset;
+      if (key >= 0 && key < issued) kept.push(triples[i]!, key, triples[i + 2]!);
+      else latecomers++;
+    }
+    return kept;
+  });
+  return { own, latecomers };
+}
+
+export async function publishPhase(
+  fleet: Fleet,
+  db: DB,
+  databaseUrl: string,
+  servers: Child[],
+  options: BenchOptions,
+  plan: PhasePlan,
+  ledger = new PhaseLedger(),
+): Promise<PhaseResult> {
+  const { recipients } = plan;
+  const profileSuffix = plan.label ? `-${plan.label}` : '';
+  await fleet.profile(servers, 'start', options.cpuProfileDir, profileSuffix);
+  await fleet.loadOf(servers);
+  const clientsBefore = await fleet.clientStats();
+  const [pingsBefore, receivedBefore] = [clientsBefore.total('pings'), clientsBefore.total('received')];
+  const probe = await startNotifyProbe(databaseUrl);
+  const busy = machineBusy();
+  const publisherCpu = { cpu: process.cpuUsage(), at: performance.now() };
+  log(`publishing ${plan.rate}/s for ${plan.durationMs / 1000} s${plan.label ? ` (${plan.label}: to ${recipients.length} users)` : ''}`);
+  const keyOffset = ledger.nextKey;
+  const published = await publishAtRate(db, { ...options, ...plan, keyOffset, ttlDays: TTL_DAYS });
+  await fleet.awaitDeliveries(receivedBefore + (published.issued - published.failed) * options.devicesPerUser);
+
+  const pings = (await fleet.clientStats()).total('pings') - pingsBefore;
+  const serverLoads = await fleet.loadOf(servers);
+  const machineShare = busy();
+  const publisherUsage = process.cpuUsage(publisherCpu.cpu);
+  const publisherShare = (publisherUsage.user + publisherUsage.system) / 1000 / (performance.now() - publisherCpu.at);
+  await fleet.profile(servers, 'stop', options.cpuProfileDir, profileSuffix);
+
+  // Each user's stream grows by one event per notification, so key -> (recipient, seq) is known.
+  const { own, latecomers } = phaseDeliveries(await fleet.deliveries(), keyOffset, published.issued);
+  const figures = accountDeliveries(
+    published,
+    own,
+    (key) => {
+      const first = (key % recipients.length) * options.devicesPerUser;
+      return Array.from({ length: options.devicesPerUser }, (_, d) => first + d);
+    },
+    (key) => {
+      const user = recipients[key % recipients.length]!;
+      return probe.arrivalOf(user, ledger.headOf(user) + Math.floor(key / recipients.length) + 1);
+    },
+  );
+  await probe.stop();
+  ledger.record(published, recipients);
+  return { plan, published, figures, load: { servers: serverLoads, machineShare, publisherShare, pings }, latecomers };
+}

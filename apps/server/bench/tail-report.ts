@@ -1,0 +1,122 @@
+/** Printing of bench/tail.ts: each phase, the two socket counts side by side, the rate search. */
+import type { ServerLoad } from './fleet.js';
+import type { BenchOptions } from './options.js';
+import type { PhaseResult } from './publish-phase.js';
+import { percentile, printDelivery, printLoad } from './report.js';
+
+export interface RateStep {
+  phase: PhaseResult;
+  /** Why the phase missed the target; null when it met it. */
+  reason: string | null;
+}
+
+export interface RateSearch {
+  targetMs: number;
+  steps: RateStep[];
+  /** Highest rate tried that met the target (0: none did). */
+  highest: number;
+  /** Lowest rate tried that missed it (null: none did, up to --max-rate). */
+  over: number | null;
+}
+
+const BLOCKS = '▁▂▃▄▅▆▇█';
+const WINDOW_S = 2;
+
+/** One block per value, scaled to `max` (the top block); a gap for a window without deliveries. */
+export function sparkline(values: number[], max: number): string {
+  return values
+    .map((value) => (Number.isNaN(value) ? ' ' : BLOCKS[Math.min(7, Math.max(0, Math.ceil((value / max) * 8) - 1))] ?? BLOCKS[0]))
+    .join('');
+}
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const maxOf = (values: number[]) => values.reduce((max, value) => (value > max ? value : max), 0);
+const sockets = (phase: PhaseResult, devicesPerUser: number) => phase.plan.recipients.length * devicesPerUser;
+const achieved = ({ published }: PhaseResult) => ((published.issued - published.failed) * 1000) / published.elapsedMs;
+
+/** The worst server's figures (the only one's, with one instance); GC pauses summed. */
+function worstServer(loads: ServerLoad[]) {
+  return {
+    cpuShare: maxOf(loads.map((l) => l.cpuShare)),
+    loopP99: maxOf(loads.map((l) => l.loopDelayP99Ms)),
+    loopMax: maxOf(loads.map((l) => l.loopDelayMaxMs)),
+    gcCount: loads.reduce((sum, l) => sum + l.gc.count, 0),
+    gcMs: loads.reduce((sum, l) => sum + l.gc.totalMs, 0),
+    gcMax: maxOf(loads.map((l) => l.gc.maxMs)),
+  };
+}
+
+/** A phase in full, as the default run prints its one phase. */
+export function printPhase(phase: PhaseResult): void {
+  console.log(`\n--- ${phase.plan.label}: ${phase.plan.recipients.length} users receiving ---`);
+  printDelivery(phase.published, phase.figures, phase.plan);
+  printLoad(phase.load, phase.published.elapsedMs);
+  if (phase.latecomers > 0) console.log(`  deliveries of an earlier phase that arrived meanwhile: ${phase.latecomers}`);
+}
+
+export function printComparison([small, full]: [PhaseResult, PhaseResult], options: BenchOptions): void {
+  type Side = { phase: PhaseResult; server: ReturnType<typeof worstServer> };
+  const side = (phase: PhaseResult): Side => ({ phase, server: worstServer(phase.load.servers) });
+  const sides = [side(small), side(full)] as const;
+  const width = 30;
+  const row = (label: string, value: (side: Side) => string, ratioOf?: (side: Side) => number) => {
+    const ratio = ratioOf ? `${(ratioOf(sides[1]) / ratioOf(sides[0])).toFixed(2)}x` : '';
+    console.log(`  ${label.padEnd(width)}${value(sides[0]).padEnd(width)}${value(sides[1]).padEnd(width)}${ratio}`);
+  };
+  const latency = (p: number) => (side: Side) => percentile(side.phase.figures.commitToClient, p);
+  const servers = options.instances > 1 ? ' (worst server)' : '';
+  console.log(`\nSame rate at two socket counts: ${options.rate}/s for ${options.durationMs / 1000} s each, ${options.maxInFlight} transactions in flight`);
+  console.log(`  ${''.padEnd(width)}${sides.map((s) => `${sockets(s.phase, options.devicesPerUser)} sockets`.padEnd(width)).join('')}full / small`);
+  row('achieved', (s) => `${achieved(s.phase).toFixed(0)}/s`);
+  row('delivered / expected', (s) => `${s.phase.figures.delivered} / ${s.phase.figures.expected}`);
+  row('missing, doubled', (s) => `${s.phase.figures.missing}, ${s.phase.figures.duplicates}`);
+  row('commit -> client p50', (s) => ms(latency(50)(s)), latency(50));
+  row('commit -> client p99', (s) => ms(latency(99)(s)), latency(99));
+  row('commit -> client max', (s) => ms(s.phase.figures.commitToClient.at(-1) ?? Number.NaN), (s) => s.phase.figures.commitToClient.at(-1) ?? Number.NaN);
+  row(`event-loop delay p99${servers}`, (s) => ms(s.server.loopP99), (s) => s.server.loopP99);
+  row(`event-loop delay max${servers}`, (s) => ms(s.server.loopMax), (s) => s.server.loopMax);
+  row('GC pauses, in all, longest', (s) => `${s.server.gcCount}, ${s.server.gcMs.toFixed(0)} ms, ${ms(s.server.gcMax)}`, (s) => s.server.gcMs);
+  row(`server CPU${servers}`, (s) => `${(s.server.cpuShare * 100).toFixed(0)}% of a core`, (s) => s.server.cpuShare);
+  row('machine busy', (s) => (s.phase.load.machineShare === null ? 'n/a' : `${(s.phase.load.machineShare * 100).toFixed(0)}%`));
+  row('keepalive PINGs', (s) => `${((s.phase.load.pings * 1000) / s.phase.published.elapsedMs).toFixed(0)}/s`);
+  const p99s = sides.map((s) => s.phase.figures.p99ByWindow);
+  const scale = maxOf(p99s.flat());
+  console.log(`  commit -> client p99 per ${WINDOW_S} s window, both scaled to ${ms(scale)} (${BLOCKS.at(-1)}):`);
+  sides.forEach((side, i) => {
+    const label = `${sockets(side.phase, options.devicesPerUser)} sockets`;
+    console.log(`    ${label.padEnd(15)} ${sparkline(p99s[i]!, scale)}  max ${ms(maxOf(p99s[i]!))}  (${p99s[i]!.map((p) => p.toFixed(0)).join(' ')} ms)`);
+  });
+  console.log(`  p99 at ${sockets(full, options.devicesPerUser)} sockets / p99 at ${sockets(small, options.devicesPerUser)}: ${(latency(99)(sides[1]) / latency(99)(sides[0])).toFixed(2)}x`);
+}
+
+export function printRateSearch(search: RateSearch, heldSockets: number, options: BenchOptions): void {
+  console.log(`\nRate search at ${heldSockets} sockets: the highest rate with commit -> client p99 under ${search.targetMs} ms (${options.durationMs / 1000} s per step, ${options.maxInFlight} in flight)`);
+  const header = ['rate', 'achieved', 'delivered', 'p50', 'p99', 'max', 'loop p99', 'loop max', 'GC n, ms', 'CPU', 'machine'];
+  const widths = [8, 9, 14, 9, 9, 9, 9, 9, 11, 5, 8];
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' ');
+  console.log(`  ${line(header)} p99 per ${WINDOW_S} s (${BLOCKS.at(-1)}: the target, or the step's max above it), max`);
+  for (const { phase, reason } of search.steps) {
+    const { figures } = phase;
+    const server = worstServer(phase.load.servers);
+    const machine = phase.load.machineShare === null ? 'n/a' : `${(phase.load.machineShare * 100).toFixed(0)}%`;
+    const windows = figures.p99ByWindow;
+    console.log(
+      `  ${line([
+        `${phase.plan.rate}/s`,
+        `${achieved(phase).toFixed(0)}/s`,
+        `${figures.delivered}/${figures.expected}`,
+        ms(percentile(figures.commitToClient, 50)),
+        ms(percentile(figures.commitToClient, 99)),
+        ms(figures.commitToClient.at(-1) ?? Number.NaN),
+        ms(server.loopP99),
+        ms(server.loopMax),
+        `${server.gcCount}, ${server.gcMs.toFixed(0)}`,
+        `${(server.cpuShare * 100).toFixed(0)}%`,
+        machine,
+      ])} ${sparkline(windows, Math.max(search.targetMs, maxOf(windows)))} ${ms(maxOf(windows))}  ${reason === null ? 'under' : `over: ${reason}`}`,
+    );
+  }
+  const next = search.over === null ? `none over it up to ${options.maxRate}/s` : `${search.over}/s was not`;
+  const highest = search.highest === 0 ? 'none of the rates tried' : `${search.highest}/s`;
+  console.log(`  highest rate under ${search.targetMs} ms: ${highest} (${next})`);
+}
