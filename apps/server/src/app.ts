@@ -12,6 +12,7 @@ import {
   appRouter,
   createLogger,
   LoginThrottle,
+  RetryLater,
   POLICY_VIOLATION,
   Realtime,
   RetentionJob,
@@ -128,6 +129,11 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
       },
     }),
     onError: (opts) => logCallError(log, opts),
+    // A throttled call says when to come back in HTTP's own words too (the longest wait of a batch).
+    responseMeta: ({ errors }) => {
+      const waits = errors.flatMap((error) => (error.cause instanceof RetryLater ? [error.cause.seconds] : []));
+      return waits.length ? { headers: { 'retry-after': String(Math.max(...waits)) } } : {};
+    },
   });
 
   const httpLimits = { maxBodyBytes: env.MAX_BODY_BYTES, maxBatchCalls: env.MAX_BATCH_CALLS };

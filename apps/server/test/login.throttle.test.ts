@@ -40,6 +40,18 @@ describe('with the default policy', () => {
     expect(refused.data?.retryAfterSeconds).toBeGreaterThan(14 * 60);
     expect(refused.data?.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
 
+    // In HTTP's own words too, and counted for the operators.
+    const raw = await fetch(`${server.url}/trpc/auth.login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.1' },
+      body: JSON.stringify({ json: { email: demo.alice, password: DEMO_PASSWORD } }),
+    });
+    expect(raw.status).toBe(429);
+    expect(Number(raw.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
+    const metrics = await (await fetch(server.app.metricsUrl!)).text();
+    expect(metrics).toMatch(/^pms_logins_refused_total\{reason="throttled"\} 2$/m);
+    expect(metrics).toMatch(/^pms_logins_refused_total\{reason="bad_credentials"\} 10$/m);
+
     // Neither the account elsewhere nor another account at that address is locked out.
     expect(await attempt(server.url, '198.51.100.1', demo.alice)).toBe('ok');
     expect(await attempt(server.url, '203.0.113.1', demo.bob)).toBe('ok');

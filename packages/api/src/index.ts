@@ -5,6 +5,7 @@ export { appRouter, type AppRouter } from './root.js';
 export type { ApiDeps, ApiConfig, Context, Session, SessionUser, Transport } from './trpc.js';
 export { SessionTokens } from './auth/tokens.js';
 export { databaseFault } from './lib/database-faults.js';
+export { RetryLater } from './lib/retry-later.js';
 export { hashPassword } from './auth/password.js';
 export { LoginThrottle, type LoginThrottlePolicy, type ThrottleLimit } from './auth/throttle.js';
 export { resolveSession, tokenFromHeaders, SESSION_COOKIE } from './auth/sessions.js';
