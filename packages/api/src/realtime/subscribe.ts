@@ -7,9 +7,11 @@
  * Each message is yielded as `tracked(String(seq), message)`; tRPC clients resend the last id
  * as `lastEventId` when they reconnect, and get everything after it exactly once, in order.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tracked, TRPCError, type TrackedEnvelope } from '@trpc/server';
 import { z } from 'zod';
 import { plainText } from '@pms/shared';
+import { databaseFault } from '../lib/database-faults.js';
 import type { ApiDeps, Session, SessionUser, Transport } from '../trpc.js';
 import type { EventTopic } from './events.js';
 import { readTopicEvents, type StoredUserEvent } from './stored-events.js';
@@ -27,6 +29,8 @@ export const onEventInput = z
 
 /** Events per database read while catching up. */
 const READ_PAGE = 100;
+/** How long a subscription waits to read again after a database fault (a restart, a failover). */
+const DATABASE_RETRY_MS = 1000;
 
 export interface StreamUserEventsOptions<T> {
   topic: EventTopic;
@@ -67,13 +71,23 @@ export async function* streamUserEvents<T>(
   signal?.addEventListener('abort', wake, { once: true });
   try {
     // An id beyond the head (kept from another database, say) would skip what comes next.
-    const head = (await realtime.streamHeads.read(userId)) ?? 0;
+    const head = (await untilDatabaseAnswers(() => realtime.streamHeads.read(userId), signal)) ?? 0;
     let delivered = resumeAfter === null ? head : Math.min(resumeAfter, head);
     subscriber.advanceTo(delivered);
 
     while (!signal?.aborted) {
       if (socketId !== null) await realtime.connections.whenWritable(socketId, signal);
-      const deliveredUpTo = yield* deliverNextBatch(ctx, socketId, subscriber, delivered, options.hydrate);
+      let deliveredUpTo: number | null;
+      try {
+        deliveredUpTo = yield* deliverNextBatch(ctx, socketId, subscriber, delivered, options.hydrate);
+      } catch (error) {
+        if (!databaseFault(error)) throw error;
+        // The database failed before anything of the batch was yielded (reads and hydrate come
+        // first): read the same events again once it answers. The client sees no error.
+        subscriber.needsRead = true;
+        await pause(DATABASE_RETRY_MS, signal);
+        continue;
+      }
       if (deliveredUpTo === null) await subscriber.whenReady(signal);
       else delivered = deliveredUpTo;
     }
@@ -145,4 +159,26 @@ async function readNextPage(deps: ApiDeps, subscriber: Subscriber, afterSeq: num
   const last = events.at(-1);
   if (last) subscriber.advanceTo(last.seq);
   return events;
+}
+
+/**
+ * `read`, again every DATABASE_RETRY_MS while it fails with a database fault (lost connection,
+ * timeout): a subscription outlives a database restart instead of ending with 503. Undefined
+ * once `signal` aborts.
+ */
+async function untilDatabaseAnswers<T>(read: () => Promise<T>, signal?: AbortSignal): Promise<T | undefined> {
+  while (!signal?.aborted) {
+    try {
+      return await read();
+    } catch (error) {
+      if (!databaseFault(error)) throw error;
+      await pause(DATABASE_RETRY_MS, signal);
+    }
+  }
+  return undefined;
+}
+
+/** Waits `ms`, or less if `signal` aborts meanwhile (never throws). */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return sleep(ms, undefined, { signal }).catch(() => {});
 }
