@@ -10,6 +10,7 @@ export function withDatabase(url: string, database: string): string {
 /** Runs one statement on its own short-lived connection (CREATE/DROP DATABASE cannot run in a pool's transaction). */
 export async function adminQuery(url: string, text: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
+  client.on('error', () => {}); // a lost connection fails the query below; unheard, its 'error' would end the process
   await client.connect();
   try {
     await client.query(text);
