@@ -12,9 +12,9 @@ import type { Permission } from '@pms/shared';
 import type { LoginThrottle } from './auth/throttle.js';
 import type { SessionTokens } from './auth/tokens.js';
 import { databaseFault } from './lib/database-faults.js';
+import { RetryLater } from './lib/retry-later.js';
 import type { Logger } from './ops/logger.js';
 import type { ApiMetrics } from './ops/metrics.js';
-import { RetryLater } from './lib/retry-later.js';
 import type { Realtime } from './realtime/realtime.js';
 
 // ---- context ---------------------------------------------------------------

@@ -70,7 +70,7 @@ export function transition(ctx: GoalContext, request: TransitionRequest): Promis
       .returning(GOAL_COLUMNS)
       .executeTakeFirst();
     if (!updated) {
-      const repeated = await repeatedDecision(trx, before.id, { action: request.action, actorId: viewer.id, reason });
+      const repeated = await repeatedDecision(trx, before.id, rule, { action: request.action, actorId: viewer.id, reason });
       if (repeated) return toView(viewer, repeated);
       throw await conflict(trx, before.id, rule, allowedFrom, viewer.id);
     }
@@ -117,12 +117,12 @@ export async function assertSupervisorUnchanged(trx: Kysely<Database>, ownerId: 
 async function repeatedDecision(
   trx: Kysely<Database>,
   goalId: number,
+  rule: TransitionRule,
   step: { action: GoalAction; actorId: number; reason: string | null },
 ): Promise<GoalRow | null> {
-  const to = (TRANSITIONS[step.action] as TransitionRule).to;
-  if (!to) return null;
+  if (!rule.to) return null;
   const goal = await selectGoals(trx).where('goals.id', '=', goalId).executeTakeFirstOrThrow();
-  if (goal.status !== to) return null;
+  if (goal.status !== rule.to) return null;
   const last = await trx
     .selectFrom('goal_history')
     .select(['action', 'actor_id as actorId', 'reason'])
