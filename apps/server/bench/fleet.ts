@@ -43,7 +43,9 @@ export class Fleet {
   }
 
   async startServer(kind: ServerKind, name: string, env: Record<string, string> = {}) {
-    const server = this.#adopt(new Child(name, SERVER_BUNDLE, [kind], { nodeFlags: ['--expose-gc'], env }));
+    // BENCH_SERVER_FLAGS: more node flags for the servers only (say `--trace-gc`).
+    const extra = process.env.BENCH_SERVER_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+    const server = this.#adopt(new Child(name, SERVER_BUNDLE, [kind], { nodeFlags: ['--expose-gc', ...extra], env }));
     const { port } = await server.next<Message & { port: number }>('ready', 60_000);
     return { server, url: `ws://127.0.0.1:${port}/trpc` };
   }

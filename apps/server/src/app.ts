@@ -81,6 +81,8 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
     maxCallsPerMessage: env.WS_MAX_CALLS_PER_MESSAGE,
     messagesPerSecond: env.WS_MESSAGES_PER_SECOND,
     messageBurst: env.WS_MESSAGE_BURST,
+    pingAfterMs: env.WS_PING_AFTER_MS,
+    pongWaitMs: env.WS_PONG_WAIT_MS,
   });
   await realtime.start();
   const retention = new RetentionJob(db, { readTtlDays: env.READ_NOTIFICATION_TTL_DAYS, eventTtlDays: env.NOTIFICATION_TTL_DAYS, log });
@@ -183,7 +185,10 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
   const wsHandler = applyWSSHandler({
     wss,
     router: appRouter,
-    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
+    // The registry keeps sockets alive instead (realtime/keepalive.ts): tRPC's keepalive re-arms
+    // two timers per socket on every message, and answers each PING with a write of its own.
+    keepAlive: { enabled: false },
+    dangerouslyDisablePong: true,
     // Browsers send the cookie with the upgrade; other clients pass { token } as connectionParams.
     createContext: async ({ req, res: socket, info }): Promise<Context> => {
       const token = (info.connectionParams?.token as string | undefined) ?? tokenFromHeaders(req.headers);

@@ -50,6 +50,10 @@ const schema = z.object({
   /** Calls per second a socket may send on average, and at once; beyond: close 1008. */
   WS_MESSAGES_PER_SECOND: positiveInt(50),
   WS_MESSAGE_BURST: positiveInt(100),
+  // Keepalive: the server PINGs a socket silent this long (clients PING after 20-25 s)…
+  WS_PING_AFTER_MS: positiveInt(30_000),
+  // …and terminates it when no answer follows within this.
+  WS_PONG_WAIT_MS: positiveInt(10_000),
   SEED_DEMO: z.enum(['auto', 'always', 'never']).default('auto'),
   // The API's database pool: its size, and the bounds that keep one stuck call from stalling the rest.
   DB_POOL_SIZE: positiveInt(10),

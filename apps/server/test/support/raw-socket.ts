@@ -4,7 +4,7 @@ import { WebSocket } from 'ws';
 
 export interface RawSocket {
   socket: WebSocket;
-  /** The next message from the server, parsed ('PONG' as it is). */
+  /** The next message from the server, parsed ('PING' and 'PONG' as they are). */
   next(): Promise<any>;
   /** Code and reason of the close; never rejects (a reset connection closes with 1006). */
   closed: Promise<{ code: number; reason: string }>;
@@ -18,7 +18,7 @@ export async function rawSocket(url: string, query = ''): Promise<RawSocket> {
   const waiters: Array<() => void> = [];
   socket.on('message', (data) => {
     const text = data.toString();
-    messages.push(text === 'PONG' ? text : JSON.parse(text));
+    messages.push(text === 'PING' || text === 'PONG' ? text : JSON.parse(text));
     waiters.splice(0).forEach((wake) => wake());
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>

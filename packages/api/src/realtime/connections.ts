@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket, type RawData } from 'ws';
 import type { Session } from '../trpc.js';
+import { Keepalive, type Heard, type KeepaliveOptions } from './keepalive.js';
 import { bucketClock, callsInMessage, fullBucket, takeCalls, type MessageBucket, type MessageLimits } from './socket-limits.js';
 
 /** WebSocket close code for a policy violation: expired, revoked or over-limit sessions. */
@@ -14,7 +15,7 @@ const DRAIN_POLL_MS = 20;
  */
 const SWEEP_MS = 1000;
 
-export interface ConnectionLimits extends MessageLimits {
+export interface ConnectionLimits extends MessageLimits, KeepaliveOptions {
   maxSocketsPerUser: number;
   maxSubscriptionsPerSocket: number;
   /** Bytes a socket may have waiting to be sent before its subscriptions pause. */
@@ -33,7 +34,7 @@ export interface NewConnection {
 }
 
 /** An authenticated socket: plain fields only (no closures), one hidden class for all. */
-export interface Connection extends MessageBucket {
+export interface Connection extends MessageBucket, Heard {
   id: number;
   /** The session as last read; SocketSessions re-reads it when it may have changed. */
   session: Session;
@@ -78,28 +79,35 @@ export class ConnectionRegistry {
   // One close listener for all sockets (ws calls it with the socket as `this`), because
   // closures per socket are a large part of what an idle connection costs (BENCHMARKS.md).
   readonly #onClose: (this: WebSocket) => void;
+  readonly #keepalive: Keepalive;
 
   constructor(readonly limits: ConnectionLimits) {
+    this.#keepalive = new Keepalive(limits, () => this.#bySocket);
     const registry = this;
     this.#onClose = function (this: WebSocket) {
       registry.#remove(this);
     };
     this.Socket = class GuardedWebSocket extends WebSocket {
       override emit(event: string | symbol, ...args: unknown[]): boolean {
-        if (event === 'message' && !registry.#admitMessage(this, args[0] as RawData)) return false;
+        if (event === 'message') {
+          const [data, isBinary] = args as [RawData, boolean];
+          if (!registry.#admitMessage(this, data) || registry.#keepalive.absorbs(this, data, isBinary)) return false;
+        }
         return super.emit(event, ...args);
       }
     };
   }
 
-  /** Starts closing the sockets of sessions that have ended, and those that never signed in. */
+  /** Starts closing the sockets of sessions that have ended, those that never signed in, and silent ones. */
   start(): void {
     this.#sweep ??= setInterval(() => this.#sweepSockets(Date.now()), SWEEP_MS).unref();
+    this.#keepalive.start();
   }
 
   stop(): void {
     if (this.#sweep) clearInterval(this.#sweep);
     this.#sweep = null;
+    this.#keepalive.stop();
   }
 
   /** Whether one more socket without a session may open: asked at the upgrade, before any work. */
@@ -134,6 +142,8 @@ export class ConnectionRegistry {
       staleSince: 0,
       tokens: bucket.tokens,
       refilledAt: bucket.refilledAt,
+      heardAt: bucketClock(),
+      pinged: false,
     };
     this.#nextExpiryMs = Math.min(this.#nextExpiryMs, details.session.expiresAt.getTime());
     userSockets.add(connection);
@@ -235,8 +245,13 @@ export class ConnectionRegistry {
     if (!bucket) return true;
     const calls = callsInMessage(data);
     if (calls > this.limits.maxCallsPerMessage) return refuse(socket, `at most ${this.limits.maxCallsPerMessage} calls per message`);
-    if (!takeCalls(bucket, calls, bucketClock(), this.limits)) {
+    const now = bucketClock();
+    if (!takeCalls(bucket, calls, now, this.limits)) {
       return refuse(socket, `at most ${this.limits.messagesPerSecond} calls per second`);
+    }
+    if (connection) {
+      connection.heardAt = now;
+      connection.pinged = false;
     }
     return true;
   }

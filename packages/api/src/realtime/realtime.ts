@@ -32,6 +32,10 @@ export interface RealtimeOptions {
   messagesPerSecond?: number;
   /** …and at once (default 100). */
   messageBurst?: number;
+  /** Silence after which the server PINGs a socket (default 30 s)… */
+  pingAfterMs?: number;
+  /** …and how long it then waits for an answer before terminating it (default 10 s). */
+  pongWaitMs?: number;
 }
 
 /** Session changes to apply to this process's sockets. */
@@ -64,6 +68,8 @@ export class Realtime {
       maxCallsPerMessage: options.maxCallsPerMessage ?? 20,
       messagesPerSecond: options.messagesPerSecond ?? 50,
       messageBurst: options.messageBurst ?? 100,
+      pingAfterMs: options.pingAfterMs ?? 30_000,
+      pongWaitMs: options.pongWaitMs ?? 10_000,
     });
     this.sessions = new SocketSessions(this.connections, (ids) => loadSessions(options.db, ids), log);
     this.streamHeads = new BatchedReads((userIds) => readStreamHeads(options.db, userIds));

@@ -33,6 +33,11 @@ export function bucketClock(): number {
   return (Date.now() - CLOCK_START) % CLOCK_WRAP;
 }
 
+/** Milliseconds from `since` to `now`, both read off bucketClock (at most one wrap apart). */
+export function elapsedOnClock(since: number, now: number): number {
+  return (now - since + CLOCK_WRAP) % CLOCK_WRAP;
+}
+
 export function fullBucket(limits: MessageLimits, now: number): MessageBucket {
   return { tokens: limits.messageBurst * MILLI, refilledAt: now };
 }
