@@ -3,6 +3,7 @@
  * held) and load generators (connect, subscribe, counts, deliveries). Every wait is bounded.
  */
 import { mkdirSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bundleForNode } from '../scripts/bundle.js';
@@ -39,6 +40,8 @@ export class Fleet {
 
   async startGenerators(count: number): Promise<void> {
     this.generators = Array.from({ length: count }, (_, g) => this.#adopt(new Child(`generator-${g}`, './load-generator.ts', [])));
+    const nice = Number(process.env.BENCH_GENERATOR_NICE ?? 0);
+    if (nice) for (const generator of this.generators) setPriority(generator.pid!, nice);
     await Promise.all(this.generators.map((g) => g.next('ready', 60_000)));
   }
 
@@ -161,6 +164,12 @@ export class Fleet {
     const total = (field: string) => stats.reduce((sum, s) => sum + Number(s[field] ?? 0), 0);
     const errors = [...new Set(stats.flatMap((s) => (s.firstErrors as unknown as string[]) ?? []))].slice(0, 3);
     return { total, errors };
+  }
+
+  /** The load generators' worst event-loop delay (p99, max) since the last ask. */
+  async clientLoops(): Promise<{ p99Ms: number; maxMs: number }> {
+    const loops = await Promise.all(this.generators.map((g) => g.request<Message & { p99Ms: number; maxMs: number }>({ type: 'loop' }, 10_000)));
+    return { p99Ms: Math.max(...loops.map((l) => l.p99Ms)), maxMs: Math.max(...loops.map((l) => l.maxMs)) };
   }
 
   /** Waits until `expected` deliveries arrived in all (since the sockets opened), or none arrived for 3 s (20 s at most). */

@@ -86,6 +86,7 @@ export async function publishPhase(
   await fleet.profile(servers, 'start', options.cpuProfileDir, profileSuffix);
   await fleet.loadOf(servers);
   const clientsBefore = await fleet.clientStats();
+  await fleet.clientLoops();
   const [pingsBefore, receivedBefore] = [clientsBefore.total('pings'), clientsBefore.total('received')];
   const probe = await startNotifyProbe(databaseUrl);
   const busy = machineBusy();
@@ -96,6 +97,7 @@ export async function publishPhase(
   await fleet.awaitDeliveries(receivedBefore + (published.issued - published.failed) * options.devicesPerUser);
 
   const pings = (await fleet.clientStats()).total('pings') - pingsBefore;
+  const clientLoop = await fleet.clientLoops();
   const serverLoads = await fleet.loadOf(servers);
   const machineShare = busy();
   const publisherUsage = process.cpuUsage(publisherCpu.cpu);
@@ -118,5 +120,5 @@ export async function publishPhase(
   );
   await probe.stop();
   ledger.record(published, recipients);
-  return { plan, published, figures, load: { servers: serverLoads, machineShare, publisherShare, pings }, latecomers };
+  return { plan, published, figures, load: { servers: serverLoads, machineShare, publisherShare, pings, clientLoop }, latecomers };
 }

@@ -143,6 +143,8 @@ export interface LoadFigures {
   publisherShare: number;
   /** Client keepalive PINGs sent while publishing. */
   pings: number;
+  /** The load generators' worst event-loop delay meanwhile: their own stalls delay the timestamps. */
+  clientLoop: { p99Ms: number; maxMs: number };
 }
 
 export function printLoad(load: LoadFigures, elapsedMs: number): void {
@@ -160,6 +162,7 @@ export function printLoad(load: LoadFigures, elapsedMs: number): void {
     }
   });
   console.log(`  publisher (this process): ${(load.publisherShare * 100).toFixed(0)}% of a core`);
+  console.log(`  load generators: event-loop delay p99 ${ms(load.clientLoop.p99Ms)}, max ${ms(load.clientLoop.maxMs)} (worst process)`);
   console.log(`  keepalive: clients sent ${load.pings} PINGs meanwhile (${((load.pings * 1000) / elapsedMs).toFixed(0)}/s), each answered by a PONG`);
   if (load.machineShare !== null) {
     console.log(`  the whole machine (every process, ${cpus().length} cores) was ${(load.machineShare * 100).toFixed(0)}% busy meanwhile`);

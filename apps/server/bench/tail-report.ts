@@ -78,6 +78,7 @@ export function printComparison([small, full]: [PhaseResult, PhaseResult], optio
   row('GC pauses, in all, longest', (s) => `${s.server.gcCount}, ${s.server.gcMs.toFixed(0)} ms, ${ms(s.server.gcMax)}`, (s) => s.server.gcMs);
   row(`server CPU${servers}`, (s) => `${(s.server.cpuShare * 100).toFixed(0)}% of a core`, (s) => s.server.cpuShare);
   row('machine busy', (s) => (s.phase.load.machineShare === null ? 'n/a' : `${(s.phase.load.machineShare * 100).toFixed(0)}%`));
+  row('load generators: loop delay max', (s) => ms(s.phase.load.clientLoop.maxMs), (s) => s.phase.load.clientLoop.maxMs);
   row('keepalive PINGs', (s) => `${((s.phase.load.pings * 1000) / s.phase.published.elapsedMs).toFixed(0)}/s`);
   const p99s = sides.map((s) => s.phase.figures.p99ByWindow);
   const scale = maxOf(p99s.flat());
