@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
-import type { GoalStatus, GoalType, NotificationPriority, NotificationType, Permission } from '@pms/shared';
+import type { GoalStatus, GoalType, NotificationAction, NotificationPriority, NotificationType, Permission, Resolution } from '@pms/shared';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -69,6 +69,16 @@ export interface NotificationsTable {
   read_at: Timestamp | null;
   created_at: Timestamp;
   expires_at: Timestamp;
+  seen_at: Timestamp | null;
+  archived_at: Timestamp | null;
+  /** Set while snoozed; the wake-up job clears it. */
+  snoozed_until: Timestamp | null;
+  resolved_at: Timestamp | null;
+  resolution: ColumnType<Resolution | null, string | null | undefined, string | null>;
+  /** The decision it asks for (e.g. `goal:42:approval`): at most one open per recipient. */
+  request_key: string | null;
+  group_key: string | null;
+  actions: ColumnType<NotificationAction[], string | undefined, string>;
 }
 
 /** One append-only, per-user stream; `seq` commits in order for each user. */

@@ -4,3 +4,4 @@ export * from './inputs.js';
 export * from './goals.js';
 export * from './realtime.js';
 export * from './idempotency.js';
+export * from './notifications.js';

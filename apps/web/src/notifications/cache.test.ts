@@ -17,6 +17,13 @@ function item(id: number, change: Partial<NotificationItem> = {}): NotificationI
     readAt: null,
     createdAt: new Date('2026-11-25T09:00:00Z'),
     expiresAt: new Date('2026-12-25T09:00:00Z'),
+    seenAt: null,
+    archivedAt: null,
+    snoozedUntil: null,
+    resolvedAt: null,
+    resolution: null,
+    groupKey: null,
+    actions: [],
     ...change,
   };
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Database, Notification } from '@pms/db';
 import type { Kysely } from 'kysely';
-import type { NotificationPriority, NotificationType } from '@pms/shared';
+import type { NotificationAction, NotificationPriority, NotificationType, Resolution } from '@pms/shared';
 
 /** A notification as its recipient sees it. */
 export interface NotificationView {
@@ -15,6 +15,17 @@ export interface NotificationView {
   readAt: Date | null;
   createdAt: Date;
   expiresAt: Date;
+  /** Shown to its recipient in the open bell or list. */
+  seenAt: Date | null;
+  archivedAt: Date | null;
+  /** While snoozed: when it returns (as new). */
+  snoozedUntil: Date | null;
+  /** When the request it carried was decided, by whom and how; its actions are then void. */
+  resolvedAt: Date | null;
+  resolution: Resolution | null;
+  /** Notifications sharing a key collapse into one group. */
+  groupKey: string | null;
+  actions: NotificationAction[];
 }
 
 export function toView(row: Notification): NotificationView {
@@ -29,6 +40,13 @@ export function toView(row: Notification): NotificationView {
     readAt: row.read_at,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
+    seenAt: row.seen_at,
+    archivedAt: row.archived_at,
+    snoozedUntil: row.snoozed_until,
+    resolvedAt: row.resolved_at,
+    resolution: row.resolution,
+    groupKey: row.group_key,
+    actions: row.resolved_at ? [] : row.actions,
   };
 }
 

@@ -19,8 +19,17 @@ export interface StoredUserEvent {
   notification: Notification | null;
 }
 
+const TIMESTAMPS = ['read_at', 'created_at', 'expires_at', 'seen_at', 'archived_at', 'snoozed_until', 'resolved_at'] as const;
+type TimestampColumn = (typeof TIMESTAMPS)[number];
+
 /** A notifications row through `to_jsonb`: its timestamps come as ISO text. */
-type NotificationJson = Omit<Notification, 'read_at' | 'created_at' | 'expires_at'> & { read_at: string | null; created_at: string; expires_at: string };
+type NotificationJson = Omit<Notification, TimestampColumn> & Record<TimestampColumn, string | null>;
+
+function fromJson(json: NotificationJson): Notification {
+  const row = { ...json } as Record<string, unknown>;
+  for (const column of TIMESTAMPS) row[column] = json[column] === null ? null : new Date(json[column]);
+  return row as unknown as Notification;
+}
 
 /** A user_events row with the notification its `created` event names (JOIN_VISIBLE_NOTIFICATION). */
 type JoinedRow = UserEvent & { notification: NotificationJson | null };
@@ -46,7 +55,7 @@ function toStored(row: JoinedRow): StoredUserEvent {
     kind: row.kind,
     payload: row.payload,
     createdAt: row.created_at,
-    notification: n && { ...n, read_at: n.read_at === null ? null : new Date(n.read_at), created_at: new Date(n.created_at), expires_at: new Date(n.expires_at) },
+    notification: n && fromJson(n),
   };
 }
 

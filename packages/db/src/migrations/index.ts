@@ -3,6 +3,7 @@ import * as initial from './2026_11_25_0001_initial.js';
 import * as realtimeInstances from './2026_11_26_0001_realtime_instances.js';
 import * as rateLimits from './2026_12_02_0001_rate_limits.js';
 import * as idempotencyKeys from './2026_12_02_0002_idempotency_keys.js';
+import * as inbox from './2026_12_03_0001_inbox.js';
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_26_0001_realtime_instances': realtimeInstances,
   '2026_12_02_0001_rate_limits': rateLimits,
   '2026_12_02_0002_idempotency_keys': idempotencyKeys,
+  '2026_12_03_0001_inbox': inbox,
 };
