@@ -77,6 +77,11 @@ function fold(stats: NotificationStats, event: NotificationEvent, known: Readonl
       if (!item) return { stats: { ...stats, totalCount: Math.max(0, stats.totalCount - 1) }, exact: false };
       return { stats: adjust(stats, item, -1, item.readAt ? 0 : -1), exact: true };
     }
+    case 'upserted':
+    case 'state':
+    case 'resolved':
+      // Counts move in ways this device cannot always tell: read them again.
+      return { stats, exact: false };
   }
 }
 
@@ -113,6 +118,21 @@ export function applyEventToPages(data: Pages, event: NotificationEvent, filter:
       return mapItems(data, (items) => items.map((item) => (item.readAt ? item : { ...item, readAt: now })));
     case 'deleted':
       return mapItems(data, (items) => items.filter((item) => item.id !== event.id));
+    case 'upserted': {
+      const { notification } = event;
+      const present = data.pages.some((page) => page.items.some((item) => item.id === notification.id));
+      if (!present) return applyEventToPages(data, { kind: 'created', notification }, filter, now);
+      return mapItems(data, (items) => items.map((item) => (item.id === notification.id ? notification : item)));
+    }
+    case 'state': {
+      const ids = new Set(event.ids);
+      return mapItems(data, (items) => items.map((item) => (ids.has(item.id) ? { ...item, ...event.change } : item)));
+    }
+    case 'resolved': {
+      const ids = new Set(event.ids);
+      const { resolvedAt, resolution } = event;
+      return mapItems(data, (items) => items.map((item) => (ids.has(item.id) ? { ...item, resolvedAt, resolution, actions: [] } : item)));
+    }
   }
 }
 

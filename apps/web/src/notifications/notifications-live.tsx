@@ -68,7 +68,12 @@ function settledBy(event: NotificationEvent, announced: Iterable<number>): numbe
       return [event.id];
     case 'allRead':
       return [...announced];
+    case 'resolved':
+      return event.ids;
+    case 'state':
+      return 'readAt' in event.change || 'archivedAt' in event.change || 'snoozedUntil' in event.change ? event.ids : [];
     case 'created':
+    case 'upserted':
       return [];
   }
 }

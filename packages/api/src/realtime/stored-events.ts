@@ -12,7 +12,7 @@ export interface StoredUserEvent {
   payload: Record<string, unknown>;
   createdAt: Date;
   /**
-   * For a notification's `created` event: the notification, read with the event, as its
+   * For a notification's `created` or `upserted` event: the notification, read with the event, as its
    * recipient may still see it (null once deleted or expired). Null for every other event.
    * Read here so that delivering to many subscribers costs no query per subscriber.
    */
@@ -31,17 +31,17 @@ function fromJson(json: NotificationJson): Notification {
   return row as unknown as Notification;
 }
 
-/** A user_events row with the notification its `created` event names (JOIN_VISIBLE_NOTIFICATION). */
+/** A user_events row with the notification its `created` or `upserted` event names (JOIN_VISIBLE_NOTIFICATION). */
 type JoinedRow = UserEvent & { notification: NotificationJson | null };
 
 /**
- * Joins `notifications as n` to `user_events as e`: a `created` notification event's row while
+ * Joins `notifications as n` to `user_events as e`: a `created` or `upserted` notification event's row while
  * its recipient may see it (the rule of notifications/view.ts visibleNotifications). The CASE
  * keeps the id cast away from other events' payloads.
  */
 const JOIN_VISIBLE_NOTIFICATION = sql`
   left join notifications as n
-    on n.id = case when e.topic = 'notification' and e.kind = 'created' then (e.payload->>'id')::int end
+    on n.id = case when e.topic = 'notification' and e.kind in ('created', 'upserted') then (e.payload->>'id')::int end
     and n.recipient_id = e.user_id
     and n.expires_at > now()
 `;
