@@ -250,3 +250,53 @@ describe('bad input', () => {
     expect((await api.list.query({ q: 'x'.repeat(200) })).items).toEqual([]);
   });
 });
+
+describe('counts under concurrent changes', () => {
+  it('stay exact while notifications arrive: stats equal a recount, and every device folding the events agrees', async () => {
+    const admin = await signIn(server.url, demo.admin);
+    const [phone, laptop] = [await device(admin), await device(admin)];
+    const { items, nextCursor } = await admin.api.notifications.list.query({ view: 'all', limit: 100 });
+    expect(nextCursor).toBeNull();
+    const start = new Map(items.map((item) => [item.id, item]));
+
+    let seed = 42; // a fixed sequence of choices (Park-Miller), so a failure replays
+    const random = (below: number) => (seed = (seed * 48_271) % 2_147_483_647) % below;
+    const someIds = async () => {
+      const rows = await server.db.selectFrom('notifications').select('id').where('recipient_id', '=', admin.id).execute();
+      const ids = new Set(Array.from({ length: 1 + random(6) }, () => rows[random(rows.length)]!.id));
+      return [...ids];
+    };
+    const api = admin.api.notifications;
+    const operations = [
+      async () => api.markSeen.mutate({ ids: await someIds() }),
+      async () => api.setRead.mutate({ ids: await someIds(), read: random(2) === 0 }),
+      async () => api.setArchived.mutate({ ids: await someIds(), archived: random(3) === 0 }),
+      async () => api.archiveAllRead.mutate(),
+      async () => api.markAllRead.mutate(),
+      async () => api.markRead.mutate({ id: (await someIds())[0]! }),
+    ];
+
+    await notify(server.db, [sample(admin.id, 0)]);
+    const producer = async () => {
+      for (let n = 1; n <= 20; n++) await notify(server.db, [sample(admin.id, n), sample(admin.id, n + 100)]);
+    };
+    const worker = async () => {
+      for (let i = 0; i < 15; i++) await operations[random(operations.length)]!();
+    };
+    await Promise.all([producer(), worker(), worker(), worker(), worker()]);
+
+    const stats = await api.stats.query();
+    expect(countsIn(stats)).toEqual(await recount(server.db, admin.id));
+    expect(stats.totalCount).toBeGreaterThan(0);
+    const sum = (key: 'total' | 'unread' | 'unseen') => Object.values(stats.byType).reduce((total, counts) => total + counts[key], 0);
+    expect([sum('total'), sum('unread'), sum('unseen')]).toEqual([stats.totalCount, stats.unreadCount, stats.unseenCount]);
+
+    for (const { log } of [phone, laptop]) {
+      await until(log, stats.lastEventId);
+      expect(countsOf(foldEvents(log.received, start).values())).toEqual(countsIn(stats));
+    }
+    expect(kinds(laptop.log)).toEqual(kinds(phone.log));
+    phone.log.close();
+    laptop.log.close();
+  });
+});
