@@ -77,10 +77,11 @@ describe('markSeen, setRead, setArchived, archiveAllRead', () => {
     const bob = await signIn(server.url, demo.bob);
     const { log } = await device(bob);
     const [a, b] = await notify(server.db, [sample(bob.id, 1), sample(bob.id, 2)]);
+    await log.take(2); // before deleting: a created event read after its deletion is skipped
     expect((await bob.api.notifications.markRead.mutate({ id: a! })).readAt).toBeInstanceOf(Date);
     expect(await bob.api.notifications.markAllRead.mutate()).toEqual({ count: 1 });
     expect(await bob.api.notifications.delete.mutate({ id: b! })).toEqual({ id: b });
-    expect((await log.take(5)).slice(2).map((e) => e.data)).toEqual([{ kind: 'read', ids: [a] }, { kind: 'allRead' }, { kind: 'deleted', id: b }]);
+    expect((await log.take(3)).map((e) => e.data)).toEqual([{ kind: 'read', ids: [a] }, { kind: 'allRead' }, { kind: 'deleted', id: b }]);
     log.close();
   });
 
