@@ -107,11 +107,8 @@ describe('markSeen, setRead, setArchived, archiveAllRead', () => {
     // Dave's own notification is untouched by Carol's attempts, and Carol's bulk changes never reach it.
     await api.setRead.mutate({ ids: [mine!], read: true });
     expect(await api.archiveAllRead.mutate()).toEqual({ count: 1 });
-    expect(await server.db.selectFrom('notifications').select(['seen_at', 'read_at', 'archived_at']).where('id', '=', theirs!).executeTakeFirstOrThrow()).toEqual({
-      seen_at: null,
-      read_at: null,
-      archived_at: null,
-    });
+    const untouched = await server.db.selectFrom('notifications').selectAll().where('id', '=', theirs!).executeTakeFirstOrThrow();
+    expect([untouched.seen_at, untouched.read_at, untouched.archived_at]).toEqual([null, null, null]);
   });
 });
 
