@@ -1,9 +1,32 @@
 import { z } from 'zod';
-import { NotificationPriority, NotificationType, wholeNumber } from '@pms/shared';
+import { NotificationPriority, NotificationType, NotificationView, text, wholeNumber } from '@pms/shared';
 
 /** Notification ids are `bigint` in the database; as JS numbers they stay exact up to 2^53 - 1. */
 const notificationId = (field: string) =>
   wholeNumber(field, 1, Number.MAX_SAFE_INTEGER, { below: `${field} must be positive` });
+
+/** Notifications one call may change: bounds the statement, the lock time and each event's payload. */
+export const MAX_IDS = 500;
+
+const idsMessage = `ids must hold 1 to ${MAX_IDS} notification ids`;
+
+/** 1 to MAX_IDS distinct notification ids; a repeated one is named (it is most likely a client bug). */
+const ids = z
+  .array(notificationId('ids'), { error: (issue) => (issue.input === undefined ? 'ids is required' : idsMessage) })
+  .min(1, { error: idsMessage })
+  .max(MAX_IDS, { error: idsMessage })
+  .superRefine((list, context) => {
+    const seen = new Set<number>();
+    const repeated = list.find((id) => seen.size === seen.add(id).size);
+    if (repeated !== undefined) context.addIssue({ code: 'custom', message: `ids must not repeat an id (${repeated} is given twice)` });
+  });
+
+export const idsInput = z.object({ ids });
+export const setReadInput = z.object({ ids, read: z.boolean({ error: 'read must be true or false' }) });
+export const setArchivedInput = z.object({ ids, archived: z.boolean({ error: 'archived must be true or false' }) });
+
+export const ReadFilter = z.enum(['read', 'unread'], { error: 'read must be one of read, unread' });
+export type ReadFilter = z.infer<typeof ReadFilter>;
 
 export const listInput = z
   .object({
@@ -12,9 +35,17 @@ export const listInput = z
     limit: wholeNumber('limit', 1, 100).default(20),
     type: NotificationType.optional(),
     priority: NotificationPriority.optional(),
+    /** Which notifications: the inbox (neither archived nor snoozed), archived, snoozed, or all. */
+    view: NotificationView.default('inbox'),
+    /** Read includes resolved requests (they leave the unread count). */
+    read: ReadFilter.optional(),
+    /** The same as `read: 'unread'`, kept for older clients. */
     unreadOnly: z.boolean({ error: 'unreadOnly must be true or false' }).optional(),
+    /** Free text over title and message (web-search syntax: "quoted phrase", or, -word). */
+    q: text('q', 200).optional(),
   })
-  .default({ limit: 20 });
+  .refine((input) => !(input.unreadOnly && input.read === 'read'), { error: "read: 'read' contradicts unreadOnly", path: ['read'] })
+  .default({ limit: 20, view: 'inbox' });
 
 export type ListInput = z.output<typeof listInput>;
 

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { NotificationPriority, NotificationType } from '@pms/shared';
 import type { DB } from '@pms/db';
 import { readStreamHead } from '../realtime/stored-events.js';
+import { IN_INBOX, IN_VIEW, matchesText, UNREAD, UNSEEN } from './filters.js';
 import type { ListInput } from './inputs.js';
 import { toView, visibleNotifications } from './view.js';
 
@@ -20,15 +21,20 @@ function atStreamPosition<T>(db: DB, userId: number, read: (trx: DB) => Promise<
     });
 }
 
-/** Newest first; pages continue below the last id seen (keyset), so inserts never shift them. */
+/**
+ * Newest first; pages continue below the last id seen (keyset), so inserts never shift them.
+ * Filters: the view (inbox by default), type, priority, read or unread, and free text.
+ */
 export function listNotifications(db: DB, recipientId: number, input: ListInput) {
-  const { cursor, limit, type, priority, unreadOnly } = input;
+  const { cursor, limit, type, priority, view, read, unreadOnly, q } = input;
   return atStreamPosition(db, recipientId, async (trx) => {
-    let query = visibleNotifications(trx, recipientId).selectAll().orderBy('id', 'desc').limit(limit + 1);
+    let query = visibleNotifications(trx, recipientId).selectAll().where(IN_VIEW[view]).orderBy('id', 'desc').limit(limit + 1);
     if (cursor !== undefined) query = query.where('id', '<', cursor);
     if (type) query = query.where('type', '=', type);
     if (priority) query = query.where('priority', '=', priority);
-    if (unreadOnly) query = query.where('read_at', 'is', null);
+    if (read === 'unread' || unreadOnly) query = query.where(UNREAD);
+    if (read === 'read') query = query.where(sql<boolean>`not ${UNREAD}`);
+    if (q !== undefined) query = query.where(matchesText(q));
     const rows = await query.execute();
 
     const items = rows.slice(0, limit).map(toView);
@@ -40,36 +46,46 @@ export function listNotifications(db: DB, recipientId: number, input: ListInput)
 interface Counts {
   total: number;
   unread: number;
+  unseen: number;
 }
 
 function zeroCounts<K extends string>(keys: readonly K[]): Record<K, Counts> {
-  return Object.fromEntries(keys.map((key) => [key, { total: 0, unread: 0 }])) as Record<K, Counts>;
+  return Object.fromEntries(keys.map((key) => [key, { total: 0, unread: 0, unseen: 0 }])) as Record<K, Counts>;
 }
 
-/** Totals and unread counts for the recipient, overall and by type and priority (every key present). */
+/**
+ * The recipient's counts: over the inbox, in total, unread and unseen (the badge), overall and
+ * by type and priority (every key present); and how many are archived and snoozed.
+ */
 export function notificationStats(db: DB, recipientId: number) {
   return atStreamPosition(db, recipientId, async (trx) => {
     const groups = await visibleNotifications(trx, recipientId)
       .select(['type', 'priority'])
-      .select((eb) => [
-        eb.fn.countAll<number>().as('total'),
-        sql<number>`count(*) filter (where read_at is null)`.as('unread'),
+      .select([
+        sql<number>`count(*) filter (where ${IN_INBOX})`.as('total'),
+        sql<number>`count(*) filter (where ${IN_INBOX} and ${UNREAD})`.as('unread'),
+        sql<number>`count(*) filter (where ${IN_INBOX} and ${UNSEEN})`.as('unseen'),
+        sql<number>`count(*) filter (where ${IN_VIEW.archived})`.as('archived'),
+        sql<number>`count(*) filter (where ${IN_VIEW.snoozed})`.as('snoozed'),
       ])
       .groupBy(['type', 'priority'])
       .execute();
 
     const byType = zeroCounts(NotificationType.options);
     const byPriority = zeroCounts(NotificationPriority.options);
-    let totalCount = 0;
-    let unreadCount = 0;
-    for (const { type, priority, total, unread } of groups) {
-      totalCount += total;
-      unreadCount += unread;
+    const sums = { totalCount: 0, unreadCount: 0, unseenCount: 0, archivedCount: 0, snoozedCount: 0 };
+    for (const { type, priority, total, unread, unseen, archived, snoozed } of groups) {
+      sums.totalCount += total;
+      sums.unreadCount += unread;
+      sums.unseenCount += unseen;
+      sums.archivedCount += archived;
+      sums.snoozedCount += snoozed;
       for (const counts of [byType[type], byPriority[priority]]) {
         counts.total += total;
         counts.unread += unread;
+        counts.unseen += unseen;
       }
     }
-    return { totalCount, unreadCount, byType, byPriority };
+    return { ...sums, byType, byPriority };
   });
 }

@@ -1,18 +1,13 @@
-import { TRPCError } from '@trpc/server';
 import { sql } from 'kysely';
 import { readConnectionStats } from '../realtime/presence.js';
 import { onEventInput, streamUserEvents } from '../realtime/subscribe.js';
 import { adminProcedure, authedProcedure } from '../trpc.js';
 import { hydrateNotificationEvents, recipientActions } from './events.js';
-import { listInput, notificationIdInput } from './inputs.js';
+import { archiveAllRead, lockStream, notFound, setState } from './inbox-state.js';
+import { idsInput, listInput, notificationIdInput, setArchivedInput, setReadInput } from './inputs.js';
 import { publish } from './publish.js';
 import { listNotifications, notificationStats } from './queries.js';
 import { toView, visibleNotifications } from './view.js';
-
-/** Someone else's notification and a missing one look the same. */
-function notFound(id: number): TRPCError {
-  return new TRPCError({ code: 'NOT_FOUND', message: `No notification with id ${id}` });
-}
 
 export const notificationsRouter = {
   list: authedProcedure.input(listInput).query(({ ctx, input }) => listNotifications(ctx.deps.db, ctx.session.user.id, input)),
@@ -23,6 +18,7 @@ export const notificationsRouter = {
   markRead: authedProcedure.input(notificationIdInput).mutation(({ ctx, input }) =>
     ctx.deps.db.transaction().execute(async (trx) => {
       const me = ctx.session.user.id;
+      await lockStream(trx, me); // the lock order of inbox-state.ts: stream head, then rows
       const updated = await trx
         .updateTable('notifications')
         .set({ read_at: sql`now()` })
@@ -62,6 +58,7 @@ export const notificationsRouter = {
   delete: authedProcedure.input(notificationIdInput).mutation(({ ctx, input }) =>
     ctx.deps.db.transaction().execute(async (trx) => {
       const me = ctx.session.user.id;
+      await lockStream(trx, me);
       const deleted = await trx
         .deleteFrom('notifications')
         .where('id', '=', input.id)
@@ -75,9 +72,40 @@ export const notificationsRouter = {
     }),
   ),
 
+  /** Marks notifications seen (shown in the open bell or list); those seen before stay as they were. */
+  markSeen: authedProcedure.input(idsInput).mutation(({ ctx, input }) =>
+    ctx.deps.db.transaction().execute((trx) =>
+      setState(trx, { userId: ctx.session.user.id, ids: input.ids, state: 'seen', on: true, ttlDays: ctx.deps.config.notificationTtlDays }),
+    ),
+  ),
+
+  setRead: authedProcedure.input(setReadInput).mutation(({ ctx, input }) =>
+    ctx.deps.db.transaction().execute((trx) =>
+      setState(trx, { userId: ctx.session.user.id, ids: input.ids, state: 'read', on: input.read, ttlDays: ctx.deps.config.notificationTtlDays }),
+    ),
+  ),
+
+  setArchived: authedProcedure.input(setArchivedInput).mutation(({ ctx, input }) =>
+    ctx.deps.db.transaction().execute((trx) =>
+      setState(trx, {
+        userId: ctx.session.user.id,
+        ids: input.ids,
+        state: 'archived',
+        on: input.archived,
+        ttlDays: ctx.deps.config.notificationTtlDays,
+      }),
+    ),
+  ),
+
+  /** Archives every read (or resolved) notification of the inbox. */
+  archiveAllRead: authedProcedure.mutation(({ ctx }) =>
+    ctx.deps.db.transaction().execute((trx) => archiveAllRead(trx, ctx.session.user.id, ctx.deps.config.notificationTtlDays)),
+  ),
+
   /**
    * The caller's notification events, resumable: `{ kind: 'created', notification }`, and the
-   * reads and deletions made on any of their devices (`read`, `allRead`, `deleted`).
+   * reads, deletions and state changes made on any of their devices (`read`, `allRead`, `deleted`,
+   * `state`), and what the system did (`upserted`, `resolved`).
    */
   onEvent: authedProcedure.input(onEventInput).subscription(({ ctx, input, signal }) =>
     streamUserEvents(ctx, {

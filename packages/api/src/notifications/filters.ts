@@ -1,0 +1,25 @@
+/**
+ * The inbox's rules as SQL conditions on `notifications`, one definition for lists, counts and
+ * bulk changes. The view conditions are those of the partial indexes (migration 2026_12_03_0001).
+ */
+import { sql, type RawBuilder } from 'kysely';
+import type { NotificationViewName } from '@pms/shared';
+
+type Condition = RawBuilder<boolean>;
+
+export const IN_INBOX: Condition = sql`(archived_at is null and snoozed_until is null)`;
+
+/** A resolved notification is neither unread nor unseen: its question was answered. */
+export const UNREAD: Condition = sql`(read_at is null and resolved_at is null)`;
+export const UNSEEN: Condition = sql`(seen_at is null and resolved_at is null)`;
+
+export const IN_VIEW: Record<NotificationViewName, Condition> = {
+  inbox: IN_INBOX,
+  archived: sql`archived_at is not null`,
+  snoozed: sql`snoozed_until is not null`,
+  all: sql`true`,
+};
+
+/** The expression of the GIN index notifications_search_idx, exactly, so that the index is used. */
+export const matchesText = (q: string): Condition =>
+  sql`to_tsvector('simple', title || ' ' || message) @@ websearch_to_tsquery('simple', ${q})`;
