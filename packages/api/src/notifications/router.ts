@@ -1,18 +1,13 @@
-import { TRPCError } from '@trpc/server';
 import { sql } from 'kysely';
 import { readConnectionStats } from '../realtime/presence.js';
 import { onEventInput, streamUserEvents } from '../realtime/subscribe.js';
 import { adminProcedure, authedProcedure } from '../trpc.js';
 import { hydrateNotificationEvents, recipientActions } from './events.js';
-import { listInput, notificationIdInput } from './inputs.js';
+import { listInput, notificationIdInput, snoozeInput } from './inputs.js';
 import { publish } from './publish.js';
 import { listNotifications, notificationStats } from './queries.js';
-import { toView, visibleNotifications } from './view.js';
-
-/** Someone else's notification and a missing one look the same. */
-function notFound(id: number): TRPCError {
-  return new TRPCError({ code: 'NOT_FOUND', message: `No notification with id ${id}` });
-}
+import { snooze, unsnooze } from './snooze.js';
+import { notFound, toView, visibleNotifications } from './view.js';
 
 export const notificationsRouter = {
   list: authedProcedure.input(listInput).query(({ ctx, input }) => listNotifications(ctx.deps.db, ctx.session.user.id, input)),
@@ -74,6 +69,15 @@ export const notificationsRouter = {
       return { id: deleted.id };
     }),
   ),
+
+  /**
+   * Hides an inbox notification until `until` (re-snoozing moves the time); it then comes back
+   * as new on every device (an `upserted` event).
+   */
+  snooze: authedProcedure.input(snoozeInput).mutation(({ ctx, input }) => snooze(ctx.deps, ctx.session.user.id, input)),
+
+  /** Brings a snoozed notification back now, as new; one that is not snoozed is left as it is. */
+  unsnooze: authedProcedure.input(notificationIdInput).mutation(({ ctx, input }) => unsnooze(ctx.deps, ctx.session.user.id, input.id)),
 
   /**
    * The caller's notification events, resumable: `{ kind: 'created', notification }`, and the
