@@ -29,13 +29,15 @@ export interface JobQueueOptions {
   connectionString: string;
   limits?: ConnectionLimits;
   log: Logger;
-  /** How often an idle kind asks for due jobs: how late a job may start. */
-  pollIntervalMs?: number;
-  /** How often jobs that outlived `expireInSeconds` (their process died) are put back to be retried. */
-  maintenanceIntervalSeconds?: number;
 }
 
-const DEFAULTS = { pollIntervalMs: 500, maintenanceIntervalSeconds: 5 };
+/** How often an idle kind asks for due jobs: how late a job may start (pg-boss's minimum). */
+const POLL_INTERVAL_MS = 500;
+/**
+ * How often jobs that outlived their `expireInSeconds` (their process died) are put back to be
+ * retried; one instance does it per interval, whichever comes first.
+ */
+const MAINTENANCE_INTERVAL_SECONDS = 5;
 /** Jobs one kind takes at once on one instance. */
 const BATCH_SIZE = 5;
 
@@ -45,7 +47,6 @@ function through(db: Kysely<Database>): PgBoss.Db {
 }
 
 export class JobQueue {
-  readonly #options: JobQueueOptions & typeof DEFAULTS;
   readonly #log: Logger;
   /** pg-boss's own small pool: it never takes a connection a call is waiting for. */
   readonly #db: DB;
@@ -54,7 +55,6 @@ export class JobQueue {
   readonly #stopping = new AbortController();
 
   constructor(options: JobQueueOptions) {
-    this.#options = { ...DEFAULTS, ...options };
     this.#log = options.log;
     // createDatabase gives every client an error handler for its whole life: a terminated
     // connection fails the statement in progress, never the process.
@@ -71,13 +71,13 @@ export class JobQueue {
       // No cron schedules: its timekeeper would run pg-boss's own worker (see #work).
       schedule: false,
       supervise: true,
-      maintenanceIntervalSeconds: this.#options.maintenanceIntervalSeconds,
+      maintenanceIntervalSeconds: MAINTENANCE_INTERVAL_SECONDS,
     });
     // Maintenance failing (the database is down) is retried on its next interval.
     this.#boss.on('error', (error) => this.#log.warn({ err: error }, 'jobs: pg-boss error'));
   }
 
-  /** Creates pg-boss's schema and each kind's queue (both idempotent across instances), then works them. */
+  /** Creates pg-boss's schema and each kind's queue (both once, whichever instance comes first), then works them. */
   async start(kinds: Array<JobKind<any>>, deps: ApiDeps): Promise<void> {
     await this.#boss.start();
     for (const kind of kinds) await this.#boss.createQueue(kind.name, { name: kind.name, policy: 'standard', ...kind.options });
@@ -94,7 +94,8 @@ export class JobQueue {
     data: Data,
     options: { startAfter?: Date } = {},
   ): Promise<string> {
-    const id = await this.#boss.send(kind.name, data, { startAfter: options.startAfter, db: through(trx) });
+    // The kind's policy travels with each job: a queue created by an older version keeps its own.
+    const id = await this.#boss.send(kind.name, data, { ...kind.options, startAfter: options.startAfter, db: through(trx) });
     // pg-boss inserts nothing (and says null) for a queue that was never created.
     if (!id) throw new Error(`jobs: no queue ${kind.name} (is its kind passed to JobQueue.start?)`);
     return id;
@@ -124,7 +125,7 @@ export class JobQueue {
       } catch (error) {
         this.#log.error({ queue: kind.name, err: error }, 'jobs: worker error');
       }
-      if (jobs.length < BATCH_SIZE) await sleep(this.#options.pollIntervalMs, undefined, { signal }).catch(() => {});
+      if (jobs.length < BATCH_SIZE) await sleep(POLL_INTERVAL_MS, undefined, { signal }).catch(() => {});
     }
   }
 
