@@ -7,12 +7,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, JOBS_APPLICATION_NAME, notificationReturnJob } from '@pms/api';
-import { createDatabase, seedDemo, type DB } from '@pms/db';
+import { adminQuery, createDatabase, migrateToLatest, seedDemo, withDatabase, type DB } from '@pms/db';
 import { startChildServer, type ChildServer } from './support/child-server.js';
 import { failOnCrashes } from './support/crashes.js';
 import { freshDatabase, waitingForLock } from './support/database.js';
 import { EventLog } from './support/event-log.js';
 import { followNotifications, notify, sample, type NotificationLog } from './support/notifications.js';
+import { startOwnPostgres, type OwnPostgres } from './support/postgres.js';
 import { demo, signIn, startTestServer, wsClient, type Person, type TestServer, type WsSession } from './support/server.js';
 
 let a: TestServer;
@@ -173,5 +174,42 @@ describe('a process killed while it holds a job', () => {
     expect(await upsertedEvents(db, id!)).toBe(1);
     expect(await returnJobs(db, id!)).toEqual([{ state: 'completed', retry_count: 1 }]);
     log.close();
+  });
+});
+
+describe('PostgreSQL down when a return comes due', () => {
+  let postgres: OwnPostgres;
+  let server: TestServer;
+  beforeAll(async () => {
+    postgres = await startOwnPostgres();
+    await adminQuery(postgres.url, 'create database pms');
+    const databaseUrl = withDatabase(postgres.url, 'pms');
+    const migrator = createDatabase({ connectionString: databaseUrl, max: 1 });
+    await migrateToLatest(migrator);
+    await migrator.destroy();
+    server = await startTestServer({ databaseUrl, seed: true });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await postgres?.destroy();
+  });
+
+  it('the process lives through the outage, and the notification returns once the database is back', { timeout: 60_000 }, async () => {
+    const alice = await signIn(server.url, demo.alice);
+    const [id] = await notify(server.db, [sample(alice.id, 1)]);
+    await alice.api.notifications.snooze.mutate({ id: id!, until: inSeconds(1) });
+
+    // Due in the middle of it: polls and maintenance fail meanwhile (logged, never thrown).
+    await postgres.stop();
+    await sleep(3000);
+    await postgres.start();
+
+    const returned = async () => {
+      const row = await server.db.selectFrom('notifications').select('snoozed_until').where('id', '=', id!).executeTakeFirst().catch(() => null);
+      return row !== null && row?.snoozed_until === null;
+    };
+    await expect.poll(returned, { timeout: 30_000, interval: 200 }).toBe(true);
+    await sleep(1000);
+    expect(await upsertedEvents(server.db, id!)).toBe(1);
   });
 });
