@@ -41,9 +41,28 @@ const MAINTENANCE_INTERVAL_SECONDS = 5;
 /** Jobs one kind takes at once on one instance. */
 const BATCH_SIZE = 5;
 
-/** Runs pg-boss's statements through Kysely: on a pool, or in the caller's transaction (its `{ db }` option). */
-function through(db: Kysely<Database>): PgBoss.Db {
-  return { executeSql: (text, values) => db.executeQuery(CompiledQuery.raw(text, values)) };
+/** Runs pg-boss's statements in the caller's transaction (its `{ db }` option). */
+function inTransaction(trx: Kysely<Database>): PgBoss.Db {
+  return { executeSql: (text, values) => trx.executeQuery(CompiledQuery.raw(text, values)) };
+}
+
+/**
+ * Runs pg-boss's own statements on the queue's pool. Its maintenance sends scripts
+ * (`BEGIN; …; COMMIT;`): one failing midway would hand its connection back inside an aborted
+ * transaction, and every later statement on it would fail, so it is rolled back right there.
+ */
+function onPool(db: DB): PgBoss.Db {
+  return {
+    executeSql: (text, values) =>
+      db.connection().execute(async (connection) => {
+        try {
+          return await connection.executeQuery(CompiledQuery.raw(text, values));
+        } catch (error) {
+          await connection.executeQuery(CompiledQuery.raw('rollback')).catch(() => {});
+          throw error;
+        }
+      }),
+  };
 }
 
 export class JobQueue {
@@ -66,15 +85,18 @@ export class JobQueue {
       onConnectionError: (error) => this.#log.warn({ error: error.message }, 'jobs: connection lost'),
     });
     this.#boss = new PgBoss({
-      db: through(this.#db),
+      db: onPool(this.#db),
       schema: 'pgboss',
       // No cron schedules: its timekeeper would run pg-boss's own worker (see #work).
       schedule: false,
       supervise: true,
       maintenanceIntervalSeconds: MAINTENANCE_INTERVAL_SECONDS,
     });
-    // Maintenance failing (the database is down) is retried on its next interval.
-    this.#boss.on('error', (error) => this.#log.warn({ err: error }, 'jobs: pg-boss error'));
+    // Maintenance failing (the database is down) is retried on its next interval. One caught
+    // mid-run by stop() finds its pool closed: nothing to report.
+    this.#boss.on('error', (error) => {
+      if (!this.#stopping.signal.aborted) this.#log.warn({ err: error }, 'jobs: pg-boss error');
+    });
   }
 
   /** Creates pg-boss's schema and each kind's queue (both once, whichever instance comes first), then works them. */
@@ -95,7 +117,7 @@ export class JobQueue {
     options: { startAfter?: Date } = {},
   ): Promise<string> {
     // The kind's policy travels with each job: a queue created by an older version keeps its own.
-    const id = await this.#boss.send(kind.name, data, { ...kind.options, startAfter: options.startAfter, db: through(trx) });
+    const id = await this.#boss.send(kind.name, data, { ...kind.options, startAfter: options.startAfter, db: inTransaction(trx) });
     // pg-boss inserts nothing (and says null) for a queue that was never created.
     if (!id) throw new Error(`jobs: no queue ${kind.name} (is its kind passed to JobQueue.start?)`);
     return id;
