@@ -1,15 +1,17 @@
-/** A second server instance in its own process, as production runs them: `tsx apps/server/src/main.ts`. */
+/** A second server instance in its own process, as production runs them: `node --import tsx apps/server/src/main.ts`. */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TEST_JWT_SECRET } from './server.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
+// tsx as a loader in the one process, not its CLI (which runs the server in a child of its own):
+// a signal then reaches the server itself, SIGKILL included.
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface ChildServer {
   url: string;
@@ -17,11 +19,13 @@ export interface ChildServer {
   /** Everything the process wrote to stdout and stderr so far (all of it once `close` resolved). */
   output(): string;
   close(): Promise<void>;
+  /** Ends the process at once (SIGKILL), as a crash would: nothing is closed or finished. */
+  kill(): Promise<void>;
 }
 
-/** Starts an instance on an existing database and resolves once it listens. */
-export async function startChildServer(databaseUrl: string, instanceId: string): Promise<ChildServer> {
-  const child = spawn(process.execPath, [tsxCli, 'apps/server/src/main.ts'], {
+/** Starts an instance on an existing database and resolves once it listens; `env` adds or overrides variables. */
+export async function startChildServer(databaseUrl: string, instanceId: string, env: Record<string, string> = {}): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--import', tsxLoader, 'apps/server/src/main.ts'], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -38,6 +42,7 @@ export async function startChildServer(databaseUrl: string, instanceId: string):
       SEED_DEMO: 'never',
       DATA_DIR: mkdtempSync(join(tmpdir(), 'pms-test-child-')),
       WEB_DIST: join(tmpdir(), 'pms-no-web'),
+      ...env,
     },
   });
   let output = '';
@@ -51,15 +56,17 @@ export async function startChildServer(databaseUrl: string, instanceId: string):
     child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`server process exited with ${code}:\n${output}`)));
   });
+  const stop = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const closed = once(child, 'close'); // after 'exit', once stdout and stderr are drained
+    child.kill(signal);
+    await closed;
+  };
   return {
     url,
     instanceId,
     output: () => output,
-    close: async () => {
-      if (child.exitCode !== null) return;
-      const closed = once(child, 'close'); // after 'exit', once stdout and stderr are drained
-      child.kill('SIGTERM');
-      await closed;
-    },
+    close: () => stop('SIGTERM'),
+    kill: () => stop('SIGKILL'),
   };
 }

@@ -7,19 +7,13 @@
  * created concurrently or that notification's event comes later, and (2) keeps every
  * transaction of this file in one lock order, so two of them never deadlock.
  */
-import { TRPCError } from '@trpc/server';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@pms/db';
 import { IN_INBOX, UNREAD } from './filters.js';
 import { recipientActions, type StateChange } from './events.js';
 import { MAX_IDS } from './inputs.js';
 import { publish } from './publish.js';
-import { visibleNotifications } from './view.js';
-
-/** Someone else's notification and a missing one look the same. */
-export function notFound(id: number): TRPCError {
-  return new TRPCError({ code: 'NOT_FOUND', message: `No notification with id ${id}` });
-}
+import { notFound, visibleNotifications } from './view.js';
 
 /** The row lock appendEvents takes on the user's stream head (FOR NO KEY UPDATE, as its UPDATE does). */
 export async function lockStream(trx: Kysely<Database>, userId: number): Promise<void> {
