@@ -4,7 +4,8 @@
  * complete, by random demo users, on a few goals, some calls repeated as a client retrying would.
  * The hand-written model (support/goals-model.ts) predicts each answer; after every command the
  * goal's status and history, the notifications sent (recipient and type, never the actor) and
- * the unread counts of notifications.stats must match it.
+ * the unread counts of notifications.stats must match it. A request (the approver's "awaiting your
+ * approval", the owner's "assigned to you") leaves the unread counts once decided: resolved.
  */
 import fc from 'fast-check';
 import { sql } from 'kysely';
@@ -19,6 +20,9 @@ const MAX_COMMANDS = 16;
 const MAX_GOALS = 5;
 
 const { server, people } = useDemoServer();
+
+/** The request a goal waiting in this state has open (see goals/requests.ts). */
+const REQUEST_OF: Partial<Record<string, NotificationType>> = { PENDING_APPROVAL: 'GOAL_SUBMITTED', PENDING_ACCEPTANCE: 'GOAL_ASSIGNED' };
 const NAMES = Object.keys(SUPERVISOR) as DemoName[];
 
 interface Model {
@@ -27,6 +31,8 @@ interface Model {
   unread: Record<DemoName, Partial<Record<NotificationType, number>>>;
   /** The newest notification id already accounted for. */
   seenNotificationId: number;
+  /** Each goal's open requests: who received them, of which type (they are unread until decided). */
+  requests: Map<number, Array<[DemoName, NotificationType]>>;
   /** The last call made, for retries. */
   lastCall: GoalCall | null;
 }
@@ -62,7 +68,11 @@ async function newModel(): Promise<Model> {
     unread[name] = Object.fromEntries(Object.entries(stats.byType).map(([type, counts]) => [type, counts.unread]));
   }
   const { max } = await server.db.selectFrom('notifications').select((eb) => eb.fn.max('id').as('max')).executeTakeFirstOrThrow();
-  return { goals, unread, seenNotificationId: Number(max ?? 0), lastCall: null };
+  const requests = new Map<number, Array<[DemoName, NotificationType]>>([
+    [goals[0]!.id, [['sam', 'GOAL_SUBMITTED']]],
+    [goals[1]!.id, [['bob', 'GOAL_ASSIGNED']]],
+  ]);
+  return { goals, unread, seenNotificationId: Number(max ?? 0), requests, lastCall: null };
 }
 
 /** The notifications committed since the last check, as sorted "recipient:type" pairs. */
@@ -87,7 +97,10 @@ async function expectEffects(model: Model, goal: ModelGoal, actor: DemoName, exp
     .executeTakeFirstOrThrow();
   expect(real, `goal ${goal.id}`).toEqual({ status: goal.status, history: goal.history });
   expect(await newNotifications(model), 'notifications sent').toEqual(expected.map(([to, type]) => `${to}:${type}`).sort());
-  for (const [to, type] of expected) model.unread[to][type] = (model.unread[to][type] ?? 0) + 1;
+  for (const [to, type] of expected) {
+    model.unread[to][type] = (model.unread[to][type] ?? 0) + 1;
+    if (REQUEST_OF[goal.status] === type) model.requests.set(goal.id, [...(model.requests.get(goal.id) ?? []), [to, type]]);
+  }
   // The counts of everyone concerned, the actor included (never told of their own action).
   const concerned = new Set<DemoName>([actor, goal.owner, goal.creator, ...expected.map(([to]) => to)]);
   for (const name of concerned) {
@@ -185,6 +198,11 @@ async function perform(m: Model, call: GoalCall) {
   if (expected !== 'ok') return expectEffects(m, goal, call.actor, []);
 
   const step = WORKFLOW[action];
+  // Leaving the state that waits for a decision decides its requests: they leave the unread counts.
+  if (step.to && step.to !== goal.status) {
+    for (const [to, type] of m.requests.get(goal.id) ?? []) m.unread[to][type]! -= 1;
+    m.requests.delete(goal.id);
+  }
   goal.status = step.to ?? goal.status;
   goal.history += 1;
   goal.last = { action, actor: call.actor, reason: call.reason };

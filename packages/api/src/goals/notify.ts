@@ -66,15 +66,16 @@ export async function announce(trx: Kysely<Database>, ttlDays: number, change: G
         ),
     );
 
+  const audience = new Set([goal.ownerId, goal.creatorId, ...supervisors, ...admins]);
   const resolutions = resolves
     ? await resolveRequests(
         trx,
         resolves.requests.map((kind) => requestKey(goal.id, kind)),
         { outcome: resolves.outcome, byId: actor.id, byName: actor.name, reason },
+        [...audience, ...notifications.map((n) => n.recipientId)],
       )
     : [];
 
-  const audience = new Set([goal.ownerId, goal.creatorId, ...supervisors, ...admins]);
   const events = [...audience].map(
     (userId): NewUserEvent => ({
       userId,

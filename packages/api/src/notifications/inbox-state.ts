@@ -1,11 +1,9 @@
 /**
  * What a recipient does with their own notifications, by id or in bulk: seen, read, archived.
  *
- * Lock order: the caller's stream head first, then notification rows. appendEvents takes the
- * stream head's row lock anyway; taking it up front (1) serialises the caller's own changes and
- * the creation of notifications for them, so a bulk change either includes a notification
- * created concurrently or that notification's event comes later, and (2) keeps every
- * transaction of this file in one lock order, so two of them never deadlock.
+ * Lock order (lockStreams): the caller's stream head first, then notification rows. A bulk
+ * change therefore either includes a notification created concurrently or that notification's
+ * event comes after it, and it never deadlocks with a decision or a publish.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@pms/db';
@@ -13,12 +11,8 @@ import { IN_INBOX, UNREAD } from './filters.js';
 import { recipientActions, type StateChange } from './events.js';
 import { MAX_IDS } from './inputs.js';
 import { publish } from './publish.js';
+import { lockStreams } from '../realtime/events.js';
 import { notFound, visibleNotifications } from './view.js';
-
-/** The row lock appendEvents takes on the user's stream head (FOR NO KEY UPDATE, as its UPDATE does). */
-export async function lockStream(trx: Kysely<Database>, userId: number): Promise<void> {
-  await trx.selectFrom('users').select('id').where('id', '=', userId).forNoKeyUpdate().execute();
-}
 
 /** Each state a recipient sets: its column, and the field of the `state` event that announces it. */
 const STATES = {
@@ -54,7 +48,7 @@ export async function setState(
 ): Promise<{ count: number }> {
   const { userId, ids, state, on, ttlDays } = request;
   const { column } = STATES[state];
-  await lockStream(trx, userId);
+  await lockStreams(trx, [userId]);
   const found = await visibleNotifications(trx, userId).select('id').where('id', 'in', ids).execute();
   const foundIds = new Set(found.map((row) => row.id));
   const missing = ids.find((id) => !foundIds.has(id));
@@ -74,7 +68,7 @@ export async function setState(
 
 /** Archives every read or resolved notification of the caller's inbox. */
 export async function archiveAllRead(trx: Kysely<Database>, userId: number, ttlDays: number): Promise<{ count: number }> {
-  await lockStream(trx, userId);
+  await lockStreams(trx, [userId]);
   const changed = await trx
     .updateTable('notifications')
     .set({ archived_at: sql<Date>`now()` })

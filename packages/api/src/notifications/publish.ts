@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, Notification } from '@pms/db';
 import type { NotificationAction, NotificationPriority, NotificationType } from '@pms/shared';
-import { appendEvents, type NewUserEvent } from '../realtime/events.js';
+import { appendEvents, lockStreams, type NewUserEvent } from '../realtime/events.js';
 import { systemActions } from './events.js';
 
 export interface NewNotification {
@@ -43,6 +43,8 @@ export interface PublishOptions {
  */
 export async function publish(trx: Kysely<Database>, options: PublishOptions): Promise<Notification[]> {
   const { notifications = [], events = [], ttlDays } = options;
+  // Every stream this publish appends to, before any row (the lock order of lockStreams).
+  await lockStreams(trx, [...notifications.map((n) => n.recipientId), ...events.map((e) => e.userId)]);
   const expiresAt = new Date(Date.now() + ttlDays * 86_400_000);
   const stored = notifications.length
     ? await trx

@@ -2,16 +2,32 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@pms/db';
 import type { Resolution } from '@pms/shared';
-import type { NewUserEvent } from '../realtime/events.js';
+import { lockStreams, type NewUserEvent } from '../realtime/events.js';
 import { systemActions } from './events.js';
 
 /**
  * Marks every open notification of these requests, whoever received it, resolved with
  * `resolution`, inside the deciding transaction, and returns the `resolved` event for each
  * recipient: publish them in the same transaction. Nothing open, nothing announced.
+ * `alsoTelling`: the others the transaction will publish to; their streams are locked with the
+ * recipients', in one go, before any row (the lock order of lockStreams). The deciding
+ * transaction holds the goal's row, so no new recipient of these requests appears meanwhile.
  */
-export async function resolveRequests(trx: Kysely<Database>, requestKeys: string[], resolution: Resolution): Promise<NewUserEvent[]> {
+export async function resolveRequests(
+  trx: Kysely<Database>,
+  requestKeys: string[],
+  resolution: Resolution,
+  alsoTelling: number[],
+): Promise<NewUserEvent[]> {
   if (requestKeys.length === 0) return [];
+  const recipients = await trx
+    .selectFrom('notifications')
+    .select('recipient_id')
+    .distinct()
+    .where('request_key', 'in', requestKeys)
+    .where('resolved_at', 'is', null)
+    .execute();
+  await lockStreams(trx, [...recipients.map((r) => r.recipient_id), ...alsoTelling]);
   const resolved = await trx
     .updateTable('notifications')
     .set({ resolved_at: sql`now()`, resolution: JSON.stringify(resolution) })

@@ -3,7 +3,8 @@ import { readConnectionStats } from '../realtime/presence.js';
 import { onEventInput, streamUserEvents } from '../realtime/subscribe.js';
 import { adminProcedure, authedProcedure } from '../trpc.js';
 import { hydrateNotificationEvents, recipientActions } from './events.js';
-import { archiveAllRead, lockStream, setState } from './inbox-state.js';
+import { lockStreams } from '../realtime/events.js';
+import { archiveAllRead, setState } from './inbox-state.js';
 import { idsInput, listInput, notificationIdInput, setArchivedInput, setReadInput, snoozeInput } from './inputs.js';
 import { publish } from './publish.js';
 import { listNotifications, notificationStats } from './queries.js';
@@ -19,7 +20,7 @@ export const notificationsRouter = {
   markRead: authedProcedure.input(notificationIdInput).mutation(({ ctx, input }) =>
     ctx.deps.db.transaction().execute(async (trx) => {
       const me = ctx.session.user.id;
-      await lockStream(trx, me); // the lock order of inbox-state.ts: stream head, then rows
+      await lockStreams(trx, [me]); // the lock order (realtime/events.ts): streams, then rows
       const updated = await trx
         .updateTable('notifications')
         .set({ read_at: sql`now()` })
@@ -59,7 +60,7 @@ export const notificationsRouter = {
   delete: authedProcedure.input(notificationIdInput).mutation(({ ctx, input }) =>
     ctx.deps.db.transaction().execute(async (trx) => {
       const me = ctx.session.user.id;
-      await lockStream(trx, me);
+      await lockStreams(trx, [me]);
       const deleted = await trx
         .deleteFrom('notifications')
         .where('id', '=', input.id)

@@ -10,6 +10,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '@pms/db';
 import type { JobKind } from '../jobs/queue.js';
 import type { ApiDeps } from '../trpc.js';
+import { lockStreams } from '../realtime/events.js';
 import { recipientActions, systemActions } from './events.js';
 import { publish } from './publish.js';
 import { notFound, toView, visibleNotifications, type NotificationView } from './view.js';
@@ -39,6 +40,9 @@ async function returnFromSnooze(
   deps: ApiDeps,
   target: { id: number; recipientId?: number; dueOnly: boolean },
 ) {
+  const owner = await trx.selectFrom('notifications').select('recipient_id').where('id', '=', target.id).executeTakeFirst();
+  if (!owner) return null;
+  await lockStreams(trx, [owner.recipient_id]); // the lock order of lockStreams: stream, then row
   const returned = await trx
     .updateTable('notifications')
     .set({ snoozed_until: null, seen_at: null, read_at: null })
@@ -58,6 +62,7 @@ async function returnFromSnooze(
 /** Snoozes (or re-snoozes) one of `me`'s inbox notifications until `until`. */
 export function snooze(deps: ApiDeps, me: number, input: { id: number; until: Date }): Promise<NotificationView> {
   return deps.db.transaction().execute(async (trx) => {
+    await lockStreams(trx, [me]);
     const current = await visibleNotifications(trx, me).selectAll().where('id', '=', input.id).forUpdate().executeTakeFirst();
     if (!current) throw notFound(input.id);
     if (current.archived_at) {

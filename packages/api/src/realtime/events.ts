@@ -24,6 +24,19 @@ export interface AppendedEvent extends NewUserEvent {
   seq: number;
 }
 
+/**
+ * Takes the stream-head row locks of these users, in user-id order (the lock appendEvents takes,
+ * FOR NO KEY UPDATE as its UPDATE). The one lock order of the product: a transaction that will
+ * change notification rows or append events takes every stream it will touch first, then rows,
+ * so two such transactions never wait on each other in a cycle, and a recipient's own changes
+ * and the notifications created for them are serialised (their counts stay exact).
+ */
+export async function lockStreams(trx: Kysely<Database>, userIds: Iterable<number>): Promise<void> {
+  const ids = [...new Set(userIds)].sort((a, b) => a - b);
+  if (ids.length === 0) return;
+  await trx.selectFrom('users').select('id').where('id', 'in', ids).orderBy('id').forNoKeyUpdate().execute();
+}
+
 /** Users per NOTIFY payload: keeps each payload far below PostgreSQL's 8000-byte limit. */
 const HEADS_PER_NOTIFY = 300;
 
