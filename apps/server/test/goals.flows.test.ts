@@ -23,6 +23,13 @@ async function nextNotification(person: Live) {
   return event.data.notification;
 }
 
+/** The next notification event on a live stream, which must resolve a request. */
+async function nextResolution(person: Live) {
+  const [event] = await person.notifications.take(1);
+  if (event?.data.kind !== 'resolved') throw new Error(`expected a resolved request, got ${JSON.stringify(event?.data)}`);
+  return event.data;
+}
+
 /** The next goal events on a live stream, as [action, goalId, status after that action]. */
 async function nextGoalEvents(person: Live, count: number) {
   const events = await person.goals.take(count);
@@ -81,6 +88,11 @@ describe('flow 1: a supervisee proposes, the supervisor rejects, then approves t
     const [aliceSees] = await alice.goals.take(1);
     expect(aliceSees!.data.goal).toMatchObject({ status: 'REJECTED', lastReason: 'Add a deadline and a measure', allowedActions: ['edit', 'submit', 'cancel'] });
     expect(await nextGoalEvents(sam, 1)).toEqual([['reject', goal.id, 'REJECTED']]);
+    // Sam's request is decided: his notification shows it on every device.
+    expect(await nextResolution(sam)).toMatchObject({
+      ids: [submitted.id],
+      resolution: { outcome: 'REJECTED', byId: people.sam.id, byName: 'Sam Supervisor', reason: 'Add a deadline and a measure' },
+    });
 
     const year = new Date().getUTCFullYear();
     await alice.api.goals.update.mutate({ id: goal.id, title: 'Write the onboarding guide (10 pages)', dueDate: `${year}-12-01` });
@@ -103,6 +115,7 @@ describe('flow 1: a supervisee proposes, the supervisor rejects, then approves t
     expect(await nextNotification(alice)).toMatchObject({ type: 'GOAL_APPROVED', priority: 'NORMAL', message: 'Sam Supervisor approved "Write the onboarding guide (10 pages)"' });
     expect(await nextGoalEvents(alice, 1)).toEqual([['approve', goal.id, 'ACTIVE']]);
     expect(await nextGoalEvents(sam, 1)).toEqual([['approve', goal.id, 'ACTIVE']]);
+    expect(await nextResolution(sam)).toMatchObject({ resolution: { outcome: 'APPROVED', byId: people.sam.id, reason: null } });
 
     // Flow 3: progress with a note, then 100% completes the goal; the supervisor hears of both.
     await alice.api.goals.updateProgress.mutate({ id: goal.id, progress: 60, note: 'Six pages reviewed' });
@@ -156,6 +169,7 @@ describe('flow 2: a supervisor assigns, the supervisee accepts one goal and decl
     expect(await nextGoalEvents(sam, 1)).toEqual([['assign', first.id, 'PENDING_ACCEPTANCE']]);
 
     await bob.api.goals.accept.mutate({ id: first.id });
+    expect(await nextResolution(bob)).toMatchObject({ resolution: { outcome: 'ACCEPTED', byId: people.bob.id } });
     expect(await nextNotification(sam)).toMatchObject({ type: 'GOAL_ACCEPTED', message: 'Bob Builder accepted "Automate the release notes"' });
     expect(await nextGoalEvents(sam, 1)).toEqual([['accept', first.id, 'ACTIVE']]);
     expect(await nextGoalEvents(bob, 1)).toEqual([['accept', first.id, 'ACTIVE']]);
@@ -165,6 +179,7 @@ describe('flow 2: a supervisor assigns, the supervisee accepts one goal and decl
     const reason = 'Not possible alongside the release work';
     const declined = await bob.api.goals.decline.mutate({ id: second.id, reason });
     expect(declined).toMatchObject({ status: 'DECLINED', lastReason: reason });
+    expect(await nextResolution(bob)).toMatchObject({ resolution: { outcome: 'DECLINED', byId: people.bob.id, reason } });
     expect(await nextNotification(sam)).toMatchObject({
       type: 'GOAL_DECLINED',
       priority: 'HIGH',
@@ -210,6 +225,7 @@ describe('cancelling a goal', () => {
     const goal = await alice.api.goals.create.mutate({ type: 'INDIVIDUAL', title: 'Learn Rust' });
     expect(await nextNotification(sam)).toMatchObject({ type: 'GOAL_SUBMITTED', data: { goalId: goal.id } });
     await sam.api.goals.approve.mutate({ id: goal.id });
+    expect(await nextResolution(sam)).toMatchObject({ resolution: { outcome: 'APPROVED' } });
     expect(await nextNotification(alice)).toMatchObject({ type: 'GOAL_APPROVED', data: { goalId: goal.id } });
 
     await alice.api.goals.cancel.mutate({ id: goal.id });

@@ -1,8 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@pms/db';
 import { publish, type NewNotification } from '../notifications/publish.js';
+import { resolveRequests } from '../notifications/requests.js';
 import type { NewUserEvent } from '../realtime/events.js';
-import { ACTIONS, type HistoryAction, type Recipient } from './rules.js';
+import { ACTIONS, GROUPS, REQUEST_ACTIONS, requestKey, type HistoryAction, type Recipient } from './rules.js';
 import type { GoalRow } from './views.js';
 
 export interface GoalChange {
@@ -24,12 +25,15 @@ function activeAdminIds(trx: Kysely<Database>): Promise<number[]> {
 }
 
 /**
- * Tells everyone concerned, inside the change's transaction: the notifications its rule names,
- * and a goal event for every user who sees the goal change live (owner, creator, and the
- * supervisor, or the administrators who stand in for a missing one).
+ * Tells everyone concerned, inside the change's transaction: the notifications its rule names
+ * (with the request they open and its actions), the resolution of the requests it decides (on
+ * every recipient's notification of them, whoever decided), and a goal event for every user who
+ * sees the goal change live (owner, creator, and the supervisor, or the administrators who
+ * stand in for a missing one).
  */
 export async function announce(trx: Kysely<Database>, ttlDays: number, change: GoalChange): Promise<void> {
   const { goal, actor, reason } = change;
+  const { notify, resolves } = ACTIONS[change.action];
   const admins = goal.ownerSupervisorId === null ? await activeAdminIds(trx) : [];
   const supervisors = goal.ownerSupervisorId === null ? [] : [goal.ownerSupervisorId];
   const recipients: Record<Recipient, number[]> = {
@@ -40,7 +44,7 @@ export async function announce(trx: Kysely<Database>, ttlDays: number, change: G
   };
 
   const context = { actor: actor.name, title: goal.title, reason, progress: goal.progress };
-  const notifications = ACTIONS[change.action].notify
+  const notifications = notify
     .filter((rule) => !rule.onlyWhen || rule.onlyWhen === goal.status)
     .flatMap((rule) =>
       recipients[rule.to]
@@ -54,9 +58,20 @@ export async function announce(trx: Kysely<Database>, ttlDays: number, change: G
             message: rule.message(context),
             data: { goalId: goal.id, actorId: actor.id, action: change.action, status: goal.status, progress: goal.progress, reason },
             link: `/goals/${goal.id}`,
+            requestKey: rule.opens && requestKey(goal.id, rule.opens),
+            actions: rule.opens ? REQUEST_ACTIONS[rule.opens].map((kind) => ({ kind, goalId: goal.id })) : [],
+            groupKey: rule.group && GROUPS[rule.group]({ type: rule.type, goalId: goal.id, actorId: actor.id }),
           }),
         ),
     );
+
+  const resolutions = resolves
+    ? await resolveRequests(
+        trx,
+        resolves.requests.map((kind) => requestKey(goal.id, kind)),
+        { outcome: resolves.outcome, byId: actor.id, byName: actor.name, reason },
+      )
+    : [];
 
   const audience = new Set([goal.ownerId, goal.creatorId, ...supervisors, ...admins]);
   const events = [...audience].map(
@@ -67,5 +82,5 @@ export async function announce(trx: Kysely<Database>, ttlDays: number, change: G
       payload: { goalId: goal.id, status: goal.status, version: goal.version, action: change.action },
     }),
   );
-  await publish(trx, { notifications, events, ttlDays });
+  await publish(trx, { notifications, events: [...resolutions, ...events], ttlDays });
 }

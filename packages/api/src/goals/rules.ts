@@ -9,9 +9,11 @@ import {
   type GoalAction,
   type GoalStatus,
   type GoalType,
+  type NotificationActionKind,
   type NotificationPriority,
   type NotificationType,
   type Permission,
+  type ResolutionOutcome,
 } from '@pms/shared';
 
 /** How a user relates to a goal; one user may hold several roles. */
@@ -40,6 +42,28 @@ export interface MessageContext {
   progress: number;
 }
 
+/** A decision a goal waits for; its notifications carry the request's actions until it is decided. */
+export type RequestKind = 'approval' | 'acceptance';
+
+/** The actions a request's notification offers (each calls the goal procedure of that name). */
+export const REQUEST_ACTIONS: Record<RequestKind, readonly NotificationActionKind[]> = {
+  approval: ['approve', 'reject'],
+  acceptance: ['accept', 'decline'],
+};
+
+/** `goal:42:approval`: one open request per goal and kind, shared by all its recipients. */
+export function requestKey(goalId: number, kind: RequestKind): string {
+  return `goal:${goalId}:${kind}`;
+}
+
+/** How notifications collapse into groups in the bell and the list. */
+export const GROUPS = {
+  /** "Carol submitted 5 goals": notifications of one type caused by one person. */
+  sameTypeFromActor: (k: { type: NotificationType; goalId: number; actorId: number }) => `${k.type}:actor:${k.actorId}`,
+  /** One goal's progress updates. */
+  goalProgress: (k: { type: NotificationType; goalId: number; actorId: number }) => `goal:${k.goalId}:progress`,
+};
+
 export interface NotificationRule {
   type: NotificationType;
   to: Recipient;
@@ -48,6 +72,15 @@ export interface NotificationRule {
   message: (c: MessageContext) => string;
   /** Sent only when the goal ends up in this status. */
   onlyWhen?: GoalStatus;
+  /** The request it opens, or announces again (the open one is updated, not doubled). */
+  opens?: RequestKind;
+  group?: keyof typeof GROUPS;
+}
+
+/** Decides a goal's open requests: every recipient's notification of them shows this outcome. */
+export interface Resolves {
+  requests: readonly RequestKind[];
+  outcome: ResolutionOutcome;
 }
 
 export interface ActionRule {
@@ -56,6 +89,7 @@ export interface ActionRule {
   /** "approved": for history and "This goal was already approved by …". */
   past: string;
   notify: readonly NotificationRule[];
+  resolves?: Resolves;
 }
 
 export interface TransitionRule extends ActionRule {
@@ -73,6 +107,8 @@ const submitted: NotificationRule = {
   priority: 'HIGH',
   title: 'Goal awaiting your approval',
   message: (c) => `${c.actor} submitted "${c.title}" for approval`,
+  opens: 'approval',
+  group: 'sameTypeFromActor',
 };
 
 function cancelled(to: Recipient): NotificationRule {
@@ -103,6 +139,8 @@ export const CREATIONS = {
         priority: 'HIGH',
         title: 'New goal assigned to you',
         message: (c) => `${c.actor} assigned you "${c.title}"`,
+        opens: 'acceptance',
+        group: 'sameTypeFromActor',
       },
     ],
   },
@@ -117,7 +155,8 @@ export const TRANSITIONS = {
     past: 'edited',
     by: { PENDING_APPROVAL: ['creator'], REJECTED: ['creator'] },
     reason: 'none',
-    notify: [],
+    // What awaits approval changed: the approver's open request shows the new text and is unread again.
+    notify: [{ ...submitted, message: (c) => `${c.actor} edited "${c.title}", which awaits your approval`, onlyWhen: 'PENDING_APPROVAL' }],
   },
   submit: {
     verb: 'resubmit',
@@ -133,6 +172,7 @@ export const TRANSITIONS = {
     by: { PENDING_APPROVAL: APPROVER },
     to: 'ACTIVE',
     reason: 'none',
+    resolves: { requests: ['approval'], outcome: 'APPROVED' },
     notify: [
       { type: 'GOAL_APPROVED', to: 'owner', priority: 'NORMAL', title: 'Goal approved', message: (c) => `${c.actor} approved "${c.title}"` },
     ],
@@ -143,6 +183,7 @@ export const TRANSITIONS = {
     by: { PENDING_APPROVAL: APPROVER },
     to: 'REJECTED',
     reason: 'required',
+    resolves: { requests: ['approval'], outcome: 'REJECTED' },
     notify: [
       {
         type: 'GOAL_REJECTED',
@@ -159,6 +200,7 @@ export const TRANSITIONS = {
     by: { PENDING_ACCEPTANCE: ['assignee'] },
     to: 'ACTIVE',
     reason: 'none',
+    resolves: { requests: ['acceptance'], outcome: 'ACCEPTED' },
     notify: [
       { type: 'GOAL_ACCEPTED', to: 'creator', priority: 'NORMAL', title: 'Goal accepted', message: (c) => `${c.actor} accepted "${c.title}"` },
     ],
@@ -169,6 +211,7 @@ export const TRANSITIONS = {
     by: { PENDING_ACCEPTANCE: ['assignee'] },
     to: 'DECLINED',
     reason: 'required',
+    resolves: { requests: ['acceptance'], outcome: 'DECLINED' },
     notify: [
       {
         type: 'GOAL_DECLINED',
@@ -191,6 +234,7 @@ export const TRANSITIONS = {
         priority: 'LOW',
         title: 'Goal progress updated',
         message: (c) => `${c.actor} moved "${c.title}" to ${c.progress}%${c.reason ? `: ${c.reason}` : ''}`,
+        group: 'goalProgress',
       },
     ],
   },
@@ -226,6 +270,8 @@ export const TRANSITIONS = {
     },
     to: 'CANCELLED',
     reason: 'optional',
+    // Withdrawn while being agreed: whichever request is still open ends with it.
+    resolves: { requests: ['approval', 'acceptance'], outcome: 'CANCELLED' },
     // The actor is never told, so this reaches whichever of the two did not cancel.
     notify: [cancelled('owner'), cancelled('supervisor')],
   },

@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, Notification } from '@pms/db';
-import type { NotificationPriority, NotificationType } from '@pms/shared';
+import type { NotificationAction, NotificationPriority, NotificationType } from '@pms/shared';
 import { appendEvents, type NewUserEvent } from '../realtime/events.js';
+import { systemActions } from './events.js';
 
 export interface NewNotification {
   recipientId: number;
@@ -13,6 +14,15 @@ export interface NewNotification {
   data?: Record<string, unknown>;
   /** In-app path the notification opens, e.g. `/goals/42`. */
   link?: string | null;
+  /**
+   * The decision it asks for, e.g. `goal:42:approval`. While that request is open for the
+   * recipient, announcing it again updates their notification instead of adding a second one.
+   */
+  requestKey?: string | null;
+  /** Notifications sharing a key collapse into one group. */
+  groupKey?: string | null;
+  /** What the recipient can do from the notification itself. */
+  actions?: NotificationAction[];
 }
 
 export interface PublishOptions {
@@ -26,6 +36,10 @@ export interface PublishOptions {
  * The one way to tell users something. Runs inside the caller's transaction: the
  * notifications and events commit with the change they report, or not at all, and are
  * pushed to every device of their recipients after commit.
+ *
+ * A notification of a request already open for its recipient (notifications_open_request_idx)
+ * updates that row and returns it as new (unseen, unread, back in the inbox, created now),
+ * announced as `upserted`, so a request is never shown twice. A snoozed one stays snoozed.
  */
 export async function publish(trx: Kysely<Database>, options: PublishOptions): Promise<Notification[]> {
   const { notifications = [], events = [], ttlDays } = options;
@@ -43,14 +57,41 @@ export async function publish(trx: Kysely<Database>, options: PublishOptions): P
             data: JSON.stringify(n.data ?? {}),
             link: n.link ?? null,
             expires_at: expiresAt,
+            request_key: n.requestKey ?? null,
+            group_key: n.groupKey ?? null,
+            actions: JSON.stringify(n.actions ?? []),
           })),
         )
+        .onConflict((oc) =>
+          oc
+            .columns(['request_key', 'recipient_id'])
+            .where(sql<boolean>`request_key is not null and resolved_at is null`)
+            .doUpdateSet((eb) => ({
+              type: eb.ref('excluded.type'),
+              priority: eb.ref('excluded.priority'),
+              title: eb.ref('excluded.title'),
+              message: eb.ref('excluded.message'),
+              data: eb.ref('excluded.data'),
+              link: eb.ref('excluded.link'),
+              group_key: eb.ref('excluded.group_key'),
+              actions: eb.ref('excluded.actions'),
+              expires_at: eb.ref('excluded.expires_at'),
+              created_at: sql`now()`,
+              seen_at: null,
+              read_at: null,
+              archived_at: null,
+            })),
+        )
         .returningAll()
+        // A freshly inserted row has no deleting transaction id; an updated one has ours.
+        .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
         .execute()
     : [];
   await appendEvents(trx, [
-    ...stored.map((n): NewUserEvent => ({ userId: n.recipient_id, topic: 'notification', kind: 'created', payload: { id: n.id } })),
+    ...stored.map(({ id, recipient_id: recipientId, inserted }): NewUserEvent =>
+      inserted ? { userId: recipientId, topic: 'notification', kind: 'created', payload: { id } } : systemActions.upserted(recipientId, id),
+    ),
     ...events,
   ]);
-  return stored;
+  return stored.map(({ inserted: _, ...notification }) => notification);
 }
