@@ -11,7 +11,9 @@ import {
   ApiMetrics,
   appRouter,
   createLogger,
+  JobQueue,
   LoginThrottle,
+  notificationReturnJob,
   POLICY_VIOLATION,
   Realtime,
   RetentionJob,
@@ -58,15 +60,16 @@ export interface AppOptions {
 export async function createApp(env: Env, databaseUrl: string, options: AppOptions = {}): Promise<App> {
   const production = env.NODE_ENV === 'production';
   const log = options.log ?? createLogger({ level: env.LOG_LEVEL, instanceId: env.INSTANCE_ID });
+  const limits = {
+    statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+    lockTimeoutMs: env.DB_LOCK_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    acquireTimeoutMs: env.DB_POOL_ACQUIRE_TIMEOUT_MS,
+  };
   const db = createDatabase({
     connectionString: databaseUrl,
     max: env.DB_POOL_SIZE,
-    limits: {
-      statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
-      lockTimeoutMs: env.DB_LOCK_TIMEOUT_MS,
-      idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
-      acquireTimeoutMs: env.DB_POOL_ACQUIRE_TIMEOUT_MS,
-    },
+    limits,
     onConnectionError: (error) => log.warn({ error: error.message }, 'db: connection lost'),
   });
   const realtime = new Realtime({
@@ -87,6 +90,8 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
   await realtime.start();
   const retention = new RetentionJob(db, { readTtlDays: env.READ_NOTIFICATION_TTL_DAYS, eventTtlDays: env.NOTIFICATION_TTL_DAYS, log });
   retention.start();
+  // pg-boss on the same database, in its own schema and pool; started once deps exist (handlers use them).
+  const jobs = new JobQueue({ connectionString: databaseUrl, limits, log });
   const metrics = new ApiMetrics({ realtime, pool: poolOf(db) });
   const metricsServer = env.METRICS_PORT === 'off' ? null : createMetricsServer(metrics, log, env.METRICS_HOST, env.METRICS_PORT);
   let metricsUrl: string | null = null;
@@ -94,6 +99,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
     db,
     tokens: new SessionTokens(env.JWT_SECRET, env.SESSION_TTL_HOURS * 3600),
     realtime,
+    jobs,
     loginThrottle: new LoginThrottle(
       db,
       {
@@ -109,6 +115,9 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
     log,
     metrics,
   };
+
+  // Each capability defines its job kinds; a new kind is one more entry here.
+  await jobs.start([notificationReturnJob], deps);
 
   let nextConnectionId = 1;
   // Secure when the client came over https, whatever NODE_ENV: a Secure cookie on http://localhost would never come back.
@@ -228,6 +237,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
     close: () =>
       (closing ??= (async () => {
         await retention.stop();
+        await jobs.stop();
         // Ask clients to reconnect (to another instance, or to us after a restart), then go.
         wsHandler.broadcastReconnectNotification();
         for (const client of wss.clients) client.close(1001, 'server shutting down');

@@ -16,6 +16,8 @@ export { CHANNELS } from './realtime/channels.js';
 export { POLICY_VIOLATION } from './realtime/connections.js';
 export { streamUserEvents, type StoredUserEvent, type StreamUserEventsOptions } from './realtime/subscribe.js';
 export { publish, type NewNotification } from './notifications/publish.js';
+export { JobQueue, JOBS_APPLICATION_NAME, type JobKind, type JobQueueOptions } from './jobs/queue.js';
+export { notificationReturnJob } from './notifications/snooze.js';
 export { RetentionJob, type RetentionOptions, type SweepReport } from './notifications/retention.js';
 export { createLogger, type Logger } from './ops/logger.js';
 export { ApiMetrics, type LoginRefusal } from './ops/metrics.js';

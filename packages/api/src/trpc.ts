@@ -11,6 +11,7 @@ import type { DB } from '@pms/db';
 import type { Permission } from '@pms/shared';
 import type { LoginThrottle } from './auth/throttle.js';
 import type { SessionTokens } from './auth/tokens.js';
+import type { JobQueue } from './jobs/queue.js';
 import { databaseFault } from './lib/database-faults.js';
 import { RetryLater } from './lib/retry-later.js';
 import type { Logger } from './ops/logger.js';
@@ -32,6 +33,8 @@ export interface ApiDeps {
   db: DB;
   tokens: SessionTokens;
   realtime: Realtime;
+  /** Work for later, enqueued in the caller's transaction (jobs/queue.ts). */
+  jobs: JobQueue;
   loginThrottle: LoginThrottle;
   config: ApiConfig;
   /** The process's logger (its lines name the instance). */

@@ -29,6 +29,8 @@ export interface DatabaseOptions {
   limits?: ConnectionLimits;
   /** Told when a connection loses its server, idle or in use (default: a line on stderr). */
   onConnectionError?: (error: Error) => void;
+  /** Names the connections in pg_stat_activity (default: node-postgres's, none). */
+  applicationName?: string;
 }
 
 const pools = new WeakMap<DB, pg.Pool>();
@@ -40,10 +42,11 @@ export function poolOf(db: DB): pg.Pool {
   return pool;
 }
 
-export function createDatabase({ connectionString, max = 10, limits, onConnectionError }: DatabaseOptions): DB {
+export function createDatabase({ connectionString, max = 10, limits, onConnectionError, applicationName }: DatabaseOptions): DB {
   const pool = new pg.Pool({
     connectionString,
     max,
+    ...(applicationName && { application_name: applicationName }),
     idleTimeoutMillis: 30_000,
     // The three timeouts travel as startup parameters: set on every connection, at no extra round trip.
     ...(limits && {

@@ -17,10 +17,12 @@ export interface ChildServer {
   /** Everything the process wrote to stdout and stderr so far (all of it once `close` resolved). */
   output(): string;
   close(): Promise<void>;
+  /** Ends the process at once (SIGKILL), as a crash would: nothing is closed or finished. */
+  kill(): Promise<void>;
 }
 
-/** Starts an instance on an existing database and resolves once it listens. */
-export async function startChildServer(databaseUrl: string, instanceId: string): Promise<ChildServer> {
+/** Starts an instance on an existing database and resolves once it listens; `env` adds or overrides variables. */
+export async function startChildServer(databaseUrl: string, instanceId: string, env: Record<string, string> = {}): Promise<ChildServer> {
   const child = spawn(process.execPath, [tsxCli, 'apps/server/src/main.ts'], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -38,6 +40,7 @@ export async function startChildServer(databaseUrl: string, instanceId: string):
       SEED_DEMO: 'never',
       DATA_DIR: mkdtempSync(join(tmpdir(), 'pms-test-child-')),
       WEB_DIST: join(tmpdir(), 'pms-no-web'),
+      ...env,
     },
   });
   let output = '';
@@ -51,15 +54,17 @@ export async function startChildServer(databaseUrl: string, instanceId: string):
     child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`server process exited with ${code}:\n${output}`)));
   });
+  const stop = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const closed = once(child, 'close'); // after 'exit', once stdout and stderr are drained
+    child.kill(signal);
+    await closed;
+  };
   return {
     url,
     instanceId,
     output: () => output,
-    close: async () => {
-      if (child.exitCode !== null) return;
-      const closed = once(child, 'close'); // after 'exit', once stdout and stderr are drained
-      child.kill('SIGTERM');
-      await closed;
-    },
+    close: () => stop('SIGTERM'),
+    kill: () => stop('SIGKILL'),
   };
 }

@@ -50,3 +50,17 @@ export const listInput = z
 export type ListInput = z.output<typeof listInput>;
 
 export const notificationIdInput = z.object({ id: notificationId('id') });
+
+/** How far ahead a notification may be snoozed. */
+export const MAX_SNOOZE_DAYS = 366;
+
+export const snoozeInput = z.object({
+  id: notificationId('id'),
+  // Checked against the clock at each call, not when the schema was built.
+  until: z
+    .date({ error: 'until must be a date' })
+    .refine((until) => until.getTime() > Date.now(), { error: 'until must be in the future' })
+    .refine((until) => until.getTime() <= Date.now() + MAX_SNOOZE_DAYS * 86_400_000, {
+      error: `until must be at most ${MAX_SNOOZE_DAYS} days ahead`,
+    }),
+});

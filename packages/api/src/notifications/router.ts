@@ -4,9 +4,10 @@ import { onEventInput, streamUserEvents } from '../realtime/subscribe.js';
 import { adminProcedure, authedProcedure } from '../trpc.js';
 import { hydrateNotificationEvents, recipientActions } from './events.js';
 import { archiveAllRead, lockStream, notFound, setState } from './inbox-state.js';
-import { idsInput, listInput, notificationIdInput, setArchivedInput, setReadInput } from './inputs.js';
+import { idsInput, listInput, notificationIdInput, setArchivedInput, setReadInput, snoozeInput } from './inputs.js';
 import { publish } from './publish.js';
 import { listNotifications, notificationStats } from './queries.js';
+import { snooze, unsnooze } from './snooze.js';
 import { toView, visibleNotifications } from './view.js';
 
 export const notificationsRouter = {
@@ -95,6 +96,15 @@ export const notificationsRouter = {
   archiveAllRead: authedProcedure.mutation(({ ctx }) =>
     ctx.deps.db.transaction().execute((trx) => archiveAllRead(trx, ctx.session.user.id, ctx.deps.config.notificationTtlDays)),
   ),
+
+  /**
+   * Hides an inbox notification until `until` (re-snoozing moves the time); it then comes back
+   * as new on every device (an `upserted` event).
+   */
+  snooze: authedProcedure.input(snoozeInput).mutation(({ ctx, input }) => snooze(ctx.deps, ctx.session.user.id, input)),
+
+  /** Brings a snoozed notification back now, as new; one that is not snoozed is left as it is. */
+  unsnooze: authedProcedure.input(notificationIdInput).mutation(({ ctx, input }) => unsnooze(ctx.deps, ctx.session.user.id, input.id)),
 
   /**
    * The caller's notification events, resumable: `{ kind: 'created', notification }`, and the

@@ -1,3 +1,4 @@
+import { TRPCError } from '@trpc/server';
 import { sql } from 'kysely';
 import type { Database, Notification } from '@pms/db';
 import type { Kysely } from 'kysely';
@@ -59,4 +60,9 @@ export function visibleNotifications(db: Kysely<Database>, recipientId: number) 
     .selectFrom('notifications')
     .where('recipient_id', '=', recipientId)
     .where('expires_at', '>', sql<Date>`now()`);
+}
+
+/** Someone else's notification and a missing one look the same. */
+export function notFound(id: number): TRPCError {
+  return new TRPCError({ code: 'NOT_FOUND', message: `No notification with id ${id}` });
 }
