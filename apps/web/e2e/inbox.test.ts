@@ -146,3 +146,46 @@ it('shows three toasts of a burst and one summary, and keeps the history filters
   await screenshot(phone.page, 'inbox-history-search-375');
   for (const tab of [laptop, phone]) expect(tab.consoleErrors()).toEqual([]);
 });
+
+it('snoozes a notification out of the inbox, and it returns live when its time comes', async () => {
+  const tab = await suite.openTab();
+  await signIn(tab, demo.alice);
+  await tab.page.getByTestId('bell').click();
+  await bellWithUnread(tab.page, 0).waitFor();
+  await tab.page.keyboard.press('Escape');
+
+  await sam.goals.assign.mutate({ superviseeId: aliceId, title: 'Refresh the style guide' });
+  await sam.goals.assign.mutate({ superviseeId: aliceId, title: 'Shadow the data team' });
+  await toast(tab.page, 'Shadow the data team').waitFor();
+  await bellWithUnread(tab.page, 2).waitFor();
+  await navigate(tab.page, 'Notifications');
+
+  // Snoozed from the row until tomorrow 9:00: off the inbox, in the Snoozed tab.
+  const shadow = row(tab.page, 'Shadow the data team');
+  await shadow.getByRole('button', { name: /^Snooze/ }).click();
+  await screenshot(tab.page, 'inbox-snooze-choices-1280');
+  await shadow.getByRole('button', { name: 'Tomorrow 9:00' }).click();
+  await shadow.waitFor({ state: 'detached' });
+  await tab.page.getByRole('tab', { name: /Snoozed/ }).click();
+  await row(tab.page, 'Shadow the data team').getByText(/Snoozed until/).waitFor();
+  await tab.page.getByRole('tab', { name: /Inbox/ }).click();
+
+  // Snoozed through the API for a moment: it leaves the inbox, then comes back as new, with a toast.
+  const styleGuide = row(tab.page, 'Refresh the style guide');
+  await styleGuide.waitFor();
+  const id = Number(await styleGuide.getAttribute('data-notification-id'));
+  await alice.notifications.snooze.mutate({ id, until: new Date(Date.now() + 2000) });
+  await styleGuide.waitFor({ state: 'detached' });
+  await toast(tab.page, 'Refresh the style guide').waitFor({ state: 'detached' });
+  await bellWithUnread(tab.page, 0).waitFor();
+  // Elsewhere in the app meanwhile (the inbox page would mark it seen at once).
+  await navigate(tab.page, 'My goals');
+  await toast(tab.page, 'Refresh the style guide').waitFor({ timeout: 15_000 });
+  await bellWithUnread(tab.page, 1).waitFor();
+  await tab.page.getByTestId('bell').click();
+  await row(bellDropdown(tab), 'Refresh the style guide').waitFor();
+  await screenshot(tab.page, 'inbox-snooze-returned-1280');
+  await bellWithUnread(tab.page, 0).waitFor();
+  expect(tab.consoleErrors()).toEqual([]);
+  await tab.context.close();
+});

@@ -97,6 +97,24 @@ export function useSetArchived() {
   );
 }
 
+/** Snoozing hides it from the inbox until `until`; the server brings it back (an `upserted` event). */
+export function useSnooze() {
+  const cache = useNotificationCache();
+  return trpc.notifications.snooze.useMutation(
+    optimistic(cache, ({ id, until }: { id: number; until: Date }) => ({ kind: 'state', ids: [id], change: { snoozedUntil: until } })),
+  );
+}
+
+export function useUnsnooze() {
+  const cache = useNotificationCache();
+  const utils = trpc.useUtils();
+  return trpc.notifications.unsnooze.useMutation({
+    ...optimistic(cache, ({ id }: { id: number }) => ({ kind: 'state', ids: [id], change: { snoozedUntil: null } })),
+    // Back in the inbox, it belongs in lists this tab never had it in: read them again.
+    onSuccess: () => void utils.notifications.list.invalidate(),
+  });
+}
+
 /** Archives every read notification of the inbox; how many is only known to the server, so the lists are read again. */
 export function useArchiveAllRead() {
   const utils = trpc.useUtils();
@@ -137,6 +155,8 @@ export function useOpenNotification(setRead: ReturnType<typeof useSetRead>) {
 export function useMarkShownSeen(shown: readonly NotificationItem[]) {
   const markSeen = useMarkSeen();
   const asked = useRef(new Set<number>());
+  // Seen for sure now: forgotten, so that if it comes back as new (from a snooze) it is marked again.
+  for (const item of shown) if (item.seenAt) asked.current.delete(item.id);
   const unseen = shown.filter((item) => !item.seenAt && !item.resolvedAt && !item.archivedAt && !item.snoozedUntil && !asked.current.has(item.id));
   const ids = unseen.map((item) => item.id).join(',');
   const { mutate } = markSeen;
