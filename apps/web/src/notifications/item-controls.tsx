@@ -49,7 +49,8 @@ export function ItemControls({ item, extra }: { item: NotificationItem; extra?: 
   return (
     <Stack gap={2}>
       <Group gap={4}>
-        {item.readAt ? (
+        {/* A decided request counts as read and is done with: no read toggle, no snooze. */}
+        {item.resolvedAt ? null : item.readAt ? (
           <Button size="compact-xs" variant="subtle" color="gray" onClick={() => setRead.mutate({ ids: [item.id], read: false })} aria-label={named('Mark') + ' as unread'}>
             Mark unread
           </Button>
@@ -63,7 +64,8 @@ export function ItemControls({ item, extra }: { item: NotificationItem; extra?: 
             Unsnooze
           </Button>
         ) : (
-          !item.archivedAt && (
+          !item.archivedAt &&
+          !item.resolvedAt && (
             <Button size="compact-xs" variant="subtle" color="gray" onClick={() => setChoosing(true)} aria-label={named('Snooze')}>
               Snooze
             </Button>
