@@ -34,7 +34,7 @@ interface Contribution {
 
 const NOTHING: Contribution = { total: 0, unread: 0, unseen: 0, archived: 0, snoozed: 0 };
 
-export function contributionOf(item: KnownNotification): Contribution {
+function contributionOf(item: KnownNotification): Contribution {
   const inbox = !item.archivedAt && !item.snoozedUntil;
   const open = inbox && !item.resolvedAt;
   return {
