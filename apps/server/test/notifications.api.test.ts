@@ -76,7 +76,8 @@ describe('notifications.list and stats on thousands of rows', () => {
     expect(stats.unreadCount).toBe(rows.filter((r) => r.read_at === null).length);
     for (const type of types) {
       const ofType = rows.filter((r) => r.type === type);
-      expect(stats.byType[type]).toEqual({ total: ofType.length, unread: ofType.filter((r) => r.read_at === null).length });
+      // None archived, snoozed, seen or resolved here: the inbox is everything, and all of it unseen.
+      expect(stats.byType[type]).toEqual({ total: ofType.length, unread: ofType.filter((r) => r.read_at === null).length, unseen: ofType.length });
     }
     for (const priority of priorities) expect(stats.byPriority[priority].total).toBe(rows.filter((r) => r.priority === priority).length);
 

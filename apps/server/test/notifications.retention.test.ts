@@ -20,7 +20,7 @@ describe('expired notifications', () => {
 
     expect((await alice.api.notifications.list.query()).items.map((i) => i.id)).toEqual([alsoKept, kept]);
     expect(await alice.api.notifications.stats.query()).toMatchObject({ totalCount: 2, unreadCount: 2 });
-    expect((await alice.api.notifications.stats.query()).byType.GOAL_SUBMITTED).toEqual({ total: 2, unread: 2 });
+    expect((await alice.api.notifications.stats.query()).byType.GOAL_SUBMITTED).toEqual({ total: 2, unread: 2, unseen: 2 });
     for (const call of [alice.api.notifications.markRead.mutate, alice.api.notifications.delete.mutate]) {
       expect((await failure(call({ id: expired! }))).data?.code).toBe('NOT_FOUND');
     }

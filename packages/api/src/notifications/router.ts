@@ -88,7 +88,13 @@ export const notificationsRouter = {
 
   setArchived: authedProcedure.input(setArchivedInput).mutation(({ ctx, input }) =>
     ctx.deps.db.transaction().execute((trx) =>
-      setState(trx, { userId: ctx.session.user.id, ids: input.ids, state: 'archived', on: input.archived, ttlDays: ctx.deps.config.notificationTtlDays }),
+      setState(trx, {
+        userId: ctx.session.user.id,
+        ids: input.ids,
+        state: 'archived',
+        on: input.archived,
+        ttlDays: ctx.deps.config.notificationTtlDays,
+      }),
     ),
   ),
 
