@@ -1,15 +1,17 @@
-/** A second server instance in its own process, as production runs them: `tsx apps/server/src/main.ts`. */
+/** A second server instance in its own process, as production runs them: `node --import tsx apps/server/src/main.ts`. */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TEST_JWT_SECRET } from './server.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
+// tsx as a loader in the one process, not its CLI (which runs the server in a child of its own):
+// a signal then reaches the server itself, SIGKILL included.
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface ChildServer {
   url: string;
@@ -23,7 +25,7 @@ export interface ChildServer {
 
 /** Starts an instance on an existing database and resolves once it listens; `env` adds or overrides variables. */
 export async function startChildServer(databaseUrl: string, instanceId: string, env: Record<string, string> = {}): Promise<ChildServer> {
-  const child = spawn(process.execPath, [tsxCli, 'apps/server/src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', tsxLoader, 'apps/server/src/main.ts'], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

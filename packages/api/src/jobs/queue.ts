@@ -29,23 +29,43 @@ export interface JobQueueOptions {
   connectionString: string;
   limits?: ConnectionLimits;
   log: Logger;
-  /** How often an idle kind asks for due jobs: how late a job may start. */
-  pollIntervalMs?: number;
-  /** How often jobs that outlived `expireInSeconds` (their process died) are put back to be retried. */
-  maintenanceIntervalSeconds?: number;
 }
 
-const DEFAULTS = { pollIntervalMs: 500, maintenanceIntervalSeconds: 5 };
+/** How often an idle kind asks for due jobs: how late a job may start (pg-boss's minimum). */
+const POLL_INTERVAL_MS = 500;
+/**
+ * How often jobs that outlived their `expireInSeconds` (their process died) are put back to be
+ * retried; one instance does it per interval, whichever comes first.
+ */
+const MAINTENANCE_INTERVAL_SECONDS = 5;
 /** Jobs one kind takes at once on one instance. */
 const BATCH_SIZE = 5;
 
-/** Runs pg-boss's statements through Kysely: on a pool, or in the caller's transaction (its `{ db }` option). */
-function through(db: Kysely<Database>): PgBoss.Db {
-  return { executeSql: (text, values) => db.executeQuery(CompiledQuery.raw(text, values)) };
+/** Runs pg-boss's statements in the caller's transaction (its `{ db }` option). */
+function inTransaction(trx: Kysely<Database>): PgBoss.Db {
+  return { executeSql: (text, values) => trx.executeQuery(CompiledQuery.raw(text, values)) };
+}
+
+/**
+ * Runs pg-boss's own statements on the queue's pool. Its maintenance sends scripts
+ * (`BEGIN; …; COMMIT;`): one failing midway would hand its connection back inside an aborted
+ * transaction, and every later statement on it would fail, so it is rolled back right there.
+ */
+function onPool(db: DB): PgBoss.Db {
+  return {
+    executeSql: (text, values) =>
+      db.connection().execute(async (connection) => {
+        try {
+          return await connection.executeQuery(CompiledQuery.raw(text, values));
+        } catch (error) {
+          await connection.executeQuery(CompiledQuery.raw('rollback')).catch(() => {});
+          throw error;
+        }
+      }),
+  };
 }
 
 export class JobQueue {
-  readonly #options: JobQueueOptions & typeof DEFAULTS;
   readonly #log: Logger;
   /** pg-boss's own small pool: it never takes a connection a call is waiting for. */
   readonly #db: DB;
@@ -54,7 +74,6 @@ export class JobQueue {
   readonly #stopping = new AbortController();
 
   constructor(options: JobQueueOptions) {
-    this.#options = { ...DEFAULTS, ...options };
     this.#log = options.log;
     // createDatabase gives every client an error handler for its whole life: a terminated
     // connection fails the statement in progress, never the process.
@@ -66,18 +85,21 @@ export class JobQueue {
       onConnectionError: (error) => this.#log.warn({ error: error.message }, 'jobs: connection lost'),
     });
     this.#boss = new PgBoss({
-      db: through(this.#db),
+      db: onPool(this.#db),
       schema: 'pgboss',
       // No cron schedules: its timekeeper would run pg-boss's own worker (see #work).
       schedule: false,
       supervise: true,
-      maintenanceIntervalSeconds: this.#options.maintenanceIntervalSeconds,
+      maintenanceIntervalSeconds: MAINTENANCE_INTERVAL_SECONDS,
     });
-    // Maintenance failing (the database is down) is retried on its next interval.
-    this.#boss.on('error', (error) => this.#log.warn({ err: error }, 'jobs: pg-boss error'));
+    // Maintenance failing (the database is down) is retried on its next interval. One caught
+    // mid-run by stop() finds its pool closed: nothing to report.
+    this.#boss.on('error', (error) => {
+      if (!this.#stopping.signal.aborted) this.#log.warn({ err: error }, 'jobs: pg-boss error');
+    });
   }
 
-  /** Creates pg-boss's schema and each kind's queue (both idempotent across instances), then works them. */
+  /** Creates pg-boss's schema and each kind's queue (both once, whichever instance comes first), then works them. */
   async start(kinds: Array<JobKind<any>>, deps: ApiDeps): Promise<void> {
     await this.#boss.start();
     for (const kind of kinds) await this.#boss.createQueue(kind.name, { name: kind.name, policy: 'standard', ...kind.options });
@@ -94,7 +116,8 @@ export class JobQueue {
     data: Data,
     options: { startAfter?: Date } = {},
   ): Promise<string> {
-    const id = await this.#boss.send(kind.name, data, { startAfter: options.startAfter, db: through(trx) });
+    // The kind's policy travels with each job: a queue created by an older version keeps its own.
+    const id = await this.#boss.send(kind.name, data, { ...kind.options, startAfter: options.startAfter, db: inTransaction(trx) });
     // pg-boss inserts nothing (and says null) for a queue that was never created.
     if (!id) throw new Error(`jobs: no queue ${kind.name} (is its kind passed to JobQueue.start?)`);
     return id;
@@ -124,7 +147,7 @@ export class JobQueue {
       } catch (error) {
         this.#log.error({ queue: kind.name, err: error }, 'jobs: worker error');
       }
-      if (jobs.length < BATCH_SIZE) await sleep(this.#options.pollIntervalMs, undefined, { signal }).catch(() => {});
+      if (jobs.length < BATCH_SIZE) await sleep(POLL_INTERVAL_MS, undefined, { signal }).catch(() => {});
     }
   }
 

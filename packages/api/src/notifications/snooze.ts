@@ -20,7 +20,7 @@ export const notificationReturnJob: JobKind<{ notificationId: number }> = {
   options: {
     // Its work takes milliseconds: a job active for 10 s lost its process, and runs again.
     expireInSeconds: 10,
-    // Retries after 1-2 s, then twice as long each time (about 9 hours in all): a database outage delays it, no more.
+    // Retries after 1-2 s, then twice as long each time (9 to 18 hours in all): a database outage delays it, no more.
     retryLimit: 15,
     retryDelay: 1,
     retryBackoff: true,
