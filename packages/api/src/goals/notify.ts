@@ -3,7 +3,8 @@ import type { Database } from '@pms/db';
 import { publish, type NewNotification } from '../notifications/publish.js';
 import { resolveRequests } from '../notifications/requests.js';
 import type { NewUserEvent } from '../realtime/events.js';
-import { ACTIONS, GROUPS, REQUEST_ACTIONS, requestKey, type HistoryAction, type Recipient } from './rules.js';
+import { GROUPS, REQUEST_ACTIONS, requestKey } from './requests.js';
+import { ACTIONS, type HistoryAction, type Recipient } from './rules.js';
 import type { GoalRow } from './views.js';
 
 export interface GoalChange {

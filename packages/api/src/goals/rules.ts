@@ -9,12 +9,11 @@ import {
   type GoalAction,
   type GoalStatus,
   type GoalType,
-  type NotificationActionKind,
   type NotificationPriority,
   type NotificationType,
   type Permission,
-  type ResolutionOutcome,
 } from '@pms/shared';
+import type { GROUPS, RequestKind, Resolves } from './requests.js';
 
 /** How a user relates to a goal; one user may hold several roles. */
 export type GoalRole =
@@ -42,28 +41,6 @@ export interface MessageContext {
   progress: number;
 }
 
-/** A decision a goal waits for; its notifications carry the request's actions until it is decided. */
-export type RequestKind = 'approval' | 'acceptance';
-
-/** The actions a request's notification offers (each calls the goal procedure of that name). */
-export const REQUEST_ACTIONS: Record<RequestKind, readonly NotificationActionKind[]> = {
-  approval: ['approve', 'reject'],
-  acceptance: ['accept', 'decline'],
-};
-
-/** `goal:42:approval`: one open request per goal and kind, shared by all its recipients. */
-export function requestKey(goalId: number, kind: RequestKind): string {
-  return `goal:${goalId}:${kind}`;
-}
-
-/** How notifications collapse into groups in the bell and the list. */
-export const GROUPS = {
-  /** "Carol submitted 5 goals": notifications of one type caused by one person. */
-  sameTypeFromActor: (k: { type: NotificationType; goalId: number; actorId: number }) => `${k.type}:actor:${k.actorId}`,
-  /** One goal's progress updates. */
-  goalProgress: (k: { type: NotificationType; goalId: number; actorId: number }) => `goal:${k.goalId}:progress`,
-};
-
 export interface NotificationRule {
   type: NotificationType;
   to: Recipient;
@@ -75,12 +52,6 @@ export interface NotificationRule {
   /** The request it opens, or announces again (the open one is updated, not doubled). */
   opens?: RequestKind;
   group?: keyof typeof GROUPS;
-}
-
-/** Decides a goal's open requests: every recipient's notification of them shows this outcome. */
-export interface Resolves {
-  requests: readonly RequestKind[];
-  outcome: ResolutionOutcome;
 }
 
 export interface ActionRule {
