@@ -77,8 +77,8 @@ it('submit -> live pending approval -> reject with reason -> resubmit -> approve
   await edit.waitFor({ state: 'hidden' });
   await goalCard(alice.page, revised).and(alice.page.locator('[data-status="PENDING_APPROVAL"]')).waitFor();
 
-  // Sam approves the resubmitted goal.
-  await bellWithUnread(sam.page, 2).waitFor();
+  // Sam approves the resubmitted goal. The first request, decided, left the badge.
+  await bellWithUnread(sam.page, 1).waitFor();
   await goalCard(sam.page, revised).getByRole('button', { name: `Approve "${revised}"` }).click();
   await sam.page.getByText('Nothing awaiting your approval').waitFor();
 

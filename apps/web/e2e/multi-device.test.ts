@@ -41,6 +41,9 @@ it('a notification reaches both devices, and reads and deletions follow across t
   await dropdown.getByRole('button', { name: 'Mark "New goal assigned to you" as read' }).click();
   await bellWithUnread(laptop.page, 0).waitFor();
   await bellWithUnread(phone.page, 0).waitFor();
+  // Closed again: an open bell shows (and so marks seen) what arrives.
+  await laptop.page.keyboard.press('Escape');
+  await dropdown.waitFor({ state: 'hidden' });
   // The phone's toast for it goes too: it is old news.
   await toast(phone.page, 'Write the incident runbook').waitFor({ state: 'detached' });
 

@@ -18,9 +18,10 @@ const theme = createTheme({
 export function App({ session }: { session: ApiSession }) {
   return (
     <MantineProvider theme={theme} defaultColorScheme="light" getStyleNonce={() => styleNonce}>
-      {/* Bottom right: toasts never cover the header's bell and connection state. */}
-      <Notifications position="bottom-right" limit={5} />
       <ApiProvider session={session}>
+        {/* Bottom right: toasts never cover the header's bell and connection state. Inside the
+            API provider: request toasts approve and reject from the toast itself. */}
+        <Notifications position="bottom-right" limit={5} />
         <AuthGate />
       </ApiProvider>
     </MantineProvider>

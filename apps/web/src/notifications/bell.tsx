@@ -8,29 +8,33 @@ import { BellIcon } from '../ui/icons';
 import { Empty, InlineError, Loading, LoadError } from '../ui/states';
 import { NotificationRow } from './notification-row';
 import type { NotificationItem } from './types';
-import { useMarkAllRead, useMarkRead, useOpenNotification } from './use-notification-cache';
+import { ItemControls } from './item-controls';
+import { RequestActions } from './request-actions';
+import { useMarkAllRead, useMarkShownSeen, useOpenNotification, useSetRead } from './use-notification-cache';
 
 const LATEST = { limit: 8 };
 
-/** The header's bell: unread badge and a dropdown of the latest notifications. */
+/** The header's bell: a badge of what is new (unseen) and a dropdown of the latest of the inbox. */
 export function NotificationBell() {
   const [opened, setOpened] = useState(false);
   const stats = trpc.notifications.stats.useQuery();
+  const unseen = stats.data?.unseenCount ?? 0;
   const unread = stats.data?.unreadCount ?? 0;
 
   return (
-    <Indicator label={unread > 99 ? '99+' : unread} disabled={unread === 0} size={18} offset={6} color="red" inline>
+    <Indicator label={unseen > 99 ? '99+' : unseen} disabled={unseen === 0} size={18} offset={6} color="red" inline>
       {/* The dropdown is a dialog labelled by this button (Mantine wires aria-labelledby and aria-expanded). */}
-      <Popover opened={opened} onChange={setOpened} position="bottom-end" width={380} shadow="md" trapFocus returnFocus withinPortal>
+      <Popover opened={opened} onChange={setOpened} position="bottom-end" width={400} shadow="md" trapFocus returnFocus withinPortal>
         <Popover.Target>
           <ActionIcon
             variant="subtle"
             color="gray"
             size="lg"
-            aria-label={unread ? `Notifications, ${unread} unread` : 'Notifications'}
+            aria-label={unseen ? `Notifications, ${unseen} new` : 'Notifications'}
             onClick={() => setOpened((open) => !open)}
             data-testid="bell"
-            data-unread={stats.data ? unread : undefined}
+            // The badge's number (what is new), read by the browser tests.
+            data-unread={stats.data ? unseen : undefined}
           >
             <BellIcon />
           </ActionIcon>
@@ -45,10 +49,12 @@ export function NotificationBell() {
 
 function LatestNotifications({ unread, onNavigate }: { unread: number; onNavigate(): void }) {
   const latest = trpc.notifications.list.useInfiniteQuery(LATEST, { getNextPageParam: nextCursor });
-  const markRead = useMarkRead();
+  const setRead = useSetRead();
   const markAllRead = useMarkAllRead();
-  const openNotification = useOpenNotification(markRead);
+  const openNotification = useOpenNotification(setRead);
   const items = latest.data?.pages[0]?.items ?? [];
+  // Shown in the open dropdown is seen: off the badge (also those arriving while it is open).
+  useMarkShownSeen(items);
 
   const open = (item: NotificationItem) => {
     openNotification(item);
@@ -78,26 +84,14 @@ function LatestNotifications({ unread, onNavigate }: { unread: number; onNavigat
       ) : items.length === 0 ? (
         <Empty title="You are all caught up" description="New notifications appear here as they happen." />
       ) : (
-        <ScrollArea.Autosize mah={420} type="auto">
+        <ScrollArea.Autosize mah={460} type="auto">
           {items.map((item) => (
-            <div key={item.id}>
-              <NotificationRow
-                item={item}
-                onOpen={() => open(item)}
-                actions={
-                  !item.readAt && (
-                    <Button size="compact-xs" variant="subtle" onClick={() => markRead.mutate({ id: item.id })} aria-label={`Mark "${item.title}" as read`}>
-                      Mark read
-                    </Button>
-                  )
-                }
-              />
-              {markRead.error && markRead.variables?.id === item.id && (
-                <Box px="sm" pb="xs">
-                  <InlineError error={errorMessage(markRead.error)} />
-                </Box>
-              )}
-            </div>
+            <Box key={item.id} style={{ borderBottom: '1px solid var(--mantine-color-gray-2)' }}>
+              <NotificationRow item={item} onOpen={() => open(item)}>
+                <RequestActions item={item} />
+                <ItemControls item={item} />
+              </NotificationRow>
+            </Box>
           ))}
         </ScrollArea.Autosize>
       )}

@@ -28,23 +28,33 @@ function item(id: number, change: Partial<NotificationItem> = {}): NotificationI
   };
 }
 
+/** The counts as the server computes them (queries.ts notificationStats), written out independently. */
 function statsOf(items: NotificationItem[], lastEventId: string): NotificationStats {
   const zero = <K extends string>(keys: readonly K[]) =>
-    Object.fromEntries(keys.map((key) => [key, { total: 0, unread: 0 }])) as Record<K, { total: number; unread: number }>;
+    Object.fromEntries(keys.map((key) => [key, { total: 0, unread: 0, unseen: 0 }])) as Record<K, { total: number; unread: number; unseen: number }>;
   const stats = {
     totalCount: 0,
     unreadCount: 0,
+    unseenCount: 0,
+    archivedCount: 0,
+    snoozedCount: 0,
     byType: zero(NotificationType.options),
     byPriority: zero(NotificationPriority.options),
     lastEventId,
   };
   for (const n of items) {
-    const unread = n.readAt ? 0 : 1;
+    if (n.archivedAt) stats.archivedCount++;
+    if (n.snoozedUntil) stats.snoozedCount++;
+    if (n.archivedAt || n.snoozedUntil) continue;
+    const unread = n.readAt || n.resolvedAt ? 0 : 1;
+    const unseen = n.seenAt || n.resolvedAt ? 0 : 1;
     stats.totalCount++;
     stats.unreadCount += unread;
+    stats.unseenCount += unseen;
     for (const counts of [stats.byType[n.type], stats.byPriority[n.priority]]) {
       counts.total++;
       counts.unread += unread;
+      counts.unseen += unseen;
     }
   }
   return stats;
@@ -118,7 +128,88 @@ describe('applyEventToStats (the badge)', () => {
   });
 });
 
+describe('applyEventToStats (inbox states)', () => {
+  const request = item(1, { actions: [{ kind: 'approve', goalId: 1 }] });
+  const seen = item(2, { seenAt: now, priority: 'LOW' });
+  const archived = item(3, { archivedAt: now, readAt: now });
+  const all = [request, seen, archived];
+  const known = knownNotifications([pagesOf(all)]);
+  const snapshot = statsOf(all, '10');
+  const resolution = { outcome: 'APPROVED' as const, byId: 7, byName: 'Sam', reason: null };
+
+  it('takes a seen notification off the badge and keeps it unread', () => {
+    const { stats, exact } = applyEventToStats(snapshot, { kind: 'state', ids: [1], change: { seenAt: now } }, known, '11');
+    expect(stats).toEqual(statsOf([{ ...request, seenAt: now }, seen, archived], '11'));
+    expect(stats.unseenCount).toBe(0);
+    expect(stats.unreadCount).toBe(2);
+    expect(exact).toBe(true);
+  });
+
+  it('counts unread again, archives out of the inbox counts and back in', () => {
+    const unread = applyEventToStats(snapshot, { kind: 'state', ids: [3], change: { readAt: null } }, known, '11').stats;
+    expect(unread).toEqual(statsOf([request, seen, { ...archived, readAt: null }], '11'));
+    const archivedToo = applyEventToStats(snapshot, { kind: 'state', ids: [1], change: { archivedAt: now } }, known, '11').stats;
+    expect(archivedToo).toEqual(statsOf([{ ...request, archivedAt: now }, seen, archived], '11'));
+    const back = applyEventToStats(snapshot, { kind: 'state', ids: [3], change: { archivedAt: null } }, known, '11').stats;
+    expect(back).toEqual(statsOf([request, seen, { ...archived, archivedAt: null }], '11'));
+  });
+
+  it('moves a snoozed notification to the snoozed count, and a returning one (upserted) back', () => {
+    const until = new Date('2026-11-25T11:00:00Z');
+    const snoozed = applyEventToStats(snapshot, { kind: 'state', ids: [2], change: { snoozedUntil: until } }, known, '11').stats;
+    expect(snoozed).toEqual(statsOf([request, { ...seen, snoozedUntil: until }, archived], '11'));
+    const knownSnoozed = knownNotifications([pagesOf([request, { ...seen, snoozedUntil: until }, archived])]);
+    const returned = applyEventToStats(snoozed, { kind: 'upserted', notification: seen }, knownSnoozed, '12');
+    expect(returned.stats).toEqual(statsOf(all, '12'));
+    expect(returned.exact).toBe(true);
+  });
+
+  it('takes a resolved request off the unread and unseen counts, and keeps it in the total', () => {
+    const { stats, exact } = applyEventToStats(snapshot, { kind: 'resolved', ids: [1], resolvedAt: now, resolution }, known, '11');
+    expect(stats).toEqual(statsOf([{ ...request, resolvedAt: now, resolution, actions: [] }, seen, archived], '11'));
+    expect(stats.totalCount).toBe(2);
+    expect(exact).toBe(true);
+  });
+
+  it('guesses for notifications it never loaded and asks for the exact counts', () => {
+    const seenElsewhere = applyEventToStats(snapshot, { kind: 'state', ids: [99], change: { seenAt: now } }, known, '11');
+    expect(seenElsewhere.stats.unseenCount).toBe(snapshot.unseenCount - 1);
+    expect(seenElsewhere.exact).toBe(false);
+    expect(applyEventToStats(snapshot, { kind: 'resolved', ids: [99], resolvedAt: now, resolution }, known, '11').exact).toBe(false);
+    expect(applyEventToStats(snapshot, { kind: 'upserted', notification: item(99) }, known, '11').exact).toBe(false);
+  });
+
+  it('is unchanged by the echo of a change this tab already applied optimistically', () => {
+    const change = { kind: 'state' as const, ids: [1], change: { archivedAt: now } };
+    const optimistic = applyEventToStats(snapshot, change, known).stats;
+    const knownAfter = knownNotifications([applyEventToPages(pagesOf(all), change, { view: 'all' }, now)]);
+    expect(applyEventToStats(optimistic, change, knownAfter, '11').stats).toEqual({ ...optimistic, lastEventId: '11' });
+  });
+});
+
 describe('applyEventToPages', () => {
+  it('moves archived and snoozed notifications out of the inbox and a returning one back on top', () => {
+    const inbox = pagesOf([item(2), item(1)]);
+    const archivedView = pagesOf([item(3, { archivedAt: now })]);
+    const archive = { kind: 'state' as const, ids: [1], change: { archivedAt: now } };
+    expect(applyEventToPages(inbox, archive, {}, now).pages[0]!.items.map((n) => n.id)).toEqual([2]);
+    expect(applyEventToPages(inbox, archive, { view: 'all' }, now).pages[0]!.items[0]!.id).toBe(2);
+    expect(applyEventToPages(inbox, archive, { view: 'all' }, now).pages[0]!.items[1]!.archivedAt).toBe(now);
+    const unarchive = { kind: 'state' as const, ids: [3], change: { archivedAt: null } };
+    expect(applyEventToPages(archivedView, unarchive, { view: 'archived' }, now).pages[0]!.items).toEqual([]);
+    const returned = applyEventToPages(pagesOf([item(2)]), { kind: 'upserted', notification: item(5) }, {}, now);
+    expect(returned.pages[0]!.items.map((n) => n.id)).toEqual([5, 2]);
+    const snoozedView = pagesOf([item(5, { snoozedUntil: now })]);
+    expect(applyEventToPages(snoozedView, { kind: 'upserted', notification: item(5) }, { view: 'snoozed' }, now).pages[0]!.items).toEqual([]);
+  });
+
+  it('shows a resolution in place of the actions', () => {
+    const resolution = { outcome: 'REJECTED' as const, byId: 7, byName: 'Ada', reason: 'Too vague' };
+    const list = pagesOf([item(1, { actions: [{ kind: 'approve', goalId: 1 }] })]);
+    const after = applyEventToPages(list, { kind: 'resolved', ids: [1], resolvedAt: now, resolution }, {}, now);
+    expect(after.pages[0]!.items[0]).toMatchObject({ resolvedAt: now, resolution, actions: [] });
+  });
+
   it('puts a new notification on top of the first page of lists it matches', () => {
     const list = pagesOf([item(5), item(4)], [item(3)]);
     const fresh = item(6);
@@ -159,6 +250,16 @@ describe('applyEventToPages', () => {
 });
 
 describe('matchesFilter', () => {
+  it('places a notification by view and counts a resolved request as read', () => {
+    const resolved = item(1, { resolvedAt: now });
+    expect(matchesFilter(resolved, { read: 'read' })).toBe(true);
+    expect(matchesFilter(resolved, { read: 'unread' })).toBe(false);
+    expect(matchesFilter(item(2, { archivedAt: now }), {})).toBe(false);
+    expect(matchesFilter(item(2, { archivedAt: now }), { view: 'archived' })).toBe(true);
+    expect(matchesFilter(item(2, { snoozedUntil: now }), { view: 'snoozed' })).toBe(true);
+    expect(matchesFilter(item(2), { view: 'all', q: 'anything' })).toBe(false);
+  });
+
   it('applies type, priority and unread-only together', () => {
     const n = item(1, { type: 'GOAL_ASSIGNED', priority: 'HIGH' });
     expect(matchesFilter(n, {})).toBe(true);

@@ -1,74 +1,141 @@
-import { Box, Button, Center, Group, Loader, Paper, Stack, Switch, Text } from '@mantine/core';
-import { useIntersection } from '@mantine/hooks';
-import { NotificationPriority, NotificationType } from '@pms/shared';
+import { Box, Button, Center, Group, Loader, Paper, SegmentedControl, Stack, Tabs, Text, TextInput } from '@mantine/core';
+import { useDebouncedCallback, useIntersection } from '@mantine/hooks';
+import { NotificationPriority, NotificationType, type NotificationViewName } from '@pms/shared';
 import { useEffect, useState } from 'react';
+import { useLocation, useSearch } from 'wouter';
 import { errorMessage } from '../api/errors';
 import { nextCursor } from '../api/paging';
 import { trpc } from '../api/trpc';
 import { FilterSelect } from '../ui/filter-select';
 import { PageHeader } from '../ui/page-header';
 import { Empty, InlineError, Loading, LoadError } from '../ui/states';
+import { formatFilters, listFilterOf, parseFilters, type HistoryFilters, type ReadFilter } from './history-filters';
+import { ItemControls } from './item-controls';
 import { PRIORITY_LOOK, NOTIFICATION_TYPE_LABEL } from './labels';
 import { NotificationRow } from './notification-row';
-import type { NotificationListInput } from './types';
-import { useDeleteNotification, useMarkAllRead, useMarkRead, useOpenNotification } from './use-notification-cache';
+import { RequestActions } from './request-actions';
+import { useArchiveAllRead, useDeleteNotification, useMarkAllRead, useMarkShownSeen, useOpenNotification, useSetRead } from './use-notification-cache';
 
-type Filter = Pick<NotificationListInput, 'type' | 'priority' | 'unreadOnly'>;
+const VIEWS: Array<{ value: NotificationViewName; label: string }> = [
+  { value: 'inbox', label: 'Inbox' },
+  { value: 'archived', label: 'Archived' },
+  { value: 'snoozed', label: 'Snoozed' },
+  { value: 'all', label: 'All' },
+];
+
+/** The filters live in the URL (see history-filters.ts): changing one replaces the entry, so Back leaves the page. */
+function useFiltersInUrl(): [HistoryFilters, (change: Partial<HistoryFilters>) => void] {
+  const search = useSearch();
+  const [location, navigate] = useLocation();
+  const filters = parseFilters(search);
+  const setFilters = (change: Partial<HistoryFilters>) => {
+    const query = formatFilters({ ...filters, ...change });
+    navigate(query ? `${location}?${query}` : location, { replace: true });
+  };
+  return [filters, setFilters];
+}
 
 export function NotificationHistoryPage() {
-  const [filter, setFilter] = useState<Filter>({});
+  const [filters, setFilters] = useFiltersInUrl();
   const stats = trpc.notifications.stats.useQuery();
   const markAllRead = useMarkAllRead();
+  const archiveAllRead = useArchiveAllRead();
   const unread = stats.data?.unreadCount ?? 0;
+  const counts: Partial<Record<NotificationViewName, number>> = { archived: stats.data?.archivedCount, snoozed: stats.data?.snoozedCount };
 
   return (
     <>
       <PageHeader
         title="Notifications"
-        description={stats.data ? `${unread} unread of ${stats.data.totalCount}` : undefined}
+        description={stats.data ? `${unread} unread, ${stats.data.unseenCount} new` : undefined}
         action={
-          <Button variant="light" disabled={unread === 0} loading={markAllRead.isPending} onClick={() => markAllRead.mutate()}>
-            Mark all read
-          </Button>
+          <Group gap="xs">
+            <Button variant="light" disabled={unread === 0} loading={markAllRead.isPending} onClick={() => markAllRead.mutate()}>
+              Mark all read
+            </Button>
+            <Button variant="default" loading={archiveAllRead.isPending} onClick={() => archiveAllRead.mutate()}>
+              Archive all read
+            </Button>
+          </Group>
         }
       />
-      <InlineError error={markAllRead.error && errorMessage(markAllRead.error)} />
+      <InlineError error={(markAllRead.error && errorMessage(markAllRead.error)) || (archiveAllRead.error && errorMessage(archiveAllRead.error))} />
+      {archiveAllRead.data && (
+        <Text size="sm" c="dimmed" mb="xs" role="status">
+          {archiveAllRead.data.count === 0 ? 'Nothing read to archive.' : `Archived ${archiveAllRead.data.count} read notification${archiveAllRead.data.count === 1 ? '' : 's'}.`}
+        </Text>
+      )}
+      <Tabs value={filters.view} onChange={(view) => setFilters({ view: (view as NotificationViewName | null) ?? 'inbox' })} mb="md">
+        <Tabs.List>
+          {VIEWS.map(({ value, label }) => (
+            <Tabs.Tab key={value} value={value}>
+              {counts[value] ? `${label} (${counts[value]})` : label}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+      </Tabs>
       <Group gap="sm" mb="md" align="flex-end">
+        <SearchBox value={filters.q ?? ''} onSearch={(q) => setFilters({ q })} />
         <FilterSelect
           label="Type"
           placeholder="Any type"
           options={NotificationType.options}
-          labelOf={(type) => (stats.data ? `${NOTIFICATION_TYPE_LABEL[type]} (${stats.data.byType[type].total})` : NOTIFICATION_TYPE_LABEL[type])}
-          value={filter.type}
-          onChange={(type) => setFilter({ ...filter, type })}
-          w={{ base: '100%', xs: 240 }}
+          labelOf={(type) => NOTIFICATION_TYPE_LABEL[type]}
+          value={filters.type}
+          onChange={(type) => setFilters({ type })}
+          w={{ base: '100%', xs: 220 }}
         />
         <FilterSelect
           label="Priority"
           placeholder="Any priority"
           options={NotificationPriority.options}
           labelOf={(priority) => PRIORITY_LOOK[priority].label}
-          value={filter.priority}
-          onChange={(priority) => setFilter({ ...filter, priority })}
-          w={{ base: '100%', xs: 180 }}
+          value={filters.priority}
+          onChange={(priority) => setFilters({ priority })}
+          w={{ base: '100%', xs: 160 }}
         />
-        <Switch
-          label="Unread only"
-          checked={filter.unreadOnly ?? false}
-          onChange={(event) => setFilter({ ...filter, unreadOnly: event.currentTarget.checked || undefined })}
-          mb={8}
+        <SegmentedControl
+          aria-label="Read or unread"
+          data={[
+            { value: 'any', label: 'All' },
+            { value: 'unread', label: 'Unread' },
+            { value: 'read', label: 'Read' },
+          ]}
+          value={filters.read ?? 'any'}
+          onChange={(read) => setFilters({ read: read === 'any' ? undefined : (read as ReadFilter) })}
         />
       </Group>
-      <NotificationHistory filter={filter} />
+      <NotificationHistory filters={filters} />
     </>
   );
 }
 
-function NotificationHistory({ filter }: { filter: Filter }) {
-  const list = trpc.notifications.list.useInfiniteQuery({ limit: 20, ...filter }, { getNextPageParam: nextCursor });
-  const markRead = useMarkRead();
-  const open = useOpenNotification(markRead);
+/** Free text, sent to the URL (and so to the server) once typing pauses. */
+function SearchBox({ value, onSearch }: { value: string; onSearch(q: string | undefined): void }) {
+  const [text, setText] = useState(value);
+  const search = useDebouncedCallback((q: string) => onSearch(q.trim() || undefined), 300);
+  return (
+    <TextInput
+      label="Search"
+      type="search"
+      placeholder="Words in the title or message"
+      value={text}
+      onChange={(event) => {
+        setText(event.currentTarget.value);
+        search(event.currentTarget.value);
+      }}
+      w={{ base: '100%', xs: 260 }}
+    />
+  );
+}
+
+function NotificationHistory({ filters }: { filters: HistoryFilters }) {
+  const list = trpc.notifications.list.useInfiniteQuery({ limit: 20, ...listFilterOf(filters) }, { getNextPageParam: nextCursor });
+  const setRead = useSetRead();
+  const open = useOpenNotification(setRead);
   const remove = useDeleteNotification();
+  const items = list.data?.pages.flatMap((page) => page.items) ?? [];
+  useMarkShownSeen(filters.view === 'inbox' ? items : []);
   // Infinite scroll: the next page loads as the end of the list comes into view.
   const { ref: end, entry } = useIntersection({ rootMargin: '200px' });
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
@@ -78,33 +145,26 @@ function NotificationHistory({ filter }: { filter: Filter }) {
 
   if (list.isPending) return <Loading label="Loading notifications…" />;
   if (list.error) return <LoadError error={list.error} onRetry={() => void list.refetch()} title="Could not load notifications" />;
-  const items = list.data.pages.flatMap((page) => page.items);
-  const filtered = Boolean(filter.type || filter.priority || filter.unreadOnly);
+  const filtered = Boolean(filters.type || filters.priority || filters.read || filters.q);
   if (items.length === 0) {
-    return <Empty title={filtered ? 'No notifications match these filters' : 'No notifications yet'} description="They arrive here as your goals move." />;
+    return (
+      <Empty
+        title={filtered ? 'No notifications match these filters' : filters.view === 'inbox' ? 'Your inbox is empty' : `Nothing ${filters.view === 'all' ? 'here' : filters.view}`}
+        description="They arrive here as your goals move."
+      />
+    );
   }
-
-  const errorFor = (id: number) =>
-    (markRead.error && markRead.variables?.id === id && errorMessage(markRead.error)) ||
-    (remove.error && remove.variables?.id === id && errorMessage(remove.error)) ||
-    null;
 
   return (
     <Paper withBorder>
       <Stack gap={0} data-testid="notification-history">
         {items.map((item) => (
           <Box key={item.id} style={{ borderBottom: '1px solid var(--mantine-color-gray-2)' }}>
-            <NotificationRow
-              item={item}
-              detailed
-              onOpen={() => open(item)}
-              actions={
-                <Group gap={4} wrap="nowrap">
-                  {!item.readAt && (
-                    <Button size="compact-xs" variant="subtle" onClick={() => markRead.mutate({ id: item.id })} aria-label={`Mark "${item.title}" as read`}>
-                      Mark read
-                    </Button>
-                  )}
+            <NotificationRow item={item} detailed onOpen={() => open(item)}>
+              <RequestActions item={item} />
+              <ItemControls
+                item={item}
+                extra={
                   <Button
                     size="compact-xs"
                     variant="subtle"
@@ -115,12 +175,10 @@ function NotificationHistory({ filter }: { filter: Filter }) {
                   >
                     Delete
                   </Button>
-                </Group>
-              }
-            />
-            <Box px="sm" pb={errorFor(item.id) ? 'xs' : 0}>
-              <InlineError error={errorFor(item.id)} />
-            </Box>
+                }
+              />
+              <InlineError error={remove.error && remove.variables?.id === item.id ? errorMessage(remove.error) : null} />
+            </NotificationRow>
           </Box>
         ))}
         <Center py="sm" ref={end}>

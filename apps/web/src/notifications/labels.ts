@@ -1,4 +1,4 @@
-import type { NotificationPriority, NotificationType } from '@pms/shared';
+import type { NotificationActionKind, NotificationPriority, NotificationType, Resolution, ResolutionOutcome } from '@pms/shared';
 
 export const NOTIFICATION_TYPE_LABEL: Record<NotificationType, string> = {
   GOAL_SUBMITTED: 'Goal submitted',
@@ -22,4 +22,25 @@ export const PRIORITY_LOOK: Record<NotificationPriority, { label: string; color:
   NORMAL: { label: 'Normal', color: 'blue' },
   HIGH: { label: 'High', color: 'orange' },
   URGENT: { label: 'Urgent', color: 'red' },
+};
+
+const OUTCOME_LABEL: Record<ResolutionOutcome, string> = {
+  APPROVED: 'Approved',
+  REJECTED: 'Rejected',
+  ACCEPTED: 'Accepted',
+  DECLINED: 'Declined',
+  CANCELLED: 'Cancelled',
+};
+
+/** How a decided request reads in place of its actions: "Approved by you", "Rejected by Ada: reason". */
+export function resolutionText(resolution: Resolution, myId: number | undefined): string {
+  const by = resolution.byId === myId ? 'you' : resolution.byName;
+  return `${OUTCOME_LABEL[resolution.outcome]} by ${by}${resolution.reason ? `: ${resolution.reason}` : ''}`;
+}
+
+export const ACTION_LABEL: Record<NotificationActionKind, string> = {
+  approve: 'Approve',
+  reject: 'Reject',
+  accept: 'Accept',
+  decline: 'Decline',
 };

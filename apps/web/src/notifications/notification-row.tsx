@@ -4,9 +4,13 @@ import { timeAgo } from '../ui/time';
 import { PRIORITY_LOOK, NOTIFICATION_TYPE_LABEL } from './labels';
 import type { NotificationItem } from './types';
 
-/** One notification: an unread dot, its words and age; clicking opens what it is about. */
-export function NotificationRow({ item, onOpen, actions, detailed = false }: { item: NotificationItem; onOpen(): void; actions?: ReactNode; detailed?: boolean }) {
-  const unread = !item.readAt;
+/**
+ * One notification: an unread dot, its words and age (clicking them opens what it is about),
+ * and under them `children`: the request's actions or outcome, and the controls.
+ */
+export function NotificationRow({ item, onOpen, children, detailed = false }: { item: NotificationItem; onOpen(): void; children?: ReactNode; detailed?: boolean }) {
+  // A decided request no longer waits for anyone: it stays listed, but not as unread.
+  const unread = !item.readAt && !item.resolvedAt;
   return (
     <Group
       wrap="nowrap"
@@ -18,34 +22,42 @@ export function NotificationRow({ item, onOpen, actions, detailed = false }: { i
       data-testid="notification-row"
       data-notification-id={item.id}
       data-read={unread ? 'false' : 'true'}
+      data-resolved={item.resolvedAt ? 'true' : 'false'}
     >
       <Box w={8} h={8} mt={7} style={{ borderRadius: 4, flexShrink: 0 }} bg={unread ? 'indigo.6' : 'transparent'} aria-hidden />
-      <UnstyledButton onClick={onOpen} style={{ flex: 1, minWidth: 0 }} aria-label={`${unread ? 'Unread: ' : ''}${item.title}. ${item.message}`}>
-        <Stack gap={2}>
-          <Text size="sm" fw={unread ? 600 : 400}>
-            {item.title}
-          </Text>
-          <Text size="sm" c="dimmed" lineClamp={detailed ? undefined : 2} style={{ overflowWrap: 'anywhere' }}>
-            {item.message}
-          </Text>
-          <Group gap="xs">
-            <Text size="xs" c="dimmed">
-              <time dateTime={item.createdAt.toISOString()}>{timeAgo(item.createdAt)}</time>
+      <Stack gap={6} style={{ flex: 1, minWidth: 0 }}>
+        <UnstyledButton onClick={onOpen} aria-label={`${unread ? 'Unread: ' : ''}${item.title}. ${item.message}`}>
+          <Stack gap={2}>
+            <Text size="sm" fw={unread ? 600 : 400}>
+              {item.title}
             </Text>
-            {detailed && (
-              <>
-                <Badge size="xs" variant="light" color="gray">
-                  {NOTIFICATION_TYPE_LABEL[item.type]}
-                </Badge>
-                <Badge size="xs" variant="light" color={PRIORITY_LOOK[item.priority].color}>
-                  {PRIORITY_LOOK[item.priority].label}
-                </Badge>
-              </>
-            )}
-          </Group>
-        </Stack>
-      </UnstyledButton>
-      {actions}
+            <Text size="sm" c="dimmed" lineClamp={detailed ? undefined : 2} style={{ overflowWrap: 'anywhere' }}>
+              {item.message}
+            </Text>
+            <Group gap="xs">
+              <Text size="xs" c="dimmed">
+                <time dateTime={item.createdAt.toISOString()}>{timeAgo(item.createdAt)}</time>
+              </Text>
+              {detailed && (
+                <>
+                  <Badge size="xs" variant="light" color="gray">
+                    {NOTIFICATION_TYPE_LABEL[item.type]}
+                  </Badge>
+                  <Badge size="xs" variant="light" color={PRIORITY_LOOK[item.priority].color}>
+                    {PRIORITY_LOOK[item.priority].label}
+                  </Badge>
+                  {item.archivedAt && (
+                    <Badge size="xs" variant="outline" color="gray">
+                      Archived
+                    </Badge>
+                  )}
+                </>
+              )}
+            </Group>
+          </Stack>
+        </UnstyledButton>
+        {children}
+      </Stack>
     </Group>
   );
 }

@@ -1,10 +1,10 @@
 import { useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useLocation } from 'wouter';
 import { trpc } from '../api/trpc';
-import { applyEventToPages, applyEventToStats, knownNotifications, type Pages } from './cache';
-import type { NotificationEvent, NotificationItem, NotificationListInput, NotificationStats } from './types';
+import { applyEventToPages, applyEventToStats, knownNotifications, type ListFilter, type Pages } from './cache';
+import type { NotificationEvent, NotificationItem, NotificationStats } from './types';
 
 interface Snapshot {
   stats: NotificationStats | undefined;
@@ -19,7 +19,7 @@ export function useNotificationCache() {
   return useMemo(() => {
     const listKey = getQueryKey(trpc.notifications.list);
     const lists = () => queryClient.getQueriesData<Pages>({ queryKey: listKey });
-    const filterOf = (key: QueryKey) => ((key[1] as { input?: Partial<NotificationListInput> } | undefined)?.input ?? {});
+    const filterOf = (key: QueryKey) => ((key[1] as { input?: ListFilter } | undefined)?.input ?? {});
 
     return {
       /** `eventId`: the stream position of a live event; absent for local (optimistic) ones. */
@@ -72,10 +72,55 @@ function optimistic<Input>(cache: NotificationCache, eventOf: (input: Input) => 
   };
 }
 
-export function useMarkRead() {
+/** Read or unread again; `markRead` of one id is the same as `{ ids: [id], read: true }`. */
+export function useSetRead() {
   const cache = useNotificationCache();
-  // The server coerces ids, so the input type says unknown; callers pass numbers.
-  return trpc.notifications.markRead.useMutation(optimistic(cache, ({ id }: { id: unknown }) => ({ kind: 'read', ids: [Number(id)] })));
+  return trpc.notifications.setRead.useMutation(
+    optimistic(cache, ({ ids, read }: { ids: number[]; read: boolean }) => ({ kind: 'state', ids, change: { readAt: read ? new Date() : null } })),
+  );
+}
+
+/** The notifications the person has now seen (the bell shows them): off the badge. */
+export function useMarkSeen() {
+  const cache = useNotificationCache();
+  return trpc.notifications.markSeen.useMutation(optimistic(cache, ({ ids }: { ids: number[] }) => ({ kind: 'state', ids, change: { seenAt: new Date() } })));
+}
+
+export function useSetArchived() {
+  const cache = useNotificationCache();
+  return trpc.notifications.setArchived.useMutation(
+    optimistic(cache, ({ ids, archived }: { ids: number[]; archived: boolean }) => ({
+      kind: 'state',
+      ids,
+      change: { archivedAt: archived ? new Date() : null },
+    })),
+  );
+}
+
+/** Snoozing hides it from the inbox until `until`; the server brings it back (an `upserted` event). */
+export function useSnooze() {
+  const cache = useNotificationCache();
+  return trpc.notifications.snooze.useMutation(
+    optimistic(cache, ({ id, until }: { id: number; until: Date }) => ({ kind: 'state', ids: [id], change: { snoozedUntil: until } })),
+  );
+}
+
+export function useUnsnooze() {
+  const cache = useNotificationCache();
+  const utils = trpc.useUtils();
+  return trpc.notifications.unsnooze.useMutation({
+    ...optimistic(cache, ({ id }: { id: number }) => ({ kind: 'state', ids: [id], change: { snoozedUntil: null } })),
+    // Back in the inbox, it belongs in lists this tab never had it in: read them again.
+    onSuccess: () => void utils.notifications.list.invalidate(),
+  });
+}
+
+/** Archives every read notification of the inbox; how many is only known to the server, so the lists are read again. */
+export function useArchiveAllRead() {
+  const utils = trpc.useUtils();
+  return trpc.notifications.archiveAllRead.useMutation({
+    onSuccess: () => void Promise.all([utils.notifications.list.invalidate(), utils.notifications.stats.invalidate()]),
+  });
 }
 
 export function useMarkAllRead() {
@@ -95,13 +140,33 @@ export function useDeleteNotification() {
 }
 
 /**
- * Opening a notification reads it and goes to what it is about (its goal). `markRead` is the
+ * Opening a notification reads it and goes to what it is about (its goal). `setRead` is the
  * caller's, so that a failure shows where the caller shows that mutation's errors.
  */
-export function useOpenNotification(markRead: ReturnType<typeof useMarkRead>) {
+export function useOpenNotification(setRead: ReturnType<typeof useSetRead>) {
   const [, navigate] = useLocation();
+  const markSeen = useMarkSeen();
   return (item: NotificationItem) => {
-    if (!item.readAt) markRead.mutate({ id: item.id });
+    // Opened (from a toast, say) is seen as well as read: off the badge.
+    if (!item.seenAt && !item.resolvedAt) markSeen.mutate({ ids: [item.id] });
+    if (!item.readAt && !item.resolvedAt) setRead.mutate({ ids: [item.id], read: true });
     if (item.link) navigate(item.link);
   };
+}
+
+/** Marks the shown notifications of the inbox seen, each once, as they appear on screen. */
+export function useMarkShownSeen(shown: readonly NotificationItem[]) {
+  const markSeen = useMarkSeen();
+  const asked = useRef(new Set<number>());
+  // Seen for sure now: forgotten, so that if it comes back as new (from a snooze) it is marked again.
+  for (const item of shown) if (item.seenAt) asked.current.delete(item.id);
+  const unseen = shown.filter((item) => !item.seenAt && !item.resolvedAt && !item.archivedAt && !item.snoozedUntil && !asked.current.has(item.id));
+  const ids = unseen.map((item) => item.id).join(',');
+  const { mutate } = markSeen;
+  useEffect(() => {
+    if (!ids) return;
+    const list = ids.split(',').map(Number);
+    for (const id of list) asked.current.add(id);
+    mutate({ ids: list });
+  }, [ids, mutate]);
 }

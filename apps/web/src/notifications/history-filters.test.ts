@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { formatFilters, listFilterOf, parseFilters } from './history-filters';
+
+describe('history filters in the query string', () => {
+  it('round-trips every filter', () => {
+    const filters = { view: 'archived' as const, read: 'unread' as const, type: 'GOAL_SUBMITTED' as const, priority: 'HIGH' as const, q: 'launch plan' };
+    expect(parseFilters(formatFilters(filters))).toEqual(filters);
+    expect(formatFilters(filters)).toBe('view=archived&read=unread&type=GOAL_SUBMITTED&priority=HIGH&q=launch+plan');
+  });
+
+  it('leaves the defaults out, and starts from the inbox', () => {
+    expect(formatFilters({ view: 'inbox', q: '  ' })).toBe('');
+    expect(parseFilters('')).toEqual({ view: 'inbox', read: undefined, type: undefined, priority: undefined, q: undefined });
+  });
+
+  it('drops values it does not know rather than failing', () => {
+    expect(parseFilters('?view=trash&read=maybe&type=NOPE&priority=urgent&q=')).toEqual(parseFilters(''));
+  });
+
+  it('gives the list only the filters that are set', () => {
+    expect(listFilterOf({ view: 'snoozed', q: 'x' })).toEqual({ view: 'snoozed', q: 'x' });
+  });
+});

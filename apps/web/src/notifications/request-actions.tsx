@@ -1,0 +1,116 @@
+import { Button, Group, Stack, Text, Textarea } from '@mantine/core';
+import { ACTIONS_NEEDING_A_REASON, type NotificationAction } from '@pms/shared';
+import { useState } from 'react';
+import { errorMessage } from '../api/errors';
+import { trpc } from '../api/trpc';
+import { InlineError } from '../ui/states';
+import { ACTION_LABEL, resolutionText } from './labels';
+import type { NotificationItem } from './types';
+
+/** The buttons of a request (approve, reject, accept, decline), or how it was decided. */
+export function RequestActions({ item, onDone }: { item: NotificationItem; onDone?(): void }) {
+  const me = trpc.auth.me.useQuery(undefined, { staleTime: Infinity }).data?.id;
+  if (item.resolution) {
+    return (
+      <Text size="sm" fw={500} c={item.resolution.outcome === 'APPROVED' || item.resolution.outcome === 'ACCEPTED' ? 'teal.8' : 'red.8'} data-testid="resolution">
+        {resolutionText(item.resolution, me)}
+      </Text>
+    );
+  }
+  if (item.actions.length === 0) return null;
+  return <OpenRequest item={item} onDone={onDone} />;
+}
+
+function OpenRequest({ item, onDone }: { item: NotificationItem; onDone?(): void }) {
+  const utils = trpc.useUtils();
+  // The notification itself is resolved by the server's `resolved` event; goal lists refetch.
+  const onSuccess = () => {
+    void utils.goals.invalidate();
+    onDone?.();
+  };
+  const mutations = {
+    approve: trpc.goals.approve.useMutation({ onSuccess }),
+    accept: trpc.goals.accept.useMutation({ onSuccess }),
+    reject: trpc.goals.reject.useMutation({ onSuccess }),
+    decline: trpc.goals.decline.useMutation({ onSuccess }),
+  };
+  const [asking, setAsking] = useState<NotificationAction | null>(null);
+  const [reason, setReason] = useState('');
+  const failed = Object.values(mutations).find((mutation) => mutation.error)?.error;
+  const pending = Object.values(mutations).some((mutation) => mutation.isPending);
+
+  if (asking) {
+    const label = ACTION_LABEL[asking.kind];
+    const mutation = mutations[asking.kind];
+    return (
+      <Stack
+        gap={6}
+        component="form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          mutation.mutate({ id: asking.goalId, reason: reason.trim() });
+        }}
+      >
+        <Textarea
+          label={`Why ${asking.kind === 'reject' ? 'reject' : 'decline'}?`}
+          placeholder="The owner sees your reason"
+          size="xs"
+          autosize
+          minRows={2}
+          value={reason}
+          onChange={(event) => setReason(event.currentTarget.value)}
+          data-autofocus
+          autoFocus
+          required
+        />
+        <Group gap="xs">
+          <Button type="submit" size="compact-sm" color="red" loading={mutation.isPending} disabled={!reason.trim()}>
+            {`${label} goal`}
+          </Button>
+          <Button
+            size="compact-sm"
+            variant="subtle"
+            color="gray"
+            onClick={() => {
+              mutation.reset();
+              setAsking(null);
+            }}
+          >
+            Back
+          </Button>
+        </Group>
+        <InlineError error={mutation.error && errorMessage(mutation.error)} />
+      </Stack>
+    );
+  }
+
+  return (
+    <Stack gap={4}>
+      <Group gap="xs">
+        {item.actions.map((action) => {
+          const needsReason = ACTIONS_NEEDING_A_REASON.includes(action.kind);
+          const mutation = mutations[action.kind];
+          return (
+            <Button
+              key={action.kind}
+              size="compact-sm"
+              color={needsReason ? 'red' : 'teal'}
+              variant={needsReason ? 'light' : 'filled'}
+              disabled={pending && !mutation.isPending}
+              loading={mutation.isPending}
+              onClick={() => {
+                if (needsReason) {
+                  setReason('');
+                  setAsking(action);
+                } else (mutation as typeof mutations.approve).mutate({ id: action.goalId });
+              }}
+            >
+              {ACTION_LABEL[action.kind]}
+            </Button>
+          );
+        })}
+      </Group>
+      <InlineError error={failed && errorMessage(failed)} />
+    </Stack>
+  );
+}
