@@ -6,6 +6,8 @@ import { nextCursor } from '../api/paging';
 import { trpc } from '../api/trpc';
 import { BellIcon } from '../ui/icons';
 import { Empty, InlineError, Loading, LoadError } from '../ui/states';
+import { NotificationGroupRow } from './group-row';
+import { groupId, groupNotifications } from './groups';
 import { NotificationRow } from './notification-row';
 import type { NotificationItem } from './types';
 import { ItemControls } from './item-controls';
@@ -60,6 +62,12 @@ function LatestNotifications({ unread, onNavigate }: { unread: number; onNavigat
     openNotification(item);
     if (item.link) onNavigate();
   };
+  const row = (item: NotificationItem) => (
+    <NotificationRow item={item} onOpen={() => open(item)}>
+      <RequestActions item={item} />
+      <ItemControls item={item} />
+    </NotificationRow>
+  );
 
   return (
     <Stack gap={0}>
@@ -85,12 +93,9 @@ function LatestNotifications({ unread, onNavigate }: { unread: number; onNavigat
         <Empty title="You are all caught up" description="New notifications appear here as they happen." />
       ) : (
         <ScrollArea.Autosize mah={460} type="auto">
-          {items.map((item) => (
-            <Box key={item.id} style={{ borderBottom: '1px solid var(--mantine-color-gray-2)' }}>
-              <NotificationRow item={item} onOpen={() => open(item)}>
-                <RequestActions item={item} />
-                <ItemControls item={item} />
-              </NotificationRow>
+          {groupNotifications(items).map((entry) => (
+            <Box key={entry.kind === 'item' ? entry.item.id : groupId(entry.group)} style={{ borderBottom: '1px solid var(--mantine-color-gray-2)' }}>
+              {entry.kind === 'item' ? row(entry.item) : <NotificationGroupRow group={entry.group} renderMember={row} />}
             </Box>
           ))}
         </ScrollArea.Autosize>

@@ -12,7 +12,10 @@ import { Empty, InlineError, Loading, LoadError } from '../ui/states';
 import { formatFilters, listFilterOf, parseFilters, type HistoryFilters, type ReadFilter } from './history-filters';
 import { ItemControls } from './item-controls';
 import { PRIORITY_LOOK, NOTIFICATION_TYPE_LABEL } from './labels';
+import { NotificationGroupRow } from './group-row';
+import { groupId, groupNotifications } from './groups';
 import { NotificationRow } from './notification-row';
+import type { NotificationItem } from './types';
 import { RequestActions } from './request-actions';
 import { useArchiveAllRead, useDeleteNotification, useMarkAllRead, useMarkShownSeen, useOpenNotification, useSetRead } from './use-notification-cache';
 
@@ -143,6 +146,28 @@ function NotificationHistory({ filters }: { filters: HistoryFilters }) {
     if (entry?.isIntersecting && hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [entry?.isIntersecting, hasNextPage, isFetchingNextPage, fetchNextPage]);
 
+  const row = (item: NotificationItem) => (
+    <NotificationRow item={item} detailed onOpen={() => open(item)}>
+      <RequestActions item={item} />
+      <ItemControls
+        item={item}
+        extra={
+          <Button
+            size="compact-xs"
+            variant="subtle"
+            color="red"
+            loading={remove.isPending && remove.variables?.id === item.id}
+            onClick={() => remove.mutate({ id: item.id })}
+            aria-label={`Delete "${item.title}"`}
+          >
+            Delete
+          </Button>
+        }
+      />
+      <InlineError error={remove.error && remove.variables?.id === item.id ? errorMessage(remove.error) : null} />
+    </NotificationRow>
+  );
+
   if (list.isPending) return <Loading label="Loading notifications…" />;
   if (list.error) return <LoadError error={list.error} onRetry={() => void list.refetch()} title="Could not load notifications" />;
   const filtered = Boolean(filters.type || filters.priority || filters.read || filters.q);
@@ -158,27 +183,9 @@ function NotificationHistory({ filters }: { filters: HistoryFilters }) {
   return (
     <Paper withBorder>
       <Stack gap={0} data-testid="notification-history">
-        {items.map((item) => (
-          <Box key={item.id} style={{ borderBottom: '1px solid var(--mantine-color-gray-2)' }}>
-            <NotificationRow item={item} detailed onOpen={() => open(item)}>
-              <RequestActions item={item} />
-              <ItemControls
-                item={item}
-                extra={
-                  <Button
-                    size="compact-xs"
-                    variant="subtle"
-                    color="red"
-                    loading={remove.isPending && remove.variables?.id === item.id}
-                    onClick={() => remove.mutate({ id: item.id })}
-                    aria-label={`Delete "${item.title}"`}
-                  >
-                    Delete
-                  </Button>
-                }
-              />
-              <InlineError error={remove.error && remove.variables?.id === item.id ? errorMessage(remove.error) : null} />
-            </NotificationRow>
+        {groupNotifications(items).map((entry) => (
+          <Box key={entry.kind === 'item' ? entry.item.id : groupId(entry.group)} style={{ borderBottom: '1px solid var(--mantine-color-gray-2)' }}>
+            {entry.kind === 'item' ? row(entry.item) : <NotificationGroupRow group={entry.group} renderMember={row} />}
           </Box>
         ))}
         <Center py="sm" ref={end}>
