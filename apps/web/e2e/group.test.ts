@@ -1,0 +1,83 @@
+/**
+ * Grouping (issue 9): five goals one supervisee submits arrive in the supervisor's bell as one
+ * group, which expands into its five requests and approves them all at once. Screenshots at
+ * 1280 px and 375 px.
+ */
+import { beforeAll, expect, it } from 'vitest';
+import { demo, httpClient, login, type Client } from '../../server/test/support/server.js';
+import { bellWithUnread, markPage, screenshot, signIn, wasReloaded, type Tab } from './support/browser.js';
+import { browserSuite } from './support/suite.js';
+
+const suite = browserSuite();
+const PHONE = { width: 375, height: 812 };
+const TITLES = ['Cut build time in half', 'Document the billing API', 'Run the accessibility audit', 'Retire the legacy cron jobs', 'Onboard the new designer'];
+let alice: Client;
+let aliceName: string;
+
+beforeAll(async () => {
+  alice = httpClient(suite.url, (await login(suite.url, demo.alice)).token);
+  const sam = httpClient(suite.url, (await login(suite.url, demo.sam)).token);
+  aliceName = (await sam.users.supervisees.query()).find((person) => person.email === demo.alice)!.name;
+});
+
+const bellDropdown = (tab: Tab) => tab.page.getByRole('dialog', { name: /^Notifications/ });
+const group = (scope: ReturnType<typeof bellDropdown>, text: string) => scope.getByTestId('notification-group').filter({ hasText: text });
+
+it('collapses five submissions into one group, expands it, and approves them all', async () => {
+  const laptop = await suite.openTab();
+  await signIn(laptop, demo.sam);
+  await markPage(laptop.page);
+  const goals = [];
+  // One after another: the group's order is the submissions' order.
+  for (const title of TITLES) goals.push(await alice.goals.create.mutate({ type: 'INDIVIDUAL', title }));
+  await bellWithUnread(laptop.page, 5).waitFor();
+
+  await laptop.page.getByTestId('bell').click();
+  const dropdown = bellDropdown(laptop);
+  const summary = `${aliceName} submitted 5 goals for approval`;
+  const submitted = group(dropdown, summary);
+  await submitted.waitFor();
+  // Collapsed: one row for the five, none of its members listed on their own.
+  expect(await submitted.getAttribute('data-count')).toBe('5');
+  expect(await dropdown.getByTestId('notification-row').filter({ hasText: 'Cut build time in half' }).count()).toBe(0);
+  expect(await submitted.getAttribute('data-read')).toBe('false');
+  await screenshot(laptop.page, 'group-bell-collapsed-1280');
+
+  await submitted.getByRole('button', { name: 'Show 5' }).click();
+  const members = submitted.getByTestId('group-members').getByTestId('notification-row');
+  await expect.poll(() => members.count()).toBe(5);
+  // Newest first, each with its own actions.
+  expect(await members.first().textContent()).toContain('Onboard the new designer');
+  expect(await members.getByRole('button', { name: 'Approve', exact: true }).count()).toBe(5);
+  await screenshot(laptop.page, 'group-bell-expanded-1280');
+
+  await submitted.getByRole('button', { name: 'Approve all 5' }).click();
+  await submitted.getByTestId('approve-all-outcome').filter({ hasText: 'Approved 5 of 5.' }).waitFor();
+  await expect.poll(() => members.getByTestId('resolution').filter({ hasText: 'Approved by you' }).count()).toBe(5);
+  // Decided: nothing open is left, so no Approve all; decided requests count as read.
+  expect(await submitted.getByRole('button', { name: /^Approve all/ }).count()).toBe(0);
+  expect(await submitted.getAttribute('data-read')).toBe('true');
+  expect(await submitted.getByRole('alert').count()).toBe(0);
+  await screenshot(laptop.page, 'group-bell-approved-1280');
+
+  for (const goal of goals) expect((await alice.goals.byId.query({ id: goal.id })).status).toBe('ACTIVE');
+  expect(await wasReloaded(laptop.page)).toBe(false);
+  expect(laptop.consoleErrors()).toEqual([]);
+  await laptop.context.close();
+
+  // On a phone: the same group, in the bell and in the history list, its members decided.
+  const phone = await suite.openTab(PHONE);
+  await signIn(phone, demo.sam);
+  await phone.page.getByTestId('bell').click();
+  const onPhone = group(bellDropdown(phone), summary);
+  await onPhone.getByRole('button', { name: 'Show 5' }).click();
+  await expect.poll(() => onPhone.getByTestId('resolution').count()).toBe(5);
+  await screenshot(phone.page, 'group-bell-expanded-375');
+  await phone.page.keyboard.press('Escape');
+
+  await phone.page.goto('/notifications');
+  await phone.page.getByTestId('notification-group').filter({ hasText: summary }).waitFor();
+  await screenshot(phone.page, 'group-history-375');
+  expect(phone.consoleErrors()).toEqual([]);
+  await phone.context.close();
+});
