@@ -5,7 +5,7 @@
  */
 import { beforeAll, expect, it } from 'vitest';
 import { demo, httpClient, login, type Client } from '../../server/test/support/server.js';
-import { bellWithUnread, markPage, screenshot, signIn, wasReloaded, type Tab } from './support/browser.js';
+import { bellWithUnread, markPage, navigate, screenshot, signIn, wasReloaded, type Tab } from './support/browser.js';
 import { browserSuite } from './support/suite.js';
 
 const suite = browserSuite();
@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 
 const bellDropdown = (tab: Tab) => tab.page.getByRole('dialog', { name: /^Notifications/ });
-const group = (scope: ReturnType<typeof bellDropdown>, text: string) => scope.getByTestId('notification-group').filter({ hasText: text });
+const group = (scope: ReturnType<typeof bellDropdown> | Tab['page'], text: string) => scope.getByTestId('notification-group').filter({ hasText: text });
 
 it('collapses five submissions into one group, expands it, and approves them all', async () => {
   const laptop = await suite.openTab();
@@ -61,6 +61,15 @@ it('collapses five submissions into one group, expands it, and approves them all
   await screenshot(laptop.page, 'group-bell-approved-1280');
 
   for (const goal of goals) expect((await alice.goals.byId.query({ id: goal.id })).status).toBe('ACTIVE');
+
+  // The history list groups them too, and says how they were decided.
+  await laptop.page.keyboard.press('Escape');
+  await navigate(laptop.page, 'Notifications');
+  const inHistory = group(laptop.page, summary);
+  await inHistory.getByText('5 approved').waitFor();
+  await inHistory.getByRole('button', { name: 'Show 5' }).click();
+  await expect.poll(() => inHistory.getByTestId('resolution').count()).toBe(5);
+  await screenshot(laptop.page, 'group-history-expanded-1280');
   expect(await wasReloaded(laptop.page)).toBe(false);
   expect(laptop.consoleErrors()).toEqual([]);
   await laptop.context.close();
@@ -76,7 +85,7 @@ it('collapses five submissions into one group, expands it, and approves them all
   await phone.page.keyboard.press('Escape');
 
   await phone.page.goto('/notifications');
-  await phone.page.getByTestId('notification-group').filter({ hasText: summary }).waitFor();
+  await group(phone.page, summary).getByText('5 approved').waitFor();
   await screenshot(phone.page, 'group-history-375');
   expect(phone.consoleErrors()).toEqual([]);
   await phone.context.close();

@@ -4,7 +4,7 @@ import { errorMessage } from '../api/errors';
 import { trpc } from '../api/trpc';
 import { InlineError } from '../ui/states';
 import { timeAgo } from '../ui/time';
-import { groupSummary, isUnread, openApprovals, quotedTitle, type NotificationGroup } from './groups';
+import { decidedSummary, groupSummary, isUnread, openApprovals, quotedTitle, type NotificationGroup } from './groups';
 import type { NotificationItem } from './types';
 import { useSetRead } from './use-notification-cache';
 
@@ -18,6 +18,7 @@ export function NotificationGroupRow({ group, renderMember }: { group: Notificat
   const unread = group.members.some(isUnread);
   const newest = group.members[0]!;
   const summary = groupSummary(group);
+  const decided = decidedSummary(group);
   const count = group.members.length;
   const toggle = () => setExpanded((open) => !open);
 
@@ -34,6 +35,7 @@ export function NotificationGroupRow({ group, renderMember }: { group: Notificat
               <Text size="xs" c="dimmed">
                 <time dateTime={newest.createdAt.toISOString()}>{timeAgo(newest.createdAt)}</time>
                 {` · ${count} notifications`}
+                {decided && ` · ${decided}`}
               </Text>
             </Stack>
           </UnstyledButton>

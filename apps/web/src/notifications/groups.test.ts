@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupId, groupNotifications, groupSummary, openApprovals, quotedTitle, type ListEntry, type NotificationGroup } from './groups';
+import { decidedSummary, groupId, groupNotifications, groupSummary, openApprovals, quotedTitle, type ListEntry, type NotificationGroup } from './groups';
 import type { NotificationItem } from './types';
 
 const ALICE = 'GOAL_SUBMITTED:actor:7';
@@ -93,5 +93,15 @@ describe('groupSummary', () => {
   it('reads the quoted goal title', () => {
     expect(quotedTitle('Alice submitted "Ship it" for approval')).toBe('Ship it');
     expect(quotedTitle('No quotes here')).toBeNull();
+  });
+});
+
+describe('decidedSummary', () => {
+  const decided = (id: number, outcome: 'APPROVED' | 'REJECTED') =>
+    item(id, ALICE, { resolvedAt: new Date(), actions: [], resolution: { outcome, byId: 1, byName: 'Sam', reason: null } });
+
+  it('counts the decided members by outcome, and says nothing while none is decided', () => {
+    expect(decidedSummary(group([item(2, ALICE), item(1, ALICE)]))).toBeNull();
+    expect(decidedSummary(group([decided(4, 'APPROVED'), item(3, ALICE), decided(2, 'REJECTED'), decided(1, 'APPROVED')]))).toBe('2 approved, 1 rejected');
   });
 });

@@ -1,4 +1,5 @@
-import { NOTIFICATION_TYPE_LABEL } from './labels';
+import type { ResolutionOutcome } from '@pms/shared';
+import { NOTIFICATION_TYPE_LABEL, OUTCOME_LABEL } from './labels';
 import type { NotificationItem } from './types';
 
 /** A run of notifications sharing a groupKey (newest first), shown as one row that expands. */
@@ -82,4 +83,14 @@ export function groupSummary(group: NotificationGroup): string {
     if (title) return `${plural(count, 'progress update')} on "${title}"`;
   }
   return `${plural(count, 'notification')}: ${NOTIFICATION_TYPE_LABEL[newest.type]}`;
+}
+
+/** How the group's decided requests went, in the order first met: "5 approved", "3 approved, 1 rejected"; null if none is decided. */
+export function decidedSummary(group: NotificationGroup): string | null {
+  const counts = new Map<ResolutionOutcome, number>();
+  for (const member of group.members) {
+    if (member.resolution) counts.set(member.resolution.outcome, (counts.get(member.resolution.outcome) ?? 0) + 1);
+  }
+  if (counts.size === 0) return null;
+  return [...counts].map(([outcome, count]) => `${count} ${OUTCOME_LABEL[outcome].toLowerCase()}`).join(', ');
 }

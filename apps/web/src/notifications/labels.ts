@@ -24,7 +24,7 @@ export const PRIORITY_LOOK: Record<NotificationPriority, { label: string; color:
   URGENT: { label: 'Urgent', color: 'red' },
 };
 
-const OUTCOME_LABEL: Record<ResolutionOutcome, string> = {
+export const OUTCOME_LABEL: Record<ResolutionOutcome, string> = {
   APPROVED: 'Approved',
   REJECTED: 'Rejected',
   ACCEPTED: 'Accepted',
