@@ -90,3 +90,41 @@ it('collapses five submissions into one group, expands it, and approves them all
   expect(phone.consoleErrors()).toEqual([]);
   await phone.context.close();
 });
+
+it('names the goal Approve all could not approve, with the server\'s message, and counts it out', async () => {
+  const tab = await suite.openTab();
+  const titles = ['Speed up the test suite', 'Host the security workshop', 'Map the data retention rules'];
+  const goals = [];
+  for (const title of titles) goals.push(await alice.goals.create.mutate({ type: 'INDIVIDUAL', title }));
+  const cancelled = goals[1]!;
+  // Alice cancels this goal just before Sam's approval of it reaches the server: the server refuses it.
+  await tab.page.routeWebSocket(/\/trpc/, (page) => {
+    const server = page.connectToServer();
+    page.onMessage(async (message) => {
+      if (typeof message === 'string' && approvesGoal(message, cancelled.id)) await alice.goals.cancel.mutate({ id: cancelled.id });
+      server.send(message);
+    });
+  });
+  await signIn(tab, demo.sam);
+  await tab.page.getByTestId('bell').click();
+  // The five decided in the first test lead the run too: the group counts them, but not as open.
+  const submitted = group(bellDropdown(tab), `${aliceName} submitted 8 goals for approval`);
+  await submitted.getByText('5 approved').waitFor();
+  await submitted.getByRole('button', { name: 'Approve all 3' }).click();
+  await submitted.getByTestId('approve-all-outcome').filter({ hasText: 'Approved 2 of 3.' }).waitFor();
+  const failure = submitted.getByRole('alert').filter({ hasText: 'Not approved: "Host the security workshop": ' });
+  await failure.waitFor();
+  await screenshot(tab.page, 'group-bell-approve-all-failed-1280');
+
+  expect((await failure.textContent())!.length).toBeGreaterThan('Not approved: "Host the security workshop": '.length);
+  expect(await Promise.all(goals.map(async (goal) => (await alice.goals.byId.query({ id: goal.id })).status))).toEqual(['ACTIVE', 'CANCELLED', 'ACTIVE']);
+  await submitted.getByText('7 approved, 1 cancelled').waitFor();
+  expect(tab.consoleErrors()).toEqual([]);
+  await tab.context.close();
+});
+
+/** Whether a tRPC WebSocket message (one request or a batch) asks to approve this goal. */
+function approvesGoal(message: string, goalId: number): boolean {
+  const requests = [JSON.parse(message)].flat() as Array<{ params?: { path?: string; input?: { json?: { id?: number }; id?: number } } }>;
+  return requests.some(({ params }) => params?.path === 'goals.approve' && (params.input?.json?.id ?? params.input?.id) === goalId);
+}
