@@ -42,6 +42,12 @@ it('collapses five submissions into one group, expands it, and approves them all
   expect(await dropdown.getByTestId('notification-row').filter({ hasText: 'Cut build time in half' }).count()).toBe(0);
   expect(await submitted.getAttribute('data-read')).toBe('false');
   await screenshot(laptop.page, 'group-bell-collapsed-1280');
+  const phone = await suite.openTab(PHONE);
+  await signIn(phone, demo.sam);
+  await phone.page.getByTestId('bell').click();
+  await group(bellDropdown(phone), summary).getByRole('button', { name: 'Approve all 5' }).waitFor();
+  await screenshot(phone.page, 'group-bell-collapsed-375');
+  await phone.page.keyboard.press('Escape');
 
   await submitted.getByRole('button', { name: 'Show 5' }).click();
   const members = submitted.getByTestId('group-members').getByTestId('notification-row');
@@ -74,9 +80,7 @@ it('collapses five submissions into one group, expands it, and approves them all
   expect(laptop.consoleErrors()).toEqual([]);
   await laptop.context.close();
 
-  // On a phone: the same group, in the bell and in the history list, its members decided.
-  const phone = await suite.openTab(PHONE);
-  await signIn(phone, demo.sam);
+  // On the phone: the same group, in the bell and in the history list, its members decided.
   await phone.page.getByTestId('bell').click();
   const onPhone = group(bellDropdown(phone), summary);
   await onPhone.getByRole('button', { name: 'Show 5' }).click();

@@ -91,7 +91,7 @@ function GroupActions({ group, expanded, onToggle }: { group: NotificationGroup;
           {outcome.running ? `Approving… ${outcome.approved + outcome.failed.length} of ${outcome.total}` : `Approved ${outcome.approved} of ${outcome.total}.`}
         </Text>
       )}
-      {outcome?.failed.map((failure) => <InlineError key={failure.title} error={`Not approved: "${failure.title}": ${failure.message}`} />)}
+      {outcome?.failed.map((failure, index) => <InlineError key={index} error={`Not approved: "${failure.title}": ${failure.message}`} />)}
       <InlineError error={setRead.error && errorMessage(setRead.error)} />
     </Stack>
   );
