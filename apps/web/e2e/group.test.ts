@@ -12,11 +12,12 @@ const suite = browserSuite();
 const PHONE = { width: 375, height: 812 };
 const TITLES = ['Cut build time in half', 'Document the billing API', 'Run the accessibility audit', 'Retire the legacy cron jobs', 'Onboard the new designer'];
 let alice: Client;
+let sam: Client;
 let aliceName: string;
 
 beforeAll(async () => {
   alice = httpClient(suite.url, (await login(suite.url, demo.alice)).token);
-  const sam = httpClient(suite.url, (await login(suite.url, demo.sam)).token);
+  sam = httpClient(suite.url, (await login(suite.url, demo.sam)).token);
   aliceName = (await sam.users.supervisees.query()).find((person) => person.email === demo.alice)!.name;
 });
 
@@ -57,12 +58,18 @@ it('collapses five submissions into one group, expands it, and approves them all
   expect(await members.getByRole('button', { name: 'Approve', exact: true }).count()).toBe(5);
   await screenshot(laptop.page, 'group-bell-expanded-1280');
 
+  // Mark all read: every member at once, and the group with them.
+  await submitted.getByRole('button', { name: 'Mark all read' }).click();
+  await expect.poll(() => members.and(laptop.page.locator('[data-read="true"]')).count()).toBe(5);
+  expect(await submitted.getAttribute('data-read')).toBe('true');
+  expect(await submitted.getByRole('button', { name: 'Mark all read' }).count()).toBe(0);
+  await expect.poll(async () => (await sam.notifications.stats.query()).unreadCount).toBe(0);
+
   await submitted.getByRole('button', { name: 'Approve all 5' }).click();
   await submitted.getByTestId('approve-all-outcome').filter({ hasText: 'Approved 5 of 5.' }).waitFor();
   await expect.poll(() => members.getByTestId('resolution').filter({ hasText: 'Approved by you' }).count()).toBe(5);
-  // Decided: nothing open is left, so no Approve all; decided requests count as read.
+  // Decided: nothing open is left, so no Approve all.
   expect(await submitted.getByRole('button', { name: /^Approve all/ }).count()).toBe(0);
-  expect(await submitted.getAttribute('data-read')).toBe('true');
   expect(await submitted.getByRole('alert').count()).toBe(0);
   await screenshot(laptop.page, 'group-bell-approved-1280');
 
