@@ -13,11 +13,15 @@ const PHONE = { width: 375, height: 812 };
 let alice: Client;
 let sam: Client;
 let aliceId: number;
+let aliceName: string;
+let samName: string;
 
 beforeAll(async () => {
   alice = httpClient(suite.url, (await login(suite.url, demo.alice)).token);
   sam = httpClient(suite.url, (await login(suite.url, demo.sam)).token);
-  aliceId = (await sam.users.supervisees.query()).find((person) => person.email === demo.alice)!.id;
+  const alicePerson = (await sam.users.supervisees.query()).find((person) => person.email === demo.alice)!;
+  [aliceId, aliceName] = [alicePerson.id, alicePerson.name];
+  samName = (await sam.auth.me.query()).name;
 });
 
 /** Alice submits a goal: Sam gets a request to approve or reject it. */
@@ -27,6 +31,15 @@ const bellDropdown = (tab: Tab) => tab.page.getByRole('dialog', { name: /^Notifi
 /** The bell's badge (what is new), once the counts have loaded. */
 const badge = async (tab: Tab) => Number(await tab.page.locator('[data-testid="bell"][data-unread]').getAttribute('data-unread'));
 const row = (scope: Tab['page'] | ReturnType<typeof bellDropdown>, text: string) => scope.getByTestId('notification-row').filter({ hasText: text });
+/** Consecutive notifications of one kind from one person collapse into a group row (groups.ts), found by its summary. */
+const group = (scope: Tab['page'] | ReturnType<typeof bellDropdown>, summary: string) => scope.getByTestId('notification-group').filter({ hasText: summary });
+
+/** Shows a collapsed group's members, each as its own row with its own actions. */
+async function expand(group: ReturnType<typeof bellDropdown>, count: number) {
+  expect(await group.getAttribute('data-count')).toBe(String(count));
+  await group.getByRole('button', { name: `Show ${count}`, exact: true }).click();
+  await expect.poll(() => group.getByTestId('group-members').getByTestId('notification-row').count()).toBe(count);
+}
 
 it('approves one request and rejects another with a reason, from the bell', async () => {
   const tab = await suite.openTab();
@@ -36,11 +49,15 @@ it('approves one request and rejects another with a reason, from the bell', asyn
   const rejectMe = await submitForApproval('Rewrite everything in Rust');
   await bellWithUnread(tab.page, 2).waitFor();
 
-  // Opening the bell shows them and marks them seen: the badge clears, they stay unread.
+  // Opening the bell shows them (one group: the same person's submissions) and marks them seen:
+  // the badge clears, they stay unread.
   await tab.page.getByTestId('bell').click();
   const dropdown = bellDropdown(tab);
-  await row(dropdown, 'Automate the release notes').waitFor();
+  const submitted = group(dropdown, `${aliceName} submitted 2 goals for approval`);
+  await submitted.waitFor();
   await bellWithUnread(tab.page, 0).waitFor();
+  expect(await submitted.getAttribute('data-read')).toBe('false');
+  await expand(submitted, 2);
   expect(await row(dropdown, 'Automate the release notes').getAttribute('data-read')).toBe('false');
   await screenshot(tab.page, 'inbox-bell-requests-1280');
 
@@ -87,7 +104,9 @@ it('approves from a toast; the decision clears the badge and the toast on the sa
   await toast(phone.page, 'Mentor two new engineers').waitFor({ state: 'detached' });
   expect(await goalStatus(goal.id)).toBe('ACTIVE');
 
+  // In the bell it joins the group of Alice's submissions (the two of the first test lead the run).
   await phone.page.getByTestId('bell').click();
+  await expand(group(bellDropdown(phone), `${aliceName} submitted 3 goals for approval`), 3);
   await row(bellDropdown(phone), 'Mentor two new engineers').getByText('Approved by you').waitFor();
   await screenshot(phone.page, 'inbox-bell-resolved-375');
   for (const tab of [laptop, phone]) {
@@ -110,18 +129,27 @@ it('shows three toasts of a burst and one summary, and keeps the history filters
   await expect.poll(() => laptop.page.getByTestId('toast').count()).toBe(3);
   await screenshot(laptop.page, 'inbox-toast-burst-1280');
 
+  // The six are one group in the history list; the search narrows it to the two about runbooks.
   await navigate(laptop.page, 'Notifications');
+  await expand(group(laptop.page, `${samName} assigned you 6 goals`), 6);
   await row(laptop.page, 'Plan the offsite').waitFor();
   await laptop.page.getByLabel('Search').fill('runbook');
   await laptop.page.waitForURL(/q=runbook/);
   await laptop.page.getByText('Unread', { exact: true }).click();
   await laptop.page.waitForURL(/read=unread/);
+  const found = group(laptop.page, `${samName} assigned you 2 goals`);
+  await found.waitFor();
+  expect(await laptop.page.getByTestId('notification-group').count()).toBe(1);
+  await expand(found, 2);
   await expect.poll(() => row(laptop.page, '').count()).toBe(2);
   await screenshot(laptop.page, 'inbox-history-search-1280');
 
   await laptop.page.reload();
-  await row(laptop.page, 'Write the incident runbook').waitFor();
+  await found.waitFor();
   expect(await laptop.page.getByLabel('Search').inputValue()).toBe('runbook');
+  expect(await laptop.page.getByTestId('notification-group').count()).toBe(1);
+  await expand(found, 2);
+  await row(laptop.page, 'Write the incident runbook').waitFor();
   expect(await row(laptop.page, '').count()).toBe(2);
   expect(new URL(laptop.page.url()).search).toBe('?read=unread&q=runbook');
 
@@ -142,6 +170,7 @@ it('shows three toasts of a burst and one summary, and keeps the history filters
   const phone = await suite.openTab(PHONE);
   await signIn(phone, demo.alice);
   await phone.page.goto('/notifications?view=all&q=runbook');
+  await expand(group(phone.page, `${samName} assigned you 2 goals`), 2);
   await row(phone.page, 'Draft the runbook index').waitFor();
   await screenshot(phone.page, 'inbox-history-search-375');
   for (const tab of [laptop, phone]) expect(tab.consoleErrors()).toEqual([]);
@@ -159,6 +188,8 @@ it('snoozes a notification out of the inbox, and it returns live when its time c
   await toast(tab.page, 'Shadow the data team').waitFor();
   await bellWithUnread(tab.page, 2).waitFor();
   await navigate(tab.page, 'Notifications');
+  // They join the run of Sam's assignments from the last test (five of them still in the inbox).
+  await expand(group(tab.page, `${samName} assigned you 7 goals`), 7);
 
   // Snoozed from the row until tomorrow 9:00: off the inbox, in the Snoozed tab.
   const shadow = row(tab.page, 'Shadow the data team');
@@ -169,6 +200,7 @@ it('snoozes a notification out of the inbox, and it returns live when its time c
   await tab.page.getByRole('tab', { name: /Snoozed/ }).click();
   await row(tab.page, 'Shadow the data team').getByText(/Snoozed until/).waitFor();
   await tab.page.getByRole('tab', { name: /Inbox/ }).click();
+  await expand(group(tab.page, `${samName} assigned you 6 goals`), 6);
 
   // Snoozed through the API for a moment: it leaves the inbox, then comes back as new, with a toast.
   const styleGuide = row(tab.page, 'Refresh the style guide');
@@ -183,6 +215,7 @@ it('snoozes a notification out of the inbox, and it returns live when its time c
   await toast(tab.page, 'Refresh the style guide').waitFor({ timeout: 15_000 });
   await bellWithUnread(tab.page, 1).waitFor();
   await tab.page.getByTestId('bell').click();
+  await expand(group(bellDropdown(tab), `${samName} assigned you 6 goals`), 6);
   await row(bellDropdown(tab), 'Refresh the style guide').waitFor();
   await screenshot(tab.page, 'inbox-snooze-returned-1280');
   await bellWithUnread(tab.page, 0).waitFor();

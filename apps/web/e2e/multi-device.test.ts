@@ -10,14 +10,25 @@ import { browserSuite } from './support/suite.js';
 const suite = browserSuite();
 let sam: Client;
 let aliceId: number;
+let samName: string;
 
 beforeAll(async () => {
   sam = httpClient(suite.url, (await login(suite.url, demo.sam)).token);
   aliceId = (await sam.users.supervisees.query()).find((person) => person.email === demo.alice)!.id;
+  samName = (await sam.auth.me.query()).name;
 });
 
 const assignToAlice = (title: string) => sam.goals.assign.mutate({ superviseeId: aliceId, title });
 const rows = (tab: Tab) => tab.page.getByTestId('notification-row');
+/** Sam's assignments, one after another, are one group row in the history list (groups.ts). */
+const assignments = (tab: Tab, count: number) => tab.page.getByTestId('notification-group').filter({ hasText: `${samName} assigned you ${count} goals` });
+
+/** Shows a collapsed group's members, each as its own row with its own controls. */
+async function expand(group: ReturnType<typeof assignments>, count: number) {
+  expect(await group.getAttribute('data-count')).toBe(String(count));
+  await group.getByRole('button', { name: `Show ${count}`, exact: true }).click();
+  await expect.poll(() => group.getByTestId('group-members').getByTestId('notification-row').count()).toBe(count);
+}
 
 it('a notification reaches both devices, and reads and deletions follow across them', async () => {
   const laptop = await suite.openTab();
@@ -53,20 +64,24 @@ it('a notification reaches both devices, and reads and deletions follow across t
   await bellWithUnread(laptop.page, 2).waitFor();
   await bellWithUnread(phone.page, 2).waitFor();
   await navigate(phone.page, 'Notifications');
-  await rows(phone).nth(2).waitFor();
-  await phone.page.getByRole('button', { name: 'Mark all read' }).click();
+  await expand(assignments(phone, 3), 3);
+  expect(await assignments(phone, 3).getAttribute('data-read')).toBe('false');
+  // The page's Mark all read (first: the group below has one of its own, for its members).
+  await phone.page.getByRole('button', { name: 'Mark all read' }).first().click();
   await bellWithUnread(phone.page, 0).waitFor();
   await bellWithUnread(laptop.page, 0).waitFor();
   expect(await phone.page.locator('[data-testid="notification-row"][data-read="false"]').count()).toBe(0);
+  expect(await assignments(phone, 3).getAttribute('data-read')).toBe('true');
 
   // Deleted on the phone: gone from the laptop's list as well.
   await navigate(laptop.page, 'Notifications');
-  await rows(laptop).nth(2).waitFor();
+  await expand(assignments(laptop, 3), 3);
   await screenshot(laptop.page, 'notification-history');
   const onCall = rows(phone).filter({ hasText: 'Review the on-call rota' });
   await onCall.getByRole('button', { name: 'Delete "New goal assigned to you"' }).click();
   await onCall.waitFor({ state: 'detached' });
   await rows(laptop).filter({ hasText: 'Review the on-call rota' }).waitFor({ state: 'detached' });
+  expect(await assignments(laptop, 2).getAttribute('data-count')).toBe('2');
   expect(await rows(laptop).count()).toBe(2);
 
   // A notification opens its goal.

@@ -65,10 +65,17 @@ it('reconnects after a restart and resumes the stream: nothing missed, nothing t
   await bellWithUnread(sam.page, 2).waitFor();
   expect(await toast(sam.page, afterRestart).count()).toBe(1);
   expect(await goalCard(sam.page, afterRestart).count()).toBe(1);
+  // In the bell: Alice's two submissions as one group of two, each listed once.
   await sam.page.getByTestId('bell').click();
-  const rows = sam.page.getByTestId('bell-dropdown').getByTestId('notification-row');
+  const dropdown = sam.page.getByTestId('bell-dropdown');
+  const submitted = dropdown.getByTestId('notification-group');
+  await submitted.waitFor();
+  expect(await submitted.getAttribute('data-count')).toBe('2');
+  await submitted.getByRole('button', { name: 'Show 2', exact: true }).click();
+  const rows = dropdown.getByTestId('notification-row');
   await rows.nth(1).waitFor();
   expect(await rows.count()).toBe(2);
+  for (const title of [afterRestart, next]) expect(await rows.filter({ hasText: title }).count()).toBe(1);
 
   expect(await wasReloaded(sam.page)).toBe(false);
   expect(sam.consoleErrors()).toEqual([]);
