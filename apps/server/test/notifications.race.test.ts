@@ -4,12 +4,12 @@
  * client that has seen only the higher one and resumes "after it" must still get the lower one.
  * Stream positions are per-user `seq` values handed out under the user's row lock, so they
  * commit in order; this test drives two real transactions into exactly that interleaving.
- * (publish takes its recipients' stream locks before it stores anything, so for one recipient
- * it no longer makes this interleaving itself; the stream must not depend on that: a row
- * stored before its event is announced makes it here.)
  */
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { publish } from '@pms/api';
+import type { Database } from '@pms/db';
+import { waitingForLock } from './support/database.js';
 import { EventLog } from './support/event-log.js';
 import { followNotifications, numbers, sample, userIdOf } from './support/notifications.js';
 import { demo, login, startTestServer, wsClient, type TestServer, type WsSession } from './support/server.js';
@@ -25,33 +25,36 @@ afterAll(async () => {
   await server.close();
 });
 
-const ttlDays = 30;
-
-/** A notifications row as publish would store it for sample(recipient, n). */
-function row(recipientId: number, n: number) {
-  const { title, message, data, type } = sample(recipientId, n);
-  return { recipient_id: recipientId, type, priority: 'NORMAL' as const, title, message, data: JSON.stringify(data) };
+async function backendPid(trx: Kysely<Database>): Promise<number> {
+  const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
+  return rows[0]!.pid;
 }
 
+const ttlDays = 30;
+
 it('delivers a lower id that commits after a higher one, live and on resume', async () => {
-  const alice = await userIdOf(server.db, demo.alice);
+  const [sam, alice] = [await userIdOf(server.db, demo.sam), await userIdOf(server.db, demo.alice)];
   const live = await followNotifications(socket.client);
 
-  // "first" takes its notification id now and announces it only later, still uncommitted.
+  // A third transaction holds Sam's stream lock, so that "first" (Sam and Alice, locking in
+  // user-id order) inserts its notifications and then waits, still uncommitted.
+  const holder = await server.db.startTransaction().execute();
+  await publish(holder, { notifications: [sample(sam, 0)], ttlDays });
   const first = await server.db.startTransaction().execute();
-  const lower = await first
-    .insertInto('notifications')
-    .values({ ...row(alice, 1), expires_at: new Date(Date.now() + ttlDays * 86_400_000) })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const firstPid = await backendPid(first);
+  const firstPublished = publish(first, { notifications: [sample(sam, 1), sample(alice, 1)], ttlDays });
+  await waitingForLock(server.db, firstPid);
 
   // "second" starts later, so Alice's notification gets a higher id, and commits first.
-  const [higher] = await server.db.transaction().execute((second) => publish(second, { notifications: [sample(alice, 2)], ttlDays }));
-  await publish(first, { events: [{ userId: alice, topic: 'notification', kind: 'created', payload: { id: lower.id } }], ttlDays });
+  const second = await server.db.startTransaction().execute();
+  const [higher] = await publish(second, { notifications: [sample(alice, 2)], ttlDays });
+  await second.commit().execute();
+  await holder.commit().execute();
+  const [, lower] = await firstPublished;
   await first.commit().execute();
 
   // The trap is set: the lower id committed last, so "id > last seen" would skip it.
-  expect(lower.id).toBeLessThan(higher!.id);
+  expect(lower!.id).toBeLessThan(higher!.id);
 
   // Live: in commit order.
   const events = await live.take(2);

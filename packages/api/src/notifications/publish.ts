@@ -43,8 +43,12 @@ export interface PublishOptions {
  */
 export async function publish(trx: Kysely<Database>, options: PublishOptions): Promise<Notification[]> {
   const { notifications = [], events = [], ttlDays } = options;
-  // Every stream this publish appends to, before any row (the lock order of lockStreams).
-  await lockStreams(trx, [...notifications.map((n) => n.recipientId), ...events.map((e) => e.userId)]);
+  // Updating an open request writes an existing row: take every stream this publish appends to
+  // first (the lock order of lockStreams). New rows conflict with nobody, and appendEvents locks
+  // the streams anyway, so ordinary notifications skip the extra statement.
+  if (notifications.some((n) => n.requestKey)) {
+    await lockStreams(trx, [...notifications.map((n) => n.recipientId), ...events.map((e) => e.userId)]);
+  }
   const expiresAt = new Date(Date.now() + ttlDays * 86_400_000);
   const stored = notifications.length
     ? await trx

@@ -27,9 +27,10 @@ export interface AppendedEvent extends NewUserEvent {
 /**
  * Takes the stream-head row locks of these users, in user-id order (the lock appendEvents takes,
  * FOR NO KEY UPDATE as its UPDATE). The one lock order of the product: a transaction that will
- * change notification rows or append events takes every stream it will touch first, then rows,
- * so two such transactions never wait on each other in a cycle, and a recipient's own changes
- * and the notifications created for them are serialised (their counts stay exact).
+ * change existing notification rows takes every stream it will append to first, then rows, so
+ * two such transactions never wait on each other in a cycle, and a recipient's own changes and
+ * the notifications created for them are serialised (their counts stay exact). Inserting new
+ * rows needs no lock first: nobody else can hold them.
  */
 export async function lockStreams(trx: Kysely<Database>, userIds: Iterable<number>): Promise<void> {
   const ids = [...new Set(userIds)].sort((a, b) => a - b);
