@@ -8,11 +8,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LISTENER_APPLICATION_NAME } from '@pms/api';
-import { adminQuery, createDatabase, migrateToLatest, withDatabase } from '@pms/db';
 import { failOnCrashes } from './support/crashes.js';
 import { lockUserRow, waitingForLock } from './support/database.js';
 import { followNotifications, notify, numbers, sample } from './support/notifications.js';
-import { startOwnPostgres, type OwnPostgres } from './support/postgres.js';
+import { migratedDatabase, startOwnPostgres, type OwnPostgres } from './support/postgres.js';
 import { demo, failure, signIn, startTestServer, wsClient, type Person, type TestServer, type WsSession } from './support/server.js';
 
 failOnCrashes();
@@ -23,12 +22,7 @@ let alice: Person;
 let socket: WsSession;
 beforeAll(async () => {
   postgres = await startOwnPostgres();
-  await adminQuery(postgres.url, 'create database pms');
-  const databaseUrl = withDatabase(postgres.url, 'pms');
-  const migrator = createDatabase({ connectionString: databaseUrl, max: 1 });
-  await migrateToLatest(migrator);
-  await migrator.destroy();
-  server = await startTestServer({ databaseUrl, seed: true });
+  server = await startTestServer({ databaseUrl: await migratedDatabase(postgres), seed: true });
   alice = await signIn(server.url, demo.alice);
   socket = wsClient(server.url, alice.token);
 });

@@ -7,13 +7,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, JOBS_APPLICATION_NAME, notificationReturnJob } from '@pms/api';
-import { adminQuery, createDatabase, migrateToLatest, seedDemo, withDatabase, type DB } from '@pms/db';
+import { createDatabase, seedDemo, type DB } from '@pms/db';
 import { startChildServer, type ChildServer } from './support/child-server.js';
 import { failOnCrashes } from './support/crashes.js';
 import { freshDatabase, waitingForLock } from './support/database.js';
 import { EventLog } from './support/event-log.js';
 import { followNotifications, notify, sample, type NotificationLog } from './support/notifications.js';
-import { startOwnPostgres, type OwnPostgres } from './support/postgres.js';
+import { migratedDatabase, startOwnPostgres, type OwnPostgres } from './support/postgres.js';
 import { demo, signIn, startTestServer, wsClient, type Person, type TestServer, type WsSession } from './support/server.js';
 
 let a: TestServer;
@@ -182,12 +182,7 @@ describe('PostgreSQL down when a return comes due', () => {
   let server: TestServer;
   beforeAll(async () => {
     postgres = await startOwnPostgres();
-    await adminQuery(postgres.url, 'create database pms');
-    const databaseUrl = withDatabase(postgres.url, 'pms');
-    const migrator = createDatabase({ connectionString: databaseUrl, max: 1 });
-    await migrateToLatest(migrator);
-    await migrator.destroy();
-    server = await startTestServer({ databaseUrl, seed: true });
+    server = await startTestServer({ databaseUrl: await migratedDatabase(postgres), seed: true });
   });
   afterAll(async () => {
     await server?.close();

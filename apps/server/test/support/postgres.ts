@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedServer } from '@pms/db';
+import { adminQuery, createDatabase, migrateToLatest, startEmbeddedPostgres, withDatabase, type EmbeddedServer } from '@pms/db';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -31,6 +31,16 @@ export interface OwnPostgres {
   start(): Promise<void>;
   /** Stops the server if it runs and deletes its data. */
   destroy(): Promise<void>;
+}
+
+/** Creates database `pms` on the test's own server and migrates it; returns its URL. */
+export async function migratedDatabase(postgres: OwnPostgres): Promise<string> {
+  await adminQuery(postgres.url, 'create database pms');
+  const databaseUrl = withDatabase(postgres.url, 'pms');
+  const migrator = createDatabase({ connectionString: databaseUrl, max: 1 });
+  await migrateToLatest(migrator);
+  await migrator.destroy();
+  return databaseUrl;
 }
 
 /** An embedded PostgreSQL for one test file, on a free port, with data that survives a restart. */
