@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { meCall, rawSocket, type RawSocket } from './support/raw-socket.js';
+import { clientFrame, meCall, rawSocket, writeRaw, type RawSocket } from './support/raw-socket.js';
 import { demo, login, startTestServer, type TestServer } from './support/server.js';
 
 const PING_AFTER_MS = 400;
@@ -60,6 +60,46 @@ describe('answering PINGs', () => {
     open.socket.send('PING');
     expect(await open.next()).toBe('PONG');
     open.socket.close();
+  });
+});
+
+describe('keepalive frames as they arrive on the wire', () => {
+  it('answers a PING that arrives in one chunk with a call, in two halves, or between halves of a call', async () => {
+    const raw = await signedIn();
+    writeRaw(raw, Buffer.concat([clientFrame('PING'), clientFrame(JSON.stringify(meCall(2)))]));
+    const answers = [await raw.next(), await raw.next()]; // either first: PONGs wait for the next turn of the loop
+    expect(answers).toContainEqual('PONG');
+    expect(answers).toContainEqual(expect.objectContaining({ id: 2 }));
+
+    const ping = clientFrame('PING');
+    writeRaw(raw, ping.subarray(0, 3));
+    await sleep(20);
+    writeRaw(raw, ping.subarray(3));
+    expect(await raw.next()).toBe('PONG');
+
+    // A call cut just where a whole PING frame's length would be: ws must get it, not the keepalive.
+    const call = clientFrame(JSON.stringify(meCall(3)));
+    writeRaw(raw, call.subarray(0, 10));
+    await sleep(20);
+    writeRaw(raw, Buffer.concat([call.subarray(10), clientFrame('PING')]));
+    const more = [await raw.next(), await raw.next()];
+    expect(more).toContainEqual('PONG');
+    expect(more).toContainEqual(expect.objectContaining({ id: 3 }));
+    raw.socket.close();
+  });
+
+  it('counts PINGs against the message rate like any message', async () => {
+    const limited = await startTestServer({ databaseUrl: server.databaseUrl, env: { WS_MESSAGES_PER_SECOND: '5', WS_MESSAGE_BURST: '5' } });
+    try {
+      const raw = await signedIn(limited.url);
+      for (let i = 0; i < 10; i++) {
+        writeRaw(raw, clientFrame('PING'));
+        await sleep(2); // one frame per chunk: the fast path
+      }
+      expect(await raw.closed).toEqual({ code: 1008, reason: 'at most 5 calls per second' });
+    } finally {
+      await limited.close();
+    }
   });
 });
 

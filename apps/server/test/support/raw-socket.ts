@@ -1,5 +1,7 @@
 /** A plain WebSocket speaking (or failing to speak) tRPC's protocol, for frames a tRPC client never sends. */
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 
 export interface RawSocket {
@@ -40,4 +42,17 @@ export async function rawSocket(url: string, query = ''): Promise<RawSocket> {
 /** `auth.me` as a tRPC client sends it (superjson input), with call id `id`. */
 export function meCall(id: number) {
   return { id, method: 'query', params: { path: 'auth.me', input: { json: null } } };
+}
+
+/** A client frame (FIN, text, masked) as the bytes on the wire. */
+export function clientFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  if (payload.length > 125) throw new Error('short frames only');
+  const mask = randomBytes(4);
+  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, payload.map((byte, i) => byte ^ mask[i % 4]!)]);
+}
+
+/** Writes bytes to the socket's TCP connection as they are, in one write: frames split or joined at will. */
+export function writeRaw(raw: RawSocket, bytes: Buffer) {
+  (raw.socket as unknown as { _socket: Socket })._socket.write(bytes);
 }

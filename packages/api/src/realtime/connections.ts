@@ -82,7 +82,11 @@ export class ConnectionRegistry {
   readonly #keepalive: Keepalive;
 
   constructor(readonly limits: ConnectionLimits) {
-    this.#keepalive = new Keepalive(limits, () => this.#bySocket);
+    this.#keepalive = new Keepalive(
+      limits,
+      () => this.#bySocket,
+      (socket, message) => this.#admitMessage(socket, message),
+    );
     const registry = this;
     this.#onClose = function (this: WebSocket) {
       registry.#remove(this);
@@ -94,6 +98,12 @@ export class ConnectionRegistry {
           if (!registry.#admitMessage(this, data) || registry.#keepalive.absorbs(this, data, isBinary)) return false;
         }
         return super.emit(event, ...args);
+      }
+
+      /** ws's own set-up of the socket (not in its types), then the keepalive's fast path. */
+      setSocket(...args: unknown[]): void {
+        (WebSocket.prototype as unknown as { setSocket(...args: unknown[]): void }).setSocket.apply(this, args);
+        registry.#keepalive.readFirst(this);
       }
     };
   }
