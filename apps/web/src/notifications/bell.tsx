@@ -60,11 +60,13 @@ function LatestNotifications({ unread, onNavigate }: { unread: number; onNavigat
   const loaded = latest.data?.pages.flatMap((page) => page.items) ?? [];
   const entries = groupNotifications(loaded);
   // The last row may go on past what is loaded (25 submissions in a row are one group): load on.
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = latest;
-  const partial = entries.length <= LATEST_ROWS && hasNextPage && loaded.length < MAX_LOADED;
+  const { hasNextPage, isFetchingNextPage, isFetchNextPageError, fetchNextPage } = latest;
+  const partial = entries.length <= LATEST_ROWS && hasNextPage && loaded.length < MAX_LOADED && !isFetchNextPageError;
+  // Each attempt's end is a render of its own: one cancelled by an optimistic update (marking the shown seen) is made again.
+  const [attempts, setAttempts] = useState(0);
   useEffect(() => {
-    if (partial && !isFetchingNextPage) void fetchNextPage();
-  }, [partial, isFetchingNextPage, fetchNextPage]);
+    if (partial && !isFetchingNextPage) void fetchNextPage().finally(() => setAttempts((count) => count + 1));
+  }, [partial, isFetchingNextPage, fetchNextPage, attempts]);
   const shown = entries.slice(0, LATEST_ROWS);
   const items = shown.flatMap((entry) => (entry.kind === 'item' ? [entry.item] : entry.group.members));
   // Shown in the open dropdown is seen: off the badge (also those arriving while it is open).

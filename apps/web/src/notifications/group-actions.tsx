@@ -72,18 +72,25 @@ export function GroupActions({ group, expanded, onToggle }: { group: Notificatio
           {expanded ? 'Hide' : `Show ${group.members.length}`}
         </Button>
       </Group>
-      {outcome && (
-        <Text size="sm" fw={500} c={outcome.failed.length ? 'orange.8' : 'teal.8'} role="status" data-testid="group-outcome">
-          {outcome.running
-            ? `${DONE[outcome.decision].doing}… ${outcome.done + outcome.failed.length} of ${outcome.total}`
-            : `${DONE[outcome.decision].verb} ${outcome.done} of ${outcome.total}.`}
-        </Text>
-      )}
-      {outcome?.failed.map((failure, index) => (
-        <InlineError key={index} error={`Not ${DONE[outcome.decision].verb.toLowerCase()}: "${failure.title}": ${failure.message}`} />
-      ))}
+      <DecideAllStatus outcome={outcome} />
       <InlineError error={failed && errorMessage(failed)} />
     </Stack>
+  );
+}
+
+/** How far deciding all has got, and each request it could not decide, with the server's reason. */
+export function DecideAllStatus({ outcome }: { outcome: DecideAllOutcome | null }) {
+  if (!outcome) return null;
+  const { verb, doing } = DONE[outcome.decision];
+  return (
+    <>
+      <Text size="sm" fw={500} c={outcome.failed.length ? 'orange.8' : 'teal.8'} role="status" data-testid="group-outcome">
+        {outcome.running ? `${doing}… ${outcome.done + outcome.failed.length} of ${outcome.total}` : `${verb} ${outcome.done} of ${outcome.total}.`}
+      </Text>
+      {outcome.failed.map((failure, index) => (
+        <InlineError key={index} error={`Not ${verb.toLowerCase()}: "${failure.title}": ${failure.message}`} />
+      ))}
+    </>
   );
 }
 
@@ -100,7 +107,7 @@ interface DecideAllOutcome {
  * rules) and counts what succeeded, naming each failure with the server's message. The
  * notifications themselves are resolved by the server's `resolved` events.
  */
-function useDecideAll() {
+export function useDecideAll() {
   const utils = trpc.useUtils();
   const approve = trpc.goals.approve.useMutation();
   const reject = trpc.goals.reject.useMutation();

@@ -1,4 +1,4 @@
-import { Stack, Text } from '@mantine/core';
+import { Button, Stack, Text } from '@mantine/core';
 import { notifications as toasts } from '@mantine/notifications';
 import { skipToken } from '@tanstack/react-query';
 import { useRef, useState, type MouseEvent } from 'react';
@@ -8,7 +8,8 @@ import { useLiveError } from '../api/use-live-error';
 import { showDesktopNotification } from './desktop';
 import { PRIORITY_LOOK } from './labels';
 import { RequestActions } from './request-actions';
-import { groupSummary } from './groups';
+import { DecideAllStatus, useDecideAll } from './group-actions';
+import { groupSummary, openApprovals } from './groups';
 import { RANK, ToastQueue, type ToastChange } from './toast-queue';
 import type { NotificationEvent, NotificationItem } from './types';
 import { useNotificationCache, useOpenNotification, useSetRead } from './use-notification-cache';
@@ -45,7 +46,7 @@ export function NotificationsLive() {
     const toast = {
       id: key,
       title: single ? newest.title : groupSummary({ groupKey: newest.groupKey!, members }),
-      message: single ? <ToastBody item={newest} onDone={() => toasts.hide(key)} /> : 'Open the inbox to review them',
+      message: single ? <ToastBody item={newest} onDone={() => toasts.hide(key)} /> : <GroupToastBody members={members} />,
       color: PRIORITY_LOOK[priority].color,
       // Requests wait for an answer; the rest go by themselves.
       autoClose: priority === 'URGENT' || members.some((member) => member.actions.length > 0) ? (false as const) : 8000,
@@ -152,6 +153,25 @@ function ToastBody({ item, onDone }: { item: NotificationItem; onDone(): void })
         {item.message}
       </Text>
       <RequestActions item={item} onDone={onDone} />
+    </Stack>
+  );
+}
+
+/** A group's toast: approve every open request at once (its members' toast closes as they resolve), or open the inbox. */
+function GroupToastBody({ members }: { members: NotificationItem[] }) {
+  const open = openApprovals({ groupKey: members[0]!.groupKey!, members });
+  const decideAll = useDecideAll();
+  return (
+    <Stack gap={6}>
+      <Text size="sm" c="dimmed">
+        Open the inbox to review them
+      </Text>
+      {open.length > 0 && (
+        <Button size="compact-sm" color="teal" w="fit-content" loading={decideAll.outcome?.running} onClick={() => void decideAll.run('approve', open)}>
+          {`Approve all ${open.length}`}
+        </Button>
+      )}
+      <DecideAllStatus outcome={decideAll.outcome} />
     </Stack>
   );
 }
