@@ -20,9 +20,8 @@ let carolName: string;
 let daveName: string;
 
 beforeAll(async () => {
-  [carol, dave, olivia] = await Promise.all(
-    [demo.carol, demo.dave, demo.olivia].map(async (email) => httpClient(suite.url, (await login(suite.url, email)).token)),
-  );
+  const client = async (email: string) => httpClient(suite.url, (await login(suite.url, email)).token);
+  [carol, dave, olivia] = await Promise.all([client(demo.carol), client(demo.dave), client(demo.olivia)]);
   const supervisees = await olivia.users.supervisees.query();
   carolName = supervisees.find((person) => person.email === demo.carol)!.name;
   daveName = supervisees.find((person) => person.email === demo.dave)!.name;
@@ -48,7 +47,7 @@ const mostToasts = (page: Page) => page.evaluate(() => (window as unknown as { _
 /** How much of the viewport's height the toasts (summary included) cover. */
 const toastCover = (page: Page) =>
   page.evaluate(
-    (selector) => [...document.querySelectorAll(selector)].reduce((sum, element) => sum + element.getBoundingClientRect().height, 0) / window.innerHeight,
+    (selector) => Array.from(document.querySelectorAll(selector)).reduce((sum, element) => sum + element.getBoundingClientRect().height, 0) / window.innerHeight,
     `${openToasts}, [data-testid="toast-summary"]`,
   );
 
