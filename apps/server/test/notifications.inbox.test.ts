@@ -73,6 +73,35 @@ describe('markSeen, setRead, setArchived, archiveAllRead', () => {
     laptop.log.close();
   });
 
+  it('setRead(true) also sees what was unseen, announced first; unread leaves seen as it was', async () => {
+    const dave = await signIn(server.url, demo.dave);
+    const [phone, laptop] = [await device(dave), await device(dave)];
+    const [a, b] = await notify(server.db, [sample(dave.id, 1), sample(dave.id, 2)]);
+    const api = dave.api.notifications;
+    await api.markSeen.mutate({ ids: [b!] });
+    expect(await api.setRead.mutate({ ids: [a!, b!], read: true })).toEqual({ count: 2 });
+    expect(await api.setRead.mutate({ ids: [a!], read: false })).toEqual({ count: 1 });
+
+    const { lastEventId, ...stats } = await api.stats.query();
+    await until(phone.log, lastEventId);
+    await until(laptop.log, lastEventId);
+    const [rowA, rowB] = await server.db.selectFrom('notifications').selectAll().where('id', 'in', [a!, b!]).orderBy('id').execute();
+    expect(rowA!.seen_at).toBeInstanceOf(Date);
+    expect(rowA!.read_at).toBeNull();
+    expect(kinds(phone.log).slice(2)).toEqual([
+      { kind: 'state', ids: [b], change: { seenAt: rowB!.seen_at } },
+      { kind: 'state', ids: [a], change: { seenAt: rowA!.seen_at } },
+      { kind: 'state', ids: [a, b], change: { readAt: rowB!.read_at } },
+      { kind: 'state', ids: [a], change: { readAt: null } },
+    ]);
+    expect(kinds(laptop.log)).toEqual(kinds(phone.log));
+    expect(stats).toMatchObject({ totalCount: 2, unreadCount: 1, unseenCount: 0 });
+    expect(countsIn(stats)).toEqual(await recount(server.db, dave.id));
+    expect(countsOf(foldEvents(phone.log.received).values())).toEqual(countsIn(stats));
+    phone.log.close();
+    laptop.log.close();
+  });
+
   it('keep markRead, markAllRead and delete as they were', async () => {
     const bob = await signIn(server.url, demo.bob);
     const { log } = await device(bob);

@@ -66,7 +66,7 @@ it('collapses five submissions into one group, expands it, and approves them all
   await expect.poll(async () => (await sam.notifications.stats.query()).unreadCount).toBe(0);
 
   await submitted.getByRole('button', { name: 'Approve all 5' }).click();
-  await submitted.getByTestId('approve-all-outcome').filter({ hasText: 'Approved 5 of 5.' }).waitFor();
+  await submitted.getByTestId('group-outcome').filter({ hasText: 'Approved 5 of 5.' }).waitFor();
   await expect.poll(() => members.getByTestId('resolution').filter({ hasText: 'Approved by you' }).count()).toBe(5);
   // Decided: nothing open is left, so no Approve all.
   expect(await submitted.getByRole('button', { name: /^Approve all/ }).count()).toBe(0);
@@ -122,7 +122,7 @@ it('names the goal Approve all could not approve, with the server\'s message, an
   const submitted = group(bellDropdown(tab), `${aliceName} submitted 8 goals for approval`);
   await submitted.getByText('5 approved').waitFor();
   await submitted.getByRole('button', { name: 'Approve all 3' }).click();
-  await submitted.getByTestId('approve-all-outcome').filter({ hasText: 'Approved 2 of 3.' }).waitFor();
+  await submitted.getByTestId('group-outcome').filter({ hasText: 'Approved 2 of 3.' }).waitFor();
   const failure = submitted.getByRole('alert').filter({ hasText: 'Not approved: "Host the security workshop": ' });
   await failure.waitFor();
   await screenshot(tab.page, 'group-bell-approve-all-failed-1280');

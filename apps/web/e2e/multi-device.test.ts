@@ -84,8 +84,8 @@ it('a notification reaches both devices, and reads and deletions follow across t
   expect(await assignments(laptop, 2).getAttribute('data-count')).toBe('2');
   expect(await rows(laptop).count()).toBe(2);
 
-  // A notification opens its goal.
-  await rows(laptop).filter({ hasText: 'Write the incident runbook' }).getByRole('button', { name: /Write the incident runbook/ }).click();
+  // A notification opens its goal (it is a link: a new tab would open it too).
+  await rows(laptop).filter({ hasText: 'Write the incident runbook' }).getByRole('link', { name: /Write the incident runbook/ }).click();
   await laptop.page.waitForURL(`**/goals/${goal.id}`);
   await laptop.page.getByTestId('goal-detail').getByRole('heading', { name: 'Write the incident runbook' }).waitFor();
 

@@ -59,11 +59,15 @@ it('reconnects after a restart and resumes the stream: nothing missed, nothing t
   await bellWithUnread(sam.page, 1).waitFor();
 
   // A second notification is the barrier: once it is shown, any copy of the first would be too.
+  // It joins the first's toast (Alice's submissions share a group), which counts two, not three.
   const next = 'Shorten the release checklist';
   await submitAsAlice(first.url, next);
-  await toast(sam.page, next).waitFor();
+  const both = sam.page.getByTestId('toast-group').filter({ hasText: 'submitted 2 goals for approval' });
+  await both.waitFor();
   await bellWithUnread(sam.page, 2).waitFor();
-  expect(await toast(sam.page, afterRestart).count()).toBe(1);
+  expect(await both.getAttribute('data-count')).toBe('2');
+  expect(await sam.page.getByTestId('toast-group').count()).toBe(1);
+  expect(await toast(sam.page, afterRestart).count()).toBe(0);
   expect(await goalCard(sam.page, afterRestart).count()).toBe(1);
   // In the bell: Alice's two submissions as one group of two, each listed once.
   await sam.page.getByTestId('bell').click();

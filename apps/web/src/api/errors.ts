@@ -1,8 +1,11 @@
 import { TRPCClientError } from '@trpc/client';
 
+export const UNREACHABLE = 'Cannot reach the server. Check your connection and try again.';
+
 /** The server's own message when there is one (it names the bad field), else a plain fallback. */
 export function errorMessage(error: unknown): string {
   if (error instanceof TRPCClientError) {
+    if (isUnreachable(error)) return UNREACHABLE;
     if (error.data?.code === 'INTERNAL_SERVER_ERROR') return 'Something went wrong on the server. Try again.';
     return error.message;
   }
@@ -37,4 +40,9 @@ export function formError(error: unknown, fields: readonly string[]): string | u
 
 function fieldErrorsOf(error: unknown): Record<string, string> {
   return error instanceof TRPCClientError ? ((error.data?.fieldErrors as Record<string, string> | undefined) ?? {}) : {};
+}
+
+/** No answer at all: the request never reached the server (fetch rejects with a TypeError, "Failed to fetch" in Chromium). */
+function isUnreachable(error: TRPCClientError<never>): boolean {
+  return !error.data && error.cause instanceof TypeError;
 }

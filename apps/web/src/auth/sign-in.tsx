@@ -44,7 +44,8 @@ export function SignIn() {
                 Goals and notifications for your team
               </Text>
             </div>
-            <TextInput label="Email" type="email" autoComplete="username" required data-autofocus {...field('email')} />
+            {/* The page is for signing in: typing starts in the email field. */}
+            <TextInput label="Email" type="email" autoComplete="username" required autoFocus {...field('email')} />
             <PasswordInput label="Password" autoComplete="current-password" required {...field('password')} />
             {generalError && (
               <Alert color="red" role="alert" py="xs">

@@ -1,5 +1,5 @@
 import { ActionIcon, Anchor, Box, Button, Divider, Group, Indicator, Popover, ScrollArea, Stack, Text } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'wouter';
 import { errorMessage } from '../api/errors';
 import { nextCursor } from '../api/paging';
@@ -14,7 +14,10 @@ import { ItemControls } from './item-controls';
 import { RequestActions } from './request-actions';
 import { useMarkAllRead, useMarkShownSeen, useOpenNotification, useSetRead } from './use-notification-cache';
 
-const LATEST = { limit: 8 };
+/** The latest rows shown: a group counts as one row, and is loaded whole (up to MAX_LOADED notifications). */
+const LATEST_ROWS = 8;
+const PAGE = { limit: 25 };
+const MAX_LOADED = 200;
 
 /** The header's bell: a badge of what is new (unseen) and a dropdown of the latest of the inbox. */
 export function NotificationBell() {
@@ -50,11 +53,22 @@ export function NotificationBell() {
 }
 
 function LatestNotifications({ unread, onNavigate }: { unread: number; onNavigate(): void }) {
-  const latest = trpc.notifications.list.useInfiniteQuery(LATEST, { getNextPageParam: nextCursor });
+  const latest = trpc.notifications.list.useInfiniteQuery(PAGE, { getNextPageParam: nextCursor });
   const setRead = useSetRead();
   const markAllRead = useMarkAllRead();
   const openNotification = useOpenNotification(setRead);
-  const items = latest.data?.pages[0]?.items ?? [];
+  const loaded = latest.data?.pages.flatMap((page) => page.items) ?? [];
+  const entries = groupNotifications(loaded);
+  // The last row may go on past what is loaded (25 submissions in a row are one group): load on.
+  const { hasNextPage, isFetchingNextPage, isFetchNextPageError, fetchNextPage } = latest;
+  const partial = entries.length <= LATEST_ROWS && hasNextPage && loaded.length < MAX_LOADED && !isFetchNextPageError;
+  // Each attempt's end is a render of its own: one cancelled by an optimistic update (marking the shown seen) is made again.
+  const [attempts, setAttempts] = useState(0);
+  useEffect(() => {
+    if (partial && !isFetchingNextPage) void fetchNextPage().finally(() => setAttempts((count) => count + 1));
+  }, [partial, isFetchingNextPage, fetchNextPage, attempts]);
+  const shown = entries.slice(0, LATEST_ROWS);
+  const items = shown.flatMap((entry) => (entry.kind === 'item' ? [entry.item] : entry.group.members));
   // Shown in the open dropdown is seen: off the badge (also those arriving while it is open).
   useMarkShownSeen(items);
 
@@ -93,7 +107,7 @@ function LatestNotifications({ unread, onNavigate }: { unread: number; onNavigat
         <Empty title="You are all caught up" description="New notifications appear here as they happen." />
       ) : (
         <ScrollArea.Autosize mah={460} type="auto">
-          {groupNotifications(items).map((entry) => (
+          {shown.map((entry) => (
             <Box key={entry.kind === 'item' ? entry.item.id : groupId(entry.group)} style={{ borderBottom: '1px solid var(--mantine-color-gray-2)' }}>
               {entry.kind === 'item' ? row(entry.item) : <NotificationGroupRow group={entry.group} renderMember={row} />}
             </Box>

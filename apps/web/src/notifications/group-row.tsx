@@ -1,12 +1,9 @@
-import { Box, Button, Group, Stack, Text, UnstyledButton } from '@mantine/core';
+import { Box, Group, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
-import { errorMessage } from '../api/errors';
-import { trpc } from '../api/trpc';
-import { InlineError } from '../ui/states';
 import { timeAgo } from '../ui/time';
-import { decidedSummary, groupSummary, isUnread, openApprovals, quotedTitle, type NotificationGroup } from './groups';
+import { GroupActions } from './group-actions';
+import { decidedSummary, groupSummary, isUnread, type NotificationGroup } from './groups';
 import type { NotificationItem } from './types';
-import { useSetRead } from './use-notification-cache';
 
 /**
  * A group of notifications as one row: its summary, the newest time, a dot if any member is
@@ -53,75 +50,4 @@ export function NotificationGroupRow({ group, renderMember }: { group: Notificat
       )}
     </Box>
   );
-}
-
-interface ApproveAllOutcome {
-  total: number;
-  approved: number;
-  failed: Array<{ title: string; message: string }>;
-  running: boolean;
-}
-
-function GroupActions({ group, expanded, onToggle }: { group: NotificationGroup; expanded: boolean; onToggle(): void }) {
-  const setRead = useSetRead();
-  const unreadIds = group.members.filter(isUnread).map((member) => member.id);
-  const open = openApprovals(group);
-  const approveAll = useApproveAll();
-  const outcome = approveAll.outcome;
-
-  return (
-    <Stack gap={4}>
-      <Group gap={4}>
-        {open.length > 0 && (
-          <Button size="compact-sm" color="teal" loading={outcome?.running} onClick={() => void approveAll.run(open)}>
-            {`Approve all ${open.length}`}
-          </Button>
-        )}
-        {unreadIds.length > 0 && (
-          <Button size="compact-xs" variant="subtle" onClick={() => setRead.mutate({ ids: unreadIds, read: true })}>
-            Mark all read
-          </Button>
-        )}
-        <Button size="compact-xs" variant="subtle" color="gray" onClick={onToggle} aria-expanded={expanded}>
-          {expanded ? 'Hide' : `Show ${group.members.length}`}
-        </Button>
-      </Group>
-      {outcome && (
-        <Text size="sm" fw={500} c={outcome.failed.length ? 'orange.8' : 'teal.8'} role="status" data-testid="approve-all-outcome">
-          {outcome.running ? `Approving… ${outcome.approved + outcome.failed.length} of ${outcome.total}` : `Approved ${outcome.approved} of ${outcome.total}.`}
-        </Text>
-      )}
-      {outcome?.failed.map((failure, index) => <InlineError key={index} error={`Not approved: "${failure.title}": ${failure.message}`} />)}
-      <InlineError error={setRead.error && errorMessage(setRead.error)} />
-    </Stack>
-  );
-}
-
-/**
- * Approves the open requests one after another (each is its own decision on the server) and
- * counts what succeeded, naming each failure with the server's message. The notifications
- * themselves are resolved by the server's `resolved` events.
- */
-function useApproveAll() {
-  const utils = trpc.useUtils();
-  const approve = trpc.goals.approve.useMutation();
-  const [outcome, setOutcome] = useState<ApproveAllOutcome | null>(null);
-
-  const run = async (members: NotificationItem[]) => {
-    const progress: ApproveAllOutcome = { total: members.length, approved: 0, failed: [], running: true };
-    setOutcome({ ...progress });
-    for (const member of members) {
-      const goalId = member.actions.find((action) => action.kind === 'approve')!.goalId;
-      try {
-        await approve.mutateAsync({ id: goalId });
-        progress.approved += 1;
-      } catch (error) {
-        progress.failed = [...progress.failed, { title: quotedTitle(member.message) ?? member.title, message: errorMessage(error) }];
-      }
-      setOutcome({ ...progress });
-    }
-    setOutcome({ ...progress, running: false });
-    void utils.goals.invalidate();
-  };
-  return { outcome, run };
 }

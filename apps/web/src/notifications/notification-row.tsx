@@ -1,6 +1,7 @@
 import { Badge, Box, Group, Stack, Text, UnstyledButton } from '@mantine/core';
-import type { ReactNode } from 'react';
+import type { MouseEvent, ReactNode } from 'react';
 import { timeAgo } from '../ui/time';
+import { notificationHref } from './deep-link';
 import { PRIORITY_LOOK, NOTIFICATION_TYPE_LABEL } from './labels';
 import type { NotificationItem } from './types';
 
@@ -11,6 +12,7 @@ import type { NotificationItem } from './types';
 export function NotificationRow({ item, onOpen, children, detailed = false }: { item: NotificationItem; onOpen(): void; children?: ReactNode; detailed?: boolean }) {
   // A decided request no longer waits for anyone: it stays listed, but not as unread.
   const unread = !item.readAt && !item.resolvedAt;
+  const href = notificationHref(item);
   return (
     <Group
       wrap="nowrap"
@@ -26,7 +28,16 @@ export function NotificationRow({ item, onOpen, children, detailed = false }: { 
     >
       <Box w={8} h={8} mt={7} style={{ borderRadius: 4, flexShrink: 0 }} bg={unread ? 'indigo.6' : 'transparent'} aria-hidden />
       <Stack gap={6} style={{ flex: 1, minWidth: 0 }}>
-        <UnstyledButton onClick={onOpen} aria-label={`${unread ? 'Unread: ' : ''}${item.title}. ${item.message}`}>
+        <UnstyledButton
+          // A link when it leads somewhere, so that it also opens in a new tab (and reads it there).
+          {...(href ? { component: 'a' as const, href } : {})}
+          onClick={(event: MouseEvent) => {
+            if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return; // the browser's new tab or window
+            event.preventDefault();
+            onOpen();
+          }}
+          aria-label={`${unread ? 'Unread: ' : ''}${item.title}. ${item.message}`}
+        >
           <Stack gap={2}>
             <Text size="sm" fw={unread ? 600 : 400}>
               {item.title}

@@ -1,4 +1,4 @@
-import { Stack, Text } from '@mantine/core';
+import { Button, Stack, Text } from '@mantine/core';
 import { notifications as toasts } from '@mantine/notifications';
 import { skipToken } from '@tanstack/react-query';
 import { useRef, useState, type MouseEvent } from 'react';
@@ -8,12 +8,14 @@ import { useLiveError } from '../api/use-live-error';
 import { showDesktopNotification } from './desktop';
 import { PRIORITY_LOOK } from './labels';
 import { RequestActions } from './request-actions';
-import { ToastQueue } from './toast-queue';
+import { DecideAllStatus, useDecideAll } from './group-actions';
+import { groupSummary, openApprovals } from './groups';
+import { RANK, ToastQueue, type ToastChange } from './toast-queue';
 import type { NotificationEvent, NotificationItem } from './types';
 import { useNotificationCache, useOpenNotification, useSetRead } from './use-notification-cache';
 
-/** Toasts of their own at once; the rest of a burst is counted by one summary toast. */
-const MAX_TOASTS = 3;
+/** Toasts at once (a phone has room for one); the rest of a burst is counted by one summary toast. */
+const MAX_TOASTS = { wide: 3, phone: 1 };
 /** Notifications arriving this close together are one burst, ordered by urgency before showing. */
 const BURST_MS = 150;
 const SUMMARY_ID = 'notification-summary';
@@ -29,30 +31,51 @@ export function NotificationsLive() {
   const open = useOpenNotification(useSetRead());
   const [, navigate] = useLocation();
   // Each notification is announced once per tab, whatever happens to the socket.
-  const announced = useRef(new Set<number>());
-  const [queue] = useState(() => new ToastQueue(MAX_TOASTS));
+  const announced = useRef(new Map<number, NotificationItem>());
+  const [queue] = useState(() => new ToastQueue(window.matchMedia('(max-width: 575px)').matches ? MAX_TOASTS.phone : MAX_TOASTS.wide));
   const burst = useRef<NotificationItem[]>([]);
+  const shown = useRef(new Set<string>());
   const summaryOpen = useRef(false);
 
-  const showToast = (item: NotificationItem) => {
-    toasts.show({
-      id: toastId(item.id),
-      title: item.title,
-      message: <ToastBody item={item} onDone={() => toasts.hide(toastId(item.id))} />,
-      color: PRIORITY_LOOK[item.priority].color,
+  /** Shows or updates a toast: one notification with its actions, or a group's summary. */
+  const showToast = (key: string) => {
+    const members = queue.membersOf(key).map((id) => announced.current.get(id)!).reverse(); // newest first, as listed
+    const newest = members[0]!;
+    const single = members.length === 1;
+    const priority = members.reduce((top, member) => (RANK[member.priority] > RANK[top] ? member.priority : top), newest.priority);
+    const toast = {
+      id: key,
+      title: single ? newest.title : groupSummary({ groupKey: newest.groupKey!, members }),
+      message: single ? <ToastBody item={newest} onDone={() => toasts.hide(key)} /> : <GroupToastBody members={members} />,
+      color: PRIORITY_LOOK[priority].color,
       // Requests wait for an answer; the rest go by themselves.
-      autoClose: item.priority === 'URGENT' || item.actions.length > 0 ? false : 8000,
-      onClick: (event) => {
+      autoClose: priority === 'URGENT' || members.some((member) => member.actions.length > 0) ? (false as const) : 8000,
+      onClick: (event: MouseEvent<HTMLDivElement>) => {
         if ((event.target as Element).closest('button, form')) return; // its buttons and the close button do their own thing
-        toasts.hide(toastId(item.id));
-        open(item);
+        toasts.hide(key);
+        if (single) open(newest);
+        else navigate('/notifications');
       },
-      onClose: () => queue.closed(item.id),
-      style: item.link ? { cursor: 'pointer' } : undefined,
-      'data-testid': 'toast',
-      'data-notification-id': item.id,
-    });
-    showDesktopNotification(item, () => open(item));
+      onClose: () => {
+        shown.current.delete(key);
+        queue.closed(key);
+      },
+      style: !single || newest.link ? { cursor: 'pointer' } : undefined,
+      'data-testid': single ? 'toast' : 'toast-group',
+      'data-notification-id': single ? newest.id : undefined,
+      'data-count': members.length,
+    };
+    if (shown.current.has(key)) toasts.update(toast);
+    else {
+      toasts.show(toast);
+      if (single) showDesktopNotification(newest, () => open(newest));
+    }
+    shown.current.add(key);
+  };
+
+  const hideToast = (key: string) => {
+    shown.current.delete(key);
+    toasts.hide(key);
   };
 
   const updateSummary = (more: number) => {
@@ -82,20 +105,22 @@ export function NotificationsLive() {
     summaryOpen.current = true;
   };
 
+  const apply = (change: ToastChange) => {
+    for (const key of change.hide) hideToast(key);
+    for (const key of change.show) showToast(key);
+    updateSummary(change.more);
+  };
+
   const flush = () => {
     const batch = burst.current;
     burst.current = [];
-    const byId = new Map(batch.map((item) => [item.id, item]));
-    const change = queue.offer(batch);
-    for (const id of change.hide) toasts.hide(toastId(id));
-    for (const id of change.show) showToast(byId.get(id)!);
-    updateSummary(change.more);
+    apply(queue.offer(batch));
   };
 
   const announce = (item: NotificationItem, again = false) => {
     const waiting = !item.readAt && !item.resolvedAt && !item.archivedAt && !item.snoozedUntil;
     if (!waiting || (announced.current.has(item.id) && !again) || queue.has(item.id)) return;
-    announced.current.add(item.id);
+    announced.current.set(item.id, item);
     if (burst.current.length === 0) setTimeout(flush, BURST_MS);
     burst.current.push(item);
   };
@@ -111,10 +136,9 @@ export function NotificationsLive() {
       if (event.kind === 'created') announce(event.notification);
       // A snoozed one returning is news again.
       if (event.kind === 'upserted') announce(event.notification, true);
-      const settled = settledBy(event, announced.current);
+      const settled = settledBy(event, announced.current.keys());
       burst.current = burst.current.filter((item) => !settled.includes(item.id));
-      for (const id of settled) toasts.hide(toastId(id));
-      updateSummary(queue.settle(settled));
+      apply(queue.settle(settled));
     },
     onError,
   });
@@ -125,7 +149,7 @@ export function NotificationsLive() {
 function ToastBody({ item, onDone }: { item: NotificationItem; onDone(): void }) {
   return (
     <Stack gap={6}>
-      <Text size="sm" c="dimmed">
+      <Text size="sm" c="dimmed" lineClamp={3}>
         {item.message}
       </Text>
       <RequestActions item={item} onDone={onDone} />
@@ -133,7 +157,24 @@ function ToastBody({ item, onDone }: { item: NotificationItem; onDone(): void })
   );
 }
 
-const toastId = (notificationId: number) => `notification-${notificationId}`;
+/** A group's toast: approve every open request at once (its members' toast closes as they resolve), or open the inbox. */
+function GroupToastBody({ members }: { members: NotificationItem[] }) {
+  const open = openApprovals({ groupKey: members[0]!.groupKey!, members });
+  const decideAll = useDecideAll();
+  return (
+    <Stack gap={6}>
+      <Text size="sm" c="dimmed">
+        Open the inbox to review them
+      </Text>
+      {open.length > 0 && (
+        <Button size="compact-sm" color="teal" w="fit-content" loading={decideAll.outcome?.running} onClick={() => void decideAll.run('approve', open)}>
+          {`Approve all ${open.length}`}
+        </Button>
+      )}
+      <DecideAllStatus outcome={decideAll.outcome} />
+    </Stack>
+  );
+}
 
 /** Notifications an event makes old news (read, archived, snoozed, resolved or deleted, here or elsewhere): their toasts go. */
 function settledBy(event: NotificationEvent, announced: Iterable<number>): number[] {

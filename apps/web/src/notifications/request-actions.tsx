@@ -1,10 +1,11 @@
-import { Button, Group, Stack, Text, Textarea } from '@mantine/core';
+import { Button, Group, Stack, Text } from '@mantine/core';
 import { ACTIONS_NEEDING_A_REASON, type NotificationAction } from '@pms/shared';
 import { useState } from 'react';
 import { errorMessage } from '../api/errors';
 import { trpc } from '../api/trpc';
 import { InlineError } from '../ui/states';
 import { ACTION_LABEL, resolutionText } from './labels';
+import { ReasonForm } from './reason-form';
 import type { NotificationItem } from './types';
 
 /** The buttons of a request (approve, reject, accept, decline), or how it was decided. */
@@ -35,52 +36,23 @@ function OpenRequest({ item, onDone }: { item: NotificationItem; onDone?(): void
     decline: trpc.goals.decline.useMutation({ onSuccess }),
   };
   const [asking, setAsking] = useState<NotificationAction | null>(null);
-  const [reason, setReason] = useState('');
   const failed = Object.values(mutations).find((mutation) => mutation.error)?.error;
   const pending = Object.values(mutations).some((mutation) => mutation.isPending);
 
   if (asking) {
-    const label = ACTION_LABEL[asking.kind];
     const mutation = mutations[asking.kind];
     return (
-      <Stack
-        gap={6}
-        component="form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          mutation.mutate({ id: asking.goalId, reason: reason.trim() });
+      <ReasonForm
+        question={`Why ${asking.kind === 'reject' ? 'reject' : 'decline'}?`}
+        submitLabel={`${ACTION_LABEL[asking.kind]} goal`}
+        pending={mutation.isPending}
+        error={mutation.error && errorMessage(mutation.error)}
+        onSubmit={(reason) => mutation.mutate({ id: asking.goalId, reason })}
+        onBack={() => {
+          mutation.reset();
+          setAsking(null);
         }}
-      >
-        <Textarea
-          label={`Why ${asking.kind === 'reject' ? 'reject' : 'decline'}?`}
-          placeholder="The owner sees your reason"
-          size="xs"
-          autosize
-          minRows={2}
-          value={reason}
-          onChange={(event) => setReason(event.currentTarget.value)}
-          data-autofocus
-          autoFocus
-          required
-        />
-        <Group gap="xs">
-          <Button type="submit" size="compact-sm" color="red" loading={mutation.isPending} disabled={!reason.trim()}>
-            {`${label} goal`}
-          </Button>
-          <Button
-            size="compact-sm"
-            variant="subtle"
-            color="gray"
-            onClick={() => {
-              mutation.reset();
-              setAsking(null);
-            }}
-          >
-            Back
-          </Button>
-        </Group>
-        <InlineError error={mutation.error && errorMessage(mutation.error)} />
-      </Stack>
+      />
     );
   }
 
@@ -99,10 +71,8 @@ function OpenRequest({ item, onDone }: { item: NotificationItem; onDone?(): void
               disabled={pending && !mutation.isPending}
               loading={mutation.isPending}
               onClick={() => {
-                if (needsReason) {
-                  setReason('');
-                  setAsking(action);
-                } else (mutation as typeof mutations.approve).mutate({ id: action.goalId });
+                if (needsReason) setAsking(action);
+                else (mutation as typeof mutations.approve).mutate({ id: action.goalId });
               }}
             >
               {ACTION_LABEL[action.kind]}

@@ -1,73 +1,104 @@
 /**
- * Which notifications get a toast of their own during a burst: at most `max` at once, the
- * most urgent first; the rest are counted by one summary toast. Pure bookkeeping: the caller
- * shows and hides what `offer` and `settle` say.
+ * Which notifications get a toast during a burst. Notifications sharing a group key share one
+ * toast (its members grow as more arrive: "Carol submitted 25 goals for approval"); at most
+ * `max` toasts at once, the most urgent first; the rest are counted by one summary toast. Pure
+ * bookkeeping: the caller shows, updates and hides what `offer` and `settle` say.
  */
 import type { NotificationPriority } from '@pms/shared';
 
-const RANK: Record<NotificationPriority, number> = { URGENT: 3, HIGH: 2, NORMAL: 1, LOW: 0 };
+export const RANK: Record<NotificationPriority, number> = { URGENT: 3, HIGH: 2, NORMAL: 1, LOW: 0 };
 
 export interface Queued {
   id: number;
   priority: NotificationPriority;
+  groupKey: string | null;
 }
 
 export interface ToastChange {
-  show: number[];
-  /** Toasts to close to make room for more urgent ones (they move to the summary). */
-  hide: number[];
-  /** How many the summary toast counts now. */
+  /** Toasts to show, or to update because their members changed. */
+  show: string[];
+  /** Toasts to close: emptied, or making room for more urgent ones (their members move to the summary). */
+  hide: string[];
+  /** How many notifications the summary toast counts now. */
   more: number;
 }
 
+/** The toast a notification belongs to: its group's, else its own. */
+export const toastKeyOf = (item: Queued) => (item.groupKey ? `group:${item.groupKey}` : `notification:${item.id}`);
+
+const rankOf = (members: Iterable<Queued>) => Math.max(...[...members].map((member) => RANK[member.priority]));
+
 export class ToastQueue {
-  private readonly visible = new Map<number, Queued>();
+  /** Each visible toast's members, by toast key. */
+  private readonly visible = new Map<string, Map<number, Queued>>();
   private readonly overflow = new Set<number>();
 
   constructor(private readonly max: number) {}
 
   has(id: number): boolean {
-    return this.visible.has(id) || this.overflow.has(id);
+    return this.overflow.has(id) || [...this.visible.values()].some((members) => members.has(id));
   }
 
-  /** A batch of new notifications (one burst): the most urgent get the toasts. */
+  /** The notification ids a toast shows, in the order they arrived. */
+  membersOf(key: string): number[] {
+    return [...(this.visible.get(key)?.keys() ?? [])];
+  }
+
+  /** A batch of new notifications (one burst): those of a group already shown join its toast; the most urgent of the rest get toasts. */
   offer(batch: Queued[]): ToastChange {
-    const change: ToastChange = { show: [], hide: [], more: 0 };
-    const byUrgency = [...batch].filter((item) => !this.has(item.id)).sort((a, b) => RANK[b.priority] - RANK[a.priority]);
-    for (const item of byUrgency) {
-      if (this.visible.size < this.max) {
-        this.visible.set(item.id, item);
-        change.show.push(item.id);
-        continue;
-      }
-      const least = [...this.visible.values()].reduce((low, next) => (RANK[next.priority] < RANK[low.priority] ? next : low));
-      if (RANK[item.priority] > RANK[least.priority]) {
-        this.visible.delete(least.id);
-        this.overflow.add(least.id);
-        this.visible.set(item.id, item);
-        change.show = change.show.filter((id) => id !== least.id);
-        if (!batch.some((queued) => queued.id === least.id)) change.hide.push(least.id);
-        change.show.push(item.id);
-      } else {
-        this.overflow.add(item.id);
-      }
+    const show = new Set<string>();
+    const hide = new Set<string>();
+    const candidates = new Map<string, Map<number, Queued>>();
+    for (const item of batch) {
+      if (this.has(item.id)) continue;
+      const key = toastKeyOf(item);
+      const members = this.visible.get(key) ?? candidates.get(key) ?? new Map<number, Queued>();
+      members.set(item.id, item);
+      if (this.visible.has(key)) show.add(key);
+      else candidates.set(key, members);
     }
-    change.more = this.overflow.size;
-    return change;
+    const byUrgency = [...candidates].sort(([, a], [, b]) => rankOf(b.values()) - rankOf(a.values()));
+    for (const [key, members] of byUrgency) {
+      if (this.visible.size >= this.max) {
+        const [leastKey, least] = [...this.visible].reduce((low, next) => (rankOf(next[1].values()) < rankOf(low[1].values()) ? next : low));
+        if (rankOf(members.values()) <= rankOf(least.values())) {
+          for (const id of members.keys()) this.overflow.add(id);
+          continue;
+        }
+        this.visible.delete(leastKey);
+        for (const id of least.keys()) this.overflow.add(id);
+        // Shown before this batch (candidates come most urgent first, so never one of them): close it.
+        show.delete(leastKey);
+        hide.add(leastKey);
+      }
+      this.visible.set(key, members);
+      show.add(key);
+    }
+    return { show: [...show], hide: [...hide], more: this.overflow.size };
   }
 
-  /** Notifications that are old news (read, resolved, archived, or their toast closed): the count of the rest. */
-  settle(ids: Iterable<number>): number {
+  /** Notifications that are old news (read, resolved, archived, deleted): they leave their toasts and the summary. */
+  settle(ids: Iterable<number>): ToastChange {
+    const show = new Set<string>();
+    const hide = new Set<string>();
     for (const id of ids) {
-      this.visible.delete(id);
       this.overflow.delete(id);
+      for (const [key, members] of this.visible) {
+        if (!members.delete(id)) continue;
+        if (members.size > 0) show.add(key);
+        else {
+          this.visible.delete(key);
+          show.delete(key);
+          hide.add(key);
+        }
+      }
     }
-    return this.overflow.size;
+    return { show: [...show], hide: [...hide], more: this.overflow.size };
   }
 
-  /** A toast closed (by the person, or to make room): it no longer takes a place. */
-  closed(id: number): void {
-    this.visible.delete(id);
+  /** A toast closed (by the person): it no longer takes a place, and its members are let go. */
+  closed(key: string): void {
+    this.visible.delete(key);
   }
 
   /** The summary toast was closed or followed: what it counted is let go. */

@@ -145,10 +145,8 @@ export function useDeleteNotification() {
  */
 export function useOpenNotification(setRead: ReturnType<typeof useSetRead>) {
   const [, navigate] = useLocation();
-  const markSeen = useMarkSeen();
   return (item: NotificationItem) => {
-    // Opened (from a toast, say) is seen as well as read: off the badge.
-    if (!item.seenAt && !item.resolvedAt) markSeen.mutate({ ids: [item.id] });
+    // Read is seen as well (the server sets both): off the badge.
     if (!item.readAt && !item.resolvedAt) setRead.mutate({ ids: [item.id], read: true });
     if (item.link) navigate(item.link);
   };

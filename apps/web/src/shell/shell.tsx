@@ -6,6 +6,7 @@ import { trpc } from '../api/trpc';
 import { hasPermission, type SignedInUser } from '../auth/user';
 import { GoalsLive } from '../goals/goals-live';
 import { NotificationBell } from '../notifications/bell';
+import { ReadFromDeepLink } from '../notifications/read-from-deep-link';
 import { NotificationsLive } from '../notifications/notifications-live';
 import { ErrorBoundary } from '../ui/error-boundary';
 import { Empty, Loading } from '../ui/states';
@@ -99,6 +100,7 @@ export function Shell({ user }: { user: SignedInUser }) {
       </AppShell.Main>
 
       <NotificationsLive />
+      <ReadFromDeepLink />
       <GoalsLive />
     </AppShell>
   );

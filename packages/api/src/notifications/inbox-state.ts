@@ -40,21 +40,34 @@ async function announce(trx: Kysely<Database>, userId: number, changed: Changed[
 /**
  * Sets (`on`) or clears one state of the caller's notifications `ids`. Every id must be the
  * caller's and visible, or nothing is applied (NOT_FOUND naming the first that is not). Only rows
- * whose state changes are updated and announced; returns how many.
+ * whose state changes are updated and announced; returns how many. Setting read also sets seen.
  */
 export async function setState(
   trx: Kysely<Database>,
   request: { userId: number; ids: number[]; state: RecipientState; on: boolean; ttlDays: number },
 ): Promise<{ count: number }> {
   const { userId, ids, state, on, ttlDays } = request;
-  const { column } = STATES[state];
   await lockStreams(trx, [userId]);
   const found = await visibleNotifications(trx, userId).select('id').where('id', 'in', ids).execute();
   const foundIds = new Set(found.map((row) => row.id));
   const missing = ids.find((id) => !foundIds.has(id));
   if (missing !== undefined) throw notFound(missing);
 
-  const changed = await trx
+  // Reading implies seeing: those read unseen are seen too, announced first (as if shown, then read).
+  const implied = on ? IMPLIES[state] : undefined;
+  if (implied) await announce(trx, userId, await update(trx, userId, ids, implied, true), implied, ttlDays);
+  const changed = await update(trx, userId, ids, state, on);
+  await announce(trx, userId, changed, state, ttlDays);
+  return { count: changed.length };
+}
+
+/** The state that setting another also sets (read: seen; unread leaves seen as it was). */
+const IMPLIES: Partial<Record<RecipientState, RecipientState>> = { read: 'seen' };
+
+/** Sets or clears one state of the recipient's `ids` where it changes; returns the changed rows. */
+function update(trx: Kysely<Database>, userId: number, ids: number[], state: RecipientState, on: boolean): Promise<Changed[]> {
+  const { column } = STATES[state];
+  return trx
     .updateTable('notifications')
     .set({ [column]: on ? sql<Date>`now()` : null })
     .where('id', 'in', ids)
@@ -62,8 +75,6 @@ export async function setState(
     .where(column, on ? 'is' : 'is not', null)
     .returning(['id', `${column} as at`])
     .execute();
-  await announce(trx, userId, changed, state, ttlDays);
-  return { count: changed.length };
 }
 
 /** Archives every read or resolved notification of the caller's inbox. */
