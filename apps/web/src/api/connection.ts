@@ -35,11 +35,13 @@ export interface ApiConnection {
 
 let nextConnectionId = 1;
 
-/** The socket of the leading tab, with what reads its state. */
+/** A WebSocket with what reads its state. */
 interface Socket {
   link: TRPCLink<AppRouter>;
   monitor: ConnectionMonitor;
   close(): Promise<void>;
+  /** Closes it once the calls it carries are answered (another tab leads). */
+  retire(): void;
 }
 
 function openSocket(): Socket {
@@ -49,12 +51,36 @@ function openSocket(): Socket {
     retryDelayMs: (attempt) => reconnectDelayMs(attempt, RECONNECT_BACKOFF),
   });
   const monitor = new ConnectionMonitor(client);
+  const link = wsLink({ client, transformer: superjson });
+  let calls = 0;
+  let retiring = false;
+  const close = async () => {
+    monitor.dispose();
+    await client.close();
+  };
+  const done = () => {
+    calls -= 1;
+    if (retiring && calls === 0) void close();
+  };
   return {
-    link: wsLink({ client, transformer: superjson }),
+    link: (runtime) => (options) =>
+      observable((observer) => {
+        calls += 1;
+        const call = link(runtime)(options).subscribe({
+          next: (result) => observer.next(result),
+          error: (error) => observer.error(error),
+          complete: () => observer.complete(),
+        });
+        return () => {
+          call.unsubscribe();
+          done();
+        };
+      }),
     monitor,
-    close: async () => {
-      monitor.dispose();
-      await client.close();
+    close,
+    retire: () => {
+      retiring = true;
+      if (calls === 0) void close();
     },
   };
 }
@@ -74,7 +100,9 @@ export function openConnection(): ApiConnection {
   const tab = newTabId();
   const relay = new TabRelay(tab);
   const status = new SharedConnectionStatus();
-  let socket: Socket | undefined;
+  // Open at once, as a lone tab always did: the session check goes over it. A tab that finds
+  // another one leading lets it go.
+  let socket: Socket | undefined = openSocket();
   let hub: StreamHub | undefined;
   let bus: TabBus | undefined;
   let sharedWith: number | undefined;
@@ -120,7 +148,7 @@ export function openConnection(): ApiConnection {
   });
 
   const lead = (tabs: TabBus) => {
-    socket = openSocket();
+    socket ??= openSocket();
     const { monitor } = socket;
     monitor.subscribe(() => tabs.post({ t: 'status', leader: tab, status: monitor.getSnapshot() }));
     monitor.onReconnected(() => tabs.post({ t: 'reconnected', leader: tab }));
@@ -141,8 +169,15 @@ export function openConnection(): ApiConnection {
       bus = tabs;
       status.follow(tabs);
       relay.connect(tabs);
-      if (shared) stopLeading = leadWhenFree(name, () => lead(tabs));
-      else lead(tabs);
+      if (!shared) lead(tabs);
+      else
+        stopLeading = leadWhenFree(name, {
+          lead: () => lead(tabs),
+          follow: () => {
+            socket?.retire();
+            socket = undefined;
+          },
+        });
       return true;
     },
     close: async () => {

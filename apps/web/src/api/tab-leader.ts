@@ -15,21 +15,34 @@ export const sharedName = (userId: number) => `pms-live:user:${userId}`;
 
 export const canShareSocket = () => typeof navigator !== 'undefined' && 'locks' in navigator && typeof BroadcastChannel !== 'undefined';
 
-/** Calls `lead` once this tab holds the lock `name` (at once if no other tab does); returns how to give it up or stop waiting. */
-export function leadWhenFree(name: string, lead: () => void): () => void {
-  const waiting = new AbortController();
+export interface Election {
+  /** This tab holds the lock: from now on it leads. */
+  lead(): void;
+  /** Another tab held it when this one asked first: this one waits in line. */
+  follow(): void;
+}
+
+/** Asks for the lock `name` at once, else waits in line for it; returns how to give it up or stop waiting. */
+export function leadWhenFree(name: string, election: Election): () => void {
+  const stopped = new AbortController();
   let release = () => {};
   const held = new Promise<void>((resolve) => (release = resolve));
-  navigator.locks
-    .request(name, { signal: waiting.signal }, () => {
-      lead();
-      return held; // kept until this tab closes or signs out
-    })
-    .catch((error: unknown) => {
+  const hold = () => {
+    if (stopped.signal.aborted) return undefined; // given up meanwhile: released at once
+    election.lead();
+    return held; // kept until this tab closes or signs out
+  };
+  void navigator.locks.request(name, { ifAvailable: true }, (lock) => {
+    if (lock) return hold();
+    if (stopped.signal.aborted) return undefined;
+    election.follow();
+    navigator.locks.request(name, { signal: stopped.signal }, hold).catch((error: unknown) => {
       if (!(error instanceof DOMException && error.name === 'AbortError')) throw error;
     });
+    return undefined;
+  });
   return () => {
-    waiting.abort();
+    stopped.abort();
     release();
   };
 }
