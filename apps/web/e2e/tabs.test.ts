@@ -4,7 +4,7 @@
  * takes over, and every remaining tab's bell shows each notification exactly once, with the
  * same badge. Another device (a second browser context) keeps a socket of its own.
  */
-import type { Page, WebSocket } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import { demo, httpClient, login, type Client } from '../../server/test/support/server.js';
 import { bellWithUnread, collectConsoleErrors, connection, screenshot, signIn, type Tab } from './support/browser.js';
@@ -36,14 +36,33 @@ interface SentMessage {
 /** Where a page's sockets started (or resumed) the notification stream: the `lastEventId` each subscription sent. */
 const notificationStarts = new Map<Page, number[]>();
 
-/** The WebSockets a page has open now, as the browser sees them. */
-function openSockets(page: Page): () => number {
-  const open = new Set<WebSocket>();
+/**
+ * Counts, in each document of the context, the WebSockets it has open (`window.__openSockets`):
+ * exact across reloads, which end a document's sockets without telling playwright.
+ */
+async function countSockets(context: BrowserContext) {
+  await context.addInitScript(() => {
+    let open = 0;
+    class Counted extends WebSocket {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args);
+        open += 1;
+        this.addEventListener('close', () => (open -= 1), { once: true });
+      }
+    }
+    Object.defineProperty(window, 'WebSocket', { value: Counted });
+    Object.defineProperty(window, '__openSockets', { get: () => open });
+  });
+}
+
+const socketsOf = (page: Page) => page.evaluate(() => (window as unknown as { __openSockets: number }).__openSockets);
+const socketsIn = async (...pages: Page[]) => (await Promise.all(pages.map(socketsOf))).reduce((sum, count) => sum + count, 0);
+
+/** Records where each of the page's sockets subscribes to the notification stream. */
+function recordStarts(page: Page) {
   const starts: number[] = [];
   notificationStarts.set(page, starts);
   page.on('websocket', (socket) => {
-    open.add(socket);
-    socket.on('close', () => open.delete(socket));
     socket.on('framesent', ({ payload }) => {
       const text = String(payload);
       if (!text.startsWith('{') && !text.startsWith('[')) return; // PING
@@ -55,18 +74,17 @@ function openSockets(page: Page): () => number {
       }
     });
   });
-  return () => open.size;
 }
 
-/** Another tab of the same browser context (same cookies, same Web Locks and BroadcastChannel). */
-async function anotherTab(first: Tab) {
+/** Another tab of the same browser context (same cookies, same Web Locks and BroadcastChannel), signed in already. */
+async function anotherTab(first: Tab): Promise<Tab> {
   const page = await first.context.newPage();
   const errors = collectConsoleErrors(page);
-  const sockets = openSockets(page);
+  recordStarts(page);
   await page.goto('/');
   await page.getByTestId('user-menu').waitFor();
   await connection(page, 'connected').waitFor();
-  return { page, sockets, errors: () => errors };
+  return { page, context: first.context, consoleErrors: () => errors, allowConsoleErrors: () => {} };
 }
 
 /** Opens the bell and shows Alice's submissions, which arrive as one group of `count`; returns the goals they name. */
@@ -84,15 +102,15 @@ async function bellTitles(page: Page, count: number): Promise<string[]> {
 
 it('three tabs share one socket; the leader closes mid-stream and another takes over, nothing missed or doubled', async () => {
   const first = await suite.openTab();
-  const firstSockets = openSockets(first.page);
+  await countSockets(first.context);
+  recordStarts(first.page);
   await signIn(first, demo.sam);
   const second = await anotherTab(first);
   const third = await anotherTab(first);
-  const socketsNow = () => firstSockets() + second.sockets() + third.sockets();
 
   // The first tab leads; the others found it holding the lock and let their own sockets go.
-  await expect.poll(socketsNow).toBe(1);
-  expect(firstSockets()).toBe(1);
+  await expect.poll(() => socketsIn(first.page, second.page, third.page)).toBe(1);
+  expect(await socketsOf(first.page)).toBe(1);
   await expect.poll(serverSockets).toBe(1);
 
   const titles = Array.from({ length: 8 }, (_, index) => `Quarterly goal ${index + 1}`);
@@ -111,7 +129,7 @@ it('three tabs share one socket; the leader closes mid-stream and another takes 
   await streaming;
 
   // Another tab took over: one socket again, and both bells count all eight, unseen.
-  await expect.poll(() => second.sockets() + third.sockets()).toBe(1);
+  await expect.poll(() => socketsIn(second.page, third.page)).toBe(1);
   await expect.poll(serverSockets).toBe(1);
   for (const page of [second.page, third.page]) {
     await bellWithUnread(page, 8).waitFor();
@@ -119,7 +137,7 @@ it('three tabs share one socket; the leader closes mid-stream and another takes 
   }
   await screenshot(second.page, 'tabs-after-takeover-badge-1280');
   // The new leader resumed from an event the tabs had been relayed, not from where the first started.
-  const leader = second.sockets() === 1 ? second.page : third.page;
+  const leader = (await socketsOf(second.page)) === 1 ? second.page : third.page;
   const [firstStart] = notificationStarts.get(first.page)!;
   const [resumedAt] = notificationStarts.get(leader)!;
   expect(firstStart).toBeDefined();
@@ -139,23 +157,58 @@ it('three tabs share one socket; the leader closes mid-stream and another takes 
   for (const page of [second.page, third.page]) await page.getByTestId('bell-dropdown').getByText('After the takeover').waitFor();
 
   expect(first.consoleErrors()).toEqual([]);
-  expect(second.errors()).toEqual([]);
-  expect(third.errors()).toEqual([]);
+  expect(second.consoleErrors()).toEqual([]);
+  expect(third.consoleErrors()).toEqual([]);
   await first.context.close();
 });
 
 it('another device (another browser context) has a socket of its own', async () => {
   const laptop = await suite.openTab();
   const phone = await suite.openTab({ width: 390, height: 844 });
-  const [laptopSockets, phoneSockets] = [openSockets(laptop.page), openSockets(phone.page)];
+  await Promise.all([countSockets(laptop.context), countSockets(phone.context)]);
   await signIn(laptop, demo.sam);
   await signIn(phone, demo.sam);
-  await expect.poll(laptopSockets).toBe(1);
-  await expect.poll(phoneSockets).toBe(1);
+  await expect.poll(() => socketsOf(laptop.page)).toBe(1);
+  await expect.poll(() => socketsOf(phone.page)).toBe(1);
   await expect.poll(serverSockets).toBe(2);
 
   await submit('Seen on both devices');
   for (const tab of [laptop, phone]) await tab.page.getByTestId('toast').filter({ hasText: 'Seen on both devices' }).waitFor();
   expect(laptop.consoleErrors()).toEqual([]);
   expect(phone.consoleErrors()).toEqual([]);
+  await Promise.all([laptop.context.close(), phone.context.close()]);
+});
+
+it("signing out in one tab signs out every tab; the next person's tabs share a socket of their own", async () => {
+  const first = await suite.openTab();
+  await countSockets(first.context);
+  await signIn(first, demo.sam);
+  const second = await anotherTab(first);
+  await expect.poll(() => socketsIn(first.page, second.page)).toBe(1);
+
+  // Signed out in the tab that follows: the session ends on the server, and the leading tab hears it.
+  await second.page.getByTestId('user-menu').click();
+  await second.page.getByRole('menuitem', { name: 'Sign out' }).click();
+  for (const tab of [first, second]) await tab.page.getByLabel('Email').waitFor();
+
+  // Alice signs in in the second tab; the first one, reloaded, is hers too.
+  await signIn(second, demo.alice);
+  await first.page.goto('/');
+  await first.page.getByTestId('user-name').filter({ hasText: aliceName }).waitFor();
+  await connection(first.page, 'connected').waitFor();
+  await expect.poll(() => socketsIn(first.page, second.page)).toBe(1);
+  await expect.poll(serverSockets).toBe(1);
+
+  // Sam's news is not theirs; Alice's reaches both tabs once.
+  await submit('Only Sam is asked about this');
+  const sam = httpClient(suite.url, (await login(suite.url, demo.sam)).token);
+  const aliceId = (await sam.users.supervisees.query()).find((person) => person.email === demo.alice)!.id;
+  await sam.goals.assign.mutate({ superviseeId: aliceId, title: 'Only Alice hears of this' });
+  for (const tab of [first, second]) {
+    await tab.page.getByTestId('toast').filter({ hasText: 'Only Alice hears of this' }).waitFor();
+    expect(await tab.page.getByTestId('toast').filter({ hasText: 'Only Sam is asked about this' }).count()).toBe(0);
+  }
+  expect(first.consoleErrors()).toEqual([]);
+  expect(second.consoleErrors()).toEqual([]);
+  await first.context.close();
 });
