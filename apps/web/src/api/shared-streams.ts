@@ -31,7 +31,7 @@ export type OpenUpstream = (topic: StreamTopic, after: string | undefined, sink:
 
 const later = (id: string, than: string) => Number(id) > Number(than);
 
-export const topicKey = (topic: StreamTopic) => `${topic.path} ${JSON.stringify(topic.input)}`;
+const topicKey = (topic: StreamTopic) => `${topic.path} ${JSON.stringify(topic.input)}`;
 
 interface Upstream {
   /** The hub has every event after this position (undefined: only since it opened at the head). */
@@ -117,7 +117,7 @@ export class StreamHub {
 }
 
 /** One subscription of one tab, fed by whichever tab leads. */
-export class StreamReader {
+class StreamReader {
   readonly key: string;
   #leader: string | undefined;
   #token = 0;

@@ -5,6 +5,8 @@
  * (shared-streams.ts). The others make their queries and mutations over HTTP: calls need no
  * relay, and one tab's call never waits on another tab. A tab that closes releases the lock at
  * once; the next one in line takes it, opens the socket and resumes from the last event id.
+ * A tab still opens its socket at once, as a lone tab always did (the session check goes over
+ * it); finding the lock taken, it lets the socket go once the calls on it are answered.
  *
  * Names are per user, so tabs of another user (after a logout and a login elsewhere) never
  * share a socket or hear each other's events. Without Web Locks (a plain-HTTP origin other
