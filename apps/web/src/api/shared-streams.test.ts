@@ -93,6 +93,24 @@ describe('shared streams', () => {
     expect(other.started()).toBe(1);
   });
 
+  it('events the leader sends while a tab waits for its answer reach that tab once, in order', async () => {
+    const server = serverStream();
+    const leader = tab('a');
+    lead(leader.bus, 'a', server);
+    reader(leader.relay, '0');
+    const follower = tab('b');
+    await settle(); // b knows the leader
+    // b asks from 0; the leader relays 1 and 2 before the question reaches it.
+    const late = reader(follower.relay, '0');
+    server.publish();
+    server.publish();
+    await settle();
+    server.publish();
+    await settle();
+    expect(late.seen).toEqual(range(1, 3));
+    expect(late.started()).toBe(1);
+  });
+
   it('a tab behind what the leader kept makes it reopen the upstream from there; the others skip the repeats', async () => {
     const server = serverStream();
     const leader = tab('a');

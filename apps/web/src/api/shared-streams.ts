@@ -8,8 +8,10 @@
  *   A reader joining at position `after` gets the kept events after it (`replay`), then the
  *   live ones; a reader behind the floor makes the hub reopen the upstream from the reader's
  *   position, so the server replays from its stream (the others skip what they had).
- * - A reader holds live events while its `sync` is unanswered, and drops everything from a
- *   tab other than the leader it synced with; it hands on only ids beyond the last it handed on.
+ * - A reader skips what the leader sends while its `sync` is unanswered: one sender's messages
+ *   arrive in order, so the answer (what the hub kept, whether the upstream has started)
+ *   already covers them. It drops everything from a tab other than the leader it synced with,
+ *   and hands on only ids beyond the last it handed on.
  * - When the leader goes, the next tab to take the lock announces itself; every reader syncs
  *   again from the last id it saw, so the new upstream resumes exactly there.
  */
@@ -122,7 +124,6 @@ class StreamReader {
   #leader: string | undefined;
   #token = 0;
   #syncing = false;
-  #held: TabMessage[] = [];
 
   constructor(
     readonly id: string,
@@ -134,12 +135,11 @@ class StreamReader {
     this.key = topicKey(topic);
   }
 
-  /** Asks `leader` for everything after the last id seen; live events wait for its answer. */
+  /** Asks `leader` for everything after the last id seen; the answer covers what it sent before. */
   follow(bus: TabBus, leader: string) {
     this.#leader = leader;
     this.#token += 1;
     this.#syncing = true;
-    this.#held = [];
     bus.post({ t: 'sync', reader: this.id, token: this.#token, key: this.key, topic: this.topic, after: this.last });
   }
 
@@ -150,17 +150,9 @@ class StreamReader {
       this.#syncing = false;
       if (message.started) this.sink.started();
       for (const event of message.events) this.#deliver(event);
-      const held = this.#held;
-      this.#held = [];
-      for (const later of held) this.#apply(later);
       return;
     }
-    if (!('key' in message) || message.key !== this.key) return;
-    if (this.#syncing) this.#held.push(message);
-    else this.#apply(message);
-  }
-
-  #apply(message: TabMessage) {
+    if (this.#syncing || !('key' in message) || message.key !== this.key) return;
     switch (message.t) {
       case 'event':
         return this.#deliver(message.event);
