@@ -59,7 +59,7 @@ export function ApiProvider({ session, children }: { session: ApiSession; childr
 
   // After a drop, refetch what is on screen: live events resume by themselves, but
   // queries that failed or went stale while we were away should show server truth.
-  useEffect(() => connection.monitor.onReconnected(() => void queryClient.invalidateQueries()), [connection, queryClient]);
+  useEffect(() => connection.status.onReconnected(() => void queryClient.invalidateQueries()), [connection, queryClient]);
 
   return (
     <trpc.Provider client={connection.client} queryClient={queryClient}>

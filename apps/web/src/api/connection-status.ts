@@ -1,4 +1,5 @@
 import type { TRPCWebSocketClient } from '@trpc/client';
+import type { TabBus } from './tab-bus';
 
 /** What the header's indicator shows. */
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
@@ -79,6 +80,51 @@ export class ConnectionMonitor {
   #update(change: Partial<ConnectionFacts>) {
     this.#facts = { ...this.#facts, ...change };
     const status = describeConnection(this.#facts);
+    if (status === this.#status) return;
+    this.#status = status;
+    for (const listener of this.#listeners) listener();
+  }
+}
+
+/**
+ * The connection state every tab shows: that of the leading tab's socket, as the leader
+ * announces it on the tab bus (the leader hears its own announcements too). Until a leader
+ * answers, connecting.
+ */
+export class SharedConnectionStatus {
+  #status: ConnectionStatus = 'connecting';
+  #leader: string | undefined;
+  #listeners = new Set<() => void>();
+  #reconnectListeners = new Set<() => void>();
+
+  follow(bus: TabBus) {
+    bus.on((message) => {
+      if (message.t === 'leader') this.#leader = message.leader;
+      if ('leader' in message && message.leader !== this.#leader) return; // an old leader's last words
+      if (message.t === 'leader' || message.t === 'status') this.#set(message.status);
+      if (message.t === 'reconnected') for (const listener of this.#reconnectListeners) listener();
+    });
+  }
+
+  subscribe = (listener: () => void) => {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  };
+
+  getSnapshot = () => this.#status;
+
+  /** Called each time the leader's socket reconnects after having been connected. */
+  onReconnected(listener: () => void) {
+    this.#reconnectListeners.add(listener);
+    return () => void this.#reconnectListeners.delete(listener);
+  }
+
+  dispose() {
+    this.#listeners.clear();
+    this.#reconnectListeners.clear();
+  }
+
+  #set(status: ConnectionStatus) {
     if (status === this.#status) return;
     this.#status = status;
     for (const listener of this.#listeners) listener();

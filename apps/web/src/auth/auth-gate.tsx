@@ -1,5 +1,6 @@
 import { Center } from '@mantine/core';
-import { Suspense } from 'react';
+import { Suspense, useEffect } from 'react';
+import { useApi } from '../api/api-provider';
 import { isUnauthorized } from '../api/errors';
 import { trpc } from '../api/trpc';
 import { ErrorBoundary } from '../ui/error-boundary';
@@ -14,6 +15,12 @@ const Shell = lazyNamed(import('../shell/shell'), 'Shell');
 /** Who is signed in decides what is shown: the sign-in form, or the app. */
 export function AuthGate() {
   const me = trpc.auth.me.useQuery(undefined, { staleTime: Infinity });
+  const { connection, restart } = useApi();
+  const userId = me.data?.id;
+  // Live updates come through the tab that leads this user's tabs; another user needs a new connection.
+  useEffect(() => {
+    if (userId !== undefined && !connection.share(userId)) restart();
+  }, [connection, restart, userId]);
   // One loading state from the first paint until the app is on screen.
   const starting = <Loading label="Connecting…" />;
   if (me.isPending) return starting;

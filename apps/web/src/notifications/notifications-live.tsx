@@ -22,7 +22,9 @@ const SUMMARY_ID = 'notification-summary';
 
 /**
  * The live notification stream of the signed-in user, for the whole session. tRPC's wsLink
- * resends the last event id when the socket comes back, so nothing is missed or doubled.
+ * resends the last event id when the socket comes back, and a tab taking over the browser's
+ * socket resumes from the last id the tabs were relayed (api/shared-streams.ts), so nothing
+ * is missed or doubled.
  */
 export function NotificationsLive() {
   const utils = trpc.useUtils();

@@ -10,10 +10,10 @@ const LOOK: Record<ConnectionStatus, { label: string; color: string }> = {
   offline: { label: 'Offline', color: 'red' },
 };
 
-/** Live state of the WebSocket that carries every call and every live update. */
+/** Live state of the WebSocket that carries this browser's live updates (the leading tab's; see tab-leader.ts). */
 export function ConnectionIndicator() {
-  const { monitor } = useApi().connection;
-  const status = useSyncExternalStore(monitor.subscribe, monitor.getSnapshot);
+  const shared = useApi().connection.status;
+  const status = useSyncExternalStore(shared.subscribe, shared.getSnapshot);
   const { label, color } = LOOK[status];
   return (
     <Badge
