@@ -38,7 +38,7 @@ const filterFields = {
   q: text('q', 200).optional(),
 };
 
-export const notificationFilter = z.object(filterFields).default({ view: 'inbox' });
+export const notificationFilter = z.object(filterFields);
 export type NotificationFilter = z.output<typeof notificationFilter>;
 
 export const listInput = z
