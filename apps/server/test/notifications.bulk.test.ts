@@ -130,10 +130,12 @@ describe('bulk changes of everything matching a filter', () => {
       (await api.list.query({ limit: 100, ...filter })).items.map((item) => n.indexOf(item.id));
 
     expect(await listed({ type: 'GOAL_APPROVED' })).toEqual([2, 1]);
+    expect(await api.count.query({ type: 'GOAL_APPROVED' })).toEqual({ count: 2 }); // what "select all matching" offers
     expect(await api.setRead.mutate({ filter: { type: 'GOAL_APPROVED' }, read: true })).toEqual({ count: 2 });
     expect(await listed({ read: 'read' })).toEqual([2, 1]);
     expect(await api.setRead.mutate({ filter: { read: 'read', priority: 'HIGH' }, read: false })).toEqual({ count: 1 });
     expect(await listed({ q: 'budget' })).toEqual([4, 2, 1]);
+    expect(await api.count.query({ q: 'budget', read: 'unread' })).toEqual({ count: 2 });
     // Up to maxId: the newest the caller saw; one arriving later is left alone.
     expect(await api.setArchived.mutate({ filter: { q: 'budget' }, maxId: n[2]!, archived: true })).toEqual({ count: 2 });
     expect(await listed({ view: 'archived' })).toEqual([2, 1]);

@@ -3,7 +3,7 @@ import { NotificationPriority, NotificationType } from '@pms/shared';
 import type { DB } from '@pms/db';
 import { readStreamHead } from '../realtime/stored-events.js';
 import { IN_INBOX, IN_VIEW, matchesFilter, UNREAD, UNSEEN } from './filters.js';
-import type { ListInput } from './inputs.js';
+import type { ListInput, NotificationFilter } from './inputs.js';
 import { toView, visibleNotifications } from './view.js';
 
 /**
@@ -87,4 +87,9 @@ export function notificationStats(db: DB, recipientId: number) {
     }
     return { ...sums, byType, byPriority };
   });
+}
+
+/** How many of the recipient's notifications match a filter: what a bulk change by that filter would take. */
+export async function countNotifications(db: DB, recipientId: number, filter: NotificationFilter): Promise<{ count: number }> {
+  return visibleNotifications(db, recipientId).select(sql<number>`count(*)::int`.as('count')).where(matchesFilter(filter)).executeTakeFirstOrThrow();
 }

@@ -5,14 +5,17 @@ import { adminProcedure, authedProcedure } from '../trpc.js';
 import { hydrateNotificationEvents, recipientActions } from './events.js';
 import { lockStreams } from '../realtime/events.js';
 import { archiveAllRead, deleteNotifications, setState } from './inbox-state.js';
-import { deleteManyInput, idsInput, listInput, notificationIdInput, setArchivedInput, setReadInput, snoozeInput } from './inputs.js';
+import { deleteManyInput, idsInput, listInput, notificationFilter, notificationIdInput, setArchivedInput, setReadInput, snoozeInput } from './inputs.js';
 import { publish } from './publish.js';
-import { listNotifications, notificationStats } from './queries.js';
+import { countNotifications, listNotifications, notificationStats } from './queries.js';
 import { snooze, unsnooze } from './snooze.js';
 import { notFound, toView, visibleNotifications } from './view.js';
 
 export const notificationsRouter = {
   list: authedProcedure.input(listInput).query(({ ctx, input }) => listNotifications(ctx.deps.db, ctx.session.user.id, input)),
+
+  /** How many notifications match `list`'s filters (what "select all matching" would change). */
+  count: authedProcedure.input(notificationFilter).query(({ ctx, input }) => countNotifications(ctx.deps.db, ctx.session.user.id, input)),
 
   stats: authedProcedure.query(({ ctx }) => notificationStats(ctx.deps.db, ctx.session.user.id)),
 
