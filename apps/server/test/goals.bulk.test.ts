@@ -100,6 +100,22 @@ describe('goals.rejectMany', () => {
     expect(await snapshot(goals, people.alice)).toEqual(before);
   });
 
+  it('races single decisions on the same goals without deadlock: all of its rejections or none, each request resolved once', async () => {
+    for (let round = 0; round < 8; round++) {
+      const [a, b] = [await submit(people.alice, `Race ${round} a`), await submit(people.alice, `Race ${round} b`)];
+      const calls = await Promise.allSettled([
+        people.sam.api.goals.rejectMany.mutate({ ids: [a.id, b.id], reason: 'Both no' }),
+        people.sam.api.goals.approve.mutate({ id: b.id }),
+        people.alice.api.goals.cancel.mutate({ id: a.id }),
+      ]);
+      for (const call of calls) if (call.status === 'rejected') expect(call.reason.data?.code, call.reason.message).toBe('CONFLICT');
+      const rejects = await server.db.selectFrom('goal_history').select('goal_id').where('goal_id', 'in', [a.id, b.id]).where('action', '=', 'reject').execute();
+      expect(rejects.length).toBe(calls[0].status === 'fulfilled' ? 2 : 0);
+      const open = await server.db.selectFrom('notifications').select('id').where('request_key', 'in', [`goal:${a.id}:approval`, `goal:${b.id}:approval`]).where('resolved_at', 'is', null).execute();
+      expect(open).toEqual([]);
+    }
+  });
+
   it('names what is wrong with its input', async () => {
     const reject = people.sam.api.goals.rejectMany;
     for (const [input, message] of [

@@ -110,6 +110,12 @@ it('deletes with Undo: undone, nothing is deleted; otherwise deleted on the serv
   await expect.poll(async () => (await bobsRows(titles)).map((item) => item.title), { timeout: 10_000, interval: 250 }).toEqual(['Keep me after all']);
   expect(await row(tab, 'Delete me two').count()).toBe(0);
   expect(await row(tab, 'Keep me after all').count()).toBe(1);
+
+  // Leaving the page while Undo is offered sends the deletion at once (pagehide), not never.
+  await row(tab, 'Keep me after all').getByRole('button', { name: 'Delete "Keep me after all"' }).click();
+  await tab.page.getByText('"Keep me after all" deleted').waitFor();
+  await tab.page.goto('/goals');
+  await expect.poll(async () => (await bobsRows(titles)).length, { timeout: 3_000, interval: 100 }).toBe(0);
   expect(tab.consoleErrors()).toEqual([]);
   await tab.context.close();
 });

@@ -121,6 +121,14 @@ describe('applyEventToStats (the badge)', () => {
     expect(unknown.exact).toBe(false);
   });
 
+  it('removes every notification of a bulk deletion at once, and is exact only if it knew them all', () => {
+    const both = applyEventToStats(snapshot, { kind: 'deleted', ids: [2, 3] }, known, '11');
+    expect(both).toEqual({ stats: statsOf([a], '11'), exact: true });
+    const partly = applyEventToStats(snapshot, { kind: 'deleted', ids: [2, 99] }, known, '11');
+    expect(partly.stats.totalCount).toBe(1);
+    expect(partly.exact).toBe(false);
+  });
+
   it('never goes below zero', () => {
     const empty = statsOf([], '10');
     expect(applyEventToStats(empty, { kind: 'deleted', ids: [1] }, known, '11').stats.unreadCount).toBe(0);
@@ -246,6 +254,12 @@ describe('applyEventToPages', () => {
     const list = pagesOf([item(3), item(2)], [item(1)]);
     const after = applyEventToPages(list, { kind: 'deleted', ids: [2] }, {}, now);
     expect(after.pages.map((page) => page.items.map((n) => n.id))).toEqual([[3], [1]]);
+  });
+
+  it('drops every notification of a bulk deletion, across pages', () => {
+    const list = pagesOf([item(3), item(2)], [item(1)]);
+    const after = applyEventToPages(list, { kind: 'deleted', ids: [3, 1] }, {}, now);
+    expect(after.pages.map((page) => page.items.map((n) => n.id))).toEqual([[2], []]);
   });
 });
 
