@@ -23,7 +23,8 @@ const plural = (count: number) => (count === 1 ? '1 notification' : `${count} no
 /**
  * Above the list: "select all shown", and, once something is selected, how many and what can be
  * done to them. When every shown row is selected and more match, Gmail's offer to select all of
- * them. Sticky under the header, so the actions stay at hand while scrolling; wraps on a phone.
+ * them. With a selection it sticks under the header, so the actions stay at hand while scrolling;
+ * it wraps on a phone.
  */
 export function BulkBar({ view, selection, shown, hasMore, matching, pending, error, onAction }: BulkBarProps) {
   const { selectedIds, allMatching, allShown } = selection;
@@ -35,7 +36,17 @@ export function BulkBar({ view, selection, shown, hasMore, matching, pending, er
   );
 
   return (
-    <Paper withBorder p="xs" mb="xs" style={{ position: 'sticky', top: 68, zIndex: 3 }} data-testid="bulk-bar">
+    // Idle, one slim line, and none on a phone, where every line above the list counts (toasts sit
+    // at the bottom): there the bar appears with the first row selected. With a selection, a card.
+    <Paper
+      visibleFrom={count > 0 ? undefined : 'sm'}
+      withBorder={count > 0}
+      p={count > 0 ? 'xs' : 0}
+      px="xs"
+      mb="xs"
+      style={count > 0 ? { position: 'sticky', top: 68, zIndex: 3 } : undefined}
+      data-testid="bulk-bar"
+    >
       <Stack gap={6}>
         <Group gap="sm" wrap="wrap">
           <Checkbox

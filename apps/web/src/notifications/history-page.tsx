@@ -221,9 +221,9 @@ function NotificationHistory({ filters }: { filters: HistoryFilters }) {
                 row(entry.item)
               ) : (
                 // A group's checkbox sits beside its row (group-row.tsx) and selects every member.
-                <Group wrap="nowrap" align="flex-start" gap={0} pl="sm" pt="xs">
+                <Group wrap="nowrap" align="flex-start" gap={0} pl="sm" pt={10}>
                   {checkbox(entry.group.members.map((member) => member.id), `the group "${entry.group.members[0]!.title}"`)}
-                  <Box style={{ flex: 1, minWidth: 0 }} mt={-6}>
+                  <Box style={{ flex: 1, minWidth: 0 }} mt={-10}>
                     <NotificationGroupRow group={entry.group} renderMember={row} />
                   </Box>
                 </Group>
