@@ -85,7 +85,7 @@ export async function setState(
 export async function deleteNotifications(
   trx: Kysely<Database>,
   request: { userId: number; target: BulkTarget; ttlDays: number },
-): Promise<{ count: number; ids: number[] }> {
+): Promise<{ count: number }> {
   const { userId, target, ttlDays } = request;
   const targeted = await lockTarget(trx, userId, target);
   const deleted = await trx.deleteFrom('notifications').where('recipient_id', '=', userId).where(targeted).returning('id').execute();
@@ -93,7 +93,7 @@ export async function deleteNotifications(
   const events = [];
   for (let i = 0; i < ids.length; i += MAX_IDS) events.push(recipientActions.deleted(userId, ids.slice(i, i + MAX_IDS)));
   if (events.length) await publish(trx, { events, ttlDays });
-  return { count: ids.length, ids };
+  return { count: ids.length };
 }
 
 /** Archives every read or resolved notification of the caller's inbox. */

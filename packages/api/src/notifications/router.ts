@@ -71,8 +71,7 @@ export const notificationsRouter = {
   /** Deletes `ids` (1 to 500, all the caller's or none) or every notification matching `filter` (up to `maxId`). */
   deleteMany: authedProcedure.input(deleteManyInput).mutation(({ ctx, input }) =>
     ctx.deps.db.transaction().execute(async (trx) => {
-      const { count } = await deleteNotifications(trx, { userId: ctx.session.user.id, target: input.target, ttlDays: ctx.deps.config.notificationTtlDays });
-      return { count };
+      return deleteNotifications(trx, { userId: ctx.session.user.id, target: input.target, ttlDays: ctx.deps.config.notificationTtlDays });
     }),
   ),
 
