@@ -110,7 +110,7 @@ describe('markSeen, setRead, setArchived, archiveAllRead', () => {
     expect((await bob.api.notifications.markRead.mutate({ id: a! })).readAt).toBeInstanceOf(Date);
     expect(await bob.api.notifications.markAllRead.mutate()).toEqual({ count: 1 });
     expect(await bob.api.notifications.delete.mutate({ id: b! })).toEqual({ id: b });
-    expect((await log.take(3)).map((e) => e.data)).toEqual([{ kind: 'read', ids: [a] }, { kind: 'allRead' }, { kind: 'deleted', id: b }]);
+    expect((await log.take(3)).map((e) => e.data)).toEqual([{ kind: 'read', ids: [a] }, { kind: 'allRead' }, { kind: 'deleted', ids: [b] }]);
     log.close();
   });
 

@@ -34,7 +34,7 @@ describe('two server processes on one database', () => {
     await httpClient(a.url, token).notifications.delete.mutate({ id: second! });
     expect((await log.take(2)).map((e) => e.data)).toEqual([
       { kind: 'read', ids: [first] },
-      { kind: 'deleted', id: second },
+      { kind: 'deleted', ids: [second] },
     ]);
     log.close();
     await onB.close();

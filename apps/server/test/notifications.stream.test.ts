@@ -67,7 +67,7 @@ describe('notifications.onEvent', () => {
     const events = await onLaptop.take(3);
     expect(events.map((event) => event.data)).toEqual([
       { kind: 'read', ids: [first] },
-      { kind: 'deleted', id: second },
+      { kind: 'deleted', ids: [second] },
       { kind: 'allRead' },
     ]);
     onLaptop.close();

@@ -139,6 +139,21 @@ export const goalIdInput = z.object({ id: id() });
 /** Rejections and declines must say why. */
 export const goalReasonInput = z.object({ id: id(), reason: text('reason', GOAL_LIMITS.reason) });
 
+/** Goals one bulk decision may take: bounds its locks and its transaction. */
+export const MAX_GOALS_PER_DECISION = 100;
+
+const goalIdsMessage = `ids must hold 1 to ${MAX_GOALS_PER_DECISION} goal ids`;
+
+/** Several goals rejected with one reason, all or none. */
+export const rejectManyGoalsInput = z.object({
+  ids: z
+    .array(id('ids'), { error: (issue) => (issue.input === undefined ? 'ids is required' : goalIdsMessage) })
+    .min(1, { error: goalIdsMessage })
+    .max(MAX_GOALS_PER_DECISION, { error: goalIdsMessage })
+    .refine((ids) => new Set(ids).size === ids.length, { error: 'ids must not repeat a goal' }),
+  reason: text('reason', GOAL_LIMITS.reason),
+});
+
 export const cancelGoalInput = z.object({ id: id(), reason: optionalText('reason', GOAL_LIMITS.reason) });
 
 export const updateProgressInput = z.object({

@@ -31,7 +31,7 @@ export function foldEvents(events: Received[], start = new Map<number, Item>()):
         update(event.ids, { resolvedAt: event.resolvedAt, resolution: event.resolution });
         break;
       case 'deleted':
-        items.delete(event.id);
+        for (const id of event.ids) items.delete(id);
         break;
     }
   }

@@ -11,6 +11,8 @@ import { WEB_DIST } from './paths.js';
 export interface BrowserSuite {
   /** The server's base URL, for API calls made outside the browser. */
   readonly url: string;
+  /** The server's database, to arrange what no screen makes (many notifications at once). */
+  readonly db: TestServer['db'];
   /** A new browser context (another person, or another device) on the app. */
   openTab(options?: TabOptions): Promise<Tab>;
 }
@@ -29,6 +31,9 @@ export function browserSuite(): BrowserSuite {
   return {
     get url() {
       return server.url;
+    },
+    get db() {
+      return server.db;
     },
     openTab: (options) => openTab(browser, server.url, options),
   };

@@ -9,6 +9,7 @@ import { PageHeader } from '../ui/page-header';
 import { InlineError } from '../ui/states';
 import { GoalCard } from './goal-card';
 import { GoalList } from './goal-list';
+import { ReasonDialog } from './reason-dialog';
 import { useRefreshGoals } from './use-refresh-goals';
 
 /** Everything awaiting my decision; updated live by GoalsLive as supervisees submit. */
@@ -42,6 +43,22 @@ export function ApprovalsPage() {
     onSettled: refresh,
   });
 
+  // One reason for all: the server rejects every one of them or none, and names each it refused.
+  const [askingReason, setAskingReason] = useState(false);
+  const rejectSelected = trpc.goals.rejectMany.useMutation({
+    onSuccess: (rejected) => {
+      setAskingReason(false);
+      setPicked(new Set());
+      setFailures(new Map());
+      notifications.show({
+        color: 'teal',
+        title: `${rejected.length} goal${rejected.length === 1 ? '' : 's'} rejected`,
+        message: 'Their owners have been told why.',
+      });
+    },
+    onSettled: refresh,
+  });
+
   const toggle = (id: number, on: boolean) => {
     const next = new Set(picked);
     if (on) next.add(id);
@@ -61,16 +78,35 @@ export function ApprovalsPage() {
             indeterminate={selected.length > 0 && !allSelected}
             onChange={(event) => setPicked(new Set(event.currentTarget.checked ? goals.map((goal) => goal.id) : []))}
           />
-          <Button
-            color="teal"
-            disabled={selected.length === 0}
-            loading={approveSelected.isPending}
-            onClick={() => approveSelected.mutate(selected)}
-          >
-            Approve selected ({selected.length})
-          </Button>
+          <Group gap="xs">
+            <Button color="red" variant="light" disabled={selected.length === 0} onClick={() => setAskingReason(true)}>
+              Reject selected ({selected.length})
+            </Button>
+            <Button
+              color="teal"
+              disabled={selected.length === 0}
+              loading={approveSelected.isPending}
+              onClick={() => approveSelected.mutate(selected)}
+            >
+              Approve selected ({selected.length})
+            </Button>
+          </Group>
         </Group>
       )}
+      <ReasonDialog
+        opened={askingReason}
+        onClose={() => {
+          setAskingReason(false);
+          rejectSelected.reset();
+        }}
+        title={`Reject ${selected.length} goal${selected.length === 1 ? '' : 's'}`}
+        description="One reason for all of them; each owner is told. If one of them can no longer be rejected, none is."
+        confirmLabel="Reject"
+        required
+        pending={rejectSelected.isPending}
+        error={rejectSelected.error}
+        onConfirm={(reason) => rejectSelected.mutate({ ids: selected, reason })}
+      />
       <GoalList
         query={pending}
         empty={{ title: 'Nothing awaiting your approval', description: 'When your team submits a goal, it appears here at once.' }}

@@ -114,16 +114,24 @@ describe('applyEventToStats (the badge)', () => {
   });
 
   it('removes a deleted notification from the total and, if unread, from the badge', () => {
-    expect(applyEventToStats(snapshot, { kind: 'deleted', id: 2 }, known, '11').stats).toEqual(statsOf([a, read], '11'));
-    expect(applyEventToStats(snapshot, { kind: 'deleted', id: 3 }, known, '11').stats).toEqual(statsOf([a, b], '11'));
-    const unknown = applyEventToStats(snapshot, { kind: 'deleted', id: 99 }, known, '11');
+    expect(applyEventToStats(snapshot, { kind: 'deleted', ids: [2] }, known, '11').stats).toEqual(statsOf([a, read], '11'));
+    expect(applyEventToStats(snapshot, { kind: 'deleted', ids: [3] }, known, '11').stats).toEqual(statsOf([a, b], '11'));
+    const unknown = applyEventToStats(snapshot, { kind: 'deleted', ids: [99] }, known, '11');
     expect(unknown.stats.totalCount).toBe(2);
     expect(unknown.exact).toBe(false);
   });
 
+  it('removes every notification of a bulk deletion at once, and is exact only if it knew them all', () => {
+    const both = applyEventToStats(snapshot, { kind: 'deleted', ids: [2, 3] }, known, '11');
+    expect(both).toEqual({ stats: statsOf([a], '11'), exact: true });
+    const partly = applyEventToStats(snapshot, { kind: 'deleted', ids: [2, 99] }, known, '11');
+    expect(partly.stats.totalCount).toBe(1);
+    expect(partly.exact).toBe(false);
+  });
+
   it('never goes below zero', () => {
     const empty = statsOf([], '10');
-    expect(applyEventToStats(empty, { kind: 'deleted', id: 1 }, known, '11').stats.unreadCount).toBe(0);
+    expect(applyEventToStats(empty, { kind: 'deleted', ids: [1] }, known, '11').stats.unreadCount).toBe(0);
     expect(applyEventToStats(empty, { kind: 'read', ids: [42] }, known, '12').stats.unreadCount).toBe(0);
   });
 });
@@ -244,8 +252,14 @@ describe('applyEventToPages', () => {
 
   it('drops a deleted notification', () => {
     const list = pagesOf([item(3), item(2)], [item(1)]);
-    const after = applyEventToPages(list, { kind: 'deleted', id: 2 }, {}, now);
+    const after = applyEventToPages(list, { kind: 'deleted', ids: [2] }, {}, now);
     expect(after.pages.map((page) => page.items.map((n) => n.id))).toEqual([[3], [1]]);
+  });
+
+  it('drops every notification of a bulk deletion, across pages', () => {
+    const list = pagesOf([item(3), item(2)], [item(1)]);
+    const after = applyEventToPages(list, { kind: 'deleted', ids: [3, 1] }, {}, now);
+    expect(after.pages.map((page) => page.items.map((n) => n.id))).toEqual([[2], []]);
   });
 });
 

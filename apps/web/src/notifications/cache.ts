@@ -158,9 +158,14 @@ function fold(stats: NotificationStats, event: NotificationEvent, known: Readonl
     case 'allRead':
       return { stats: { ...stats, unreadCount: 0, byType: noneUnread(stats.byType), byPriority: noneUnread(stats.byPriority) }, exact: true };
     case 'deleted': {
-      const item = known.get(event.id);
-      if (!item) return { stats: { ...stats, totalCount: atLeastZero(stats.totalCount - 1) }, exact: false };
-      return { stats: adjust(stats, item, minus(NOTHING, contributionOf(item))), exact: true };
+      let result = { stats, exact: true };
+      for (const id of event.ids) {
+        const item = known.get(id);
+        result = item
+          ? { stats: adjust(result.stats, item, minus(NOTHING, contributionOf(item))), exact: result.exact }
+          : { stats: { ...result.stats, totalCount: atLeastZero(result.stats.totalCount - 1) }, exact: false };
+      }
+      return result;
     }
   }
 }
@@ -224,8 +229,10 @@ export function applyEventToPages(data: Pages, event: NotificationEvent, filter:
     }
     case 'allRead':
       return mapItems(data, (items) => items.map((item) => (item.readAt ? item : { ...item, readAt: now })));
-    case 'deleted':
-      return mapItems(data, (items) => items.filter((item) => item.id !== event.id));
+    case 'deleted': {
+      const ids = new Set(event.ids);
+      return mapItems(data, (items) => items.filter((item) => !ids.has(item.id)));
+    }
     case 'state': {
       const ids = new Set(event.ids);
       const moves = 'archivedAt' in event.change || 'snoozedUntil' in event.change;

@@ -1,4 +1,4 @@
-import { Box, Button, Center, Group, Loader, Paper, SegmentedControl, Stack, Tabs, Text, TextInput } from '@mantine/core';
+import { Box, Button, Center, Checkbox, Group, Loader, Paper, SegmentedControl, Stack, Tabs, Text, TextInput } from '@mantine/core';
 import { useDebouncedCallback, useIntersection } from '@mantine/hooks';
 import { NotificationPriority, NotificationType, type NotificationViewName } from '@pms/shared';
 import { useEffect, useState } from 'react';
@@ -17,7 +17,11 @@ import { groupId, groupNotifications } from './groups';
 import { NotificationRow } from './notification-row';
 import type { NotificationItem } from './types';
 import { RequestActions } from './request-actions';
-import { useArchiveAllRead, useDeleteNotification, useMarkAllRead, useMarkShownSeen, useOpenNotification, useSetRead } from './use-notification-cache';
+import { useArchiveAllRead, useMarkAllRead, useMarkShownSeen, useOpenNotification, useSetRead } from './use-notification-cache';
+import { BulkBar } from './bulk-bar';
+import { useBulkAction, type BulkAction } from './bulk-actions';
+import { useBulkSelection } from './bulk-selection';
+import { listKeyOf, useDeleteWithUndo, useHiddenByPendingDeletes } from './pending-deletes';
 
 const VIEWS: Array<{ value: NotificationViewName; label: string }> = [
   { value: 'inbox', label: 'Inbox' },
@@ -108,7 +112,8 @@ export function NotificationHistoryPage() {
           onChange={(read) => setFilters({ read: read === 'any' ? undefined : (read as ReadFilter) })}
         />
       </Group>
-      <NotificationHistory filters={filters} />
+      {/* Keyed by the filters: another filter is another list, with a selection of its own. */}
+      <NotificationHistory key={listKeyOf(listFilterOf(filters))} filters={filters} />
     </>
   );
 }
@@ -133,38 +138,54 @@ function SearchBox({ value, onSearch }: { value: string; onSearch(q: string | un
 }
 
 function NotificationHistory({ filters }: { filters: HistoryFilters }) {
-  const list = trpc.notifications.list.useInfiniteQuery({ limit: 20, ...listFilterOf(filters) }, { getNextPageParam: nextCursor });
+  const listFilter = listFilterOf(filters);
+  const list = trpc.notifications.list.useInfiniteQuery({ limit: 20, ...listFilter }, { getNextPageParam: nextCursor });
   const setRead = useSetRead();
   const open = useOpenNotification(setRead);
-  const remove = useDeleteNotification();
-  const items = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const remove = useDeleteWithUndo();
+  const hidden = useHiddenByPendingDeletes(listFilter);
+  const items = (list.data?.pages.flatMap((page) => page.items) ?? []).filter((item) => !hidden(item));
+  const selection = useBulkSelection(items);
+  const bulk = useBulkAction();
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
+  const matching = trpc.notifications.count.useQuery(listFilter, { enabled: selection.allShown && hasNextPage });
   useMarkShownSeen(filters.view === 'inbox' ? items : []);
   // Infinite scroll: the next page loads as the end of the list comes into view.
   const { ref: end, entry } = useIntersection({ rootMargin: '200px' });
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
   useEffect(() => {
     if (entry?.isIntersecting && hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [entry?.isIntersecting, hasNextPage, isFetchingNextPage, fetchNextPage]);
 
+  const runBulk = (action: BulkAction) => {
+    const { allMatching, selectedIds } = selection;
+    const target = allMatching ? { filter: listFilter, maxId: allMatching.maxId } : { ids: selectedIds };
+    const count = allMatching ? (matching.data?.count ?? selectedIds.length) : selectedIds.length;
+    bulk.mutate({ action, target, count, listFilter }, { onSuccess: selection.clear });
+  };
+  const checkbox = (ids: number[], title: string) => {
+    const selected = items.filter((item) => ids.includes(item.id) && selection.isSelected(item)).length;
+    return (
+      <Checkbox
+        mt={4}
+        aria-label={`Select ${title}`}
+        checked={selected === ids.length}
+        indeterminate={selected > 0 && selected < ids.length}
+        onChange={(event) => selection.toggle(ids, event.currentTarget.checked)}
+      />
+    );
+  };
+
   const row = (item: NotificationItem) => (
-    <NotificationRow item={item} detailed onOpen={() => open(item)}>
+    <NotificationRow item={item} detailed onOpen={() => open(item)} select={checkbox([item.id], `"${item.title}"`)}>
       <RequestActions item={item} />
       <ItemControls
         item={item}
         extra={
-          <Button
-            size="compact-xs"
-            variant="subtle"
-            color="red"
-            loading={remove.isPending && remove.variables?.id === item.id}
-            onClick={() => remove.mutate({ id: item.id })}
-            aria-label={`Delete "${item.title}"`}
-          >
+          <Button size="compact-xs" variant="subtle" color="red" onClick={() => remove({ ids: [item.id] }, `"${item.title}"`)} aria-label={`Delete "${item.title}"`}>
             Delete
           </Button>
         }
       />
-      <InlineError error={remove.error && remove.variables?.id === item.id ? errorMessage(remove.error) : null} />
     </NotificationRow>
   );
 
@@ -181,27 +202,49 @@ function NotificationHistory({ filters }: { filters: HistoryFilters }) {
   }
 
   return (
-    <Paper withBorder>
-      <Stack gap={0} data-testid="notification-history">
-        {groupNotifications(items).map((entry) => (
-          <Box key={entry.kind === 'item' ? entry.item.id : groupId(entry.group)} style={{ borderBottom: '1px solid var(--mantine-color-gray-2)' }}>
-            {entry.kind === 'item' ? row(entry.item) : <NotificationGroupRow group={entry.group} renderMember={row} />}
-          </Box>
-        ))}
-        <Center py="sm" ref={end}>
-          {isFetchingNextPage ? (
-            <Loader size="sm" aria-label="Loading more notifications" />
-          ) : hasNextPage ? (
-            <Button variant="subtle" onClick={() => void fetchNextPage()}>
-              Load more
-            </Button>
-          ) : (
-            <Text size="sm" c="dimmed">
-              That is everything.
-            </Text>
-          )}
-        </Center>
-      </Stack>
-    </Paper>
+    <>
+      <BulkBar
+        view={filters.view}
+        selection={selection}
+        shown={items.length}
+        hasMore={Boolean(hasNextPage)}
+        matching={matching.data?.count}
+        pending={bulk.isPending}
+        error={bulk.error}
+        onAction={runBulk}
+      />
+      <Paper withBorder>
+        <Stack gap={0} data-testid="notification-history">
+          {groupNotifications(items).map((entry) => (
+            <Box key={entry.kind === 'item' ? entry.item.id : groupId(entry.group)} style={{ borderBottom: '1px solid var(--mantine-color-gray-2)' }}>
+              {entry.kind === 'item' ? (
+                row(entry.item)
+              ) : (
+                // A group's checkbox sits beside its row (group-row.tsx) and selects every member.
+                <Group wrap="nowrap" align="flex-start" gap={0} pl="sm" pt={10}>
+                  {checkbox(entry.group.members.map((member) => member.id), `the group "${entry.group.members[0]!.title}"`)}
+                  <Box style={{ flex: 1, minWidth: 0 }} mt={-10}>
+                    <NotificationGroupRow group={entry.group} renderMember={row} />
+                  </Box>
+                </Group>
+              )}
+            </Box>
+          ))}
+          <Center py="sm" ref={end}>
+            {isFetchingNextPage ? (
+              <Loader size="sm" aria-label="Loading more notifications" />
+            ) : hasNextPage ? (
+              <Button variant="subtle" onClick={() => void fetchNextPage()}>
+                Load more
+              </Button>
+            ) : (
+              <Text size="sm" c="dimmed">
+                That is everything.
+              </Text>
+            )}
+          </Center>
+        </Stack>
+      </Paper>
+    </>
   );
 }

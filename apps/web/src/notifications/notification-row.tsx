@@ -9,7 +9,20 @@ import type { NotificationItem } from './types';
  * One notification: an unread dot, its words and age (clicking them opens what it is about),
  * and under them `children`: the request's actions or outcome, and the controls.
  */
-export function NotificationRow({ item, onOpen, children, detailed = false }: { item: NotificationItem; onOpen(): void; children?: ReactNode; detailed?: boolean }) {
+export function NotificationRow({
+  item,
+  onOpen,
+  children,
+  detailed = false,
+  select,
+}: {
+  item: NotificationItem;
+  onOpen(): void;
+  children?: ReactNode;
+  detailed?: boolean;
+  /** A checkbox that selects it for a bulk action (the history list). */
+  select?: ReactNode;
+}) {
   // A decided request no longer waits for anyone: it stays listed, but not as unread.
   const unread = !item.readAt && !item.resolvedAt;
   const href = notificationHref(item);
@@ -26,6 +39,7 @@ export function NotificationRow({ item, onOpen, children, detailed = false }: { 
       data-read={unread ? 'false' : 'true'}
       data-resolved={item.resolvedAt ? 'true' : 'false'}
     >
+      {select}
       <Box w={8} h={8} mt={7} style={{ borderRadius: 4, flexShrink: 0 }} bg={unread ? 'indigo.6' : 'transparent'} aria-hidden />
       <Stack gap={6} style={{ flex: 1, minWidth: 0 }}>
         <UnstyledButton

@@ -184,7 +184,7 @@ function settledBy(event: NotificationEvent, announced: Iterable<number>): numbe
     case 'read':
       return event.ids;
     case 'deleted':
-      return [event.id];
+      return event.ids;
     case 'allRead':
       return [...announced];
     case 'resolved':

@@ -76,7 +76,8 @@ function optimistic<Input>(cache: NotificationCache, eventOf: (input: Input) => 
 export function useSetRead() {
   const cache = useNotificationCache();
   return trpc.notifications.setRead.useMutation(
-    optimistic(cache, ({ ids, read }: { ids: number[]; read: boolean }) => ({ kind: 'state', ids, change: { readAt: read ? new Date() : null } })),
+    // By ids only: what a filter takes is the server's to say (its events follow).
+    optimistic(cache, ({ ids = [], read }: { ids?: number[]; read: boolean }) => ({ kind: 'state', ids, change: { readAt: read ? new Date() : null } })),
   );
 }
 
@@ -89,7 +90,7 @@ export function useMarkSeen() {
 export function useSetArchived() {
   const cache = useNotificationCache();
   return trpc.notifications.setArchived.useMutation(
-    optimistic(cache, ({ ids, archived }: { ids: number[]; archived: boolean }) => ({
+    optimistic(cache, ({ ids = [], archived }: { ids?: number[]; archived: boolean }) => ({
       kind: 'state',
       ids,
       change: { archivedAt: archived ? new Date() : null },
@@ -126,17 +127,6 @@ export function useArchiveAllRead() {
 export function useMarkAllRead() {
   const cache = useNotificationCache();
   return trpc.notifications.markAllRead.useMutation(optimistic(cache, () => ({ kind: 'allRead' })));
-}
-
-/** Deleting is not undoable: the item goes once the server has deleted it. */
-export function useDeleteNotification() {
-  const cache = useNotificationCache();
-  return trpc.notifications.delete.useMutation({
-    onSuccess: ({ id }) => {
-      cache.apply({ kind: 'deleted', id });
-      void cache.refreshCounts();
-    },
-  });
 }
 
 /**

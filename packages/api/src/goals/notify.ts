@@ -1,9 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@pms/db';
 import { publish, type NewNotification } from '../notifications/publish.js';
-import { resolveRequests } from '../notifications/requests.js';
+import { openRequestRecipients, resolveRequests } from '../notifications/requests.js';
 import type { NewUserEvent } from '../realtime/events.js';
-import { GROUPS, REQUEST_ACTIONS, requestKey } from './requests.js';
+import type { GoalParties } from './access.js';
+import { GROUPS, REQUEST_ACTIONS, requestKey, type RequestKind } from './requests.js';
 import { ACTIONS, type HistoryAction, type Recipient } from './rules.js';
 import type { GoalRow } from './views.js';
 
@@ -23,6 +24,22 @@ function activeAdminIds(trx: Kysely<Database>): Promise<number[]> {
     .where(sql<boolean>`${'admin'} = any(permissions)`)
     .execute()
     .then((rows) => rows.map((row) => row.id));
+}
+
+/** Who sees a change of the goal live: owner, creator, and the supervisor, or the administrators who stand in for a missing one. */
+function audienceOf(goal: GoalParties, admins: number[]): number[] {
+  return [goal.ownerId, goal.creatorId, ...(goal.ownerSupervisorId === null ? admins : [goal.ownerSupervisorId])];
+}
+
+/**
+ * Everyone a decision on these goals may tell: their audiences and whoever holds an open request
+ * of theirs. A transaction deciding several goals locks these streams first (lockStreams), so
+ * that it takes them in one user-id order rather than goal by goal.
+ */
+export async function everyoneTold(trx: Kysely<Database>, goals: Array<GoalParties & { id: number }>, requestKinds: readonly RequestKind[]): Promise<number[]> {
+  const admins = goals.some((goal) => goal.ownerSupervisorId === null) ? await activeAdminIds(trx) : [];
+  const keys = goals.flatMap((goal) => requestKinds.map((kind) => requestKey(goal.id, kind)));
+  return [...goals.flatMap((goal) => audienceOf(goal, admins)), ...(await openRequestRecipients(trx, keys))];
 }
 
 /**
@@ -66,7 +83,7 @@ export async function announce(trx: Kysely<Database>, ttlDays: number, change: G
         ),
     );
 
-  const audience = new Set([goal.ownerId, goal.creatorId, ...supervisors, ...admins]);
+  const audience = new Set(audienceOf(goal, admins));
   const resolutions = resolves
     ? await resolveRequests(
         trx,

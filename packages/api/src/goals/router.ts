@@ -8,12 +8,14 @@ import {
   goalReasonInput,
   organisationalGoalsInput,
   pendingApprovalInput,
+  rejectManyGoalsInput,
   superviseeGoalsInput,
   updateGoalInput,
   updateProgressInput,
 } from '@pms/shared';
 import { onEventInput, streamUserEvents } from '../realtime/subscribe.js';
 import { authedProcedure } from '../trpc.js';
+import { rejectMany } from './bulk.js';
 import { assignGoal, createGoal } from './create.js';
 import { hydrateGoalEvents } from './events.js';
 import { goalWithHistory, myGoals, organisationalGoals, pendingApproval, superviseeGoals } from './queries.js';
@@ -29,6 +31,8 @@ export const goalsRouter = {
   reject: authedProcedure
     .input(goalReasonInput)
     .mutation(({ ctx, input }) => transition(ctx, { action: 'reject', goalId: input.id, reason: input.reason })),
+  /** Several goals rejected with one reason: all of them, or none (each refused goal named, with why). */
+  rejectMany: authedProcedure.input(rejectManyGoalsInput).mutation(({ ctx, input }) => rejectMany(ctx, input)),
   accept: authedProcedure.input(goalIdInput).mutation(({ ctx, input }) => transition(ctx, { action: 'accept', goalId: input.id })),
   decline: authedProcedure
     .input(goalReasonInput)

@@ -35,63 +35,67 @@ export interface TransitionRequest {
 }
 
 export function transition(ctx: GoalContext, request: TransitionRequest): Promise<GoalView> {
+  const call = request.call && { userId: ctx.session.user.id, ...request.call };
+  return transactOnce(ctx.deps.db, call, (trx) => applyTransition(trx, ctx, request));
+}
+
+/** One transition inside the caller's transaction (several make one bulk decision: bulk.ts). */
+export async function applyTransition(trx: Kysely<Database>, ctx: GoalContext, request: TransitionRequest): Promise<GoalView> {
   const viewer = ctx.session.user;
   const rule: TransitionRule = TRANSITIONS[request.action];
-  return transactOnce(ctx.deps.db, request.call && { userId: viewer.id, ...request.call }, async (trx) => {
-    const before = await findVisibleGoal(trx, viewer, request.goalId);
-    // The statuses this viewer may act from; a status the action may be taken from, but not by them, is theirs to refuse.
-    const allowedFrom = statusesFor(rule, rolesOf(viewer, before));
-    if (allowedFrom.length === 0) throw new TRPCError({ code: 'FORBIDDEN', message: forbiddenMessage(rule) });
-    if (!allowedFrom.includes(before.status) && fromStatuses(rule).includes(before.status)) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: forbiddenMessage(rule, before.status) });
-    }
-    if (rule.reason === 'required' && !request.reason) {
-      throw new TRPCError({ code: 'BAD_REQUEST', message: `reason: a reason is required to ${rule.verb} a goal` });
-    }
-    const reason = rule.reason === 'none' ? null : (request.reason ?? null);
-    if (request.expectedVersion !== undefined && request.expectedVersion !== before.version) {
-      throw await conflict(trx, before.id, rule, allowedFrom, viewer.id);
-    }
-    const changes = (await request.changes?.(trx, before)) ?? {};
+  const before = await findVisibleGoal(trx, viewer, request.goalId);
+  // The statuses this viewer may act from; a status the action may be taken from, but not by them, is theirs to refuse.
+  const allowedFrom = statusesFor(rule, rolesOf(viewer, before));
+  if (allowedFrom.length === 0) throw new TRPCError({ code: 'FORBIDDEN', message: forbiddenMessage(rule) });
+  if (!allowedFrom.includes(before.status) && fromStatuses(rule).includes(before.status)) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: forbiddenMessage(rule, before.status) });
+  }
+  if (rule.reason === 'required' && !request.reason) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: `reason: a reason is required to ${rule.verb} a goal` });
+  }
+  const reason = rule.reason === 'none' ? null : (request.reason ?? null);
+  if (request.expectedVersion !== undefined && request.expectedVersion !== before.version) {
+    throw await conflict(trx, before.id, rule, allowedFrom, viewer.id);
+  }
+  const changes = (await request.changes?.(trx, before)) ?? {};
 
-    const updated = await trx
-      .updateTable('goals')
-      .set({
-        ...changes,
-        ...(rule.to && { status: rule.to }),
-        ...(request.progress !== undefined && { progress: request.progress }),
-        ...(rule.reason === 'required' && { last_reason: reason }),
-        version: sql`version + 1`,
-        updated_at: sql`now()`,
-      })
-      .where('id', '=', before.id)
-      .where('status', 'in', allowedFrom)
-      .where('version', '=', before.version)
-      .returning(GOAL_COLUMNS)
-      .executeTakeFirst();
-    if (!updated) {
-      const repeated = await repeatedDecision(trx, before.id, rule, { action: request.action, actorId: viewer.id, reason });
-      if (repeated) return toView(viewer, repeated);
-      throw await conflict(trx, before.id, rule, allowedFrom, viewer.id);
-    }
+  const updated = await trx
+    .updateTable('goals')
+    .set({
+      ...changes,
+      ...(rule.to && { status: rule.to }),
+      ...(request.progress !== undefined && { progress: request.progress }),
+      ...(rule.reason === 'required' && { last_reason: reason }),
+      version: sql`version + 1`,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', before.id)
+    .where('status', 'in', allowedFrom)
+    .where('version', '=', before.version)
+    .returning(GOAL_COLUMNS)
+    .executeTakeFirst();
+  if (!updated) {
+    const repeated = await repeatedDecision(trx, before.id, rule, { action: request.action, actorId: viewer.id, reason });
+    if (repeated) return toView(viewer, repeated);
+    throw await conflict(trx, before.id, rule, allowedFrom, viewer.id);
+  }
 
-    const goal = { ...before, ...updated };
-    await trx
-      .insertInto('goal_history')
-      .values({
-        goal_id: goal.id,
-        actor_id: viewer.id,
-        action: request.action,
-        from_status: before.status,
-        to_status: goal.status,
-        reason,
-        progress: request.progress ?? null,
-      })
-      .execute();
-    await announce(trx, ctx.deps.config.notificationTtlDays, { action: request.action, goal, actor: viewer, reason });
-    await assertSupervisorUnchanged(trx, goal.ownerId, before.ownerSupervisorId);
-    return toView(viewer, goal);
-  });
+  const goal = { ...before, ...updated };
+  await trx
+    .insertInto('goal_history')
+    .values({
+      goal_id: goal.id,
+      actor_id: viewer.id,
+      action: request.action,
+      from_status: before.status,
+      to_status: goal.status,
+      reason,
+      progress: request.progress ?? null,
+    })
+    .execute();
+  await announce(trx, ctx.deps.config.notificationTtlDays, { action: request.action, goal, actor: viewer, reason });
+  await assertSupervisorUnchanged(trx, goal.ownerId, before.ownerSupervisorId);
+  return toView(viewer, goal);
 }
 
 /**

@@ -18,7 +18,7 @@ export type NotificationEvent =
   | { kind: 'allRead' }
   | { kind: 'state'; ids: number[]; change: StateChange }
   | { kind: 'resolved'; ids: number[]; resolvedAt: Date; resolution: Resolution }
-  | { kind: 'deleted'; id: number };
+  | { kind: 'deleted'; ids: number[] };
 
 /** Payload dates are stored as ISO text. */
 const STATE_FIELDS = ['seenAt', 'readAt', 'archivedAt', 'snoozedUntil'] as const;
@@ -33,7 +33,7 @@ export const recipientActions = {
     kind: 'state',
     payload: { ids, change },
   }),
-  deleted: (userId: number, id: number): NewUserEvent => ({ userId, topic: 'notification', kind: 'deleted', payload: { id } }),
+  deleted: (userId: number, ids: number[]): NewUserEvent => ({ userId, topic: 'notification', kind: 'deleted', payload: { ids } }),
 };
 
 /** Events the system records on a recipient's stream. */
@@ -82,7 +82,8 @@ export async function hydrateNotificationEvents(events: StoredUserEvent[]): Prom
           resolution: payload.resolution as Resolution,
         };
       case 'deleted':
-        return { kind: 'deleted', id: Number(payload.id) };
+        // Stored before bulk deletion as `{ id }`.
+        return { kind: 'deleted', ids: 'ids' in payload ? (payload.ids as number[]) : [Number(payload.id)] };
       default:
         return null; // a kind this version does not know
     }

@@ -4,6 +4,7 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { NotificationViewName } from '@pms/shared';
+import type { NotificationFilter } from './inputs.js';
 
 type Condition = RawBuilder<boolean>;
 
@@ -23,3 +24,15 @@ export const IN_VIEW: Record<NotificationViewName, Condition> = {
 /** The expression of the GIN index notifications_search_idx, exactly, so that the index is used. */
 export const matchesText = (q: string): Condition =>
   sql`to_tsvector('simple', title || ' ' || message) @@ websearch_to_tsquery('simple', ${q})`;
+
+/** The filters of `list` and of bulk changes, as one condition (the same text, so the same indexes). */
+export function matchesFilter(filter: NotificationFilter & { unreadOnly?: boolean | undefined }): Condition {
+  const { view, type, priority, read, unreadOnly, q } = filter;
+  const conditions: Condition[] = [IN_VIEW[view]];
+  if (type) conditions.push(sql`type = ${type}`);
+  if (priority) conditions.push(sql`priority = ${priority}`);
+  if (read === 'unread' || unreadOnly) conditions.push(UNREAD);
+  if (read === 'read') conditions.push(sql`not ${UNREAD}`);
+  if (q !== undefined) conditions.push(matchesText(q));
+  return sql<boolean>`(${sql.join(conditions, sql` and `)})`;
+}

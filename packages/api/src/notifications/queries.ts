@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import { NotificationPriority, NotificationType } from '@pms/shared';
 import type { DB } from '@pms/db';
 import { readStreamHead } from '../realtime/stored-events.js';
-import { IN_INBOX, IN_VIEW, matchesText, UNREAD, UNSEEN } from './filters.js';
-import type { ListInput } from './inputs.js';
+import { IN_INBOX, IN_VIEW, matchesFilter, UNREAD, UNSEEN } from './filters.js';
+import type { ListInput, NotificationFilter } from './inputs.js';
 import { toView, visibleNotifications } from './view.js';
 
 /**
@@ -26,16 +26,15 @@ function atStreamPosition<T>(db: DB, userId: number, read: (trx: DB) => Promise<
  * Filters: the view (inbox by default), type, priority, read or unread, and free text.
  */
 export function listNotifications(db: DB, recipientId: number, input: ListInput) {
-  const { cursor, limit, type, priority, view, read, unreadOnly, q } = input;
+  const { cursor, limit } = input;
   return atStreamPosition(db, recipientId, async (trx) => {
-    let query = visibleNotifications(trx, recipientId).selectAll().where(IN_VIEW[view]).orderBy('id', 'desc').limit(limit + 1);
-    if (cursor !== undefined) query = query.where('id', '<', cursor);
-    if (type) query = query.where('type', '=', type);
-    if (priority) query = query.where('priority', '=', priority);
-    if (read === 'unread' || unreadOnly) query = query.where(UNREAD);
-    if (read === 'read') query = query.where(sql<boolean>`not ${UNREAD}`);
-    if (q !== undefined) query = query.where(matchesText(q));
-    const rows = await query.execute();
+    const rows = await visibleNotifications(trx, recipientId)
+      .selectAll()
+      .where(matchesFilter(input))
+      .$if(cursor !== undefined, (query) => query.where('id', '<', cursor!))
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
 
     const items = rows.slice(0, limit).map(toView);
     const nextCursor = rows.length > limit ? items.at(-1)!.id : null;
@@ -88,4 +87,9 @@ export function notificationStats(db: DB, recipientId: number) {
     }
     return { ...sums, byType, byPriority };
   });
+}
+
+/** How many of the recipient's notifications match a filter: what a bulk change by that filter would take. */
+export async function countNotifications(db: DB, recipientId: number, filter: NotificationFilter): Promise<{ count: number }> {
+  return visibleNotifications(db, recipientId).select(sql<number>`count(*)::int`.as('count')).where(matchesFilter(filter)).executeTakeFirstOrThrow();
 }

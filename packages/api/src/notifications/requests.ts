@@ -5,6 +5,19 @@ import type { Resolution } from '@pms/shared';
 import { lockStreams, type NewUserEvent } from '../realtime/events.js';
 import { systemActions } from './events.js';
 
+/** Who holds an open notification of these requests. */
+export async function openRequestRecipients(trx: Kysely<Database>, requestKeys: string[]): Promise<number[]> {
+  if (requestKeys.length === 0) return [];
+  const rows = await trx
+    .selectFrom('notifications')
+    .select('recipient_id')
+    .distinct()
+    .where('request_key', 'in', requestKeys)
+    .where('resolved_at', 'is', null)
+    .execute();
+  return rows.map((row) => row.recipient_id);
+}
+
 /**
  * Marks every open notification of these requests, whoever received it, resolved with
  * `resolution`, inside the deciding transaction, and returns the `resolved` event for each
@@ -20,14 +33,7 @@ export async function resolveRequests(
   alsoTelling: number[],
 ): Promise<NewUserEvent[]> {
   if (requestKeys.length === 0) return [];
-  const recipients = await trx
-    .selectFrom('notifications')
-    .select('recipient_id')
-    .distinct()
-    .where('request_key', 'in', requestKeys)
-    .where('resolved_at', 'is', null)
-    .execute();
-  await lockStreams(trx, [...recipients.map((r) => r.recipient_id), ...alsoTelling]);
+  await lockStreams(trx, [...(await openRequestRecipients(trx, requestKeys)), ...alsoTelling]);
   const resolved = await trx
     .updateTable('notifications')
     .set({ resolved_at: sql`now()`, resolution: JSON.stringify(resolution) })

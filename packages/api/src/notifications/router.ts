@@ -4,15 +4,18 @@ import { onEventInput, streamUserEvents } from '../realtime/subscribe.js';
 import { adminProcedure, authedProcedure } from '../trpc.js';
 import { hydrateNotificationEvents, recipientActions } from './events.js';
 import { lockStreams } from '../realtime/events.js';
-import { archiveAllRead, setState } from './inbox-state.js';
-import { idsInput, listInput, notificationIdInput, setArchivedInput, setReadInput, snoozeInput } from './inputs.js';
+import { archiveAllRead, deleteNotifications, setState } from './inbox-state.js';
+import { deleteManyInput, idsInput, listInput, notificationFilter, notificationIdInput, setArchivedInput, setReadInput, snoozeInput } from './inputs.js';
 import { publish } from './publish.js';
-import { listNotifications, notificationStats } from './queries.js';
+import { countNotifications, listNotifications, notificationStats } from './queries.js';
 import { snooze, unsnooze } from './snooze.js';
 import { notFound, toView, visibleNotifications } from './view.js';
 
 export const notificationsRouter = {
   list: authedProcedure.input(listInput).query(({ ctx, input }) => listNotifications(ctx.deps.db, ctx.session.user.id, input)),
+
+  /** How many notifications match `list`'s filters (what "select all matching" would change). */
+  count: authedProcedure.input(notificationFilter).query(({ ctx, input }) => countNotifications(ctx.deps.db, ctx.session.user.id, input)),
 
   stats: authedProcedure.query(({ ctx }) => notificationStats(ctx.deps.db, ctx.session.user.id)),
 
@@ -59,39 +62,39 @@ export const notificationsRouter = {
 
   delete: authedProcedure.input(notificationIdInput).mutation(({ ctx, input }) =>
     ctx.deps.db.transaction().execute(async (trx) => {
-      const me = ctx.session.user.id;
-      await lockStreams(trx, [me]);
-      const deleted = await trx
-        .deleteFrom('notifications')
-        .where('id', '=', input.id)
-        .where('recipient_id', '=', me)
-        .where('expires_at', '>', sql<Date>`now()`)
-        .returning('id')
-        .executeTakeFirst();
-      if (!deleted) throw notFound(input.id);
-      await publish(trx, { events: [recipientActions.deleted(me, deleted.id)], ttlDays: ctx.deps.config.notificationTtlDays });
-      return { id: deleted.id };
+      const target = { ids: [input.id] };
+      await deleteNotifications(trx, { userId: ctx.session.user.id, target, ttlDays: ctx.deps.config.notificationTtlDays });
+      return { id: input.id };
+    }),
+  ),
+
+  /** Deletes `ids` (1 to 500, all the caller's or none) or every notification matching `filter` (up to `maxId`). */
+  deleteMany: authedProcedure.input(deleteManyInput).mutation(({ ctx, input }) =>
+    ctx.deps.db.transaction().execute(async (trx) => {
+      return deleteNotifications(trx, { userId: ctx.session.user.id, target: input.target, ttlDays: ctx.deps.config.notificationTtlDays });
     }),
   ),
 
   /** Marks notifications seen (shown in the open bell or list); those seen before stay as they were. */
   markSeen: authedProcedure.input(idsInput).mutation(({ ctx, input }) =>
     ctx.deps.db.transaction().execute((trx) =>
-      setState(trx, { userId: ctx.session.user.id, ids: input.ids, state: 'seen', on: true, ttlDays: ctx.deps.config.notificationTtlDays }),
+      setState(trx, { userId: ctx.session.user.id, target: input, state: 'seen', on: true, ttlDays: ctx.deps.config.notificationTtlDays }),
     ),
   ),
 
+  /** Read or unread: `ids` (1 to 500, all the caller's or none) or every notification matching `filter` (up to `maxId`). */
   setRead: authedProcedure.input(setReadInput).mutation(({ ctx, input }) =>
     ctx.deps.db.transaction().execute((trx) =>
-      setState(trx, { userId: ctx.session.user.id, ids: input.ids, state: 'read', on: input.read, ttlDays: ctx.deps.config.notificationTtlDays }),
+      setState(trx, { userId: ctx.session.user.id, target: input.target, state: 'read', on: input.read, ttlDays: ctx.deps.config.notificationTtlDays }),
     ),
   ),
 
+  /** Archived or back in the inbox: `ids` or `filter`, as setRead. */
   setArchived: authedProcedure.input(setArchivedInput).mutation(({ ctx, input }) =>
     ctx.deps.db.transaction().execute((trx) =>
       setState(trx, {
         userId: ctx.session.user.id,
-        ids: input.ids,
+        target: input.target,
         state: 'archived',
         on: input.archived,
         ttlDays: ctx.deps.config.notificationTtlDays,
