@@ -62,7 +62,7 @@ function zeroCounts<K extends string>(keys: readonly K[]): Record<K, Counts> {
  * expired rows until the retention job deletes them (expiry is the clock, not a write); they are
  * subtracted here, found through an index on (recipient_id, expires_at): few, since the job
  * deletes them every few minutes. The conditions are the ones the migration's
- * notification_count_of expresses in SQL (see filters.ts).
+ * notification_count_flags expresses in SQL (see filters.ts).
  */
 export function notificationStats(db: DB, recipientId: number) {
   return atStreamPosition(db, recipientId, async (trx) => {

@@ -40,32 +40,32 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Expired rows not deleted yet, per person: what stats subtract.
   await db.schema.createIndex('notifications_recipient_expires_idx').on('notifications').columns(['recipient_id', 'expires_at']).execute();
 
-  // What one notification adds to its recipient's counts (sign 1) or takes away (-1). The same
-  // conditions as IN_INBOX, UNREAD, UNSEEN and IN_VIEW in packages/api/src/notifications/filters.ts:
-  // a change there needs a new migration replacing this function and recounting.
+  // What one notification counts as: [in the inbox, unread, unseen, archived, snoozed], each 0 or 1.
+  // The same conditions as IN_INBOX, UNREAD, UNSEEN and IN_VIEW in packages/api/src/notifications/filters.ts:
+  // a change there needs a new migration replacing this function and recounting. Scalar
+  // arguments and one expression, so PostgreSQL inlines it (no call per row).
   await sql`
-    create function notification_count_of(n notifications, sign integer) returns notification_counts
-    language sql immutable as $$
-      select row(
-        n.recipient_id, n.type, n.priority,
-        sign * (n.archived_at is null and n.snoozed_until is null)::int,
-        sign * (n.archived_at is null and n.snoozed_until is null and n.read_at is null and n.resolved_at is null)::int,
-        sign * (n.archived_at is null and n.snoozed_until is null and n.seen_at is null and n.resolved_at is null)::int,
-        sign * (n.archived_at is not null)::int,
-        sign * (n.snoozed_until is not null)::int
-      )::notification_counts
+    create function notification_count_flags(
+      archived_at timestamptz, snoozed_until timestamptz, read_at timestamptz, seen_at timestamptz, resolved_at timestamptz
+    ) returns integer[] language sql immutable as $$
+      select array[
+        (archived_at is null and snoozed_until is null)::int,
+        (archived_at is null and snoozed_until is null and read_at is null and resolved_at is null)::int,
+        (archived_at is null and snoozed_until is null and seen_at is null and resolved_at is null)::int,
+        (archived_at is not null)::int,
+        (snoozed_until is not null)::int
+      ]
     $$`.execute(db);
 
+  // Adds per-key deltas, folding in the key's rows nobody else holds. A generic plan: custom plans
+  // for each array would cost more planning than the statement takes to run.
   await sql`
     create function notification_counts_add(deltas notification_counts[]) returns void
-    language plpgsql as $$
+    language plpgsql set plan_cache_mode = force_generic_plan as $$
     begin
       with delta as (
-        select recipient_id, type, priority,
-          sum(total) as total, sum(unread) as unread, sum(unseen) as unseen, sum(archived) as archived, sum(snoozed) as snoozed
-        from unnest(deltas)
-        group by recipient_id, type, priority
-        having (sum(total), sum(unread), sum(unseen), sum(archived), sum(snoozed)) <> (0, 0, 0, 0, 0)
+        select * from unnest(deltas)
+        where (total, unread, unseen, archived, snoozed) <> (0, 0, 0, 0, 0)
       ),
       folded as (
         delete from notification_counts
@@ -82,20 +82,27 @@ export async function up(db: Kysely<any>): Promise<void> {
       having (sum(total), sum(unread), sum(unseen), sum(archived), sum(snoozed)) <> (0, 0, 0, 0, 0);
     end $$`.execute(db);
 
+  // The statement's rows, +1 for each row it added (inserted, or an update's new version) and -1
+  // for each it took away (deleted, or an update's old version), summed per key.
+  const perKey = (rows: string) => sql.raw(`
+    array(
+      select row(recipient_id, type, priority, sum(sign * f[1]), sum(sign * f[2]), sum(sign * f[3]), sum(sign * f[4]), sum(sign * f[5]))::notification_counts
+      from (
+        select recipient_id, type, priority, sign, notification_count_flags(archived_at, snoozed_until, read_at, seen_at, resolved_at) as f
+        from (${rows}) as changed
+      ) as flagged
+      group by recipient_id, type, priority
+    )`);
   await sql`
     create function notification_counts_track() returns trigger
     language plpgsql as $$
     begin
       if tg_op = 'INSERT' then
-        perform notification_counts_add(array(select notification_count_of(n, 1) from new_rows as n));
+        perform notification_counts_add(${perKey('select *, 1 as sign from new_rows')});
       elsif tg_op = 'UPDATE' then
-        perform notification_counts_add(array(
-          select notification_count_of(n, 1) from new_rows as n
-          union all
-          select notification_count_of(o, -1) from old_rows as o
-        ));
+        perform notification_counts_add(${perKey('select *, 1 as sign from new_rows union all select *, -1 from old_rows')});
       elsif tg_op = 'DELETE' then
-        perform notification_counts_add(array(select notification_count_of(o, -1) from old_rows as o));
+        perform notification_counts_add(${perKey('select *, -1 as sign from old_rows')});
       else
         delete from notification_counts; -- TRUNCATE
       end if;
@@ -115,9 +122,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await sql`
     insert into notification_counts
-    select (c).recipient_id, (c).type, (c).priority, sum((c).total), sum((c).unread), sum((c).unseen), sum((c).archived), sum((c).snoozed)
-    from (select notification_count_of(n, 1) as c from notifications as n) as rows
-    group by 1, 2, 3`.execute(db);
+    select recipient_id, type, priority, sum(f[1]), sum(f[2]), sum(f[3]), sum(f[4]), sum(f[5])
+    from (select *, notification_count_flags(archived_at, snoozed_until, read_at, seen_at, resolved_at) as f from notifications) as flagged
+    group by recipient_id, type, priority`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
@@ -126,7 +133,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   }
   await sql`drop function if exists notification_counts_track()`.execute(db);
   await sql`drop function if exists notification_counts_add(notification_counts[])`.execute(db);
-  await sql`drop function if exists notification_count_of(notifications, integer)`.execute(db);
+  await sql`drop function if exists notification_count_flags(timestamptz, timestamptz, timestamptz, timestamptz, timestamptz)`.execute(db);
   await db.schema.dropIndex('notifications_recipient_expires_idx').ifExists().execute();
   await db.schema.dropTable('notification_counts').ifExists().execute();
 }
