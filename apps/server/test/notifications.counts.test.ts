@@ -50,7 +50,7 @@ function insertOneByOne(persons: Person[], priority: NotificationPriority) {
     for (const person of persons) {
       await trx
         .insertInto('notifications')
-        .values({ recipient_id: person.id, type: 'REVIEW_DUE', priority, title: 'Review', message: 'Due', expires_at: sql`now() + interval '1 day'` })
+        .values({ recipient_id: person.id, type: 'REVIEW_DUE', priority, title: 'Review', message: 'Due', data: '{}', expires_at: sql<Date>`now() + interval '1 day'` })
         .execute();
       await sleep(50);
     }
