@@ -5,9 +5,11 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { createDatabase, migrateToLatest, migrations } from '@pms/db';
 import type { NotificationPriority, NotificationType } from '@pms/shared';
+import { freshDatabase } from './support/database.js';
 import { useDemoServer, type DemoName } from './support/goals.js';
 import { recountStats } from './support/inbox.js';
 import { notify, sample } from './support/notifications.js';
@@ -141,6 +143,44 @@ describe('stored counts', () => {
     expect(Date.now() - started).toBeLessThan(1_000); // a lock wait would last lock_timeout or deadlock_timeout
     for (const [i, person] of [alice, bob, carol].entries()) {
       expect((await expectExact(person, 'both')).byPriority.URGENT.total).toBe(before[i]!.byPriority.URGENT.total + 2);
+    }
+  });
+
+  it('are backfilled by the migration from the notifications already there', async () => {
+    const database = await freshDatabase({ empty: true });
+    const db = createDatabase({ connectionString: database.url, max: 1 });
+    try {
+      const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+      expect((await migrator.migrateTo('2026_12_03_0001_inbox')).error).toBeUndefined();
+      await sql`insert into users (email, name, password_hash) select 'p' || n || '@example.test', 'P' || n, 'x' from generate_series(1, 3) as n`.execute(db);
+      // Every combination of the states, over types and priorities, for three people.
+      await sql`
+        insert into notifications (recipient_id, type, priority, title, message, expires_at, read_at, seen_at, archived_at, snoozed_until, resolved_at)
+        select 1 + n % 3, (array['GOAL_SUBMITTED', 'REVIEW_DUE'])[1 + n % 2], (array['LOW', 'HIGH', 'URGENT'])[1 + n % 3], 't', 'm', now() + interval '1 day',
+          case when n & 1 > 0 then now() end, case when n & 2 > 0 then now() end, case when n & 4 > 0 then now() end,
+          case when n & 8 > 0 then now() + interval '1 hour' end, case when n & 16 > 0 then now() end
+        from generate_series(1, 400) as n`.execute(db);
+      await migrateToLatest(db);
+
+      const users = await db.selectFrom('users').select('id').execute();
+      for (const { id } of users) {
+        const { byType, byPriority, ...totals } = await recountStats(db, id);
+        const stored = await db.selectFrom('notification_counts').selectAll().where('recipient_id', '=', id).execute();
+        const sum = (field: 'total' | 'unread' | 'unseen' | 'archived' | 'snoozed', rows = stored) => rows.reduce((n, row) => n + row[field], 0);
+        expect({ totalCount: sum('total'), unreadCount: sum('unread'), unseenCount: sum('unseen'), archivedCount: sum('archived'), snoozedCount: sum('snoozed') }).toEqual(totals);
+        expect(totals.totalCount).toBeGreaterThan(0);
+        for (const type of ['GOAL_SUBMITTED', 'REVIEW_DUE'] as const) {
+          const ofType = stored.filter((row) => row.type === type);
+          expect({ total: sum('total', ofType), unread: sum('unread', ofType), unseen: sum('unseen', ofType) }).toEqual(byType[type]);
+        }
+        for (const priority of ['LOW', 'HIGH', 'URGENT'] as const) {
+          const ofPriority = stored.filter((row) => row.priority === priority);
+          expect({ total: sum('total', ofPriority), unread: sum('unread', ofPriority), unseen: sum('unseen', ofPriority) }).toEqual(byPriority[priority]);
+        }
+      }
+    } finally {
+      await db.destroy();
+      await database.drop();
     }
   });
 
