@@ -39,9 +39,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('notification_counts_key_idx').on('notification_counts').columns(['recipient_id', 'type', 'priority']).execute();
   // Expired rows not deleted yet, per person: what stats subtract.
   await db.schema.createIndex('notifications_recipient_expires_idx').on('notifications').columns(['recipient_id', 'expires_at']).execute();
-  // A page filtered by type or by priority, newest first: with 100,000 notifications for one person
-  // among 10 million, unread + type + priority scanned 33,000 rows of notifications_recipient_idx
-  // for a page of 20 (60 ms); through these it reads a few hundred (2 ms).
+  // A page filtered by type or by priority, newest first: for a person with 100,000 notifications,
+  // a page of 20 unread + type + priority filtered 33,000 rows newest first (60 ms in EXPLAIN
+  // ANALYZE); through the type index it filters under 1,000 (2 ms).
   await db.schema.createIndex('notifications_recipient_type_idx').on('notifications').columns(['recipient_id', 'type', 'id desc']).execute();
   await db.schema.createIndex('notifications_recipient_priority_idx').on('notifications').columns(['recipient_id', 'priority', 'id desc']).execute();
 
