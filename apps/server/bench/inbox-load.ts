@@ -2,11 +2,11 @@
  * bench:inbox's data: `total` notifications over `users` people, `heavy` of them for one person
  * (spread evenly over the table, as a busy person's would be), loaded with INSERT ... SELECT over
  * generate_series in chunks, through the production triggers (so the stored counts are the ones
- * the app keeps). Text, types, priorities and states follow a fixed pseudo-random mix.
+ * the app keeps), with the secondary indexes built afterwards. Text, types, priorities and states follow a fixed pseudo-random mix.
  */
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { NotificationType } from '@pms/shared';
-import type { DB } from '@pms/db';
+import type { Database, DB } from '@pms/db';
 
 const TITLES: Record<NotificationType, string> = {
   GOAL_SUBMITTED: 'Goal awaiting your approval',
@@ -54,7 +54,7 @@ export interface LoadPlan {
  * 60% read, 80% seen, 10% archived, 1% snoozed, most requests resolved, 1 in 2000 expired and not
  * deleted yet (the retention job's backlog); created over the last 25 days, in id order.
  */
-async function insertChunk(db: DB, plan: LoadPlan, from: number, to: number) {
+async function insertChunk(db: Kysely<Database>, plan: LoadPlan, from: number, to: number) {
   const { total, heavy, heavyId, otherFirst, others } = plan;
   await sql`
     insert into notifications (recipient_id, type, priority, title, message, data, link, read_at, seen_at, archived_at, snoozed_until, resolved_at, resolution, created_at, expires_at)
@@ -85,13 +85,26 @@ async function insertChunk(db: DB, plan: LoadPlan, from: number, to: number) {
     order by g`.execute(db);
 }
 
-/** Loads the plan chunk by chunk; `progress` hears after each. */
+/**
+ * Loads the plan chunk by chunk; `progress` hears after each. The secondary indexes are dropped
+ * first and built again from their own definitions afterwards (a sorted build is many times faster
+ * than inserting 10 million entries into each of a dozen indexes); the primary key stays, and the
+ * counts triggers run as in production.
+ */
 export async function loadNotifications(db: DB, plan: LoadPlan, progress: (loaded: number) => void): Promise<void> {
-  for (let from = 1; from <= plan.total; from += plan.chunk) {
-    const to = Math.min(plan.total, from + plan.chunk - 1);
-    await insertChunk(db, plan, from, to);
-    progress(to);
-  }
-  await sql`vacuum analyze notifications`.execute(db);
-  await sql`vacuum analyze notification_counts`.execute(db);
+  await db.connection().execute(async (connection) => {
+    const { rows: indexes } = await sql<{ name: string; definition: string }>`
+      select indexname as name, indexdef as definition from pg_indexes
+      where schemaname = 'public' and tablename = 'notifications' and indexname <> 'notifications_pkey'`.execute(connection);
+    for (const { name } of indexes) await sql`drop index ${sql.id(name)}`.execute(connection);
+    for (let from = 1; from <= plan.total; from += plan.chunk) {
+      const to = Math.min(plan.total, from + plan.chunk - 1);
+      await insertChunk(connection, plan, from, to);
+      progress(to);
+    }
+    await sql`set maintenance_work_mem = '256MB'`.execute(connection);
+    for (const { definition } of indexes) await sql.raw(definition).execute(connection);
+    await sql`vacuum analyze notifications`.execute(connection);
+    await sql`vacuum analyze notification_counts`.execute(connection);
+  });
 }

@@ -4,7 +4,8 @@
  * 100,000) for one person, into a database of its own; starts the real server (createApp, in
  * this process, NODE_ENV=production) on it; signs the heavy person in, and times over HTTP with
  * a tRPC client, one call at a time, round-robin: the first page of the list, a filtered page
- * (unread + type + priority), a search (q) and stats. Prints p50/p95/max of each.
+ * (unread + type + priority), a search (q) and stats, and `auth.me` as the floor of any call.
+ * Prints p50/p95/max of each.
  *   --total N     notifications in all (default 10000000)
  *   --heavy N     of which for the heaviest person (default 100000)
  *   --users N     other people sharing the rest (default 10000)
@@ -87,9 +88,10 @@ try {
     email: 'bench-1@bench.pms',
     password: PASSWORD,
   });
-  const api = createTRPCClient<AppRouter>({
+  const client = createTRPCClient<AppRouter>({
     links: [httpLink({ url: `${url}/trpc`, transformer: superjson, headers: { authorization: `Bearer ${token}` } })],
-  }).notifications;
+  });
+  const api = client.notifications;
 
   const stats = await api.stats.query();
   log(`the heavy person: ${stats.totalCount} in the inbox, ${stats.unreadCount} unread, ${stats.archivedCount} archived, ${stats.snoozedCount} snoozed`);
@@ -98,6 +100,8 @@ try {
     'filtered page (unread, GOAL_SUBMITTED, HIGH)': () => api.list.query({ limit: 20, read: 'unread', type: 'GOAL_SUBMITTED', priority: 'HIGH' }),
     'search (q "onboarding")': () => api.list.query({ limit: 20, q: 'onboarding' }),
     stats: () => api.stats.query(),
+    // What any call costs here (HTTP, session, tRPC) without touching notifications.
+    'floor: auth.me': () => client.auth.me.query(),
   };
   const timings = Object.fromEntries(Object.keys(calls).map((name) => [name, new Float64Array(samples)]));
   for (let round = -30; round < samples; round++) {
