@@ -81,6 +81,22 @@ export interface NotificationsTable {
   actions: ColumnType<NotificationAction[], string | undefined, string>;
 }
 
+/**
+ * A person's counts per type and priority: the sum of their rows for that key (kept by triggers
+ * on `notifications`, see migration 2026_12_04_0001); expired rows not deleted yet are included.
+ */
+export interface NotificationCountsTable {
+  recipient_id: number;
+  type: NotificationType;
+  priority: NotificationPriority;
+  /** In the inbox: all, unread, unseen. */
+  total: number;
+  unread: number;
+  unseen: number;
+  archived: number;
+  snoozed: number;
+}
+
 /** One append-only, per-user stream; `seq` commits in order for each user. */
 export interface UserEventsTable {
   user_id: number;
@@ -129,6 +145,7 @@ export interface Database {
   goals: GoalsTable;
   goal_history: GoalHistoryTable;
   notifications: NotificationsTable;
+  notification_counts: NotificationCountsTable;
   user_events: UserEventsTable;
   realtime_instances: RealtimeInstancesTable;
   rate_limits: RateLimitsTable;

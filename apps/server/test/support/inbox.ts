@@ -1,6 +1,7 @@
 /** Helpers for the inbox suites: what a client keeps of its notifications, folded from events, and a recount in SQL. */
 import { sql } from 'kysely';
-import type { NotificationEvent } from '@pms/api';
+import type { NotificationEvent, RouterOutputs } from '@pms/api';
+import { NotificationPriority, NotificationType } from '@pms/shared';
 import type { DB } from '@pms/db';
 import type { Received } from './notifications.js';
 
@@ -60,17 +61,51 @@ export function countsOf(items: Iterable<Item>): InboxCounts {
   return counts;
 }
 
-/** The same counts straight from the table (written out again, independently of the server's queries). */
+type Stats = Omit<RouterOutputs['notifications']['stats'], 'lastEventId'>;
+
+/**
+ * `notifications.stats` recounted straight from the table: every visible row scanned, as the
+ * server did before it kept counts (the conditions written out again, independently of its queries).
+ */
+export async function recountStats(db: DB, recipientId: number): Promise<Stats> {
+  const { rows } = await sql<{ type: NotificationType; priority: NotificationPriority } & Record<'total' | 'unread' | 'unseen' | 'archived' | 'snoozed', number>>`
+    select type, priority,
+      count(*) filter (where archived_at is null and snoozed_until is null)::int as total,
+      count(*) filter (where archived_at is null and snoozed_until is null and read_at is null and resolved_at is null)::int as unread,
+      count(*) filter (where archived_at is null and snoozed_until is null and seen_at is null and resolved_at is null)::int as unseen,
+      count(*) filter (where archived_at is not null)::int as archived,
+      count(*) filter (where snoozed_until is not null)::int as snoozed
+    from notifications where recipient_id = ${recipientId} and expires_at > now()
+    group by type, priority`.execute(db);
+  const zero = <K extends string>(keys: readonly K[]) =>
+    Object.fromEntries(keys.map((key) => [key, { total: 0, unread: 0, unseen: 0 }])) as Record<K, { total: number; unread: number; unseen: number }>;
+  const stats: Stats = {
+    totalCount: 0,
+    unreadCount: 0,
+    unseenCount: 0,
+    archivedCount: 0,
+    snoozedCount: 0,
+    byType: zero(NotificationType.options),
+    byPriority: zero(NotificationPriority.options),
+  };
+  for (const { type, priority, total, unread, unseen, archived, snoozed } of rows) {
+    stats.totalCount += total;
+    stats.unreadCount += unread;
+    stats.unseenCount += unseen;
+    stats.archivedCount += archived;
+    stats.snoozedCount += snoozed;
+    for (const counts of [stats.byType[type], stats.byPriority[priority]]) {
+      counts.total += total;
+      counts.unread += unread;
+      counts.unseen += unseen;
+    }
+  }
+  return stats;
+}
+
+/** The inbox counts alone, recounted the same way. */
 export async function recount(db: DB, recipientId: number): Promise<InboxCounts> {
-  const { rows } = await sql<InboxCounts>`
-    select
-      count(*) filter (where archived_at is null and snoozed_until is null)::int as "totalCount",
-      count(*) filter (where archived_at is null and snoozed_until is null and read_at is null and resolved_at is null)::int as "unreadCount",
-      count(*) filter (where archived_at is null and snoozed_until is null and seen_at is null and resolved_at is null)::int as "unseenCount",
-      count(*) filter (where archived_at is not null)::int as "archivedCount",
-      count(*) filter (where snoozed_until is not null)::int as "snoozedCount"
-    from notifications where recipient_id = ${recipientId} and expires_at > now()`.execute(db);
-  return rows[0]!;
+  return countsIn(await recountStats(db, recipientId));
 }
 
 /** The stats fields that `recount` and `countsOf` give. */

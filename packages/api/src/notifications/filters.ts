@@ -1,6 +1,9 @@
 /**
  * The inbox's rules as SQL conditions on `notifications`, one definition for lists, counts and
- * bulk changes. The view conditions are those of the partial indexes (migration 2026_12_03_0001).
+ * bulk changes. The view conditions are those of the partial indexes (migration 2026_12_03_0001),
+ * and IN_INBOX, UNREAD, UNSEEN and the archived and snoozed views are also written in SQL in
+ * notification_count_flags (migration 2026_12_04_0001), which keeps the stored counts: changing one
+ * here takes a migration replacing that function and recounting.
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { NotificationViewName } from '@pms/shared';

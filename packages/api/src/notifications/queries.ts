@@ -55,17 +55,42 @@ function zeroCounts<K extends string>(keys: readonly K[]): Record<K, Counts> {
 /**
  * The recipient's counts: over the inbox, in total, unread and unseen (the badge), overall and
  * by type and priority (every key present); and how many are archived and snoozed.
+ *
+ * Read from notification_counts, which triggers keep exact in every writing transaction
+ * (migration 2026_12_04_0001), so the cost does not grow with the inbox. Those counts include
+ * expired rows until the retention job deletes them (expiry is the clock, not a write); they are
+ * subtracted here, found through an index on (recipient_id, expires_at): few, since the job
+ * deletes them every few minutes. The conditions are the ones the migration's
+ * notification_count_flags expresses in SQL (see filters.ts).
  */
 export function notificationStats(db: DB, recipientId: number) {
   return atStreamPosition(db, recipientId, async (trx) => {
-    const groups = await visibleNotifications(trx, recipientId)
+    const stored = trx
+      .selectFrom('notification_counts')
+      .select(['type', 'priority', 'total', 'unread', 'unseen', 'archived', 'snoozed'])
+      .where('recipient_id', '=', recipientId);
+    const expired = trx
+      .selectFrom('notifications')
       .select(['type', 'priority'])
       .select([
-        sql<number>`count(*) filter (where ${IN_INBOX})`.as('total'),
-        sql<number>`count(*) filter (where ${IN_INBOX} and ${UNREAD})`.as('unread'),
-        sql<number>`count(*) filter (where ${IN_INBOX} and ${UNSEEN})`.as('unseen'),
-        sql<number>`count(*) filter (where ${IN_VIEW.archived})`.as('archived'),
-        sql<number>`count(*) filter (where ${IN_VIEW.snoozed})`.as('snoozed'),
+        sql<number>`-count(*) filter (where ${IN_INBOX})`.as('total'),
+        sql<number>`-count(*) filter (where ${IN_INBOX} and ${UNREAD})`.as('unread'),
+        sql<number>`-count(*) filter (where ${IN_INBOX} and ${UNSEEN})`.as('unseen'),
+        sql<number>`-count(*) filter (where ${IN_VIEW.archived})`.as('archived'),
+        sql<number>`-count(*) filter (where ${IN_VIEW.snoozed})`.as('snoozed'),
+      ])
+      .where('recipient_id', '=', recipientId)
+      .where('expires_at', '<=', sql<Date>`now()`)
+      .groupBy(['type', 'priority']);
+    const groups = await trx
+      .selectFrom(stored.unionAll(expired).as('parts'))
+      .select(['type', 'priority'])
+      .select([
+        sql<number>`sum(total)::int`.as('total'),
+        sql<number>`sum(unread)::int`.as('unread'),
+        sql<number>`sum(unseen)::int`.as('unseen'),
+        sql<number>`sum(archived)::int`.as('archived'),
+        sql<number>`sum(snoozed)::int`.as('snoozed'),
       ])
       .groupBy(['type', 'priority'])
       .execute();

@@ -4,6 +4,7 @@ import * as realtimeInstances from './2026_11_26_0001_realtime_instances.js';
 import * as rateLimits from './2026_12_02_0001_rate_limits.js';
 import * as idempotencyKeys from './2026_12_02_0002_idempotency_keys.js';
 import * as inbox from './2026_12_03_0001_inbox.js';
+import * as notificationCounts from './2026_12_04_0001_notification_counts.js';
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_0001_rate_limits': rateLimits,
   '2026_12_02_0002_idempotency_keys': idempotencyKeys,
   '2026_12_03_0001_inbox': inbox,
+  '2026_12_04_0001_notification_counts': notificationCounts,
 };
