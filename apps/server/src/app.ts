@@ -10,6 +10,7 @@ import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import {
   ApiMetrics,
   appRouter,
+  CountFolding,
   createLogger,
   JobQueue,
   LoginThrottle,
@@ -46,6 +47,8 @@ export interface App {
   deps: ApiDeps;
   /** The background cleanup; `retention.sweep()` runs one now. */
   retention: RetentionJob;
+  /** Sums the stored counts' deltas per key; `countFolding.fold()` runs one now. */
+  countFolding: CountFolding;
   /** Where Prometheus scrapes (`http://host:port/metrics`) once listening; null with METRICS_PORT=off. */
   readonly metricsUrl: string | null;
   listen(): Promise<{ port: number; url: string }>;
@@ -90,6 +93,8 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
   await realtime.start();
   const retention = new RetentionJob(db, { readTtlDays: env.READ_NOTIFICATION_TTL_DAYS, eventTtlDays: env.NOTIFICATION_TTL_DAYS, log });
   retention.start();
+  const countFolding = new CountFolding(db, log);
+  countFolding.start();
   // pg-boss on the same database, in its own schema and pool; started once deps exist (handlers use them).
   const jobs = new JobQueue({ connectionString: databaseUrl, limits, log });
   const metrics = new ApiMetrics({ realtime, pool: poolOf(db) });
@@ -216,6 +221,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
   return {
     deps,
     retention,
+    countFolding,
     get metricsUrl() {
       return metricsUrl;
     },
@@ -237,6 +243,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
     close: () =>
       (closing ??= (async () => {
         await retention.stop();
+        await countFolding.stop();
         await jobs.stop();
         // Ask clients to reconnect (to another instance, or to us after a restart), then go.
         wsHandler.broadcastReconnectNotification();

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import { Migrator, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { foldCounts } from '@pms/api';
 import { createDatabase, migrateToLatest, migrations } from '@pms/db';
 import type { NotificationPriority, NotificationType } from '@pms/shared';
 import { freshDatabase } from './support/database.js';
@@ -24,8 +25,9 @@ async function expectExact(person: Person, after: string) {
   return stats;
 }
 
-/** Keys (type, priority) of a person stored in more than one row: none once changes have stopped overlapping. */
+/** Keys (type, priority) of a person stored in more than one row after a fold: none. */
 async function unfoldedKeys(recipientId: number) {
+  await server.app.countFolding.fold();
   const { rows } = await sql`
     select type, priority, count(*)::int as rows from notification_counts
     where recipient_id = ${recipientId} group by type, priority having count(*) > 1`.execute(server.db);
@@ -146,6 +148,23 @@ describe('stored counts', () => {
     }
   });
 
+  it('fold into one row per key, one fold at a time across instances, the counts unchanged', async () => {
+    const { alice, bob } = people;
+    await notify(server.db, Array.from({ length: 30 }, (_, n) => sample(n % 2 ? alice.id : bob.id, n, { priority: n % 3 ? 'LOW' : 'HIGH' })));
+    const before = await Promise.all([alice, bob].map((person) => expectExact(person, 'publishing')));
+    const { rows: pending } = await sql<{ n: number }>`select count(*)::int as n from notification_counts where pending`.execute(server.db);
+    expect(pending[0]!.n).toBeGreaterThan(0);
+
+    // Two instances' folds at once: the advisory lock lets one fold and the other skip (null).
+    const folds = await Promise.all([foldCounts(server.db), foldCounts(server.db)]);
+    expect(folds.filter((keys) => keys === null).length).toBeLessThanOrEqual(1);
+    await server.app.countFolding.fold();
+    const { rows: left } = await sql<{ n: number }>`select count(*)::int as n from notification_counts where pending`.execute(server.db);
+    expect(left[0]!.n).toBe(0);
+    expect(await unfoldedKeys(alice.id)).toEqual([]);
+    expect(await Promise.all([alice, bob].map((person) => expectExact(person, 'folding')))).toEqual(before);
+  });
+
   it('are backfilled by the migration from the notifications already there', async () => {
     const database = await freshDatabase({ empty: true });
     const db = createDatabase({ connectionString: database.url, max: 1 });
@@ -230,6 +249,7 @@ describe('stored counts', () => {
     }
     for (const order of [everyone, [...everyone].reverse()]) work.push(() => insertOneByOne(order, 'LOW'));
     work.push(() => server.app.retention.sweep());
+    for (let n = 0; n < 4; n++) work.push(() => foldCounts(server.db)); // folds meanwhile, several at once
 
     const shuffled = work.sort(() => random(3) - 1);
     const results = await Promise.allSettled(shuffled.map((run) => run()));

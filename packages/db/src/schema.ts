@@ -95,6 +95,8 @@ export interface NotificationCountsTable {
   unseen: number;
   archived: number;
   snoozed: number;
+  /** A delta not folded into its key's row yet. */
+  pending: Generated<boolean>;
 }
 
 /** One append-only, per-user stream; `seq` commits in order for each user. */

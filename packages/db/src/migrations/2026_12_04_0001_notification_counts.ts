@@ -8,13 +8,12 @@ import { sql, type Kysely } from 'kysely';
  * every path that writes notifications (publish, states, resolution, snooze, retention, ...)
  * keeps them exact without knowing about them.
  *
- * A person's counts for one (type, priority) are the SUM of their rows here. A change inserts its
- * delta and, in the same statement, folds in the rows of the keys it touched that nobody else is
- * folding (FOR UPDATE SKIP LOCKED): it deletes them and adds them to its own row. It never waits
- * for a lock (no unique key, skipped rows), so the triggers add no lock to the product's lock
- * order (realtime/events.ts) and cannot deadlock, whatever order transactions touch people in.
- * A row skipped now is folded by the next change of that key; a key stays at a few rows.
- * (Writers run at READ COMMITTED, where a row deleted concurrently is simply skipped.)
+ * A person's counts for one (type, priority) are the SUM of their rows here. A change only
+ * inserts its deltas (`pending`): no unique key, no update, so the triggers never wait for a lock,
+ * add none to the product's lock order (realtime/events.ts) and cannot deadlock, whatever order
+ * transactions touch people in; and a publish pays one small insert (folding in the trigger, tried
+ * first, cost 40% of publish throughput: BENCHMARKS.md). A background fold (notifications/counts.ts) sums
+ * each key's rows into one every few seconds.
  *
  * Expiry is not a write, so these counts include expired rows until the retention job deletes
  * them; stats subtract those, found through notifications_recipient_expires_idx (see
@@ -35,8 +34,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('unseen', 'integer', (c) => c.notNull())
     .addColumn('archived', 'integer', (c) => c.notNull())
     .addColumn('snoozed', 'integer', (c) => c.notNull())
+    // A delta not folded yet (see notifications/counts.ts).
+    .addColumn('pending', 'boolean', (c) => c.notNull().defaultTo(true))
     .execute();
   await db.schema.createIndex('notification_counts_key_idx').on('notification_counts').columns(['recipient_id', 'type', 'priority']).execute();
+  await db.schema
+    .createIndex('notification_counts_pending_idx')
+    .on('notification_counts')
+    .columns(['recipient_id', 'type', 'priority'])
+    .where(sql.ref('pending'), '=', true)
+    .execute();
   // Expired rows not deleted yet, per person: what stats subtract.
   await db.schema.createIndex('notifications_recipient_expires_idx').on('notifications').columns(['recipient_id', 'expires_at']).execute();
   // A page filtered by type or by priority, newest first: for a person with 100,000 notifications,
@@ -62,52 +69,27 @@ export async function up(db: Kysely<any>): Promise<void> {
       ]
     $$`.execute(db);
 
-  // Adds per-key deltas, folding in the key's rows nobody else holds. A generic plan: custom plans
-  // for each array would cost more planning than the statement takes to run.
-  await sql`
-    create function notification_counts_add(deltas notification_counts[]) returns void
-    language plpgsql set plan_cache_mode = force_generic_plan as $$
-    begin
-      with delta as (
-        select * from unnest(deltas)
-        where (total, unread, unseen, archived, snoozed) <> (0, 0, 0, 0, 0)
-      ),
-      folded as (
-        delete from notification_counts
-        where ctid = any(array(
-          select c.ctid from notification_counts c join delta using (recipient_id, type, priority)
-          for update of c skip locked
-        ))
-        returning recipient_id, type, priority, total, unread, unseen, archived, snoozed
-      )
-      insert into notification_counts
-      select recipient_id, type, priority, sum(total), sum(unread), sum(unseen), sum(archived), sum(snoozed)
-      from (select * from delta union all select * from folded) as parts
-      group by recipient_id, type, priority
-      having (sum(total), sum(unread), sum(unseen), sum(archived), sum(snoozed)) <> (0, 0, 0, 0, 0);
-    end $$`.execute(db);
-
   // The statement's rows, +1 for each row it added (inserted, or an update's new version) and -1
   // for each it took away (deleted, or an update's old version), summed per key.
-  const perKey = (rows: string) => sql.raw(`
-    array(
-      select row(recipient_id, type, priority, sum(sign * f[1]), sum(sign * f[2]), sum(sign * f[3]), sum(sign * f[4]), sum(sign * f[5]))::notification_counts
-      from (
-        select recipient_id, type, priority, sign, notification_count_flags(archived_at, snoozed_until, read_at, seen_at, resolved_at) as f
-        from (${rows}) as changed
-      ) as flagged
-      group by recipient_id, type, priority
-    )`);
+  const insertPerKey = (rows: string) => sql.raw(`
+    insert into notification_counts (recipient_id, type, priority, total, unread, unseen, archived, snoozed)
+    select recipient_id, type, priority, sum(sign * f[1]), sum(sign * f[2]), sum(sign * f[3]), sum(sign * f[4]), sum(sign * f[5])
+    from (
+      select recipient_id, type, priority, sign, notification_count_flags(archived_at, snoozed_until, read_at, seen_at, resolved_at) as f
+      from (${rows}) as changed
+    ) as flagged
+    group by recipient_id, type, priority
+    having (sum(sign * f[1]), sum(sign * f[2]), sum(sign * f[3]), sum(sign * f[4]), sum(sign * f[5])) <> (0, 0, 0, 0, 0)`);
   await sql`
     create function notification_counts_track() returns trigger
     language plpgsql as $$
     begin
       if tg_op = 'INSERT' then
-        perform notification_counts_add(${perKey('select *, 1 as sign from new_rows')});
+        ${insertPerKey('select *, 1 as sign from new_rows')};
       elsif tg_op = 'UPDATE' then
-        perform notification_counts_add(${perKey('select *, 1 as sign from new_rows union all select *, -1 from old_rows')});
+        ${insertPerKey('select *, 1 as sign from new_rows union all select *, -1 from old_rows')};
       elsif tg_op = 'DELETE' then
-        perform notification_counts_add(${perKey('select *, -1 as sign from old_rows')});
+        ${insertPerKey('select *, -1 as sign from old_rows')};
       else
         delete from notification_counts; -- TRUNCATE
       end if;
@@ -127,7 +109,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await sql`
     insert into notification_counts
-    select recipient_id, type, priority, sum(f[1]), sum(f[2]), sum(f[3]), sum(f[4]), sum(f[5])
+    select recipient_id, type, priority, sum(f[1]), sum(f[2]), sum(f[3]), sum(f[4]), sum(f[5]), false
     from (select *, notification_count_flags(archived_at, snoozed_until, read_at, seen_at, resolved_at) as f from notifications) as flagged
     group by recipient_id, type, priority`.execute(db);
 }
@@ -137,7 +119,6 @@ export async function down(db: Kysely<any>): Promise<void> {
     await sql`drop trigger if exists ${sql.raw(`notification_counts_${trigger}`)} on notifications`.execute(db);
   }
   await sql`drop function if exists notification_counts_track()`.execute(db);
-  await sql`drop function if exists notification_counts_add(notification_counts[])`.execute(db);
   await sql`drop function if exists notification_count_flags(timestamptz, timestamptz, timestamptz, timestamptz, timestamptz)`.execute(db);
   for (const index of ['notifications_recipient_priority_idx', 'notifications_recipient_type_idx', 'notifications_recipient_expires_idx']) {
     await db.schema.dropIndex(index).ifExists().execute();
