@@ -18,7 +18,7 @@ export { streamUserEvents, type StoredUserEvent, type StreamUserEventsOptions } 
 export { publish, type NewNotification } from './notifications/publish.js';
 export { JobQueue, JOBS_APPLICATION_NAME, type JobKind, type JobQueueOptions } from './jobs/queue.js';
 export { notificationReturnJob } from './notifications/snooze.js';
-export { CountFolding, foldCounts } from './notifications/counts.js';
+export { CountFolding, foldAllCounts, foldCounts } from './notifications/counts.js';
 export { RetentionJob, type RetentionOptions, type SweepReport } from './notifications/retention.js';
 export { createLogger, type Logger } from './ops/logger.js';
 export { ApiMetrics, type LoginRefusal } from './ops/metrics.js';

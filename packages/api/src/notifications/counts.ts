@@ -42,7 +42,7 @@ export async function foldCounts(db: DB): Promise<number | null> {
   });
 }
 
-/** Folds every `intervalMs`, and again at once while a fold fills its batch. */
+/** Folds every `intervalMs` (see foldAllCounts). */
 export class CountFolding {
   #timer: NodeJS.Timeout | null = null;
   #folding: Promise<void> | null = null;
@@ -65,15 +65,16 @@ export class CountFolding {
 
   /** Folds everything pending now (joining a fold in progress); failures are logged, not thrown. */
   fold(): Promise<void> {
-    this.#folding ??= this.#foldAll()
+    this.#folding ??= foldAllCounts(this.db)
       .catch((error: Error) => this.log.warn({ err: error }, 'counts: fold failed; the next tick retries'))
       .finally(() => (this.#folding = null));
     return this.#folding;
   }
+}
 
-  async #foldAll(): Promise<void> {
-    let keys: number | null;
-    do keys = await foldCounts(this.db);
-    while (keys === KEYS_PER_FOLD);
-  }
+/** Folds until nothing is pending, or another fold holds the lock. */
+export async function foldAllCounts(db: DB): Promise<void> {
+  let keys: number | null;
+  do keys = await foldCounts(db);
+  while (keys === KEYS_PER_FOLD);
 }
