@@ -42,10 +42,11 @@ export async function foldCounts(db: DB): Promise<number | null> {
   });
 }
 
-/** Folds every `intervalMs` (see foldAllCounts). */
+/** Folds every `intervalMs` (see foldAllCounts), one fold after another. */
 export class CountFolding {
   #timer: NodeJS.Timeout | null = null;
-  #folding: Promise<void> | null = null;
+  #last: Promise<void> = Promise.resolve();
+  #queued = 0;
 
   constructor(
     private readonly db: DB,
@@ -54,21 +55,25 @@ export class CountFolding {
   ) {}
 
   start(): void {
-    this.#timer ??= setInterval(() => void this.fold(), this.intervalMs).unref();
+    this.#timer ??= setInterval(() => {
+      if (this.#queued === 0) void this.fold();
+    }, this.intervalMs).unref();
   }
 
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
-    await this.#folding;
+    await this.#last;
   }
 
-  /** Folds everything pending now (joining a fold in progress); failures are logged, not thrown. */
+  /** Folds what is pending now, after any fold in progress; failures are logged, not thrown. */
   fold(): Promise<void> {
-    this.#folding ??= foldAllCounts(this.db)
+    this.#queued++;
+    this.#last = this.#last
+      .then(() => foldAllCounts(this.db))
       .catch((error: Error) => this.log.warn({ err: error }, 'counts: fold failed; the next tick retries'))
-      .finally(() => (this.#folding = null));
-    return this.#folding;
+      .finally(() => void this.#queued--);
+    return this.#last;
   }
 }
 

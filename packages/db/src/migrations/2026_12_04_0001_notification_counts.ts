@@ -46,10 +46,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   // Expired rows not deleted yet, per person: what stats subtract.
   await db.schema.createIndex('notifications_recipient_expires_idx').on('notifications').columns(['recipient_id', 'expires_at']).execute();
-  // A page filtered by type or by priority, newest first: for a person with 100,000 notifications,
-  // a page of 20 unread + type + priority filtered 33,000 rows newest first (60 ms in EXPLAIN
-  // ANALYZE); through the type index it filters under 1,000 (2 ms).
-  await db.schema.createIndex('notifications_recipient_type_idx').on('notifications').columns(['recipient_id', 'type', 'id desc']).execute();
+  // A page filtered by type (and priority) or by priority, newest first: for a person with 100,000
+  // notifications, a page of 20 unread + type + priority filtered 33,000 rows newest first (60 ms
+  // in EXPLAIN ANALYZE); through (recipient_id, type, id desc) ~300 (12 ms, a heap fetch each);
+  // with priority in the key, ~60.
+  await db.schema
+    .createIndex('notifications_recipient_type_idx')
+    .on('notifications')
+    .columns(['recipient_id', 'type', 'priority', 'id desc'])
+    .execute();
   await db.schema.createIndex('notifications_recipient_priority_idx').on('notifications').columns(['recipient_id', 'priority', 'id desc']).execute();
 
   // What one notification counts as: [in the inbox, unread, unseen, archived, snoozed], each 0 or 1.
