@@ -1,8 +1,8 @@
 /**
  * `npm run bench:inbox`: the inbox of the heaviest person among many, through the API. Loads
  * `--total` notifications (default 10,000,000) over `--users` people, `--heavy` of them (default
- * 100,000) for one person, into a database of its own; starts the real server (createApp, in
- * this process, NODE_ENV=production) on it; signs the heavy person in, and times over HTTP with
+ * 100,000) for one person, into a database of its own; starts the real server (the bench's server
+ * bundle, in a process of its own, NODE_ENV=production) on it; signs the heavy person in, and times over HTTP with
  * a tRPC client, one call at a time, round-robin: the first page of the list, a filtered page
  * (unread + type + priority), a search (q) and stats, and `auth.me` as the floor of any call.
  * Prints p50/p95/max of each.
@@ -23,9 +23,8 @@ import { createTRPCClient, httpLink } from '@trpc/client';
 import superjson from 'superjson';
 import { hashPassword, type AppRouter } from '@pms/api';
 import { createDatabase } from '@pms/db';
-import { createApp } from '../src/app.js';
-import { parseEnv } from '../src/env.js';
-import { log } from './fleet.js';
+import type { Child } from './children.js';
+import { bundleServer, Fleet, log } from './fleet.js';
 import { loadNotifications } from './inbox-load.js';
 import { createBenchDatabase, provisionUsers } from './provision.js';
 import { percentile } from './report.js';
@@ -57,7 +56,8 @@ const PASSWORD = 'bench-inbox-password';
 const database = await createBenchDatabase(adminUrl);
 log(`database ${database.name}`);
 const db = createDatabase({ connectionString: database.url, max: 2 });
-let app: Awaited<ReturnType<typeof createApp>> | null = null;
+const fleet = new Fleet(0, null);
+let server: Child | null = null;
 try {
   const [heavyId, ...others] = await provisionUsers(db, users + 1);
   if (others.at(-1)! - others[0]! !== others.length - 1) throw new Error('expected consecutive user ids');
@@ -72,18 +72,17 @@ try {
   const loadSeconds = (performance.now() - loadStarted) / 1000;
   log(`loaded (and vacuumed) in ${loadSeconds.toFixed(1)} s: ${Math.round(total / loadSeconds).toLocaleString('en')} rows/s`);
 
-  const env = parseEnv({
+  // The server in a process of its own, as in production: the client's work does not share its event loop.
+  await bundleServer();
+  const started = await fleet.startServer('pms', 'server', {
     NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    METRICS_PORT: 'off',
-    LOG_LEVEL: 'warn',
+    DATABASE_URL: database.url,
     DATA_DIR: mkdtempSync(join(tmpdir(), 'pms-bench-inbox-')),
     JWT_SECRET: 'bench-inbox-secret-long-enough-for-hs256-signing',
     WEB_DIST: join(tmpdir(), 'pms-bench-no-web'),
   });
-  app = await createApp(env, database.url);
-  const { url } = await app.listen();
+  server = started.server;
+  const url = started.url.replace(/^ws/, 'http').replace(/\/trpc$/, '');
   const { token } = await createTRPCClient<AppRouter>({ links: [httpLink({ url: `${url}/trpc`, transformer: superjson })] }).auth.login.mutate({
     email: 'bench-1@bench.pms',
     password: PASSWORD,
@@ -124,7 +123,7 @@ try {
     console.log(`${name.padEnd(46)} ${figures.join(' ')}`);
   }
 } finally {
-  await app?.close();
+  if (server) await fleet.stop([server]);
   await db.destroy();
   if (values.keep) log(`kept database ${database.name} (drop it with: drop database ${database.name})`);
   else await database.drop();
