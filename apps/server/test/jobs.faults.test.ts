@@ -11,6 +11,7 @@ import { createDatabase, seedDemo, type DB } from '@pms/db';
 import { startChildServer, type ChildServer } from './support/child-server.js';
 import { failOnCrashes } from './support/crashes.js';
 import { freshDatabase, waitingForLock } from './support/database.js';
+import { recountStats } from './support/inbox.js';
 import { EventLog } from './support/event-log.js';
 import { followNotifications, notify, sample, type NotificationLog } from './support/notifications.js';
 import { migratedDatabase, startOwnPostgres, type OwnPostgres } from './support/postgres.js';
@@ -177,7 +178,7 @@ describe('a process killed while it holds a job', () => {
   });
 });
 
-describe('PostgreSQL down when a return comes due', () => {
+describe('PostgreSQL down when a return or a counts fold comes due', () => {
   let postgres: OwnPostgres;
   let server: TestServer;
   beforeAll(async () => {
@@ -206,5 +207,22 @@ describe('PostgreSQL down when a return comes due', () => {
     await expect.poll(returned, { timeout: 30_000, interval: 200 }).toBe(true);
     await sleep(1000);
     expect(await upsertedEvents(server.db, id!)).toBe(1);
+  });
+
+  it('the counts fold fails during an outage without throwing, and folds what is pending once the database is back', { timeout: 60_000 }, async () => {
+    const alice = await signIn(server.url, demo.alice);
+    await notify(server.db, Array.from({ length: 6 }, (_, n) => sample(alice.id, n, { priority: n % 2 ? 'HIGH' : 'LOW' })));
+    await postgres.stop();
+    await expect(server.app.countFolding.fold()).resolves.toBeUndefined(); // logged, not thrown
+    await postgres.start();
+
+    const folded = async () => {
+      await server.app.countFolding.fold();
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from notification_counts where pending`.execute(server.db).catch(() => ({ rows: [{ n: -1 }] }));
+      return rows[0]!.n;
+    };
+    await expect.poll(folded, { timeout: 30_000, interval: 200 }).toBe(0);
+    const { lastEventId: _, ...stats } = await alice.api.notifications.stats.query();
+    expect(stats).toEqual(await recountStats(server.db, alice.id));
   });
 });
