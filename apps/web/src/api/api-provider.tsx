@@ -1,4 +1,4 @@
-import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider, replaceEqualDeep } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
 import { createContext, Fragment, useCallback, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { ApiConnection, ApiSession } from './connection';
@@ -46,7 +46,19 @@ function createQueryClient(session: ApiSession): QueryClient {
       },
     },
   });
+  // Counts read before events this tab has already folded in (a refetch after a reconnect racing
+  // a live event) would undo them, and nothing would fold them in again: keep the newer.
+  queryClient.setQueryDefaults(getQueryKey(trpc.notifications.stats), {
+    structuralSharing: (previous: unknown, next: unknown) =>
+      streamPosition(previous) > streamPosition(next) ? previous : replaceEqualDeep(previous, next),
+  });
   return queryClient;
+}
+
+/** The `lastEventId` an answer reflects, or -1 without one. */
+function streamPosition(data: unknown): number {
+  const id = (data as { lastEventId?: string } | undefined)?.lastEventId;
+  return id === undefined ? -1 : Number(id);
 }
 
 export function ApiProvider({ session, children }: { session: ApiSession; children: ReactNode }) {
