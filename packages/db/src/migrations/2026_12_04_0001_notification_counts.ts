@@ -2,8 +2,8 @@ import { sql, type Kysely } from 'kysely';
 
 // Frozen in time: never import app types here; later changes go in new migrations.
 /**
- * Each recipient's counts, kept by PostgreSQL itself: statement-level triggers on `notifications`
- * fold every INSERT, UPDATE and DELETE into `notification_counts` in the same transaction, so
+ * Each recipient's counts, kept by PostgreSQL itself: triggers on `notifications` record every
+ * INSERT, UPDATE and DELETE in `notification_counts` in the same transaction, so
  * `notifications.stats` reads a few rows per person however many notifications they hold, and
  * every path that writes notifications (publish, states, resolution, snooze, retention, ...)
  * keeps them exact without knowing about them.
@@ -12,8 +12,8 @@ import { sql, type Kysely } from 'kysely';
  * inserts its deltas (`pending`): no unique key, no update, so the triggers never wait for a lock,
  * add none to the product's lock order (realtime/events.ts) and cannot deadlock, whatever order
  * transactions touch people in; and a publish pays one small insert (folding in the trigger, tried
- * first, cost 40% of publish throughput: BENCHMARKS.md). A background fold (notifications/counts.ts) sums
- * each key's rows into one every few seconds.
+ * first, cost 40% of publish throughput: BENCHMARKS.md). A background fold
+ * (notifications/counts.ts) sums each key's rows into one every few seconds.
  *
  * Expiry is not a write, so these counts include expired rows until the retention job deletes
  * them; stats subtract those, found through notifications_recipient_expires_idx (see
