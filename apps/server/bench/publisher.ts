@@ -55,6 +55,7 @@ export async function publishAtRate(db: DB, plan: PublishPlan): Promise<PublishR
       await db.transaction().execute((trx) =>
         publish(trx, {
           ttlDays: plan.ttlDays,
+          jobs: null,
           notifications: keys.map((key) => ({
             recipientId: plan.recipients[key % plan.recipients.length]!,
             type: 'GOAL_PROGRESS_UPDATED',

@@ -42,13 +42,14 @@ it('appends every recipient’s events in order and announces each new head once
   // The last recipient watches live; the first already has an event, so its stream goes on from seq 1.
   const socket = wsClient(server.url, (await login(server.url, last.email, PASSWORD)).token);
   const live = await EventLog.open(socket.client.notifications.onEvent, '0');
-  await server.db.transaction().execute((trx) => publish(trx, { notifications: [sample(first.id, -1)], ttlDays: 30 }));
+  await server.db.transaction().execute((trx) => publish(trx, { notifications: [sample(first.id, -1)], ttlDays: 30, jobs: null }));
   await announcedSoFar(1);
   const announcedBefore = payloads.length;
 
   // Recipients in descending id order: appendEvents sorts them itself (its lock order).
   const trx = await server.db.startTransaction().execute();
   await publish(trx, {
+    jobs: null,
     notifications: [...ids].reverse().map((id) => sample(id, id)),
     events: [{ userId: first.id, topic: 'notification', kind: 'allRead', payload: {} }],
     ttlDays: 30,

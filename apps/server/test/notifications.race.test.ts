@@ -39,15 +39,15 @@ it('delivers a lower id that commits after a higher one, live and on resume', as
   // A third transaction holds Sam's stream lock, so that "first" (Sam and Alice, locking in
   // user-id order) inserts its notifications and then waits, still uncommitted.
   const holder = await server.db.startTransaction().execute();
-  await publish(holder, { notifications: [sample(sam, 0)], ttlDays });
+  await publish(holder, { notifications: [sample(sam, 0)], ttlDays, jobs: null });
   const first = await server.db.startTransaction().execute();
   const firstPid = await backendPid(first);
-  const firstPublished = publish(first, { notifications: [sample(sam, 1), sample(alice, 1)], ttlDays });
+  const firstPublished = publish(first, { notifications: [sample(sam, 1), sample(alice, 1)], ttlDays, jobs: null });
   await waitingForLock(server.db, firstPid);
 
   // "second" starts later, so Alice's notification gets a higher id, and commits first.
   const second = await server.db.startTransaction().execute();
-  const [higher] = await publish(second, { notifications: [sample(alice, 2)], ttlDays });
+  const [higher] = await publish(second, { notifications: [sample(alice, 2)], ttlDays, jobs: null });
   await second.commit().execute();
   await holder.commit().execute();
   const [, lower] = await firstPublished;

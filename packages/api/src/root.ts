@@ -1,6 +1,7 @@
 import { authRouter } from './auth/router.js';
 import { goalsRouter } from './goals/router.js';
 import { notificationsRouter } from './notifications/router.js';
+import { preferencesRouter } from './preferences/router.js';
 import { router } from './trpc.js';
 import { usersRouter } from './users/router.js';
 
@@ -9,6 +10,7 @@ export const appRouter = router({
   users: usersRouter,
   goals: goalsRouter,
   notifications: notificationsRouter,
+  preferences: preferencesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
-import type { GoalStatus, GoalType, NotificationAction, NotificationPriority, NotificationType, Permission, Resolution } from '@pms/shared';
+import type { EmailTiming, GoalStatus, GoalType, NotificationAction, NotificationCategory, NotificationPriority, NotificationType, Permission, Resolution } from '@pms/shared';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -140,6 +140,77 @@ export interface IdempotencyKeysTable {
   result: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
   created_at: Timestamp;
 }
+/** The organisation's settings per notification category (see migration 2026_12_05_0001). */
+export interface PreferenceDefaultsTable {
+  category: NotificationCategory;
+  in_app: boolean;
+  email: boolean;
+  desktop: boolean;
+  email_timing: EmailTiming;
+  unread_delay_minutes: number;
+  updated_at: Generated<Date>;
+}
+
+/** A person's own choices per category; a null field follows the organisation default. */
+export interface UserPreferencesTable {
+  user_id: number;
+  category: NotificationCategory;
+  in_app: boolean | null;
+  email: boolean | null;
+  desktop: boolean | null;
+  email_timing: EmailTiming | null;
+  unread_delay_minutes: number | null;
+  updated_at: Generated<Date>;
+}
+
+export interface UserSettingsTable {
+  user_id: number;
+  /** IANA name; digests go out in its morning, quiet hours are its clock. */
+  time_zone: Generated<string>;
+  /** Minutes after local midnight; both null when the person has no quiet hours. */
+  quiet_start_minute: number | null;
+  quiet_end_minute: number | null;
+  decisions_digest: Generated<boolean>;
+  updated_at: Generated<Date>;
+}
+
+/** Every email sent or kept, one per `dedupe_key`: the Sent mail screen and the exactly-once ledger. */
+export interface MailMessagesTable {
+  id: Generated<number>;
+  dedupe_key: string;
+  user_id: number | null;
+  kind: string;
+  category: NotificationCategory | null;
+  notification_id: number | null;
+  to_address: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers: JSONColumnType<Record<string, string>>;
+  status: 'sending' | 'sent';
+  attempts: Generated<number>;
+  lease_until: Timestamp | null;
+  transport: 'smtp' | 'stored' | null;
+  message_id: string | null;
+  created_at: Generated<Date>;
+  sent_at: Timestamp | null;
+}
+
+/** Digests started per person, kind and period (`daily` / `2026-12-02`). */
+export interface DigestRunsTable {
+  user_id: number;
+  kind: string;
+  period: string;
+  created_at: Generated<Date>;
+}
+
+/** Due-date reminders raised, once per goal, threshold and due date. */
+export interface GoalRemindersTable {
+  goal_id: number;
+  threshold: 'dueSoon' | 'overdue';
+  due_date: string;
+  created_at: Generated<Date>;
+}
 
 export interface Database {
   users: UsersTable;
@@ -152,6 +223,12 @@ export interface Database {
   realtime_instances: RealtimeInstancesTable;
   rate_limits: RateLimitsTable;
   idempotency_keys: IdempotencyKeysTable;
+  preference_defaults: PreferenceDefaultsTable;
+  user_preferences: UserPreferencesTable;
+  user_settings: UserSettingsTable;
+  mail_messages: MailMessagesTable;
+  digest_runs: DigestRunsTable;
+  goal_reminders: GoalRemindersTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -31,6 +31,8 @@ export const NotificationType = z.enum([
   'GOAL_PROGRESS_UPDATED',
   'GOAL_COMPLETED',
   'GOAL_CANCELLED',
+  'GOAL_DUE_SOON',
+  'GOAL_OVERDUE',
   // Reserved for the initiatives and reviews modules.
   'INITIATIVE_ASSIGNED',
   'INITIATIVE_DUE_SOON',

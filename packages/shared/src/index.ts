@@ -5,3 +5,4 @@ export * from './goals.js';
 export * from './realtime.js';
 export * from './idempotency.js';
 export * from './notifications.js';
+export * from './preferences.js';

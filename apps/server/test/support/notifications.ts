@@ -18,7 +18,7 @@ export function sample(recipientId: number, n: number, extra: Partial<NewNotific
 
 /** Commits notifications the way producers do: publish() inside a transaction. Returns their ids. */
 export async function notify(db: DB, notifications: NewNotification[]): Promise<number[]> {
-  const stored = await db.transaction().execute((trx) => publish(trx, { notifications, ttlDays: TTL_DAYS }));
+  const stored = await db.transaction().execute((trx) => publish(trx, { notifications, ttlDays: TTL_DAYS, jobs: null }));
   return stored.map((n) => n.id);
 }
 

@@ -10,6 +10,8 @@ export const NOTIFICATION_TYPE_LABEL: Record<NotificationType, string> = {
   GOAL_PROGRESS_UPDATED: 'Progress updated',
   GOAL_COMPLETED: 'Goal completed',
   GOAL_CANCELLED: 'Goal cancelled',
+  GOAL_DUE_SOON: 'Goal due soon',
+  GOAL_OVERDUE: 'Goal overdue',
   INITIATIVE_ASSIGNED: 'Initiative assigned',
   INITIATIVE_DUE_SOON: 'Initiative due soon',
   INITIATIVE_OVERDUE: 'Initiative overdue',

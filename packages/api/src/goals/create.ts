@@ -81,7 +81,7 @@ async function insertGoal(trx: Kysely<Database>, ctx: GoalContext, action: Creat
     action,
   );
   const row = await selectGoals(trx).where('goals.id', '=', id).executeTakeFirstOrThrow();
-  await announce(trx, ctx.deps.config.notificationTtlDays, { action, goal: row, actor: viewer, reason: null });
+  await announce(trx, ctx.deps, { action, goal: row, actor: viewer, reason: null });
   await assertSupervisorUnchanged(trx, goal.ownerId, goal.ownerSupervisorId);
   return toView(viewer, row);
 }

@@ -3,6 +3,7 @@ import type { Database } from '@pms/db';
 import { publish, type NewNotification } from '../notifications/publish.js';
 import { openRequestRecipients, resolveRequests } from '../notifications/requests.js';
 import type { NewUserEvent } from '../realtime/events.js';
+import type { ApiDeps } from '../trpc.js';
 import type { GoalParties } from './access.js';
 import { GROUPS, REQUEST_ACTIONS, requestKey, type RequestKind } from './requests.js';
 import { ACTIONS, type HistoryAction, type Recipient } from './rules.js';
@@ -49,7 +50,7 @@ export async function everyoneTold(trx: Kysely<Database>, goals: Array<GoalParti
  * sees the goal change live (owner, creator, and the supervisor, or the administrators who
  * stand in for a missing one).
  */
-export async function announce(trx: Kysely<Database>, ttlDays: number, change: GoalChange): Promise<void> {
+export async function announce(trx: Kysely<Database>, deps: Pick<ApiDeps, 'config' | 'jobs'>, change: GoalChange): Promise<void> {
   const { goal, actor, reason } = change;
   const { notify, resolves } = ACTIONS[change.action];
   const admins = goal.ownerSupervisorId === null ? await activeAdminIds(trx) : [];
@@ -101,5 +102,5 @@ export async function announce(trx: Kysely<Database>, ttlDays: number, change: G
       payload: { goalId: goal.id, status: goal.status, version: goal.version, action: change.action },
     }),
   );
-  await publish(trx, { notifications, events: [...resolutions, ...events], ttlDays });
+  await publish(trx, { notifications, events: [...resolutions, ...events], ttlDays: deps.config.notificationTtlDays, jobs: deps.jobs });
 }

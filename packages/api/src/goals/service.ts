@@ -93,7 +93,7 @@ export async function applyTransition(trx: Kysely<Database>, ctx: GoalContext, r
       progress: request.progress ?? null,
     })
     .execute();
-  await announce(trx, ctx.deps.config.notificationTtlDays, { action: request.action, goal, actor: viewer, reason });
+  await announce(trx, ctx.deps, { action: request.action, goal, actor: viewer, reason });
   await assertSupervisorUnchanged(trx, goal.ownerId, before.ownerSupervisorId);
   return toView(viewer, goal);
 }

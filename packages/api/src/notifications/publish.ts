@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, Notification } from '@pms/db';
 import type { NotificationAction, NotificationPriority, NotificationType } from '@pms/shared';
+import type { JobQueue } from '../jobs/queue.js';
+import { preferencesOf, showsInApp } from '../preferences/effective.js';
 import { appendEvents, lockStreams, type NewUserEvent } from '../realtime/events.js';
 import { systemActions } from './events.js';
 
@@ -25,12 +27,18 @@ export interface NewNotification {
   actions?: NotificationAction[];
 }
 
-export interface PublishOptions {
-  notifications?: NewNotification[];
+export type PublishOptions = {
   /** Other stream events committed with the same change (goal changes, read receipts). */
   events?: NewUserEvent[];
   ttlDays: number;
-}
+} & (
+  | { notifications?: undefined }
+  | {
+      notifications: NewNotification[];
+      /** Enqueues what each notification needs outside the app (its email); null only where a benchmark measures the insert alone. */
+      jobs: JobQueue | null;
+    }
+);
 
 /**
  * The one way to tell users something. Runs inside the caller's transaction: the
@@ -43,6 +51,7 @@ export interface PublishOptions {
  */
 export async function publish(trx: Kysely<Database>, options: PublishOptions): Promise<Notification[]> {
   const { notifications = [], events = [], ttlDays } = options;
+  const preferences = await preferencesOf(trx, notifications.map((n) => n.recipientId));
   // Updating an open request writes an existing row: take every stream this publish appends to
   // first (the lock order of lockStreams). New rows conflict with nobody, and appendEvents locks
   // the streams anyway, so ordinary notifications skip the extra statement.
@@ -55,6 +64,8 @@ export async function publish(trx: Kysely<Database>, options: PublishOptions): P
         .insertInto('notifications')
         .values(
           notifications.map((n) => ({
+            // Its category switched off in the app: kept (for email and history), but straight to the archive.
+            ...(!showsInApp(preferences.get(n.recipientId)!, n.type) && { seen_at: sql`now()`, read_at: sql`now()`, archived_at: sql`now()` }),
             recipient_id: n.recipientId,
             type: n.type,
             priority: n.priority ?? 'NORMAL',
