@@ -14,6 +14,7 @@ import {
   createLogger,
   JobQueue,
   LoginThrottle,
+  Mailer,
   notificationReturnJob,
   POLICY_VIOLATION,
   Realtime,
@@ -116,7 +117,13 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
       log,
       () => metrics.loginRefused('throttled'),
     ),
-    config: { production, instanceId: env.INSTANCE_ID, notificationTtlDays: env.NOTIFICATION_TTL_DAYS },
+    mailer: new Mailer({ smtpUrl: env.SMTP_URL ?? null, from: env.MAIL_FROM }),
+    config: {
+      production,
+      instanceId: env.INSTANCE_ID,
+      notificationTtlDays: env.NOTIFICATION_TTL_DAYS,
+      publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
+    },
     log,
     metrics,
   };
@@ -245,6 +252,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
         await retention.stop();
         await countFolding.stop();
         await jobs.stop();
+        deps.mailer.close();
         // Ask clients to reconnect (to another instance, or to us after a restart), then go.
         wsHandler.broadcastReconnectNotification();
         for (const client of wss.clients) client.close(1001, 'server shutting down');

@@ -75,6 +75,11 @@ const schema = z.object({
   LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR: positiveInt(50),
   MAX_BODY_BYTES: positiveInt(1024 * 1024),
   MAX_BATCH_CALLS: positiveInt(20),
+  // Email: unset SMTP_URL keeps every mail in the database (the administrators' Sent mail screen).
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+  MAIL_FROM: z.string().default('PMS Goals <no-reply@pms.localhost>'),
+  /** Where links in emails point: the address people open the app at. Unset: http://localhost:PORT. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
 });
 
 /** Everything but the session secret: all the `db:*` commands need. */

@@ -17,6 +17,7 @@ export { POLICY_VIOLATION } from './realtime/connections.js';
 export { streamUserEvents, type StoredUserEvent, type StreamUserEventsOptions } from './realtime/subscribe.js';
 export { publish, type NewNotification } from './notifications/publish.js';
 export { JobQueue, JOBS_APPLICATION_NAME, type JobKind, type JobQueueOptions } from './jobs/queue.js';
+export { Mailer, type MailerOptions } from './channels/mail/mailer.js';
 export { notificationReturnJob } from './notifications/snooze.js';
 export { CountFolding, foldAllCounts, foldCounts } from './notifications/counts.js';
 export { RetentionJob, type RetentionOptions, type SweepReport } from './notifications/retention.js';

@@ -11,6 +11,7 @@ import type { DB } from '@pms/db';
 import type { Permission } from '@pms/shared';
 import type { LoginThrottle } from './auth/throttle.js';
 import type { SessionTokens } from './auth/tokens.js';
+import type { Mailer } from './channels/mail/mailer.js';
 import type { JobQueue } from './jobs/queue.js';
 import { databaseFault } from './lib/database-faults.js';
 import { RetryLater } from './lib/retry-later.js';
@@ -26,6 +27,8 @@ export interface ApiConfig {
   /** Names this process in connection stats and logs. */
   instanceId: string;
   notificationTtlDays: number;
+  /** The app's address as people open it (`https://pms.example.com`): links in emails start with it. */
+  publicUrl: string;
 }
 
 /** Long-lived services, built once per process by the server. */
@@ -35,6 +38,8 @@ export interface ApiDeps {
   realtime: Realtime;
   /** Work for later, enqueued in the caller's transaction (jobs/queue.ts). */
   jobs: JobQueue;
+  /** Sends email (SMTP) or only keeps it (channels/mail/). */
+  mailer: Mailer;
   loginThrottle: LoginThrottle;
   config: ApiConfig;
   /** The process's logger (its lines name the instance). */
