@@ -122,6 +122,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
       production,
       instanceId: env.INSTANCE_ID,
       notificationTtlDays: env.NOTIFICATION_TTL_DAYS,
+      linkSecret: env.JWT_SECRET,
       publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
     },
     log,

@@ -29,6 +29,8 @@ export interface ApiConfig {
   notificationTtlDays: number;
   /** The app's address as people open it (`https://pms.example.com`): links in emails start with it. */
   publicUrl: string;
+  /** Signs links that work without a session (unsubscribe); the session secret. */
+  linkSecret: string;
 }
 
 /** Long-lived services, built once per process by the server. */
