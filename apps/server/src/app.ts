@@ -12,6 +12,8 @@ import {
   appRouter,
   CountFolding,
   createLogger,
+  digestJob,
+  DigestScheduler,
   JobQueue,
   LoginThrottle,
   Mailer,
@@ -50,6 +52,8 @@ export interface App {
   retention: RetentionJob;
   /** Sums the stored counts' deltas per key; `countFolding.fold()` runs one now. */
   countFolding: CountFolding;
+  /** Starts the digests due (every minute); `digests.schedule(now?)` runs one pass now, or as if at `now`. */
+  digests: DigestScheduler;
   /** Where Prometheus scrapes (`http://host:port/metrics`) once listening; null with METRICS_PORT=off. */
   readonly metricsUrl: string | null;
   listen(): Promise<{ port: number; url: string }>;
@@ -130,7 +134,9 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
   };
 
   // Each capability defines its job kinds; a new kind is one more entry here.
-  await jobs.start([notificationReturnJob], deps);
+  await jobs.start([notificationReturnJob, digestJob], deps);
+  const digests = new DigestScheduler(deps, log);
+  digests.start();
 
   let nextConnectionId = 1;
   // Secure when the client came over https, whatever NODE_ENV: a Secure cookie on http://localhost would never come back.
@@ -230,6 +236,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
     deps,
     retention,
     countFolding,
+    digests,
     get metricsUrl() {
       return metricsUrl;
     },
@@ -252,6 +259,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
       (closing ??= (async () => {
         await retention.stop();
         await countFolding.stop();
+        await digests.stop();
         await jobs.stop();
         deps.mailer.close();
         // Ask clients to reconnect (to another instance, or to us after a restart), then go.

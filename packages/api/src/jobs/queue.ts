@@ -123,6 +123,15 @@ export class JobQueue {
     return id;
   }
 
+  /** Adds many jobs of one kind in the caller's transaction, in one statement (see `enqueue`). */
+  async enqueueMany<Data extends object>(trx: Kysely<Database>, kind: JobKind<Data>, data: Data[]): Promise<void> {
+    if (data.length === 0) return;
+    await this.#boss.insert(
+      data.map((one) => ({ name: kind.name, data: one, ...kind.options })),
+      { db: inTransaction(trx) },
+    );
+  }
+
   /** Stops polling, lets the jobs in hand finish, then closes pg-boss and its connections. */
   async stop(): Promise<void> {
     this.#stopping.abort();
