@@ -17,27 +17,39 @@ import type { Logger } from '../../ops/logger.js';
 import type { ApiDeps } from '../../trpc.js';
 import { digestJob, MORNING_HOUR, pending, type DigestRun } from './job.js';
 
-/** Active people in their morning, with their local date (a time zone PostgreSQL does not know counts as UTC). */
+/**
+ * Active people in their morning, with their local date. PostgreSQL's list of zones is read once
+ * per statement; a zone it does not know counts as UTC.
+ */
 const morning = (now: Date) => sql`
-  select u.id, p.zone, (${now}::timestamptz at time zone p.zone)::date as day, coalesce(s.decisions_digest, true) as decisions
-  from users u
-  left join user_settings s on s.user_id = u.id
-  cross join lateral (
-    select coalesce((select name from pg_timezone_names where name = s.time_zone), 'UTC') as zone
-  ) p
-  where u.active and extract(hour from ${now}::timestamptz at time zone p.zone) = ${MORNING_HOUR}`;
+  with zones as materialized (select name from pg_timezone_names),
+  people as (
+    select u.id, coalesce(z.name, 'UTC') as zone, coalesce(s.decisions_digest, true) as decisions
+    from users u
+    left join user_settings s on s.user_id = u.id
+    left join zones z on z.name = s.time_zone
+    where u.active
+  )
+  select id, zone, (${now}::timestamptz at time zone zone)::date as day, decisions from people
+  where extract(hour from ${now}::timestamptz at time zone zone) = ${MORNING_HOUR}`;
+
+/** Whether person `u` has some category's email on with this timing. */
+const hasTiming = (timing: 'daily' | 'hourly') => sql<boolean>`exists (
+  select 1 from preference_defaults d
+  left join user_preferences own on own.user_id = u.id and own.category = d.category
+  where coalesce(own.email, d.email) and coalesce(own.email_timing, d.email_timing) = ${timing})`;
 
 async function startDaily(trx: Kysely<Database>, now: Date): Promise<DigestRun[]> {
   // The window: the local day up to this morning (see job.ts).
   const { rows } = await sql<DigestRun>`
     with due as (${morning(now)})
     insert into digest_runs (user_id, kind, period)
-    select due.id, 'daily', to_char(due.day, 'YYYY-MM-DD') from due
-    where exists (
+    select u.id, 'daily', to_char(u.day, 'YYYY-MM-DD') from due u
+    where ${hasTiming('daily')} and exists (
       select 1 from notifications n
-      where n.recipient_id = due.id and ${pending(now)}
-        and n.created_at >= ((due.day - 1) + make_time(${MORNING_HOUR}, 0, 0)) at time zone due.zone
-        and n.created_at < (due.day + make_time(${MORNING_HOUR}, 0, 0)) at time zone due.zone)
+      where n.recipient_id = u.id and ${pending(now)}
+        and n.created_at >= ((u.day - 1) + make_time(${MORNING_HOUR}, 0, 0)) at time zone u.zone
+        and n.created_at < (u.day + make_time(${MORNING_HOUR}, 0, 0)) at time zone u.zone)
     on conflict do nothing
     returning user_id as "userId", kind, period`.execute(trx);
   return rows;
@@ -62,10 +74,7 @@ async function startHourly(trx: Kysely<Database>, now: Date): Promise<DigestRun[
     insert into digest_runs (user_id, kind, period)
     select u.id, 'hourly', to_char(hour.start, 'YYYY-MM-DD"T"HH24') from users u cross join hour
     where u.active
-      and exists (
-        select 1 from preference_defaults d
-        left join user_preferences own on own.user_id = u.id and own.category = d.category
-        where coalesce(own.email, d.email) and coalesce(own.email_timing, d.email_timing) = 'hourly')
+      and ${hasTiming('hourly')}
       and exists (
         select 1 from notifications n
         where n.recipient_id = u.id and ${pending(now)}
