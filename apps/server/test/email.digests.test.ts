@@ -164,6 +164,32 @@ describe('daily digest', () => {
     expect(rows.map((row) => [row.kind, row.period])).toEqual([['daily', run.period]]);
   });
 
+  it('a pass cut off by the database starts nothing; the next pass starts the digest once', async () => {
+    const person = await newPerson();
+    await person.api.preferences.update.mutate({ categories: { goals: { emailTiming: 'daily' } } });
+    await notify(server.db, [sample(person.id, 1, { type: 'GOAL_ASSIGNED', title: 'Survives the outage' })]);
+    const morning = nextMorning('UTC');
+    // The pass waits on a lock mid-way, and its connection is cut there.
+    const failed = await server.db.transaction().execute(async (trx) => {
+      await sql`lock table digest_runs in exclusive mode`.execute(trx);
+      const pass = server.app.digests.schedule(morning);
+      await waitUntil(async () => {
+        const { rows } = await sql<{ pid: number }>`
+          select pid from pg_locks where relation = 'digest_runs'::regclass and not granted`.execute(trx);
+        for (const { pid } of rows) await sql`select pg_terminate_backend(${pid})`.execute(trx);
+        return rows.length > 0;
+      }, 'the pass waited on the lock');
+      return pass;
+    });
+    expect(failed).toBeNull();
+    expect(await server.db.selectFrom('digest_runs').select('kind').where('user_id', '=', person.id).execute()).toEqual([]);
+    expect(await digestJobs(person.id)).toEqual([]);
+    const runs = await server.app.digests.schedule(new Date(morning.getTime() + 60_000));
+    expect(runs!.filter((run) => run.userId === person.id).map((run) => run.kind)).toEqual(['daily']);
+    await waitUntil(() => mailsTo(person.email).length === 1, 'the digest arrived');
+    expect(mailsTo(person.email)[0]!.text).toContain('Survives the outage');
+  });
+
   it('follows the time zone: Tokyo mornings are 23:00 UTC', async () => {
     const person = await newPerson();
     await person.api.preferences.update.mutate({ timeZone: 'Asia/Tokyo', categories: { goals: { emailTiming: 'daily' } } });
@@ -201,6 +227,24 @@ describe('daily digest', () => {
     await sql`update pgboss.job set start_after = now() where name = 'email.digest' and state = 'created' and (data->>'userId')::int = ${person.id}`.execute(server.db);
     await waitUntil(() => mailsTo(person.email).length === 1, 'the digest arrived after the quiet hours');
     expect(mailsTo(person.email)[0]!.text).toContain('After the quiet');
+  });
+});
+
+describe('hourly digest', () => {
+  it('names what arrived in the hour before, once per hour, with the one category it covers to unsubscribe from', async () => {
+    const person = await newPerson();
+    await person.api.preferences.update.mutate({ categories: { goals: { emailTiming: 'hourly' } } });
+    const [goal] = await notify(server.db, [sample(person.id, 1, { type: 'GOAL_ASSIGNED', title: 'This hour', link: '/goals/7' })]);
+    const nextHour = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 10 * 60_000);
+    const period = nextHour.toISOString().slice(0, 13);
+    expect((await server.app.digests.schedule(new Date(nextHour.getTime() - 3_600_000)))!.filter((run) => run.userId === person.id)).toEqual([]);
+    expect((await server.app.digests.schedule(nextHour))!.filter((run) => run.userId === person.id)).toEqual([{ userId: person.id, kind: 'hourly', period }]);
+    expect((await second.app.digests.schedule(new Date(nextHour.getTime() + 30 * 60_000)))!.filter((run) => run.userId === person.id)).toEqual([]);
+    await waitUntil(() => mailsTo(person.email).length === 1, 'the hourly digest arrived');
+    const [mail] = mailsTo(person.email);
+    expect(mail!.subject).toBe('Your hourly digest: 1 unread notification');
+    expect(mail!.html).toContain(`href="${PUBLIC_URL}/goals/7?notification=${goal}"`);
+    expect(unsubscribeScope(mail!)).toEqual({ u: person.id, s: 'category:goals' });
   });
 });
 
