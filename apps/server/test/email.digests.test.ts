@@ -118,6 +118,18 @@ describe('daily digest', () => {
     expect(mail!.text).toMatch(/Stop emails about goals.*reviews/s);
   });
 
+  it('names at most 50 and counts the rest', async () => {
+    const person = await newPerson();
+    await person.api.preferences.update.mutate({ categories: { goals: { emailTiming: 'daily' } } });
+    const ids = await notify(server.db, Array.from({ length: 53 }, (_, n) => sample(person.id, n, { type: 'GOAL_ASSIGNED' })));
+    await server.app.digests.schedule(nextMorning('UTC'));
+    await waitUntil(() => mailsTo(person.email).length === 1, 'the digest arrived');
+    const [mail] = mailsTo(person.email);
+    expect(mail!.subject).toBe('Your daily digest: 53 unread notifications');
+    expect(linkedIds(mail!)).toEqual(ids.slice(3).reverse());
+    expect(mail!.text).toContain('and 3 more in the app.');
+  });
+
   it('is not sent outside the morning hour', async () => {
     const person = await newPerson();
     await person.api.preferences.update.mutate({ categories: { goals: { emailTiming: 'daily' } } });

@@ -12,7 +12,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { categoryOf, NotificationCategory, NotificationType, type EmailTiming } from '@pms/shared';
 import type { JobKind } from '../../jobs/queue.js';
-import { deliverySettingsOf, preferencesOf } from '../../preferences/effective.js';
+import { deliverySettingsOf, preferencesOf, type Preferences } from '../../preferences/effective.js';
 import { quietUntil } from '../../preferences/local-time.js';
 import type { ApiDeps } from '../../trpc.js';
 import { deliverMail } from '../mail/deliver.js';
@@ -65,21 +65,13 @@ function windowOf(run: DigestRun, zone: string) {
 
 const previousDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
-/** Types whose category has email on with this timing for the person now. */
-function typesWithTiming(preferences: Record<NotificationCategory, { email: boolean; emailTiming: EmailTiming }>, timing: EmailTiming) {
-  return NotificationType.options.filter((type) => {
-    const preference = preferences[categoryOf(type)];
-    return preference.email && preference.emailTiming === timing;
-  });
-}
+/** The categories whose email is on with this timing for the person now: what a digest covers. */
+const categoriesWithTiming = (preferences: Preferences, timing: EmailTiming) =>
+  NotificationCategory.options.filter((category) => preferences[category].email && preferences[category].emailTiming === timing);
 
-export async function sendDigest(deps: ApiDeps, run: DigestRun): Promise<void> {
-  const { db, config } = deps;
-  const person = await db.selectFrom('users').select(['email', 'active']).where('id', '=', run.userId).executeTakeFirst();
-  if (!person?.active) return;
-  const settings = (await deliverySettingsOf(db, [run.userId])).get(run.userId)!;
-  if (run.kind === 'decisions' && !settings.decisionsDigest) return;
-
+/** What the digest names now (at most DIGEST_LIMIT rows, each with the total) and the categories it covers. */
+async function digestContent({ db }: ApiDeps, run: DigestRun, timeZone: string) {
+  let categories: NotificationCategory[] = [];
   let query = db
     .selectFrom('notifications as n')
     .select(['n.id', 'n.type', 'n.title', 'n.message', 'n.link', 'n.created_at', sql<number>`count(*) over ()`.as('total')])
@@ -89,9 +81,10 @@ export async function sendDigest(deps: ApiDeps, run: DigestRun): Promise<void> {
   if (run.kind === 'decisions') {
     query = query.where('n.request_key', 'is not', null).orderBy('n.created_at', 'asc').orderBy('n.id', 'asc');
   } else {
-    const types = typesWithTiming((await preferencesOf(db, [run.userId])).get(run.userId)!, run.kind);
-    if (types.length === 0) return;
-    const { from, to } = windowOf(run, settings.timeZone);
+    categories = categoriesWithTiming((await preferencesOf(db, [run.userId])).get(run.userId)!, run.kind);
+    if (categories.length === 0) return { categories, rows: [] };
+    const types = NotificationType.options.filter((type) => categories.includes(categoryOf(type)));
+    const { from, to } = windowOf(run, timeZone);
     query = query
       .where('n.type', 'in', types)
       .where('n.created_at', '>=', from)
@@ -99,7 +92,17 @@ export async function sendDigest(deps: ApiDeps, run: DigestRun): Promise<void> {
       .orderBy('n.created_at', 'desc')
       .orderBy('n.id', 'desc');
   }
-  const rows = await query.execute();
+  return { categories, rows: await query.execute() };
+}
+
+export async function sendDigest(deps: ApiDeps, run: DigestRun): Promise<void> {
+  const { db, config } = deps;
+  const person = await db.selectFrom('users').select(['email', 'active']).where('id', '=', run.userId).executeTakeFirst();
+  if (!person?.active) return;
+  const settings = (await deliverySettingsOf(db, [run.userId])).get(run.userId)!;
+  if (run.kind === 'decisions' && !settings.decisionsDigest) return;
+
+  const { categories, rows } = await digestContent(deps, run, settings.timeZone);
   if (rows.length === 0) return; // never empty
 
   const quietEnds = quietUntil(settings, new Date());
@@ -115,9 +118,8 @@ export async function sendDigest(deps: ApiDeps, run: DigestRun): Promise<void> {
     url: notificationUrl(config.publicUrl, row.link, row.id),
     createdAt: row.created_at,
   }));
-  const categories = NotificationCategory.options.filter((category) => rows.some((row) => categoryOf(row.type) === category));
   // The one-click header can name one scope: the decisions digest, or the first category the
-  // digest covers (in the order categories are listed everywhere). The body links each category.
+  // digest covers (in the order categories are listed everywhere); the body links each category.
   const scope = run.kind === 'decisions' ? ({ decisionsDigest: true } as const) : { category: categories[0]! };
   const unsubscribe = unsubscribeHeaders(config, run.userId, scope);
   const content = DigestMail({
