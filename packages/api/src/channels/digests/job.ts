@@ -52,15 +52,26 @@ export const digestJob: JobKind<DigestRun> = {
   handle: (run, deps) => sendDigest(deps, run),
 };
 
-/** The bounds of a run's window, in PostgreSQL's terms (the person's zone, or UTC if it does not know it). */
-function windowOf(run: DigestRun, zone: string) {
+/** The bounds of a run's window (see the top of this file). */
+async function windowOf(db: ApiDeps['db'], run: DigestRun, timeZone: string) {
   if (run.kind === 'hourly') {
     const end = new Date(`${run.period}:00:00Z`);
-    return { from: sql<Date>`${new Date(end.getTime() - 3_600_000)}::timestamptz`, to: sql<Date>`${end}::timestamptz` };
+    return { from: new Date(end.getTime() - 3_600_000), to: end };
   }
-  const zoneSql = sql`coalesce((select name from pg_timezone_names where name = ${zone}), 'UTC')`;
-  const morningOf = (day: string) => sql<Date>`(${day}::date + make_time(${MORNING_HOUR}, 0, 0)) at time zone ${zoneSql}`;
+  const zone = await knownZone(db, timeZone);
+  const morningOf = (day: string) => sql<Date>`(${day}::date + make_time(${MORNING_HOUR}, 0, 0)) at time zone ${zone}`;
   return { from: morningOf(previousDay(run.period)), to: morningOf(run.period) };
+}
+
+/** The zone if PostgreSQL knows it, else UTC (as the scheduler counts it); cheaper than reading pg_timezone_names. */
+async function knownZone(db: ApiDeps['db'], zone: string): Promise<string> {
+  try {
+    await sql`select now() at time zone ${zone}`.execute(db);
+    return zone;
+  } catch (error) {
+    if ((error as { code?: string }).code === '22023') return 'UTC'; // invalid_parameter_value: time zone not recognized
+    throw error;
+  }
 }
 
 const previousDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
@@ -84,7 +95,7 @@ async function digestContent({ db }: ApiDeps, run: DigestRun, timeZone: string) 
     categories = categoriesWithTiming((await preferencesOf(db, [run.userId])).get(run.userId)!, run.kind);
     if (categories.length === 0) return { categories, rows: [] };
     const types = NotificationType.options.filter((type) => categories.includes(categoryOf(type)));
-    const { from, to } = windowOf(run, timeZone);
+    const { from, to } = await windowOf(db, run, timeZone);
     query = query
       .where('n.type', 'in', types)
       .where('n.created_at', '>=', from)
