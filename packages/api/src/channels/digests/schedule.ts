@@ -12,7 +12,7 @@
  * Only people with something to say are started (never empty); the job checks again at send time.
  */
 import { sql, type Kysely } from 'kysely';
-import type { Database, DB } from '@pms/db';
+import type { Database } from '@pms/db';
 import type { Logger } from '../../ops/logger.js';
 import type { ApiDeps } from '../../trpc.js';
 import { digestJob, MORNING_HOUR, pending, type DigestRun } from './job.js';
@@ -100,15 +100,19 @@ export async function scheduleDigests(deps: Pick<ApiDeps, 'db' | 'jobs'>, now = 
 export class DigestScheduler {
   #timer: NodeJS.Timeout | null = null;
   #last: Promise<unknown> = Promise.resolve();
+  #queued = 0;
 
   constructor(
-    private readonly deps: Pick<ApiDeps, 'db' | 'jobs'> & { db: DB },
+    private readonly deps: Pick<ApiDeps, 'db' | 'jobs'>,
     private readonly log: Logger,
     private readonly intervalMs = 60_000,
   ) {}
 
   start(): void {
-    this.#timer ??= setInterval(() => void this.schedule(), this.intervalMs).unref();
+    // A tick while a pass is still waiting (the database is slow or away) adds nothing: they would pile up.
+    this.#timer ??= setInterval(() => {
+      if (this.#queued === 0) void this.schedule();
+    }, this.intervalMs).unref();
   }
 
   async stop(): Promise<void> {
@@ -119,10 +123,14 @@ export class DigestScheduler {
 
   /** One pass now (or as if at `now`), after any pass in progress; null when another instance held the lock or it failed. */
   schedule(now?: Date): Promise<DigestRun[] | null> {
-    const pass = this.#last.then(() => scheduleDigests(this.deps, now)).catch((error: Error) => {
-      this.log.warn({ err: error }, 'digests: scheduling pass failed; the next tick retries');
-      return null;
-    });
+    this.#queued++;
+    const pass = this.#last
+      .then(() => scheduleDigests(this.deps, now))
+      .catch((error: Error) => {
+        this.log.warn({ err: error }, 'digests: scheduling pass failed; the next tick retries');
+        return null;
+      })
+      .finally(() => void this.#queued--);
     this.#last = pass;
     return pass;
   }
