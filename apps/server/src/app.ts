@@ -16,6 +16,7 @@ import {
   LoginThrottle,
   Mailer,
   notificationReturnJob,
+  goalReminderJob,
   POLICY_VIOLATION,
   Realtime,
   RetentionJob,
@@ -122,6 +123,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
       production,
       instanceId: env.INSTANCE_ID,
       notificationTtlDays: env.NOTIFICATION_TTL_DAYS,
+      goalDueSoonDays: env.GOAL_DUE_SOON_DAYS,
       linkSecret: env.JWT_SECRET,
       publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
     },
@@ -130,7 +132,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
   };
 
   // Each capability defines its job kinds; a new kind is one more entry here.
-  await jobs.start([notificationReturnJob], deps);
+  await jobs.start([notificationReturnJob, goalReminderJob], deps);
 
   let nextConnectionId = 1;
   // Secure when the client came over https, whatever NODE_ENV: a Secure cookie on http://localhost would never come back.

@@ -19,6 +19,7 @@ export { publish, type NewNotification } from './notifications/publish.js';
 export { JobQueue, JOBS_APPLICATION_NAME, type JobKind, type JobQueueOptions } from './jobs/queue.js';
 export { Mailer, type MailerOptions } from './channels/mail/mailer.js';
 export { notificationReturnJob } from './notifications/snooze.js';
+export { goalReminderJob } from './goals/reminders.js';
 export { CountFolding, foldAllCounts, foldCounts } from './notifications/counts.js';
 export { RetentionJob, type RetentionOptions, type SweepReport } from './notifications/retention.js';
 export { createLogger, type Logger } from './ops/logger.js';
