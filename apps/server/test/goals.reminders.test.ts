@@ -130,6 +130,7 @@ describe('reminders', () => {
     ]);
     await expect.poll(() => remindersOf(goal.id), { timeout: 20_000, interval: 100 }).toHaveLength(1);
     await allJobsRun(goal.id);
+    expect((await people.alice.api.goals.mine.query()).items.find((g) => g.id === goal.id)?.daysLeft).toBe(3);
     // And once more after everything ran: still one.
     await server.app.deps.jobs.enqueue(server.db, goalReminderJob, { goalId: goal.id, threshold: 'dueSoon', dueDate });
     await allJobsRun(goal.id);
@@ -160,6 +161,8 @@ describe('reminders', () => {
       expect.objectContaining({ recipientId: people.alice.id, type: 'GOAL_OVERDUE', priority: 'HIGH', message: `"Late approval" was due on ${dueDate}` }),
       expect.objectContaining({ recipientId: people.sam.id, type: 'GOAL_OVERDUE', priority: 'HIGH', message: `Alice Analyst's goal "Late approval" was due on ${dueDate}` }),
     ]);
+    // Lists and cards flag it by the same day count.
+    expect((await people.sam.api.goals.byId.query({ id: goal.id })).daysLeft).toBe(-1);
     const mine = await people.alice.api.notifications.list.query({ view: 'inbox', type: 'GOAL_OVERDUE' });
     expect(mine.items.map((n) => n.link)).toContain(`/goals/${goal.id}`);
   });

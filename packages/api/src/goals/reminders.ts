@@ -34,9 +34,14 @@ function zoneOf(userId: number | RawBuilder<number>) {
   return sql<string>`coalesce((select time_zone from user_settings where user_id = ${userId}), 'UTC')`;
 }
 
-/** Today's date (`2026-12-02`) in this user's time zone, by the database's clock. */
+/** Today in this user's time zone, by the database's clock, as an SQL date. */
+export function localToday(userId: number | RawBuilder<number>) {
+  return sql<string>`(now() at time zone ${zoneOf(userId)})::date`;
+}
+
+/** The same as text, `2026-12-02`. */
 function todayOf(userId: number | RawBuilder<number>) {
-  return sql<string>`to_char((now() at time zone ${zoneOf(userId)})::date, 'YYYY-MM-DD')`;
+  return sql<string>`to_char(${localToday(userId)}, 'YYYY-MM-DD')`;
 }
 
 /** Refuses a due date before today in the actor's time zone (today itself is fine). */
