@@ -2,7 +2,7 @@
  * Due dates in the SPA: goal cards flag an overdue goal (red "Overdue") and one due within the
  * reminders' window ("Due in N days"), at 1280 px and 375 px; the date input offers no day before
  * today, and a past date typed anyway comes back refused with the server's message beside it.
- * An overdue goal is arranged as time would make one: its due date moved into the past in SQL
+ * The goal's page flags it for its supervisor too. An overdue goal is arranged as time would make one: its due date moved into the past in SQL
  * (the API refuses past dates; the database takes any).
  */
 import { sql } from 'kysely';
@@ -56,6 +56,12 @@ it('flags overdue and due-soon goals on their cards, on a desktop and on a phone
     expect(tab.consoleErrors()).toEqual([]);
     await tab.context.close();
   }
+  // Its supervisor sees the flag on the goal's page too.
+  const tab = await openTab(browser, server.url);
+  await signIn(tab, demo.sam);
+  await tab.page.goto(`/goals/${late.id}`);
+  await tab.page.getByTestId('goal-detail').getByTestId('goal-deadline').filter({ hasText: 'Overdue' }).waitFor();
+  await tab.context.close();
 });
 
 it('offers no past due date, and shows the server refusing one typed anyway', async () => {
