@@ -18,6 +18,7 @@ import {
   LoginThrottle,
   Mailer,
   notificationReturnJob,
+  goalReminderJob,
   POLICY_VIOLATION,
   Realtime,
   RetentionJob,
@@ -126,6 +127,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
       production,
       instanceId: env.INSTANCE_ID,
       notificationTtlDays: env.NOTIFICATION_TTL_DAYS,
+      goalDueSoonDays: env.GOAL_DUE_SOON_DAYS,
       linkSecret: env.JWT_SECRET,
       publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
     },
@@ -134,7 +136,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
   };
 
   // Each capability defines its job kinds; a new kind is one more entry here.
-  await jobs.start([notificationReturnJob, digestJob], deps);
+  await jobs.start([notificationReturnJob, digestJob, goalReminderJob], deps);
   const digests = new DigestScheduler(deps, log);
   digests.start();
 

@@ -39,6 +39,8 @@ const schema = z.object({
   SESSION_TTL_HOURS: positiveInt(12),
   NOTIFICATION_TTL_DAYS: positiveInt(30),
   READ_NOTIFICATION_TTL_DAYS: positiveInt(7),
+  /** Goals due within this many days remind their owner (GOAL_DUE_SOON). */
+  GOAL_DUE_SOON_DAYS: positiveInt(7),
   MAX_SOCKETS_PER_USER: positiveInt(20),
   MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(10),
   /** A WebSocket without a session (no connectionParams, or a token that is no good) is closed after this long. */

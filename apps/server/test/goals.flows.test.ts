@@ -95,7 +95,7 @@ describe('flow 1: a supervisee proposes, the supervisor rejects, then approves t
     });
 
     const year = new Date().getUTCFullYear();
-    await alice.api.goals.update.mutate({ id: goal.id, title: 'Write the onboarding guide (10 pages)', dueDate: `${year}-12-01` });
+    await alice.api.goals.update.mutate({ id: goal.id, title: 'Write the onboarding guide (10 pages)', dueDate: `${year}-12-31` });
     await alice.api.goals.submit.mutate({ id: goal.id });
     expect(await nextGoalEvents(alice, 2)).toEqual([
       ['edit', goal.id, 'REJECTED'],

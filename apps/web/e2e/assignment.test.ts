@@ -24,7 +24,7 @@ it('assign -> accept, then assign -> decline with a reason', async () => {
   await aliceSection.getByRole('button', { name: 'Assign a goal to Alice Analyst' }).click();
   const assign = sam.page.getByRole('dialog', { name: 'Assign a goal' });
   await assign.getByLabel('Title').fill(first);
-  await assign.getByLabel('Due date').fill(`${new Date().getFullYear()}-12-15`);
+  await assign.getByLabel('Due date').fill(`${new Date().getFullYear()}-12-31`);
   await screenshot(sam.page, 'assign-goal-dialog');
   await assign.getByRole('button', { name: 'Assign goal' }).click();
   await assign.waitFor({ state: 'hidden' });

@@ -21,6 +21,7 @@ export { Mailer, type MailerOptions } from './channels/mail/mailer.js';
 export { notificationReturnJob } from './notifications/snooze.js';
 export { digestJob, MORNING_HOUR, type DigestKind, type DigestRun } from './channels/digests/job.js';
 export { DigestScheduler, scheduleDigests } from './channels/digests/schedule.js';
+export { goalReminderJob } from './goals/reminders.js';
 export { CountFolding, foldAllCounts, foldCounts } from './notifications/counts.js';
 export { RetentionJob, type RetentionOptions, type SweepReport } from './notifications/retention.js';
 export { createLogger, type Logger } from './ops/logger.js';

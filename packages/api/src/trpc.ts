@@ -27,6 +27,8 @@ export interface ApiConfig {
   /** Names this process in connection stats and logs. */
   instanceId: string;
   notificationTtlDays: number;
+  /** A goal is due soon this many days before its due date (its owner is reminded then). */
+  goalDueSoonDays: number;
   /** The app's address as people open it (`https://pms.example.com`): links in emails start with it. */
   publicUrl: string;
   /** Signs links that work without a session (unsubscribe); the session secret. */

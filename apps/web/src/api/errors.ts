@@ -21,13 +21,13 @@ export const isUnauthorized = (error: unknown) => errorCode(error) === 'UNAUTHOR
 
 /**
  * The server's message for one input field: from zod's `fieldErrors`, or a message the server
- * prefixed with the field's name ("supervisorId: …"). Lets a form show it beside that field.
+ * begins with the field's name ("supervisorId: …", "dueDate must not be in the past"). Lets a form show it beside that field.
  */
 export function fieldError(error: unknown, field: string): string | undefined {
   if (!(error instanceof TRPCClientError)) return undefined;
   const fromZod = fieldErrorsOf(error)[field];
   if (fromZod) return fromZod;
-  return error.message.startsWith(`${field}: `) ? error.message : undefined;
+  return error.message.startsWith(`${field}: `) || error.message.startsWith(`${field} must `) ? error.message : undefined;
 }
 
 /** What `fields` do not show already of the error: the message for the form as a whole. */

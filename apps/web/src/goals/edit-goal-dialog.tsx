@@ -62,7 +62,7 @@ function EditGoalForm({ goal, resubmits, onDone }: { goal: Goal; resubmits: bool
           {goal.lastReason}
         </Alert>
       )}
-      <GoalFields values={fields} onChange={setFields} error={error} withParent={goal.type === 'INDIVIDUAL'} />
+      <GoalFields values={fields} onChange={setFields} error={error} withParent={goal.type === 'INDIVIDUAL'} savedDueDate={goal.dueDate} />
     </DialogForm>
   );
 }

@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'wouter';
 import { formatDate } from '../ui/time';
 import { GoalActions } from './goal-actions';
+import { GoalDeadlineBadge } from './goal-deadline-badge';
 import { GOAL_TYPE_LABEL } from './goal-labels';
 import { GoalReason } from './goal-reason';
 import { GoalStatusBadge } from './goal-status-badge';
@@ -11,7 +12,7 @@ import type { Goal } from './types';
 
 export function GoalCard({ goal, showOwner = false, leading }: { goal: Goal; showOwner?: boolean; leading?: ReactNode }) {
   return (
-    <Paper withBorder p="md" component="article" data-testid="goal-card" data-goal-id={goal.id} data-status={goal.status}>
+    <Paper withBorder p="md" component="article" data-testid="goal-card" data-goal-id={goal.id} data-status={goal.status} data-overdue={goal.daysLeft !== null && goal.daysLeft < 0 ? '' : undefined}>
       <Group align="flex-start" wrap="nowrap" gap="sm">
         {leading}
         <Stack gap="xs" style={{ flex: 1, minWidth: 0 }}>
@@ -19,7 +20,10 @@ export function GoalCard({ goal, showOwner = false, leading }: { goal: Goal; sho
             <Anchor component={Link} href={`/goals/${goal.id}`} fw={600} style={{ overflowWrap: 'anywhere' }}>
               {goal.title}
             </Anchor>
-            <GoalStatusBadge status={goal.status} />
+            <Group gap={6} wrap="nowrap">
+              <GoalDeadlineBadge goal={goal} />
+              <GoalStatusBadge status={goal.status} />
+            </Group>
           </Group>
           <Text size="sm" c="dimmed">
             {GOAL_TYPE_LABEL[goal.type]} · {periodLabel(goal)}

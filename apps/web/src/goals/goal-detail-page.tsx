@@ -10,6 +10,7 @@ import { GoalActions } from './goal-actions';
 import { GoalHistory } from './goal-history';
 import { GOAL_TYPE_LABEL } from './goal-labels';
 import { GoalReason } from './goal-reason';
+import { GoalDeadlineBadge } from './goal-deadline-badge';
 import { GoalStatusBadge } from './goal-status-badge';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
@@ -60,6 +61,7 @@ export function GoalDetailPage({ id }: { id: number }) {
               <Badge variant="outline" color="gray">
                 {GOAL_TYPE_LABEL[goal.type]}
               </Badge>
+              <GoalDeadlineBadge goal={goal} />
               <GoalStatusBadge status={goal.status} />
             </Group>
           </Group>

@@ -21,10 +21,20 @@ interface GoalFieldsProps {
   error: unknown;
   /** Personal goals may align to an organisational one. */
   withParent: boolean;
+  /** The date the goal has now, when editing: kept as it is, it may stay even once past. */
+  savedDueDate?: string | null;
 }
 
-export function GoalFields({ values, onChange, error, withParent }: GoalFieldsProps) {
+/** Today where the browser is, `2026-12-02`: the earliest due date the form offers (the server decides by the user's time zone). */
+function localToday(): string {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+}
+
+export function GoalFields({ values, onChange, error, withParent, savedDueDate }: GoalFieldsProps) {
   const set = (change: Partial<GoalFieldValues>) => onChange({ ...values, ...change });
+  const today = localToday();
+  const minDate = savedDueDate && savedDueDate < today ? savedDueDate : today;
   return (
     <>
       <TextInput
@@ -49,6 +59,7 @@ export function GoalFields({ values, onChange, error, withParent }: GoalFieldsPr
       <TextInput
         label="Due date"
         type="date"
+        min={minDate}
         value={values.dueDate}
         onChange={(event) => set({ dueDate: event.currentTarget.value })}
         error={fieldError(error, 'dueDate')}

@@ -47,5 +47,6 @@ export const authRouter = {
     return { ok: true as const };
   }),
 
-  me: authedProcedure.query(({ ctx }) => ctx.session.user),
+  /** Who is signed in, and the due-soon window the SPA flags goals by (the reminders' own). */
+  me: authedProcedure.query(({ ctx }) => ({ ...ctx.session.user, goalDueSoonDays: ctx.deps.config.goalDueSoonDays })),
 };

@@ -8,6 +8,7 @@ import { transactOnce } from '../idempotency/once.js';
 import { hasPermission } from '../trpc.js';
 import { announce } from './notify.js';
 import { assertValidParent } from './parent.js';
+import { assertDueDateNotPast, scheduleReminders } from './reminders.js';
 import { initialStatus, type CreationAction } from './rules.js';
 import { assertSupervisorUnchanged, type GoalContext } from './service.js';
 import { selectGoals, toView, type GoalView } from './views.js';
@@ -64,6 +65,7 @@ export function assignGoal(ctx: GoalContext, input: z.output<typeof assignGoalIn
 async function insertGoal(trx: Kysely<Database>, ctx: GoalContext, action: CreationAction, goal: NewGoal): Promise<GoalView> {
   const viewer = ctx.session.user;
   if (goal.parentGoalId) await assertValidParent(trx, viewer, null, goal.parentGoalId);
+  await assertDueDateNotPast(trx, viewer.id, goal.dueDate);
   const id = await insertGoalWithHistory(
     trx,
     {
@@ -82,6 +84,7 @@ async function insertGoal(trx: Kysely<Database>, ctx: GoalContext, action: Creat
   );
   const row = await selectGoals(trx).where('goals.id', '=', id).executeTakeFirstOrThrow();
   await announce(trx, ctx.deps, { action, goal: row, actor: viewer, reason: null });
+  await scheduleReminders(trx, ctx.deps, null, row);
   await assertSupervisorUnchanged(trx, goal.ownerId, goal.ownerSupervisorId);
   return toView(viewer, row);
 }

@@ -272,6 +272,15 @@ export function isOrganisational(type: GoalType): boolean {
   return ORGANISATIONAL_GOAL_TYPES.includes(type);
 }
 
+/**
+ * The goals whose due dates remind (goals/reminders.ts): agreed work in progress. Not a goal still
+ * being agreed (pending approval or acceptance, rejected, declined): its date is a proposal, the
+ * open request already sits in someone's inbox, and a declined goal is one its owner refused;
+ * once approved or accepted its reminders are scheduled, at once if their day has come. Not a
+ * completed or cancelled goal: there is nothing left to do.
+ */
+export const REMINDED_STATUSES: readonly GoalStatus[] = ['ACTIVE'];
+
 /** How each role reads in messages. */
 export const ROLE_NAMES: Record<GoalRole, string> = {
   owner: 'its owner',

@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import type { ApiDeps, Session } from '../trpc.js';
 import { announce } from './notify.js';
 import { assertValidParent } from './parent.js';
+import { assertDueDateNotPast, scheduleReminders } from './reminders.js';
 import { transactOnce, type IdempotentCall } from '../idempotency/once.js';
 import { forbiddenMessage, fromStatuses, rolesOf, statusesFor } from './access.js';
 import { ACTIONS, STATUS_NAMES, TRANSITIONS, type TransitionRule } from './rules.js';
@@ -94,6 +95,7 @@ export async function applyTransition(trx: Kysely<Database>, ctx: GoalContext, r
     })
     .execute();
   await announce(trx, ctx.deps, { action: request.action, goal, actor: viewer, reason });
+  await scheduleReminders(trx, ctx.deps, before, goal);
   await assertSupervisorUnchanged(trx, goal.ownerId, before.ownerSupervisorId);
   return toView(viewer, goal);
 }
@@ -188,6 +190,8 @@ export function editGoal(ctx: GoalContext, input: EditInput): Promise<GoalView> 
         dueDate: dueDate === undefined ? goal.dueDate : dueDate,
       });
       if (problem) throw new TRPCError({ code: 'BAD_REQUEST', message: problem.message });
+      // A date kept as it was is not being set: a goal awaiting approval past its date can still be edited.
+      if (dueDate !== goal.dueDate) await assertDueDateNotPast(trx, ctx.session.user.id, dueDate);
       if (parentGoalId) await assertValidParent(trx, ctx.session.user, goal.id, parentGoalId);
       return { title, description, year, quarter, due_date: dueDate, parent_goal_id: parentGoalId };
     },

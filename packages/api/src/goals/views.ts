@@ -3,9 +3,18 @@
  * the API returns, with the actions the caller may take.
  */
 import { TRPCError } from '@trpc/server';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '@pms/db';
 import { allowedActions, canSee, type Viewer } from './access.js';
+import { localToday } from './reminders.js';
+import { REMINDED_STATUSES } from './rules.js';
+
+/**
+ * Days from today to the due date in the owner's time zone, by the database's clock (the day the
+ * reminders count by): negative when overdue. Null when the goal has no date or is not reminded.
+ */
+const daysLeft = sql<number | null>`case when goals.status = any(${sql.val(REMINDED_STATUSES)}::text[]) then
+  goals.due_date - ${localToday(sql.ref<number>('goals.owner_id'))} end`;
 
 /** The goal's own columns as the API names them; valid in SELECT and in UPDATE … RETURNING. */
 export const GOAL_COLUMNS = [
@@ -25,6 +34,7 @@ export const GOAL_COLUMNS = [
   'goals.creator_id as creatorId',
   'goals.created_at as createdAt',
   'goals.updated_at as updatedAt',
+  daysLeft.as('daysLeft'),
 ] as const;
 
 /** Goals with their owner (and the owner's current supervisor) and creator. */
