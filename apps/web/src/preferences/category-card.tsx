@@ -55,7 +55,7 @@ export function CategoryCard<Values extends { categories: CategoryValues }>({ fo
         )}
         <Group align="flex-start" gap="sm" grow preventGrowOverflow={false}>
           <Select
-            label="Email"
+            label="Email timing"
             data={TIMING_OPTIONS}
             allowDeselect={false}
             disabled={!values.email}

@@ -87,7 +87,7 @@ function PreferencesForm({ view }: { view: View }) {
       utils.preferences.mine.setData(undefined, saved);
       form.setInitialValues(initialValues(saved));
       form.resetDirty(initialValues(saved));
-      notifications.show({ color: 'teal', title: 'Preferences saved', message: 'Your notification preferences are saved', 'data-testid': 'preferences-saved' } as never);
+      notifications.show({ color: 'teal', title: 'Preferences saved', message: 'Your notification preferences are saved' });
     },
     onError: (error) => form.setErrors(mapErrors(fieldErrorsOf(error))),
   });
