@@ -39,14 +39,15 @@ it('keeps a person’s preferences across a reload', async () => {
 
   const reviews = page.getByTestId('category-reviews');
   expect(await reviews.getByTestId('category-reviews-source').textContent()).toBe('Default');
-  await reviews.getByText('Email', { exact: true }).click();
+  await reviews.getByRole('switch', { name: 'Email' }).click();
   expect(await reviews.getByTestId('category-reviews-source').textContent()).toBe('Your choice');
   const goals = page.getByTestId('category-goals');
-  await goals.getByRole('textbox', { name: 'Email timing' }).click();
-  await page.getByRole('option', { name: 'If unread after a delay' }).click();
-  await goals.getByRole('textbox', { name: 'Minutes unread' }).fill('45');
-  await page.getByText('Quiet hours: no email or desktop notifications').click();
-  await page.getByRole('textbox', { name: 'Time zone' }).fill('Tokyo');
+  await goals.getByTestId('goals-timing').click();
+  await page.getByRole('option', { name: 'Daily digest' }).click();
+  // The default timing waits for the notification to be read: here 45 minutes instead of 30.
+  await page.getByTestId('initiatives-delay').fill('45');
+  await page.getByTestId('quiet-hours').click();
+  await page.getByTestId('time-zone').fill('Tokyo');
   await page.getByRole('option', { name: 'Asia/Tokyo' }).click();
   await screenshot(page, 'preferences-1280');
   await page.getByTestId('save-preferences').click();
@@ -55,9 +56,9 @@ it('keeps a person’s preferences across a reload', async () => {
   await page.reload();
   await page.getByRole('heading', { name: 'Notification preferences' }).waitFor();
   expect(await page.getByTestId('category-reviews').getByRole('switch', { name: 'Email' }).isChecked()).toBe(false);
-  expect(await page.getByTestId('category-goals').getByRole('textbox', { name: 'Email timing' }).inputValue()).toBe('If unread after a delay');
-  expect(await page.getByTestId('category-goals').getByRole('textbox', { name: 'Minutes unread' }).inputValue()).toBe('45');
-  expect(await page.getByRole('textbox', { name: 'Time zone' }).inputValue()).toBe('Asia/Tokyo');
+  expect(await page.getByTestId('goals-timing').inputValue()).toBe('Daily digest');
+  expect(await page.getByTestId('initiatives-delay').inputValue()).toBe('45');
+  expect(await page.getByTestId('time-zone').inputValue()).toBe('Asia/Tokyo');
   expect(await page.getByTestId('quiet-hours').isChecked()).toBe(true);
   expect(await page.getByTestId('quiet-start').inputValue()).toBe('22:00');
 
@@ -68,7 +69,8 @@ it('keeps a person’s preferences across a reload', async () => {
   const alice = await apiSignIn(suite.url, demo.alice);
   const saved = await alice.api.preferences.mine.query();
   expect(saved.categories.find((c) => c.category === 'reviews')!.own).toEqual({});
-  expect(saved.categories.find((c) => c.category === 'goals')!.own).toEqual({ emailTiming: 'unreadAfter', unreadDelayMinutes: 45 });
+  expect(saved.categories.find((c) => c.category === 'goals')!.own).toEqual({ emailTiming: 'daily' });
+  expect(saved.categories.find((c) => c.category === 'initiatives')!.own).toEqual({ unreadDelayMinutes: 45 });
 
   await phoneShot(tab, '/settings/notifications', 'preferences-375', 'Notification preferences');
   expect(tab.consoleErrors()).toEqual([]);
@@ -82,7 +84,7 @@ it('lets an administrator change a default', async () => {
   await page.getByRole('heading', { name: 'Notification defaults' }).waitFor();
   const system = page.getByTestId('category-system');
   const was = await system.getByRole('switch', { name: 'Desktop' }).isChecked();
-  await system.getByText('Desktop', { exact: true }).click();
+  await system.getByRole('switch', { name: 'Desktop' }).click();
   await page.getByTestId('save-defaults').click();
   await page.getByText('People without their own choice now get these').waitFor();
   await screenshot(page, 'defaults-1280');

@@ -105,7 +105,9 @@ function JobList({ rows }: { rows: Job[] }) {
               {job.error ?? '—'}
             </Table.Td>
             <Table.Td maw={260}>
-              <Code style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{data(job)}</Code>
+              <Code block style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+                {data(job)}
+              </Code>
             </Table.Td>
             <Table.Td>
               <Badge variant="light" color="gray">
