@@ -9,10 +9,16 @@ import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { demo, signIn as apiSignIn } from '../../server/test/support/server.js';
 import { insertMail } from '../../server/test/support/mail-rows.js';
-import { screenshot, signIn, type Tab } from './support/browser.js';
+import { screenshot as fullPage, signIn, type Tab } from './support/browser.js';
 import { browserSuite } from './support/suite.js';
 
 const suite = browserSuite();
+
+/** From the top: a full-page shot of a scrolled page draws the fixed header midway. */
+async function screenshot(page: Page, name: string) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await fullPage(page, name);
+}
 
 /** Opens a page through the account menu, as a person would. */
 async function fromMenu(page: Page, label: string) {
