@@ -1,5 +1,5 @@
 /** Every mail sent or kept, newest first; one opens as it was rendered (framed, sandboxed), as text, and its headers. */
-import { Badge, Button, Card, Group, Modal, Select, Stack, Table, Tabs, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Card, Group, Modal, Stack, Table, Tabs, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
 import { nextCursor } from '../api/paging';
@@ -12,8 +12,6 @@ import { AdminOnly } from './admin-only';
 
 type Mail = RouterOutputs['admin']['sentMail']['items'][number];
 
-const KINDS = ['notification', 'digest', 'decisions', 'reminder'];
-
 export function SentMailPage({ user }: PageProps) {
   return (
     <AdminOnly user={user}>
@@ -25,11 +23,12 @@ export function SentMailPage({ user }: PageProps) {
 
 function SentMail() {
   const [to, setTo] = useState('');
-  const [kind, setKind] = useState<string | null>(null);
+  const [kind, setKind] = useState('');
   const [debouncedTo] = useDebouncedValue(to.trim(), 300);
+  const [debouncedKind] = useDebouncedValue(kind.trim(), 300);
   const [opened, setOpened] = useState<number | null>(null);
   const mail = trpc.admin.sentMail.useInfiniteQuery(
-    { limit: 25, to: debouncedTo || undefined, kind: kind ?? undefined },
+    { limit: 25, to: debouncedTo || undefined, kind: debouncedKind || undefined },
     { getNextPageParam: nextCursor },
   );
   const rows = mail.data?.pages.flatMap((page) => page.items) ?? [];
@@ -37,7 +36,7 @@ function SentMail() {
     <Stack>
       <Group align="flex-end" gap="sm">
         <TextInput label="To" placeholder="Part of an address" value={to} onChange={(event) => setTo(event.currentTarget.value)} w={{ base: '100%', xs: 260 }} />
-        <Select label="Kind" placeholder="All kinds" data={KINDS} value={kind} onChange={setKind} clearable w={{ base: '100%', xs: 180 }} comboboxProps={{ withinPortal: true }} />
+        <TextInput label="Kind" placeholder="All kinds (or e.g. notification)" value={kind} onChange={(event) => setKind(event.currentTarget.value)} w={{ base: '100%', xs: 240 }} />
       </Group>
       {mail.error ? (
         <LoadError error={mail.error} onRetry={() => void mail.refetch()} />
