@@ -38,6 +38,8 @@ export default defineConfig({
       '/trpc': { target: apiServer, ws: true },
       '/healthz': { target: apiServer },
       '/readyz': { target: apiServer },
+      // The Sent mail screen's framed mail (apps/server/src/http/mail-preview.ts).
+      '^/admin/mail/[^/]+\.html$': { target: apiServer },
     },
   },
 });

@@ -39,6 +39,7 @@ import { logCallError, trackRequest, withRequestUser } from './ops/requests.js';
 import { clientAddress } from './http/client-address.js';
 import { csrfRefusal, originAllowed } from './http/csrf.js';
 import { limitRefusal } from './http/limits.js';
+import { mailPreviewPath, serveMailPreview } from './http/mail-preview.js';
 import { malformedPathRefusal } from './http/malformed-path.js';
 import { refuse } from './http/refuse.js';
 import { isHttps, setSecurityHeaders } from './http/security-headers.js';
@@ -189,6 +190,13 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
         csrfRefusal(req, env.CORS_ORIGINS) ??
         limitRefusal(req, httpLimits);
       return refusal ? refuse(res, refusal) : trpcHttp(req, res);
+    }
+    const mailId = mailPreviewPath(path);
+    if (mailId !== null) {
+      return void serveMailPreview(req, res, deps, mailId).catch((error: unknown) => {
+        log.error({ err: error }, 'mail preview failed');
+        if (!res.headersSent) res.writeHead(503, { 'content-type': 'text/plain' }).end('The database did not answer; try again.');
+      });
     }
     if (web) return web(req, res);
     res.writeHead(404, { 'content-type': 'text/plain' }).end('The web app is not built: run `npm run build`.');

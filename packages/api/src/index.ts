@@ -9,6 +9,7 @@ export { RetryLater } from './lib/retry-later.js';
 export { hashPassword } from './auth/password.js';
 export { LoginThrottle, type LoginThrottlePolicy, type ThrottleLimit } from './auth/throttle.js';
 export { resolveSession, tokenFromHeaders, SESSION_COOKIE } from './auth/sessions.js';
+export { hasPermission } from './trpc.js';
 export { openSession } from './auth/sessions.js';
 export { Realtime } from './realtime/realtime.js';
 export { LISTENER_APPLICATION_NAME, PgListener } from './realtime/listener.js';

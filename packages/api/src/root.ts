@@ -1,3 +1,4 @@
+import { adminRouter } from './admin/router.js';
 import { authRouter } from './auth/router.js';
 import { goalsRouter } from './goals/router.js';
 import { notificationsRouter } from './notifications/router.js';
@@ -11,6 +12,7 @@ export const appRouter = router({
   goals: goalsRouter,
   notifications: notificationsRouter,
   preferences: preferencesRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

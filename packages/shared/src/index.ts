@@ -6,3 +6,4 @@ export * from './realtime.js';
 export * from './idempotency.js';
 export * from './notifications.js';
 export * from './preferences.js';
+export * from './admin.js';

@@ -10,7 +10,8 @@ import type { TLSSocket } from 'node:tls';
  * Same-origin everything; no inline or foreign scripts, ever. Styles: the built stylesheet plus
  * the <style> elements Mantine injects, which carry the page's nonce (see spa.ts); Mantine's
  * style props go through the CSSOM, which CSP does not restrict. Images: the data: favicon.
- * connect-src 'self' covers the same host's ws:/wss: (CSP level 3).
+ * connect-src 'self' covers the same host's ws:/wss: (CSP level 3). Frames: same-origin only, through
+ * default-src (the Sent mail screen frames /admin/mail/<id>.html, which has a CSP of its own).
  */
 export function contentSecurityPolicy(styleNonce?: string): string {
   return [

@@ -38,7 +38,8 @@ export function formError(error: unknown, fields: readonly string[]): string | u
   return others.length ? others.map(([, message]) => message).join('; ') : undefined;
 }
 
-function fieldErrorsOf(error: unknown): Record<string, string> {
+/** zod's messages per input path (`categories.goals.emailTiming`), as the server sends them. */
+export function fieldErrorsOf(error: unknown): Record<string, string> {
   return error instanceof TRPCClientError ? ((error.data?.fieldErrors as Record<string, string> | undefined) ?? {}) : {};
 }
 

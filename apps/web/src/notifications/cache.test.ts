@@ -80,6 +80,15 @@ describe('applyEventToStats (the badge)', () => {
     expect(exact).toBe(true);
   });
 
+  it('counts a notification born archived (its category is off in the app) only as archived, and keeps it out of the inbox', () => {
+    const quiet = item(4, { type: 'GOAL_APPROVED', seenAt: now, readAt: now, archivedAt: now });
+    const { stats } = applyEventToStats(snapshot, { kind: 'created', notification: quiet }, known, '11');
+    expect(stats).toEqual(statsOf([...all, quiet], '11'));
+    expect([stats.unreadCount, stats.unseenCount, stats.archivedCount]).toEqual([snapshot.unreadCount, snapshot.unseenCount, 1]);
+    const inbox = applyEventToPages(pagesOf(all), { kind: 'created', notification: quiet }, { view: 'inbox' }, now);
+    expect(inbox.pages.flatMap((page) => page.items).map((n) => n.id)).toEqual([1, 2, 3]);
+  });
+
   it('ignores events the stats already reflect, so a replay counts nothing twice', () => {
     const fresh = item(4);
     const once = applyEventToStats(snapshot, { kind: 'created', notification: fresh }, known, '11').stats;

@@ -1,9 +1,10 @@
 import { Button, Stack, Text } from '@mantine/core';
 import { notifications as toasts } from '@mantine/notifications';
 import { skipToken } from '@tanstack/react-query';
+import { categoryOf } from '@pms/shared';
 import { useRef, useState, type MouseEvent } from 'react';
 import { useLocation } from 'wouter';
-import { trpc } from '../api/trpc';
+import { trpc, type RouterOutputs } from '../api/trpc';
 import { useLiveError } from '../api/use-live-error';
 import { showDesktopNotification } from './desktop';
 import { PRIORITY_LOOK } from './labels';
@@ -19,6 +20,8 @@ const MAX_TOASTS = { wide: 3, phone: 1 };
 /** Notifications arriving this close together are one burst, ordered by urgency before showing. */
 const BURST_MS = 150;
 const SUMMARY_ID = 'notification-summary';
+
+type Preferences = RouterOutputs['preferences']['mine'];
 
 /**
  * The live notification stream of the signed-in user, for the whole session. tRPC's wsLink
@@ -38,6 +41,12 @@ export function NotificationsLive() {
   const burst = useRef<NotificationItem[]>([]);
   const shown = useRef(new Set<string>());
   const summaryOpen = useRef(false);
+  // The person's desktop channel per category (server-side preference); until it loads, none.
+  // A ref: toasts are shown from timers set up by earlier renders.
+  const preferences = useRef<Preferences | undefined>(undefined);
+  preferences.current = trpc.preferences.mine.useQuery(undefined, { staleTime: 60_000 }).data;
+  const desktopOn = (item: NotificationItem) =>
+    preferences.current?.categories.find((category) => category.category === categoryOf(item.type))?.effective.desktop ?? false;
 
   /** Shows or updates a toast: one notification with its actions, or a group's summary. */
   const showToast = (key: string) => {
@@ -70,7 +79,7 @@ export function NotificationsLive() {
     if (shown.current.has(key)) toasts.update(toast);
     else {
       toasts.show(toast);
-      if (single) showDesktopNotification(newest, () => open(newest));
+      if (single && desktopOn(newest)) showDesktopNotification(newest, () => open(newest));
     }
     shown.current.add(key);
   };

@@ -3,6 +3,7 @@
  * All of them start downloading as soon as the shell runs: moving between pages later never
  * waits for the network, which matters to an app meant to keep working through a lost connection.
  */
+import type { ComponentType } from 'react';
 import type { SignedInUser } from '../auth/user';
 import { lazyNamed } from '../ui/lazy-named';
 
@@ -16,3 +17,15 @@ export const TeamPage = lazyNamed(import('../goals/team-page'), 'TeamPage');
 export const ApprovalsPage = lazyNamed(import('../goals/approvals-page'), 'ApprovalsPage');
 export const NotificationHistoryPage = lazyNamed(import('../notifications/history-page'), 'NotificationHistoryPage');
 export const GoalDetailPage = lazyNamed(import('../goals/goal-detail-page'), 'GoalDetailPage');
+export const PreferencesPage = lazyNamed(import('../preferences/preferences-page'), 'PreferencesPage');
+export const DefaultsPage = lazyNamed(import('../admin/defaults-page'), 'DefaultsPage');
+export const SentMailPage = lazyNamed(import('../admin/sent-mail-page'), 'SentMailPage');
+export const FailedJobsPage = lazyNamed(import('../admin/failed-jobs-page'), 'FailedJobsPage');
+
+/** Reached from the account menu (admin screens: for administrators only, and they say so to others). */
+export const MENU_PAGES: Array<{ href: string; label: string; page: ComponentType<PageProps>; adminOnly?: boolean }> = [
+  { href: '/settings/notifications', label: 'Notification preferences', page: PreferencesPage },
+  { href: '/admin/notifications', label: 'Notification defaults', page: DefaultsPage, adminOnly: true },
+  { href: '/admin/mail', label: 'Sent mail', page: SentMailPage, adminOnly: true },
+  { href: '/admin/jobs', label: 'Failed jobs', page: FailedJobsPage, adminOnly: true },
+];

@@ -11,7 +11,7 @@ import { NotificationsLive } from '../notifications/notifications-live';
 import { ErrorBoundary } from '../ui/error-boundary';
 import { Empty, Loading } from '../ui/states';
 import { ConnectionIndicator } from './connection-indicator';
-import { ApprovalsPage, AssignedPage, GoalDetailPage, MyGoalsPage, NotificationHistoryPage, TeamPage, type PageProps } from './pages';
+import { ApprovalsPage, AssignedPage, GoalDetailPage, MENU_PAGES, MyGoalsPage, NotificationHistoryPage, TeamPage, type PageProps } from './pages';
 import { UserMenu } from './user-menu';
 
 interface Section {
@@ -85,7 +85,7 @@ export function Shell({ user }: { user: SignedInUser }) {
               <Route path="/">
                 <Redirect to="/goals" replace />
               </Route>
-              {SECTIONS.map(({ href, page: Page }) => (
+              {[...SECTIONS, ...MENU_PAGES].map(({ href, page: Page }) => (
                 <Route key={href} path={href}>
                   <Page user={user} />
                 </Route>

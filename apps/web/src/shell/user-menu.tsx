@@ -3,8 +3,10 @@ import { notifications } from '@mantine/notifications';
 import { useApi } from '../api/api-provider';
 import { errorMessage } from '../api/errors';
 import { trpc } from '../api/trpc';
-import type { SignedInUser } from '../auth/user';
+import { Link } from 'wouter';
+import { hasPermission, type SignedInUser } from '../auth/user';
 import { DesktopNotificationsItem } from '../notifications/desktop-notifications-item';
+import { MENU_PAGES } from './pages';
 
 function initials(name: string): string {
   return name
@@ -44,6 +46,22 @@ export function UserMenu({ user }: { user: SignedInUser }) {
           {user.email}
         </Menu.Label>
         <DesktopNotificationsItem />
+        {MENU_PAGES.filter((page) => !page.adminOnly).map(({ href, label }) => (
+          <Menu.Item key={href} component={Link} href={href}>
+            {label}
+          </Menu.Item>
+        ))}
+        {hasPermission(user, 'admin') && (
+          <>
+            <Menu.Divider />
+            <Menu.Label>Administration</Menu.Label>
+            {MENU_PAGES.filter((page) => page.adminOnly).map(({ href, label }) => (
+              <Menu.Item key={href} component={Link} href={href}>
+                {label}
+              </Menu.Item>
+            ))}
+          </>
+        )}
         <Menu.Divider />
         <Menu.Item color="red" onClick={() => logout.mutate()} disabled={logout.isPending}>
           Sign out

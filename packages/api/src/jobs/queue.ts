@@ -132,6 +132,16 @@ export class JobQueue {
     );
   }
 
+  /**
+   * Puts a failed job back to run again (pg-boss raises its retry limit by one). False when it
+   * is no longer failed: someone retried it first.
+   */
+  async retry(name: string, id: string): Promise<boolean> {
+    // pg-boss 10 answers { affected } (manager.js mapCommandResponse); its typings say void.
+    const { affected } = (await this.#boss.retry(name, id)) as unknown as { affected: number };
+    return affected > 0;
+  }
+
   /** Stops polling, lets the jobs in hand finish, then closes pg-boss and its connections. */
   async stop(): Promise<void> {
     this.#stopping.abort();

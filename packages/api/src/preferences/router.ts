@@ -50,15 +50,21 @@ async function organisationDefaults(db: DB) {
 }
 
 async function preferencesView(db: DB, userId: number) {
-  const [effective, settings, defaults, own] = await Promise.all([
+  const [effective, settings, defaults, own, saved] = await Promise.all([
     preferencesOf(db, [userId]),
     deliverySettingsOf(db, [userId]),
     organisationDefaults(db),
     db.selectFrom('user_preferences').selectAll().where('user_id', '=', userId).execute(),
+    db.selectFrom('user_settings').select('user_id').where('user_id', '=', userId).executeTakeFirst(),
   ]);
   const ownByCategory = new Map(own.map((row) => [row.category, row]));
   return {
     ...settings.get(userId)!,
+    /**
+     * False until the person saved a time zone, quiet hours or the digest choice: the time zone is
+     * then the default (UTC), and the app suggests the browser's instead.
+     */
+    settingsSaved: saved !== undefined,
     /** Types that always reach the app, whatever the in-app choice of their category. */
     criticalTypes: [...CRITICAL_TYPES],
     categories: NotificationCategory.options.map((category) => {
