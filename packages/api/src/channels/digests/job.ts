@@ -138,7 +138,7 @@ export async function sendDigest(deps: ApiDeps, run: DigestRun): Promise<void> {
     items,
     more: total - items.length,
     now: new Date(),
-    preferencesUrl: `${config.publicUrl}/preferences`,
+    preferencesUrl: `${config.publicUrl}/settings/notifications`,
     unsubscribeUrl: unsubscribe.url,
     categoryLinks:
       run.kind === 'decisions' ? [] : categories.map((category) => ({ category, url: unsubscribeHeaders(config, run.userId, { category }).url })),
