@@ -19,6 +19,8 @@ export { publish, type NewNotification } from './notifications/publish.js';
 export { JobQueue, JOBS_APPLICATION_NAME, type JobKind, type JobQueueOptions } from './jobs/queue.js';
 export { Mailer, type MailerOptions } from './channels/mail/mailer.js';
 export { notificationReturnJob } from './notifications/snooze.js';
+export { notificationEmailJob } from './channels/email/notification-job.js';
+export { readUnsubscribeToken, unsubscribe, type UnsubscribeScope } from './channels/mail/unsubscribe.js';
 export { CountFolding, foldAllCounts, foldCounts } from './notifications/counts.js';
 export { RetentionJob, type RetentionOptions, type SweepReport } from './notifications/retention.js';
 export { createLogger, type Logger } from './ops/logger.js';
