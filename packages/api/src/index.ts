@@ -20,7 +20,7 @@ export { JobQueue, JOBS_APPLICATION_NAME, type JobKind, type JobQueueOptions } f
 export { Mailer, type MailerOptions } from './channels/mail/mailer.js';
 export { notificationReturnJob } from './notifications/snooze.js';
 export { notificationEmailJob } from './channels/email/notification-job.js';
-export { readUnsubscribeToken, unsubscribe, type UnsubscribeScope } from './channels/mail/unsubscribe.js';
+export { readUnsubscribeToken, unsubscribe, unsubscribeHeaders, type UnsubscribeScope } from './channels/mail/unsubscribe.js';
 export { CountFolding, foldAllCounts, foldCounts } from './notifications/counts.js';
 export { RetentionJob, type RetentionOptions, type SweepReport } from './notifications/retention.js';
 export { createLogger, type Logger } from './ops/logger.js';
