@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic @jsxImportSource react */
+// JSX compiled the same under every runner (tsx applies tsconfig.json only to the files it includes).
 /**
  * One notification by email: its title and message, a button that opens it in the app (the deep
  * link marks it read there), and, for a request still open, a line saying a decision waits.
