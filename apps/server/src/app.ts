@@ -1,6 +1,7 @@
 /**
  * One HTTP server, one port: tRPC over HTTP at /trpc, tRPC over WebSocket on upgrade,
- * GET /healthz and /readyz (ops/health.ts), and the built SPA for everything else.
+ * GET /healthz and /readyz (ops/health.ts), /unsubscribe (the link in emails), and the built SPA
+ * for everything else.
  * Metrics listen on a port of their own (ops/metrics-server.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -17,6 +18,7 @@ import {
   JobQueue,
   LoginThrottle,
   Mailer,
+  notificationEmailJob,
   notificationReturnJob,
   goalReminderJob,
   POLICY_VIOLATION,
@@ -45,6 +47,7 @@ import { refuse } from './http/refuse.js';
 import { isHttps, setSecurityHeaders } from './http/security-headers.js';
 import { spaHandler } from './http/spa.js';
 import { subscriptionRefusal } from './http/subscriptions.js';
+import { unsubscribeHandler } from './http/unsubscribe.js';
 
 const MAX_WS_PAYLOAD = 64 * 1024;
 
@@ -137,7 +140,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
   };
 
   // Each capability defines its job kinds; a new kind is one more entry here.
-  await jobs.start([notificationReturnJob, digestJob, goalReminderJob], deps);
+  await jobs.start([notificationReturnJob, notificationEmailJob, digestJob, goalReminderJob], deps);
   const digests = new DigestScheduler(deps, log);
   digests.start();
 
@@ -171,6 +174,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
 
   const httpLimits = { maxBodyBytes: env.MAX_BODY_BYTES, maxBatchCalls: env.MAX_BATCH_CALLS };
   const web = spaHandler(env.WEB_DIST);
+  const unsubscribePage = unsubscribeHandler(deps);
 
   const probes = createProbes(db, realtime, env.READINESS_TIMEOUT_MS);
 
@@ -191,6 +195,8 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
         limitRefusal(req, httpLimits);
       return refusal ? refuse(res, refusal) : trpcHttp(req, res);
     }
+    // The link in every email: no session, no JSON, so outside /trpc and its CSRF rule.
+    if (path === '/unsubscribe') return unsubscribePage(req, res);
     const mailId = mailPreviewPath(path);
     if (mailId !== null) {
       return void serveMailPreview(req, res, deps, mailId).catch((error: unknown) => {

@@ -23,6 +23,8 @@ export { notificationReturnJob } from './notifications/snooze.js';
 export { digestJob, MORNING_HOUR, type DigestKind, type DigestRun } from './channels/digests/job.js';
 export { DigestScheduler, scheduleDigests } from './channels/digests/schedule.js';
 export { goalReminderJob } from './goals/reminders.js';
+export { notificationEmailJob } from './channels/email/notification-job.js';
+export { readUnsubscribeToken, unsubscribe, unsubscribeHeaders, type UnsubscribeScope } from './channels/mail/unsubscribe.js';
 export { CountFolding, foldAllCounts, foldCounts } from './notifications/counts.js';
 export { RetentionJob, type RetentionOptions, type SweepReport } from './notifications/retention.js';
 export { createLogger, type Logger } from './ops/logger.js';

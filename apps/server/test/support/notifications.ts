@@ -1,5 +1,5 @@
 /** Helpers for the notifications suites: creating notifications, and following them live. */
-import { publish, type NewNotification, type NotificationEvent } from '@pms/api';
+import { publish, type JobQueue, type NewNotification, type NotificationEvent } from '@pms/api';
 import type { DB } from '@pms/db';
 import { EventLog, type Tracked } from './event-log.js';
 import type { Client } from './server.js';
@@ -16,9 +16,12 @@ export function sample(recipientId: number, n: number, extra: Partial<NewNotific
   return { recipientId, type: 'GOAL_SUBMITTED', title: `Notification ${n}`, message: `Message ${n}`, data: { n }, ...extra };
 }
 
-/** Commits notifications the way producers do: publish() inside a transaction. Returns their ids. */
-export async function notify(db: DB, notifications: NewNotification[]): Promise<number[]> {
-  const stored = await db.transaction().execute((trx) => publish(trx, { notifications, ttlDays: TTL_DAYS, jobs: null }));
+/**
+ * Commits notifications the way producers do: publish() inside a transaction. Returns their ids.
+ * With the app's job queue (`server.app.deps.jobs`) their emails are scheduled too.
+ */
+export async function notify(db: DB, notifications: NewNotification[], jobs: JobQueue | null = null): Promise<number[]> {
+  const stored = await db.transaction().execute((trx) => publish(trx, { notifications, ttlDays: TTL_DAYS, jobs }));
   return stored.map((n) => n.id);
 }
 

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, Notification } from '@pms/db';
 import type { NotificationAction, NotificationPriority, NotificationType } from '@pms/shared';
+import { scheduleEmails } from '../channels/email/schedule.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { preferencesOf, showsInApp } from '../preferences/effective.js';
 import { appendEvents, lockStreams, type NewUserEvent } from '../realtime/events.js';
@@ -104,6 +105,7 @@ export async function publish(trx: Kysely<Database>, options: PublishOptions): P
         .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
         .execute()
     : [];
+  if (options.notifications && options.jobs) await scheduleEmails(trx, options.jobs, stored, preferences);
   await appendEvents(trx, [
     ...stored.map(({ id, recipient_id: recipientId, inserted }): NewUserEvent =>
       inserted ? { userId: recipientId, topic: 'notification', kind: 'created', payload: { id } } : systemActions.upserted(recipientId, id),

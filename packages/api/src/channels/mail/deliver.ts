@@ -11,7 +11,7 @@ import type { NotificationCategory } from '@pms/shared';
 import type { ApiDeps } from '../../trpc.js';
 
 /** How long a claim holds: longer than the mailer's timeouts, so a live send is never taken over. */
-const LEASE_SECONDS = 60;
+export const LEASE_SECONDS = 60;
 
 export interface MailToDeliver {
   /** What the mail is for (`notification:42`); one mail per key, ever. */

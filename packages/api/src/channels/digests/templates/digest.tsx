@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic @jsxImportSource react */
+// JSX compiled the same under every runner (tsx applies tsconfig.json only to the files it includes).
 /**
  * A digest: the notifications still unread (daily, hourly), newest first, or the decisions
  * waiting for the person, oldest first with how long each has waited.

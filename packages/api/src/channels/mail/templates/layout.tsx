@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic @jsxImportSource react */
+// JSX compiled the same under every runner (tsx applies tsconfig.json only to the files it includes).
 /**
  * The frame every email shares: the product's name, a heading, the content, and a footer that
  * says why the mail came and how to stop it (the preferences page, one-click unsubscribe).

@@ -1,0 +1,29 @@
+/**
+ * Which new notifications get an email of their own, and when: enqueued by publish() in the
+ * transaction that stores them, so a rolled-back change leaves no email behind and a committed
+ * one always has its job. The job decides again when it runs (notification-job.ts).
+ */
+import type { Kysely } from 'kysely';
+import type { Database, Notification } from '@pms/db';
+import { categoryOf } from '@pms/shared';
+import type { JobQueue } from '../../jobs/queue.js';
+import type { Preferences } from '../../preferences/effective.js';
+import { emailedOneByOne, notificationEmailJob } from './notification-job.js';
+
+/**
+ * One job per notification whose recipient has email on for its category: now for `immediately`,
+ * after the delay for `unreadAfter`. Hourly and daily timings are the digests' business.
+ */
+export async function scheduleEmails(
+  trx: Kysely<Database>,
+  jobs: JobQueue,
+  notifications: readonly Notification[],
+  preferences: ReadonlyMap<number, Preferences>,
+): Promise<void> {
+  for (const notification of notifications) {
+    const preference = preferences.get(notification.recipient_id)![categoryOf(notification.type)];
+    if (!emailedOneByOne(preference)) continue;
+    const startAfter = preference.emailTiming === 'unreadAfter' ? new Date(Date.now() + preference.unreadDelayMinutes * 60_000) : undefined;
+    await jobs.enqueue(trx, notificationEmailJob, { notificationId: notification.id }, { startAfter });
+  }
+}
