@@ -6,7 +6,7 @@
  * same clock the load generators stamp deliveries with.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { publish } from '@pms/api';
+import { publish, type JobQueue } from '@pms/api';
 import type { DB } from '@pms/db';
 
 export interface PublishPlan {
@@ -19,6 +19,8 @@ export interface PublishPlan {
   /** Recipient of notification `key` is recipients[key % recipients.length]. */
   recipients: number[];
   ttlDays: number;
+  /** Enqueue each notification's email job with it, as the server does (default: none, the insert alone). */
+  jobs?: JobQueue | null;
   /** `data.bench` of key 0 (default 0); commitAt and startAt stay indexed from 0. */
   keyOffset?: number;
 }
@@ -55,7 +57,7 @@ export async function publishAtRate(db: DB, plan: PublishPlan): Promise<PublishR
       await db.transaction().execute((trx) =>
         publish(trx, {
           ttlDays: plan.ttlDays,
-          jobs: null,
+          jobs: plan.jobs ?? null,
           notifications: keys.map((key) => ({
             recipientId: plan.recipients[key % plan.recipients.length]!,
             type: 'GOAL_PROGRESS_UPDATED',

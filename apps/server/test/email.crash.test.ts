@@ -49,6 +49,7 @@ describe('email.crash', () => {
 
     // Dies before the 250: the SMTP server sees the connection go and delivers nothing.
     await crashing.kill();
+    await gate.clientGone();
     gate.release();
     await sleep(500);
     expect(smtp.received).toEqual([]);

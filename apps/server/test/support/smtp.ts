@@ -15,15 +15,19 @@ export interface TestSmtp {
   readonly received: ParsedMail[];
   /** Resolves once `count` mails were accepted (fails after `timeoutMs`). */
   waitFor(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
-  /** Mails whose data arrived but whose acceptance is held back; `release()` accepts them. */
-  hold(): { arrived(): Promise<void>; release(): void };
+  /**
+   * Holds back the answer to the next mails; `release()` accepts them (unless their client went
+   * away). `clientGone()` resolves once the connection of the held mail closed.
+   */
+  hold(): { arrived(): Promise<void>; clientGone(): Promise<void>; release(): void };
   close(): Promise<void>;
 }
 
 export async function startSmtp(): Promise<TestSmtp> {
   const received: ParsedMail[] = [];
   let waiters: Array<() => void> = [];
-  let gate: { arrived: () => void; released: Promise<void> } | null = null;
+  let gate: { arrived: (session: object) => void; released: Promise<void> } | null = null;
+  const closeWatchers = new Map<object, () => void>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -32,7 +36,7 @@ export async function startSmtp(): Promise<TestSmtp> {
       simpleParser(stream)
         .then(async (mail) => {
           if (gate) {
-            gate.arrived();
+            gate.arrived(session);
             await gate.released;
           }
           // The client went away before the answer: no 250 reached it, so nothing was delivered.
@@ -45,6 +49,7 @@ export async function startSmtp(): Promise<TestSmtp> {
     },
     onClose(session) {
       (session as { closed?: boolean }).closed = true;
+      closeWatchers.get(session)?.();
     },
   });
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
@@ -65,12 +70,16 @@ export async function startSmtp(): Promise<TestSmtp> {
       return received.slice(0, count);
     },
     hold() {
-      let arrived!: () => void;
+      let arrived!: (session: object) => void;
       let release!: () => void;
-      const arrival = new Promise<void>((resolve) => (arrived = resolve));
+      const arrival = new Promise<object>((resolve) => (arrived = resolve));
       gate = { arrived, released: new Promise<void>((resolve) => (release = resolve)) };
       return {
-        arrived: () => arrival,
+        arrived: () => arrival.then(() => {}),
+        clientGone: () =>
+          arrival.then((session) =>
+            (session as { closed?: boolean }).closed ? undefined : new Promise<void>((gone) => closeWatchers.set(session, gone)),
+          ),
         release: () => {
           gate = null;
           release();

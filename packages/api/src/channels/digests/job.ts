@@ -16,6 +16,7 @@ import { deliverySettingsOf, preferencesOf, type Preferences } from '../../prefe
 import { quietUntil } from '../../preferences/local-time.js';
 import type { ApiDeps } from '../../trpc.js';
 import { deliverMail } from '../mail/deliver.js';
+import { notificationUrl, preferencesUrl } from '../mail/links.js';
 import { renderMail } from '../mail/templates/render.js';
 import { unsubscribeHeaders } from '../mail/unsubscribe.js';
 import { DigestMail, type DigestItem } from './templates/digest.js';
@@ -126,7 +127,7 @@ export async function sendDigest(deps: ApiDeps, run: DigestRun): Promise<void> {
   const items: DigestItem[] = rows.map((row) => ({
     title: row.title,
     message: row.message,
-    url: notificationUrl(config.publicUrl, row.link, row.id),
+    url: notificationUrl(config, row),
     createdAt: row.created_at,
   }));
   // The one-click header can name one scope: the decisions digest, or the first category the
@@ -138,7 +139,7 @@ export async function sendDigest(deps: ApiDeps, run: DigestRun): Promise<void> {
     items,
     more: total - items.length,
     now: new Date(),
-    preferencesUrl: `${config.publicUrl}/settings/notifications`,
+    preferencesUrl: preferencesUrl(config),
     unsubscribeUrl: unsubscribe.url,
     categoryLinks:
       run.kind === 'decisions' ? [] : categories.map((category) => ({ category, url: unsubscribeHeaders(config, run.userId, { category }).url })),
@@ -159,8 +160,3 @@ export async function sendDigest(deps: ApiDeps, run: DigestRun): Promise<void> {
   if (outcome === 'inProgress') throw new Error(`digest ${run.kind} ${run.period} for user ${run.userId} is being sent by another attempt`);
 }
 
-/** Opens the notification's page with it selected. */
-function notificationUrl(publicUrl: string, link: string | null, id: number): string {
-  const path = link ?? '/';
-  return `${publicUrl}${path}${path.includes('?') ? '&' : '?'}notification=${id}`;
-}

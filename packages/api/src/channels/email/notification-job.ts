@@ -14,6 +14,7 @@ import { deliverySettingsOf, preferencesOf } from '../../preferences/effective.j
 import { quietUntil } from '../../preferences/local-time.js';
 import type { ApiDeps } from '../../trpc.js';
 import { deliverMail, LEASE_SECONDS } from '../mail/deliver.js';
+import { notificationUrl, preferencesUrl } from '../mail/links.js';
 import { NotificationEmail } from '../mail/templates/notification-email.js';
 import { renderMail } from '../mail/templates/render.js';
 import { unsubscribeHeaders } from '../mail/unsubscribe.js';
@@ -74,19 +75,16 @@ async function emailNotification(deps: ApiDeps, notificationId: number): Promise
   const quietEnd = quietUntil((await deliverySettingsOf(deps.db, [userId])).get(userId)!, new Date());
   if (quietEnd) return quietEnd;
 
-  const { publicUrl } = deps.config;
   const unsubscribe = unsubscribeHeaders(deps.config, userId, { category });
-  const openUrl = new URL(`${publicUrl}${notification.link ?? '/notifications'}`);
-  openUrl.searchParams.set('notification', String(notification.id)); // the SPA's deep link (apps/web/src/notifications/deep-link.ts)
   const open = notification.request_key !== null && notification.resolved_at === null;
   const { html, text } = await renderMail(
     createElement(NotificationEmail, {
       title: notification.title,
       message: notification.message,
-      openUrl: openUrl.href,
+      openUrl: notificationUrl(deps.config, notification),
       decision: open && notification.actions.length ? notification.actions.map((action) => action.kind).join(' or ') : null,
       about: ABOUT[category],
-      preferencesUrl: `${publicUrl}/settings/notifications`,
+      preferencesUrl: preferencesUrl(deps.config),
       unsubscribeUrl: unsubscribe.url,
     }),
   );
