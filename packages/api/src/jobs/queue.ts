@@ -22,6 +22,8 @@ export interface JobKind<Data extends object> {
   name: string;
   /** How its jobs are retried and when a running one counts as lost (pg-boss queue options). */
   options: Required<Pick<PgBoss.Queue, 'retryLimit' | 'retryDelay' | 'retryBackoff' | 'expireInSeconds'>>;
+  /** Jobs of this kind one instance runs at once (default 5): more for work that mostly waits (SMTP). */
+  batchSize?: number;
   handle(data: Data, deps: ApiDeps): Promise<void>;
 }
 
@@ -38,7 +40,7 @@ const POLL_INTERVAL_MS = 500;
  * retried; one instance does it per interval, whichever comes first.
  */
 const MAINTENANCE_INTERVAL_SECONDS = 5;
-/** Jobs one kind takes at once on one instance. */
+/** Jobs one kind takes at once on one instance, unless the kind says otherwise. */
 const BATCH_SIZE = 5;
 
 /** Runs pg-boss's statements in the caller's transaction (its `{ db }` option). */
@@ -123,11 +125,15 @@ export class JobQueue {
     return id;
   }
 
-  /** Adds many jobs of one kind in the caller's transaction, in one statement (see `enqueue`). */
-  async enqueueMany<Data extends object>(trx: Kysely<Database>, kind: JobKind<Data>, data: Data[]): Promise<void> {
-    if (data.length === 0) return;
+  /**
+   * Adds many jobs of one kind in the caller's transaction, in one statement (see `enqueue`).
+   * pg-boss's insert says nothing of what it inserted: a kind never passed to `start` would be
+   * dropped silently, which `start` rules out for every kind the server runs.
+   */
+  async enqueueMany<Data extends object>(trx: Kysely<Database>, kind: JobKind<Data>, jobs: Array<{ data: Data; startAfter?: Date }>): Promise<void> {
+    if (jobs.length === 0) return;
     await this.#boss.insert(
-      data.map((one) => ({ name: kind.name, data: one, ...kind.options })),
+      jobs.map(({ data, startAfter }) => ({ name: kind.name, data, startAfter, ...kind.options })),
       { db: inTransaction(trx) },
     );
   }
@@ -157,16 +163,17 @@ export class JobQueue {
    */
   async #work(kind: JobKind<any>, deps: ApiDeps): Promise<void> {
     const signal = this.#stopping.signal;
+    const batchSize = kind.batchSize ?? BATCH_SIZE;
     while (!signal.aborted) {
       let jobs: Array<PgBoss.Job<object>> = [];
       try {
         // pg-boss's fetch answers [] when the database fails: the loop just asks again later.
-        jobs = await this.#boss.fetch<object>(kind.name, { batchSize: BATCH_SIZE });
+        jobs = await this.#boss.fetch<object>(kind.name, { batchSize });
         await Promise.all(jobs.map((job) => this.#run(kind, job, deps)));
       } catch (error) {
         this.#log.error({ queue: kind.name, err: error }, 'jobs: worker error');
       }
-      if (jobs.length < BATCH_SIZE) await sleep(POLL_INTERVAL_MS, undefined, { signal }).catch(() => {});
+      if (jobs.length < batchSize) await sleep(POLL_INTERVAL_MS, undefined, { signal }).catch(() => {});
     }
   }
 

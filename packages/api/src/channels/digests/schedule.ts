@@ -91,7 +91,7 @@ export async function scheduleDigests(deps: Pick<ApiDeps, 'db' | 'jobs'>, now = 
     const { rows: lock } = await sql<{ taken: boolean }>`select pg_try_advisory_xact_lock(hashtext('digests schedule')) as taken`.execute(trx);
     if (!lock[0]!.taken) return null;
     const runs = [...(await startDaily(trx, now)), ...(await startDecisions(trx, now)), ...(await startHourly(trx, now))];
-    await deps.jobs.enqueueMany(trx, digestJob, runs);
+    await deps.jobs.enqueueMany(trx, digestJob, runs.map((data) => ({ data })));
     return runs;
   });
 }

@@ -41,6 +41,8 @@ export const notificationEmailJob: JobKind<{ notificationId: number }> = {
     retryDelay: 5,
     retryBackoff: true,
   },
+  // Sends mostly wait on the SMTP server: as many at once as the mailer has connections, several times over.
+  batchSize: 20,
   handle: async ({ notificationId }, deps) => {
     const outcome = await emailNotification(deps, notificationId);
     if (outcome instanceof Date) {

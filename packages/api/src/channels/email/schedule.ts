@@ -20,10 +20,11 @@ export async function scheduleEmails(
   notifications: readonly Notification[],
   preferences: ReadonlyMap<number, Preferences>,
 ): Promise<void> {
-  for (const notification of notifications) {
+  const emails = notifications.flatMap((notification) => {
     const preference = preferences.get(notification.recipient_id)![categoryOf(notification.type)];
-    if (!emailedOneByOne(preference)) continue;
+    if (!emailedOneByOne(preference)) return [];
     const startAfter = preference.emailTiming === 'unreadAfter' ? new Date(Date.now() + preference.unreadDelayMinutes * 60_000) : undefined;
-    await jobs.enqueue(trx, notificationEmailJob, { notificationId: notification.id }, { startAfter });
-  }
+    return [{ data: { notificationId: notification.id }, startAfter }];
+  });
+  await jobs.enqueueMany(trx, notificationEmailJob, emails);
 }

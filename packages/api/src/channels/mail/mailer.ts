@@ -31,11 +31,11 @@ export class Mailer {
   constructor(options: MailerOptions) {
     this.from = options.from;
     this.transport = options.smtpUrl ? 'smtp' : 'stored';
-    // One pooled connection per instance; a send that hangs fails after the timeouts and is retried.
+    // A pool of connections per instance; a send that hangs fails after the timeouts and is retried.
     this.#smtp = options.smtpUrl
       ? nodemailer.createTransport(options.smtpUrl, {
           pool: true,
-          maxConnections: 2,
+          maxConnections: 5,
           connectionTimeout: 10_000,
           greetingTimeout: 10_000,
           socketTimeout: 30_000,
