@@ -16,7 +16,7 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { publish } from '@pms/api';
+import { notificationEmailJob, publish } from '@pms/api';
 import { createDatabase, type DB } from '@pms/db';
 import { createApp, type App } from '../src/app.js';
 import { parseEnv } from '../src/env.js';
@@ -128,7 +128,7 @@ try {
   }
 
   await sql`update preference_defaults set email_timing = 'immediately'`.execute(db);
-  console.log(`emails through the queue (one server process: ${5} jobs at a time per instance, SMTP pool of 2)`);
+  console.log(`emails through the queue (one server process: ${notificationEmailJob.batchSize} jobs at a time, an SMTP pool of 5 connections)`);
   app = await startApp(database.url, smtp.url);
   try {
     await mailRate(db, app, recipients, smtp.accepted, 'through SMTP');
