@@ -1,37 +1,24 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '@pms/api';
-import { createDatabase, seedDemo, type DB } from '@pms/db';
-import { startChildServer, type ChildServer } from './support/child-server.js';
-import { freshDatabase } from './support/database.js';
+import { crashFixture } from './support/crash-fixture.js';
+import { startChildServer } from './support/child-server.js';
 import { emailJobs, ledger, PUBLIC_URL, waitUntil } from './support/email.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
-import { demo, signIn, startTestServer, type TestServer } from './support/server.js';
+import { demo, signIn, startTestServer } from './support/server.js';
 
-let database: { url: string; drop(): Promise<void> };
-let db: DB;
+const fixture = crashFixture();
 let smtp: TestSmtp;
-let crashing: ChildServer | null = null;
-let survivor: TestServer | null = null;
 beforeAll(async () => {
-  database = await freshDatabase();
-  db = createDatabase({ connectionString: database.url, max: 4 });
-  await seedDemo(db, hashPassword);
   smtp = await startSmtp();
 });
-afterAll(async () => {
-  await crashing?.kill();
-  await survivor?.close();
-  await smtp?.close();
-  await db?.destroy();
-  await database?.drop();
-});
+afterAll(() => smtp?.close());
 
 describe('email.crash', () => {
   // The lease and the job's expiry are both 60 s: the retry comes a little over a minute after the crash.
   it('a process killed mid-send (the SMTP server has the mail but has not answered): exactly one mail after another instance takes over', { timeout: 180_000 }, async () => {
     const env = { SMTP_URL: smtp.url, PUBLIC_URL };
-    crashing = await startChildServer(database.url, 'email-crashing', env);
+    const { db } = fixture;
+    const crashing = (fixture.crashing = await startChildServer(fixture.url, 'email-crashing', env));
     const [sam, alice] = [await signIn(crashing.url, demo.sam), await signIn(crashing.url, demo.alice)];
     await sam.api.preferences.update.mutate({ categories: { goals: { email: true, emailTiming: 'immediately' } } });
 
@@ -54,7 +41,7 @@ describe('email.crash', () => {
     await sleep(500);
     expect(smtp.received).toEqual([]);
 
-    survivor = await startTestServer({ databaseUrl: database.url, seed: false, env });
+    fixture.survivor = await startTestServer({ databaseUrl: fixture.url, seed: false, env });
     const [mail] = await smtp.waitFor(1, 150_000);
     expect(mail!.subject).toBe('Goal awaiting your approval');
     expect(mail!.text).toContain(`notification=${id}`);

@@ -5,10 +5,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '@pms/api';
-import { createDatabase, seedDemo, type DB } from '@pms/db';
-import { startChildServer, type ChildServer } from './support/child-server.js';
-import { freshDatabase, waitingForLock } from './support/database.js';
+import { crashFixture } from './support/crash-fixture.js';
+import { startChildServer } from './support/child-server.js';
+import { waitingForLock } from './support/database.js';
 import { migratedDatabase, startOwnPostgres, type OwnPostgres } from './support/postgres.js';
 import { demo, signIn, startTestServer, type TestServer } from './support/server.js';
 
@@ -31,25 +30,12 @@ async function dueSoonNotifications(db: Kysely<any>, goalId: number): Promise<nu
 }
 
 describe('an instance killed while it holds a reminder job', () => {
-  let database: { url: string; drop(): Promise<void> };
-  let db: DB;
-  let crashing: ChildServer | null = null;
-  let survivor: TestServer | null = null;
-  beforeAll(async () => {
-    database = await freshDatabase();
-    db = createDatabase({ connectionString: database.url, max: 4 });
-    await seedDemo(db, hashPassword);
-  });
-  afterAll(async () => {
-    await crashing?.kill();
-    await survivor?.close();
-    await db?.destroy();
-    await database?.drop();
-  });
+  const fixture = crashFixture();
 
   it('its job runs again elsewhere and the reminder is raised once', { timeout: 60_000 }, async () => {
     // The only instance when the reminder comes due; its statements may wait as long as it takes.
-    crashing = await startChildServer(database.url, 'reminders-crashing', { DB_LOCK_TIMEOUT_MS: '60000', DB_STATEMENT_TIMEOUT_MS: '60000' });
+    const { db } = fixture;
+    const crashing = (fixture.crashing = await startChildServer(fixture.url, 'reminders-crashing', { DB_LOCK_TIMEOUT_MS: '60000', DB_STATEMENT_TIMEOUT_MS: '60000' }));
     const alice = await signIn(crashing.url, demo.alice);
     const sam = await signIn(crashing.url, demo.sam);
     const dueDate = await day(db, 3);
@@ -68,7 +54,7 @@ describe('an instance killed while it holds a reminder job', () => {
     await holder.rollback().execute();
 
     // Another instance takes over: the job expires (10 s after it started), runs again, raises it once.
-    survivor = await startTestServer({ databaseUrl: database.url, seed: false });
+    const survivor = (fixture.survivor = await startTestServer({ databaseUrl: fixture.url, seed: false }));
     await expect.poll(() => dueSoonNotifications(db, goal.id), { timeout: 40_000, interval: 200 }).toBe(1);
     await expect.poll(async () => (await dueSoonJobs(db, goal.id))[1], { timeout: 10_000 }).toEqual({ state: 'completed', retries: 1 });
     await sleep(1000);

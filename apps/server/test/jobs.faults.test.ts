@@ -6,11 +6,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword, JOBS_APPLICATION_NAME, notificationReturnJob } from '@pms/api';
-import { createDatabase, seedDemo, type DB } from '@pms/db';
-import { startChildServer, type ChildServer } from './support/child-server.js';
+import { JOBS_APPLICATION_NAME, notificationReturnJob } from '@pms/api';
+import type { DB } from '@pms/db';
+import { crashFixture } from './support/crash-fixture.js';
+import { startChildServer } from './support/child-server.js';
 import { failOnCrashes } from './support/crashes.js';
-import { freshDatabase, waitingForLock } from './support/database.js';
+import { waitingForLock } from './support/database.js';
 import { recountStats } from './support/inbox.js';
 import { EventLog } from './support/event-log.js';
 import { followNotifications, notify, sample, type NotificationLog } from './support/notifications.js';
@@ -130,25 +131,12 @@ describe('jobs', () => {
 });
 
 describe('a process killed while it holds a job', () => {
-  let database: { url: string; drop(): Promise<void> };
-  let db: DB;
-  let crashing: ChildServer | null = null;
-  let survivor: TestServer | null = null;
-  beforeAll(async () => {
-    database = await freshDatabase();
-    db = createDatabase({ connectionString: database.url, max: 4 });
-    await seedDemo(db, hashPassword);
-  });
-  afterAll(async () => {
-    await crashing?.kill();
-    await survivor?.close();
-    await db?.destroy();
-    await database?.drop();
-  });
+  const fixture = crashFixture();
 
   it('its job is retried elsewhere and the notification returns exactly once', { timeout: 60_000 }, async () => {
     // The only instance when the job comes due; its statements may wait for locks as long as it takes.
-    crashing = await startChildServer(database.url, 'jobs-crashing', { DB_LOCK_TIMEOUT_MS: '60000', DB_STATEMENT_TIMEOUT_MS: '60000' });
+    const { db } = fixture;
+    const crashing = (fixture.crashing = await startChildServer(fixture.url, 'jobs-crashing', { DB_LOCK_TIMEOUT_MS: '60000', DB_STATEMENT_TIMEOUT_MS: '60000' }));
     const dave = await signIn(crashing.url, demo.dave);
     const [id] = await notify(db, [sample(dave.id, 1)]);
     const { lastEventId } = await dave.api.notifications.stats.query();
@@ -164,7 +152,7 @@ describe('a process killed while it holds a job', () => {
     await holder.rollback().execute();
 
     // Another instance takes over: the job expires (10 s after it started), is retried, returns it once.
-    survivor = await startTestServer({ databaseUrl: database.url, seed: false });
+    const survivor = (fixture.survivor = await startTestServer({ databaseUrl: fixture.url, seed: false }));
     const socket = wsClient(survivor.url, dave.token);
     sockets.push(socket);
     const log = await EventLog.open(socket.client.notifications.onEvent, lastEventId);
