@@ -7,3 +7,4 @@ export * from './idempotency.js';
 export * from './notifications.js';
 export * from './preferences.js';
 export * from './admin.js';
+export * from './quiet-hours.js';

@@ -1,7 +1,7 @@
 import { Button, Stack, Text } from '@mantine/core';
 import { notifications as toasts } from '@mantine/notifications';
 import { skipToken } from '@tanstack/react-query';
-import { categoryOf } from '@pms/shared';
+import { categoryOf, quietMinutesLeft } from '@pms/shared';
 import { useRef, useState, type MouseEvent } from 'react';
 import { useLocation } from 'wouter';
 import { trpc, type RouterOutputs } from '../api/trpc';
@@ -41,12 +41,15 @@ export function NotificationsLive() {
   const burst = useRef<NotificationItem[]>([]);
   const shown = useRef(new Set<string>());
   const summaryOpen = useRef(false);
-  // The person's desktop channel per category (server-side preference); until it loads, none.
-  // A ref: toasts are shown from timers set up by earlier renders.
+  // The person's desktop channel per category (server-side preference), silent in their quiet
+  // hours; until it loads, none. A ref: toasts are shown from timers set up by earlier renders.
   const preferences = useRef<Preferences | undefined>(undefined);
   preferences.current = trpc.preferences.mine.useQuery(undefined, { staleTime: 60_000 }).data;
-  const desktopOn = (item: NotificationItem) =>
-    preferences.current?.categories.find((category) => category.category === categoryOf(item.type))?.effective.desktop ?? false;
+  const desktopOn = (item: NotificationItem) => {
+    const mine = preferences.current;
+    if (!mine || quietMinutesLeft(mine.quietHours, mine.timeZone, new Date()) !== null) return false;
+    return mine.categories.find((category) => category.category === categoryOf(item.type))?.effective.desktop ?? false;
+  };
 
   /** Shows or updates a toast: one notification with its actions, or a group's summary. */
   const showToast = (key: string) => {

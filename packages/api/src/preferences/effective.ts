@@ -55,7 +55,6 @@ export function showsInApp(preferences: Preferences, type: NotificationType): bo
 }
 
 const clock = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
-export const minuteOfDay = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 
 /** Time zone, quiet hours and digest choice per person (defaults for people who never set them). */
 export async function deliverySettingsOf(db: Kysely<Database>, userIds: readonly number[]): Promise<Map<number, DeliverySettings>> {

@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import {
   CRITICAL_TYPES,
+  minuteOfDay,
   NotificationCategory,
   updateDefaultsInput,
   updatePreferencesInput,
@@ -14,7 +15,7 @@ import {
 } from '@pms/shared';
 import type { DB } from '@pms/db';
 import { adminProcedure, authedProcedure } from '../trpc.js';
-import { deliverySettingsOf, minuteOfDay, preferencesOf } from './effective.js';
+import { deliverySettingsOf, preferencesOf } from './effective.js';
 
 const COLUMNS = {
   inApp: 'in_app',

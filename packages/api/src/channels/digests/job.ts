@@ -13,7 +13,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { categoryOf, NotificationCategory, NotificationType, type EmailTiming } from '@pms/shared';
 import type { JobKind } from '../../jobs/queue.js';
 import { deliverySettingsOf, preferencesOf, type Preferences } from '../../preferences/effective.js';
-import { quietUntil } from '../../preferences/local-time.js';
+import { quietUntil } from '../../preferences/quiet-hours.js';
 import type { ApiDeps } from '../../trpc.js';
 import { deliverMail } from '../mail/deliver.js';
 import { notificationUrl, preferencesUrl } from '../mail/links.js';

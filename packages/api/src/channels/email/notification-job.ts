@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import { categoryOf, type CategoryPreference, type EmailTiming, type NotificationCategory } from '@pms/shared';
 import type { JobKind } from '../../jobs/queue.js';
 import { deliverySettingsOf, preferencesOf } from '../../preferences/effective.js';
-import { quietUntil } from '../../preferences/local-time.js';
+import { quietUntil } from '../../preferences/quiet-hours.js';
 import type { ApiDeps } from '../../trpc.js';
 import { deliverMail, LEASE_SECONDS } from '../mail/deliver.js';
 import { notificationUrl, preferencesUrl } from '../mail/links.js';
