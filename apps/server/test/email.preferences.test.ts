@@ -61,10 +61,11 @@ describe('email.preferences', () => {
     expect(header(mail, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
     expect(mail.html).toContain(`href="${unsubscribe!.slice(1, -1)}"`);
 
+    // The ledger is marked after the SMTP server's answer: once the job finished.
+    await jobsDone(mailing.server.db, id);
     const [row] = await ledger(mailing.server.db, id);
     expect(row).toMatchObject({ status: 'sent', kind: 'notification', category: 'goals', user_id: alice.id, transport: 'smtp', attempts: 1 });
     expect(row!.message_id).toBe(mail.messageId);
-    await jobsDone(mailing.server.db, id);
     expect(mailsTo(mailing.smtp, demo.alice).filter((m) => m.text?.includes(`notification=${id}`))).toHaveLength(1);
   });
 

@@ -110,6 +110,8 @@ describe('email.scheduling', () => {
     await dueNow(mailing.server.db, held);
     const direct = await notifyOne(dave, 2);
     await waitUntil(async () => mailsTo(mailing.smtp, demo.dave).length === 2, 'both were mailed');
+    // The ledger is marked after the SMTP server's answer: once the jobs finished.
+    for (const id of [held, direct]) await jobsDone(mailing.server.db, id);
     for (const id of [held, direct]) expect((await ledger(mailing.server.db, id))[0]!.status).toBe('sent');
     expect(await emailJobs(mailing.server.db, direct)).toHaveLength(1);
   });
