@@ -41,7 +41,8 @@ async function until(condition: () => boolean): Promise<void> {
 const COUNT = 3000;
 const BIG_MESSAGE = 'x'.repeat(4000);
 
-it('pauses a stalled socket, bounds what it queues, and delivers everything once it reads again', async () => {
+// 12 MB through one paused socket takes ~20 s alone on 2 cores; more while other files run beside it.
+it('pauses a stalled socket, bounds what it queues, and delivers everything once it reads again', { timeout: 90_000 }, async () => {
   const alice = await userIdOf(server.db, demo.alice);
   const slow = pausableClient(server.url, (await login(server.url, demo.alice)).token);
   const log = await followNotifications(slow.client);
