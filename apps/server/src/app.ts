@@ -1,5 +1,5 @@
 /**
- * One HTTP server, one port: tRPC over HTTP at /trpc, tRPC over WebSocket on upgrade,
+ * One HTTP server, one port: tRPC over HTTP at /trpc, tRPC over WebSocket on upgrade, REST at /api/v1,
  * GET /healthz and /readyz (ops/health.ts), /unsubscribe (the link in emails), and the built SPA
  * for everything else.
  * Metrics listen on a port of their own (ops/metrics-server.ts).
@@ -29,6 +29,8 @@ import {
   SESSION_COOKIE,
   SessionTokens,
   tokenFromHeaders,
+  isApiKey,
+  resolveApiKey,
   type ApiDeps,
   type Context,
   type Logger,
@@ -37,13 +39,14 @@ import { createDatabase, poolOf } from '@pms/db';
 import type { Env } from './env.js';
 import { createProbes } from './ops/health.js';
 import { createMetricsServer } from './ops/metrics-server.js';
-import { logCallError, trackRequest, withRequestUser } from './ops/requests.js';
+import { logCallError, trackRequest, withRequestKey, withRequestUser } from './ops/requests.js';
 import { clientAddress } from './http/client-address.js';
 import { csrfRefusal, originAllowed } from './http/csrf.js';
 import { limitRefusal } from './http/limits.js';
 import { mailPreviewPath, serveMailPreview } from './http/mail-preview.js';
 import { malformedPathRefusal } from './http/malformed-path.js';
 import { refuse } from './http/refuse.js';
+import { createRestApi } from './http/rest.js';
 import { isHttps, setSecurityHeaders } from './http/security-headers.js';
 import { spaHandler } from './http/spa.js';
 import { subscriptionRefusal } from './http/subscriptions.js';
@@ -149,21 +152,29 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
   const cookie = (req: IncomingMessage, value: string, maxAgeSeconds: number) =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${isHttps(req, env.TRUST_PROXY) ? '; Secure' : ''}`;
 
-  const trpcHttp = createHTTPHandler({
-    router: appRouter,
-    basePath: '/trpc/',
-    maxBodySize: env.MAX_BODY_BYTES,
-    createContext: async ({ req, res }): Promise<Context> => ({
+  // One context for every HTTP call, tRPC's and REST's: a key (`Bearer pms_…`) or a session.
+  const httpContext = async ({ req, res }: { req: IncomingMessage; res: ServerResponse }): Promise<Context> => {
+    const token = tokenFromHeaders(req.headers);
+    const apiKey = isApiKey(token) ? withRequestKey(req, await resolveApiKey(db, token)) : null;
+    return {
       deps,
       clientAddress: clientAddress(req, env.TRUST_PROXY),
-      session: withRequestUser(req, await resolveSession(db, deps.tokens, tokenFromHeaders(req.headers))),
+      apiKey,
+      session: apiKey || isApiKey(token) ? null : withRequestUser(req, await resolveSession(db, deps.tokens, token)),
       transport: {
         kind: 'http',
         setSessionCookie: (token, expiresAt) =>
           res.appendHeader('Set-Cookie', cookie(req, token, Math.floor((expiresAt.getTime() - Date.now()) / 1000))),
         clearSessionCookie: () => res.appendHeader('Set-Cookie', cookie(req, '', 0)),
       },
-    }),
+    };
+  };
+
+  const trpcHttp = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    maxBodySize: env.MAX_BODY_BYTES,
+    createContext: httpContext,
     onError: (opts) => logCallError(log, opts),
     // A throttled call says when to come back in HTTP's own words too (the longest wait of a batch).
     responseMeta: ({ errors }) => {
@@ -171,6 +182,8 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
       return waits.length ? { headers: { 'retry-after': String(Math.max(...waits)) } } : {};
     },
   });
+
+  const restApi = createRestApi({ createContext: httpContext, maxBodySize: env.MAX_BODY_BYTES, log, publicUrl: deps.config.publicUrl });
 
   const httpLimits = { maxBodyBytes: env.MAX_BODY_BYTES, maxBatchCalls: env.MAX_BATCH_CALLS };
   const web = spaHandler(env.WEB_DIST);
@@ -194,6 +207,10 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
         csrfRefusal(req, env.CORS_ORIGINS) ??
         limitRefusal(req, httpLimits);
       return refusal ? refuse(res, refusal) : trpcHttp(req, res);
+    }
+    if (path.startsWith('/api/v1/')) {
+      const refusal = malformedPathRefusal(path) ?? csrfRefusal(req, env.CORS_ORIGINS) ?? limitRefusal(req, httpLimits);
+      return refusal ? refuse(res, refusal) : void restApi(req, res);
     }
     // The link in every email: no session, no JSON, so outside /trpc and its CSRF rule.
     if (path === '/unsubscribe') return unsubscribePage(req, res);
@@ -242,7 +259,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
       if (session && !realtime.connections.add(socket, { id: connectionId, session })) {
         socket.close(POLICY_VIOLATION, 'too many connections for this user');
       }
-      return { deps, session, transport: { kind: 'ws', connectionId }, clientAddress: clientAddress(req, env.TRUST_PROXY) };
+      return { deps, session, apiKey: null, transport: { kind: 'ws', connectionId }, clientAddress: clientAddress(req, env.TRUST_PROXY) };
     },
     onError: (opts) => logCallError(log, opts),
   });

@@ -2,13 +2,14 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from './root.js';
 
 export { appRouter, type AppRouter } from './root.js';
-export type { ApiDeps, ApiConfig, Context, Session, SessionUser, Transport } from './trpc.js';
+export type { ApiDeps, ApiConfig, Caller, Context, Meta, Session, SessionUser, Transport } from './trpc.js';
 export { SessionTokens } from './auth/tokens.js';
 export { databaseFault } from './lib/database-faults.js';
 export { RetryLater } from './lib/retry-later.js';
 export { hashPassword } from './auth/password.js';
 export { LoginThrottle, type LoginThrottlePolicy, type ThrottleLimit } from './auth/throttle.js';
 export { resolveSession, tokenFromHeaders, SESSION_COOKIE } from './auth/sessions.js';
+export { isApiKey, issueApiKey, resolveApiKey, type ApiKeyCaller } from './auth/api-keys.js';
 export { hasPermission } from './trpc.js';
 export { openSession } from './auth/sessions.js';
 export { Realtime } from './realtime/realtime.js';

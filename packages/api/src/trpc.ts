@@ -8,7 +8,9 @@ import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { DB } from '@pms/db';
-import type { Permission } from '@pms/shared';
+import type { ApiScope, Permission } from '@pms/shared';
+import type { OpenApiMeta } from 'trpc-to-openapi';
+import type { ApiKeyCaller } from './auth/api-keys.js';
 import type { LoginThrottle } from './auth/throttle.js';
 import type { SessionTokens } from './auth/tokens.js';
 import type { Mailer } from './channels/mail/mailer.js';
@@ -73,6 +75,8 @@ export type Transport =
 export interface Context {
   deps: ApiDeps;
   session: Session | null;
+  /** A service calling with an API key (HTTP only); then `session` is null. */
+  apiKey: ApiKeyCaller | null;
   transport: Transport;
   /** The caller's network address (see the server's TRUST_PROXY), for throttling. */
   clientAddress: string;
@@ -90,7 +94,13 @@ function describeZodError(error: ZodError): string {
     .join('; ');
 }
 
-const t = initTRPC.context<Context>().create({
+/**
+ * `scope`: the API key scope that opens the procedure to services (`scopedProcedure`);
+ * `openapi`: its path in the REST API under /api/v1 (trpc-to-openapi).
+ */
+export type Meta = OpenApiMeta<{ scope?: ApiScope }>;
+
+const t = initTRPC.context<Context>().meta<Meta>().create({
   transformer: superjson,
   // tRPC attaches stacks; the formatter drops them in production (config, not process.env).
   isDev: true,
@@ -122,10 +132,10 @@ export const router = t.router;
 export const publicProcedure = t.procedure;
 
 /**
- * A signed-in, unexpired session. Over WebSocket, the socket's session as it is now, not as it
- * was when the socket connected (realtime/socket-sessions.ts).
+ * The caller's signed-in, unexpired session. Over WebSocket, the socket's session as it is now,
+ * not as it was when the socket connected (realtime/socket-sessions.ts).
  */
-export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
+async function currentSession(ctx: Context): Promise<Session> {
   const { transport } = ctx;
   const { sessions } = ctx.deps.realtime;
   const session =
@@ -133,7 +143,13 @@ export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
   if (!session || session.expiresAt.getTime() <= Date.now()) {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue' });
   }
-  return next({ ctx: { ...ctx, session } });
+  return session;
+}
+
+/** A signed-in person; API keys are refused (they may call only `scopedProcedure`s). */
+export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
+  if (ctx.apiKey) throw keyRefused(ctx.apiKey);
+  return next({ ctx: { ...ctx, session: await currentSession(ctx) } });
 });
 
 export function hasPermission(user: SessionUser, permission: Permission): boolean {
@@ -146,3 +162,34 @@ export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
   }
   return next();
 });
+
+function keyRefused(key: ApiKeyCaller, scope?: ApiScope): TRPCError {
+  return new TRPCError({
+    code: 'FORBIDDEN',
+    message: scope
+      ? `The API key "${key.name}" lacks the scope ${scope}`
+      : `An API key cannot call this procedure: it acts for a signed-in person`,
+  });
+}
+
+/** Who calls a scoped procedure: a service with its key, or a signed-in person. */
+export type Caller = { kind: 'key'; key: ApiKeyCaller } | { kind: 'person'; session: Session };
+
+/**
+ * Open to API keys that hold `scope`, and to signed-in people: everyone, or administrators only.
+ * The procedure reads `ctx.caller` to tell them apart.
+ */
+export function scopedProcedure(scope: ApiScope, people: 'everyone' | 'admins') {
+  return t.procedure.meta({ scope }).use(async ({ ctx, next }) => {
+    if (ctx.apiKey) {
+      if (!ctx.apiKey.scopes.includes(scope)) throw keyRefused(ctx.apiKey, scope);
+      return next({ ctx: { ...ctx, caller: { kind: 'key', key: ctx.apiKey } as Caller } });
+    }
+    // The person's gate is authedProcedure's, run as a function rather than repeated.
+    const session = await currentSession(ctx);
+    if (people === 'admins' && !hasPermission(session.user, 'admin')) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: 'Only administrators may do this' });
+    }
+    return next({ ctx: { ...ctx, session, caller: { kind: 'person', session } as Caller } });
+  });
+}

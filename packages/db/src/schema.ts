@@ -212,6 +212,19 @@ export interface GoalRemindersTable {
   created_at: Generated<Date>;
 }
 
+/** A service's API key, its secret stored hashed (see migration 2026_12_06_0001). */
+export interface ApiKeysTable {
+  id: Generated<number>;
+  name: string;
+  scopes: string[];
+  secret_hash: string;
+  secret_hint: string;
+  created_by: number | null;
+  created_at: Generated<Timestamp>;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -229,6 +242,7 @@ export interface Database {
   mail_messages: MailMessagesTable;
   digest_runs: DigestRunsTable;
   goal_reminders: GoalRemindersTable;
+  api_keys: ApiKeysTable;
 }
 
 export type User = Selectable<UsersTable>;

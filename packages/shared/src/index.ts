@@ -8,3 +8,4 @@ export * from './notifications.js';
 export * from './preferences.js';
 export * from './admin.js';
 export * from './quiet-hours.js';
+export * from './api-keys.js';

@@ -1,5 +1,6 @@
 /**
- * Request ids and the one log line per HTTP request (method, path, status, duration, user).
+ * Request ids and the one log line per HTTP request (method, path, status, duration, and who:
+ * the user, or the API key by id and name).
  * WebSocket messages get no line of their own: their errors name the connection instead.
  */
 import { randomUUID } from 'node:crypto';
@@ -13,6 +14,8 @@ interface RequestRecord {
   id: string;
   /** Set once the session is known (createContext). */
   userId: number | null;
+  /** Set instead when a service called with an API key. */
+  apiKey: { id: number; name: string } | null;
 }
 
 const records = new WeakMap<IncomingMessage, RequestRecord>();
@@ -21,7 +24,7 @@ const records = new WeakMap<IncomingMessage, RequestRecord>();
 export function trackRequest(log: Logger, req: IncomingMessage, res: ServerResponse): void {
   const incoming = req.headers['x-request-id'];
   const id = typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-  const record: RequestRecord = { id, userId: null };
+  const record: RequestRecord = { id, userId: null, apiKey: null };
   records.set(req, record);
   res.setHeader('x-request-id', id);
   const started = performance.now();
@@ -30,6 +33,7 @@ export function trackRequest(log: Logger, req: IncomingMessage, res: ServerRespo
       {
         reqId: id,
         userId: record.userId,
+        ...(record.apiKey && { apiKeyId: record.apiKey.id, apiKeyName: record.apiKey.name }),
         method: req.method,
         path: req.url?.split('?')[0], // never the query string: tRPC puts inputs there
         status: res.statusCode,
@@ -46,6 +50,13 @@ export function withRequestUser<T extends { user: { id: number } } | null>(req: 
   const record = records.get(req);
   if (record) record.userId = session?.user.id ?? null;
   return session;
+}
+
+/** Records which API key made the request, for its log line; returns the key as it was. */
+export function withRequestKey<T extends { id: number; name: string } | null>(req: IncomingMessage, key: T): T {
+  const record = records.get(req);
+  if (record) record.apiKey = key && { id: key.id, name: key.name };
+  return key;
 }
 
 /**

@@ -1,11 +1,13 @@
 import { sql } from 'kysely';
 import { readConnectionStats } from '../realtime/presence.js';
 import { onEventInput, streamUserEvents } from '../realtime/subscribe.js';
-import { adminProcedure, authedProcedure } from '../trpc.js';
+import { z } from 'zod';
+import { authedProcedure, scopedProcedure } from '../trpc.js';
 import { hydrateNotificationEvents, recipientActions } from './events.js';
 import { lockStreams } from '../realtime/events.js';
 import { archiveAllRead, deleteNotifications, setState } from './inbox-state.js';
 import { deleteManyInput, idsInput, listInput, notificationFilter, notificationIdInput, setArchivedInput, setReadInput, snoozeInput } from './inputs.js';
+import { connectionStatsOutput } from './outputs.js';
 import { publish } from './publish.js';
 import { countNotifications, listNotifications, notificationStats } from './queries.js';
 import { snooze, unsnooze } from './snooze.js';
@@ -131,8 +133,12 @@ export const notificationsRouter = {
   ),
 
   /** Open sockets, distinct users and subscriptions per server instance, and in total. */
-  connectionStats: adminProcedure.query(async ({ ctx }) => {
-    await ctx.deps.realtime.presence.report(); // this instance's own row, current to the call
-    return readConnectionStats(ctx.deps.db);
-  }),
+  connectionStats: scopedProcedure('connections:read', 'admins')
+    .meta({ openapi: { method: 'GET', path: '/notifications/connection-stats', tags: ['notifications'], protect: true } })
+    .input(z.void())
+    .output(connectionStatsOutput)
+    .query(async ({ ctx }) => {
+      await ctx.deps.realtime.presence.report(); // this instance's own row, current to the call
+      return readConnectionStats(ctx.deps.db);
+    }),
 };

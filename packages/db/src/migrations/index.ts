@@ -6,6 +6,7 @@ import * as idempotencyKeys from './2026_12_02_0002_idempotency_keys.js';
 import * as inbox from './2026_12_03_0001_inbox.js';
 import * as notificationCounts from './2026_12_04_0001_notification_counts.js';
 import * as channels from './2026_12_05_0001_channels.js';
+import * as apiKeys from './2026_12_06_0001_api_keys.js';
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_0001_inbox': inbox,
   '2026_12_04_0001_notification_counts': notificationCounts,
   '2026_12_05_0001_channels': channels,
+  '2026_12_06_0001_api_keys': apiKeys,
 };

@@ -1,0 +1,46 @@
+/**
+ * API keys: `pms_` and 32 random bytes, base64url. Only the secret's SHA-256 is stored; the
+ * secret is returned once, by `issueApiKey`. A call carries it as `Authorization: Bearer pms_…`.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { API_KEY_PREFIX, type ApiScope } from '@pms/shared';
+import type { DB } from '@pms/db';
+
+/** Who calls with a key: the service it stands for and what it may do. */
+export interface ApiKeyCaller {
+  id: number;
+  name: string;
+  scopes: ApiScope[];
+}
+
+export const hashApiKey = (secret: string) => createHash('sha256').update(secret).digest('base64url');
+
+export const isApiKey = (token: string | null): token is string => !!token?.startsWith(API_KEY_PREFIX);
+
+/** A new secret and what the table keeps of it. */
+export function newApiKeySecret(): { secret: string; secretHash: string; secretHint: string } {
+  const secret = API_KEY_PREFIX + randomBytes(32).toString('base64url');
+  return { secret, secretHash: hashApiKey(secret), secretHint: secret.slice(0, API_KEY_PREFIX.length + 4) };
+}
+
+/** Stores a new key; the secret in the result is never readable again. */
+export async function issueApiKey(db: DB, key: { name: string; scopes: ApiScope[]; createdBy: number | null }) {
+  const { secret, secretHash, secretHint } = newApiKeySecret();
+  const row = await db
+    .insertInto('api_keys')
+    .values({ name: key.name, scopes: key.scopes, secret_hash: secretHash, secret_hint: secretHint, created_by: key.createdBy })
+    .returning(['id', 'name', 'scopes', 'created_at'])
+    .executeTakeFirstOrThrow();
+  return { ...row, secret };
+}
+
+/** The caller a live (unrevoked) key stands for, or null for anything else. */
+export async function resolveApiKey(db: DB, secret: string): Promise<ApiKeyCaller | null> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select(['id', 'name', 'scopes'])
+    .where('secret_hash', '=', hashApiKey(secret))
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return row ? { id: row.id, name: row.name, scopes: row.scopes as ApiScope[] } : null;
+}
