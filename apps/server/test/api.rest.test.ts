@@ -17,6 +17,9 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a plain JSON client, as other languages' would be
+const json = (response: Response): Promise<any> => response.json();
+
 const get = (path: string, token?: string) =>
   fetch(`${server.url}/api/v1${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
@@ -25,7 +28,7 @@ describe('GET /api/v1/notifications/connection-stats', () => {
     const { secret } = await issueApiKey(server.db, { name: 'ops dashboard', scopes: ['connections:read'], createdBy: null });
     const response = await get('/notifications/connection-stats', secret);
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = await json(response);
     expect(body.totals.instances).toBe(1);
     expect(typeof body.instances[0].reportedAt).toBe('string'); // ISO, not superjson's envelope
   });
@@ -34,7 +37,7 @@ describe('GET /api/v1/notifications/connection-stats', () => {
     const { secret } = await issueApiKey(server.db, { name: 'reviews module', scopes: ['notifications:publish'], createdBy: null });
     const response = await get('/notifications/connection-stats', secret);
     expect(response.status).toBe(403);
-    expect((await response.json()).message).toBe('The API key "reviews module" lacks the scope connections:read');
+    expect((await json(response)).message).toBe('The API key "reviews module" lacks the scope connections:read');
   });
 
   it('refuses an unknown or revoked key as no credential', async () => {
@@ -52,7 +55,7 @@ describe('GET /api/v1/notifications/connection-stats', () => {
 });
 
 it('serves its OpenAPI document', async () => {
-  const document = await (await get('/openapi.json')).json();
+  const document = await json(await get('/openapi.json'));
   expect(document.openapi).toMatch(/^3\.1/);
   expect(document.paths['/notifications/connection-stats'].get).toBeDefined();
 });
