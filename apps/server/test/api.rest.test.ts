@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a plain JSON client, as other languages' would be
+/** A plain JSON client, as another language's would be. */
 const json = (response: Response): Promise<any> => response.json();
 
 const get = (path: string, token?: string) =>
