@@ -103,7 +103,8 @@ export interface NotificationCountsTable {
 export interface UserEventsTable {
   user_id: number;
   seq: number;
-  topic: 'notification' | 'goal';
+  /** The name of a registered topic (packages/api/src/topics.ts). */
+  topic: string;
   kind: string;
   payload: JSONColumnType<Record<string, unknown>>;
   created_at: Timestamp;

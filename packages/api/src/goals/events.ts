@@ -1,10 +1,10 @@
 /** The goal topic of a user's event stream: stored as `{ goalId, status, version, action }`, delivered with the goal as it is now. */
-import type { DB } from '@pms/db';
+import { sql } from 'kysely';
 import type { GoalAction, GoalStatus } from '@pms/shared';
-import type { StoredUserEvent } from '../realtime/subscribe.js';
-import { canSee, type Viewer } from './access.js';
+import { defineTopic } from '../realtime/topics.js';
+import { canSee } from './access.js';
 import type { CreationAction } from './rules.js';
-import { selectGoals, toView, type GoalView } from './views.js';
+import { selectGoals, toView, type GoalRow, type GoalView } from './views.js';
 
 export interface GoalEvent {
   kind: 'changed';
@@ -13,22 +13,35 @@ export interface GoalEvent {
   /** The goal's status and version right after this change… */
   status: GoalStatus;
   version: number;
-  /** …and the goal as it is now (a replay may deliver several events of one goal at once). */
+  /** …and the goal as it is now, as the subscriber sees it (a replay may deliver several events of one goal at once). */
   goal: GoalView;
 }
 
+/** A goal row through `to_jsonb`: its timestamps come as ISO text. */
+type GoalJson = Omit<GoalRow, 'createdAt' | 'updatedAt'> & { createdAt: string | Date; updatedAt: string | Date };
+
 /**
- * Loads the current goals for a batch of events, checking visibility again: a goal the viewer
- * can no longer see (say, after a change of supervisor) is skipped.
+ * The goal topic. The goal is read with each event (selectGoals, the shape of every list), once
+ * for all of that user's subscribers; who may see it is decided per subscriber, for the user as
+ * they are now: a goal they can no longer see (say, after a change of supervisor) is skipped.
  */
-export async function hydrateGoalEvents(db: DB, viewer: Viewer, events: StoredUserEvent[]): Promise<Array<GoalEvent | null>> {
-  const ids = [...new Set(events.map((event) => Number(event.payload.goalId)))];
-  const rows = ids.length ? await selectGoals(db).where('goals.id', 'in', ids).execute() : [];
-  const visible = new Map(rows.filter((row) => canSee(viewer, row)).map((row) => [row.id, toView(viewer, row)]));
-  return events.map((event) => {
-    const goal = visible.get(Number(event.payload.goalId));
-    if (!goal || event.kind !== 'changed') return null;
+export const goalTopic = defineTopic<GoalEvent, GoalRow>({
+  name: 'goal',
+  load: {
+    select: (event, db) =>
+      sql`(select to_jsonb(g) from (${selectGoals(db).where('goals.id', '=', sql<number>`(${event.payload}->>'goalId')::int`)}) as g)`,
+    // The parsed JSON is fresh: its dates are revived in place.
+    parse: (json) => {
+      const row = json as GoalJson;
+      row.createdAt = new Date(row.createdAt);
+      row.updatedAt = new Date(row.updatedAt);
+      return row as GoalRow;
+    },
+  },
+  message(event, viewer): GoalEvent | null {
+    const row = event.loaded;
+    if (!row || event.kind !== 'changed' || !canSee(viewer, row)) return null;
     const { action, status, version } = event.payload as Pick<GoalEvent, 'action' | 'status' | 'version'>;
-    return { kind: 'changed', action, status, version, goal };
-  });
-}
+    return { kind: 'changed', action, status, version, goal: toView(viewer, row) };
+  },
+});

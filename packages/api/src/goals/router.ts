@@ -17,7 +17,7 @@ import { onEventInput, streamUserEvents } from '../realtime/subscribe.js';
 import { authedProcedure } from '../trpc.js';
 import { rejectMany } from './bulk.js';
 import { assignGoal, createGoal } from './create.js';
-import { hydrateGoalEvents } from './events.js';
+import { goalTopic } from './events.js';
 import { goalWithHistory, myGoals, organisationalGoals, pendingApproval, superviseeGoals } from './queries.js';
 import { editGoal, transition } from './service.js';
 
@@ -71,11 +71,6 @@ export const goalsRouter = {
    * notifications: `tracked(id, { kind: 'changed', action, goal })` with the goal as it is now.
    */
   onEvent: authedProcedure.input(onEventInput).subscription(({ ctx, input, signal }) =>
-    streamUserEvents(ctx, {
-      topic: 'goal',
-      lastEventId: input?.lastEventId,
-      signal,
-      hydrate: (events, viewer) => hydrateGoalEvents(ctx.deps.db, viewer, events),
-    }),
+    streamUserEvents(ctx, { topic: goalTopic, lastEventId: input?.lastEventId, signal }),
   ),
 };

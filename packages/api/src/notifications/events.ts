@@ -2,10 +2,12 @@
  * The notification topic of a user's event stream: what is stored (small payloads of ids)
  * and what subscribers receive (hydrated messages).
  */
+import { sql } from 'kysely';
+import type { Notification } from '@pms/db';
 import type { Resolution } from '@pms/shared';
 import type { NewUserEvent } from '../realtime/events.js';
-import type { StoredUserEvent } from '../realtime/stored-events.js';
-import { toView, type NotificationView } from './view.js';
+import { defineTopic } from '../realtime/topics.js';
+import { toView, visibleNotifications, type NotificationView } from './view.js';
 
 /** One change of a recipient's own state of some notifications (null: undone). */
 export type StateChange = { seenAt: Date } | { readAt: Date | null } | { archivedAt: Date | null } | { snoozedUntil: Date | null };
@@ -19,6 +21,19 @@ export type NotificationEvent =
   | { kind: 'state'; ids: number[]; change: StateChange }
   | { kind: 'resolved'; ids: number[]; resolvedAt: Date; resolution: Resolution }
   | { kind: 'deleted'; ids: number[] };
+
+const TIMESTAMPS = ['read_at', 'created_at', 'expires_at', 'seen_at', 'archived_at', 'snoozed_until', 'resolved_at'] as const;
+type TimestampColumn = (typeof TIMESTAMPS)[number];
+
+/** A notifications row through `to_jsonb`: its timestamps come as ISO text. */
+type NotificationJson = Omit<Notification, TimestampColumn> & Record<TimestampColumn, string | null>;
+
+/** The row back from JSON; the parsed JSON is fresh, so its dates are revived in place. */
+function fromJson(json: NotificationJson): Notification {
+  const row = json as unknown as Record<TimestampColumn, Date | string | null>;
+  for (const column of TIMESTAMPS) row[column] = json[column] === null ? null : new Date(json[column]);
+  return row as unknown as Notification;
+}
 
 /** Payload dates are stored as ISO text. */
 const STATE_FIELDS = ['seenAt', 'readAt', 'archivedAt', 'snoozedUntil'] as const;
@@ -57,17 +72,26 @@ function hydrateState(payload: Record<string, unknown>): NotificationEvent | nul
 }
 
 /**
- * Turns stored events into messages. A `created` event carries the notification as it was
- * read with the event (see StoredUserEvent.notification: one read for every subscriber); one
- * deleted or expired by then is skipped (null), so replays never show expired rows.
+ * The notification topic. A `created` or `upserted` event names a notification: it is read with the
+ * event, as its recipient may see it (visibleNotifications: theirs, not expired), once for all of
+ * that recipient's subscribers; one deleted or expired by then is skipped, so replays never show
+ * expired rows.
  */
-export async function hydrateNotificationEvents(events: StoredUserEvent[]): Promise<Array<NotificationEvent | null>> {
-  return events.map((event): NotificationEvent | null => {
+export const notificationTopic = defineTopic<NotificationEvent, NotificationView>({
+  name: 'notification',
+  load: {
+    // The CASE keeps the id cast away from other kinds' payloads.
+    select: (event, db) => sql`case when ${event.kind} in ('created', 'upserted') then (
+      select to_jsonb(n) from (${visibleNotifications(db, event.userId).selectAll().where('id', '=', sql<number>`(${event.payload}->>'id')::int`)}) as n
+    ) end`,
+    parse: (json) => toView(fromJson(json as NotificationJson)),
+  },
+  message(event): NotificationEvent | null {
     const { payload } = event;
     switch (event.kind) {
       case 'created':
       case 'upserted':
-        return event.notification ? { kind: event.kind, notification: toView(event.notification) } : null;
+        return event.loaded ? { kind: event.kind, notification: event.loaded } : null;
       case 'read':
         return { kind: 'read', ids: payload.ids as number[] };
       case 'allRead':
@@ -87,5 +111,5 @@ export async function hydrateNotificationEvents(events: StoredUserEvent[]): Prom
       default:
         return null; // a kind this version does not know
     }
-  });
-}
+  },
+});

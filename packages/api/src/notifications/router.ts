@@ -3,7 +3,7 @@ import { readConnectionStats } from '../realtime/presence.js';
 import { onEventInput, streamUserEvents } from '../realtime/subscribe.js';
 import { z } from 'zod';
 import { authedProcedure, scopedProcedure } from '../trpc.js';
-import { hydrateNotificationEvents, recipientActions } from './events.js';
+import { notificationTopic, recipientActions } from './events.js';
 import { lockStreams } from '../realtime/events.js';
 import { archiveAllRead, deleteNotifications, setState } from './inbox-state.js';
 import { deleteManyInput, idsInput, listInput, notificationFilter, notificationIdInput, setArchivedInput, setReadInput, snoozeInput } from './inputs.js';
@@ -125,10 +125,9 @@ export const notificationsRouter = {
    */
   onEvent: authedProcedure.input(onEventInput).subscription(({ ctx, input, signal }) =>
     streamUserEvents(ctx, {
-      topic: 'notification',
+      topic: notificationTopic,
       lastEventId: input?.lastEventId,
       signal,
-      hydrate: hydrateNotificationEvents,
     }),
   ),
 

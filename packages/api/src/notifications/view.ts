@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { sql } from 'kysely';
 import type { Database, Notification } from '@pms/db';
-import type { Kysely } from 'kysely';
+import type { Expression, Kysely } from 'kysely';
 import type { NotificationAction, NotificationPriority, NotificationType, Resolution } from '@pms/shared';
 
 /** A notification as its recipient sees it. */
@@ -53,9 +53,10 @@ export function toView(row: Notification): NotificationView {
 
 /**
  * A recipient's notifications that still exist for them: expired rows are invisible at once,
- * whether or not the retention job has deleted them yet.
+ * whether or not the retention job has deleted them yet. `recipientId` may be a column (the
+ * notification topic reads them with each event of the recipient's stream).
  */
-export function visibleNotifications(db: Kysely<Database>, recipientId: number) {
+export function visibleNotifications(db: Kysely<Database>, recipientId: number | Expression<number>) {
   return db
     .selectFrom('notifications')
     .where('recipient_id', '=', recipientId)

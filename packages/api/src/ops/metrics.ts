@@ -5,14 +5,12 @@
  */
 import type pg from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { EventTopic } from '../realtime/events.js';
 import type { Realtime } from '../realtime/realtime.js';
 import type { StoredUserEvent } from '../realtime/stored-events.js';
 
 /** Why a login was refused: the label of pms_logins_refused_total. */
 export type LoginRefusal = 'bad_credentials' | 'throttled';
 const LOGIN_REFUSALS: LoginRefusal[] = ['bad_credentials', 'throttled'];
-const TOPICS: EventTopic[] = ['notification', 'goal'];
 
 export interface MetricSources {
   realtime: Realtime;
@@ -49,7 +47,7 @@ export class ApiMetrics {
     });
     // Every series from the start, at 0, so rates and alerts need no special case.
     for (const reason of LOGIN_REFUSALS) this.#loginsRefused.inc({ reason }, 0);
-    for (const topic of TOPICS) this.#delivered.inc({ topic }, 0);
+    for (const topic of realtime.topics.keys()) this.#delivered.inc({ topic }, 0);
     collectDefaultMetrics({ register: this.registry });
   }
 

@@ -11,11 +11,10 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '@pms/db';
 import { notifyChannel, CHANNELS } from './channels.js';
 
-export type EventTopic = 'notification' | 'goal';
-
 export interface NewUserEvent {
   userId: number;
-  topic: EventTopic;
+  /** A registered topic's name (Topic.name). */
+  topic: string;
   kind: string;
   payload: Record<string, unknown>;
 }

@@ -6,10 +6,8 @@
  * twice or out of order, and a lost announcement heals at the next one (it reads from the
  * lowest cursor, not from the announced head).
  */
-import type { DB } from '@pms/db';
 import type { Logger } from '../ops/logger.js';
-import type { EventTopic } from './events.js';
-import { readRanges, type StoredUserEvent, type StreamRange } from './stored-events.js';
+import type { StoredUserEvent, StreamRange, StreamReads } from './stored-events.js';
 import { Subscriber } from './subscriber.js';
 
 /** Users per read: bounds one statement's size after a reconnect with many users here. */
@@ -36,12 +34,12 @@ export class UserEventHub {
   #overflows = 0;
 
   constructor(
-    private readonly db: DB,
+    private readonly reads: StreamReads,
     private readonly options: HubOptions,
   ) {}
 
   /** Registers a subscriber; its consumer positions it (see Subscriber.cursor). */
-  subscribe(userId: number, topic: EventTopic): Subscriber {
+  subscribe(userId: number, topic: string): Subscriber {
     const subscriber = new Subscriber(userId, topic, this.options.maxQueuedPerSubscriber);
     const subscribers = this.#byUser.get(userId);
     if (subscribers) subscribers.add(subscriber);
@@ -110,7 +108,8 @@ export class UserEventHub {
     this.#reading = true;
     let delay = 0;
     try {
-      const events = await readRanges(this.db, ranges, EVENTS_PER_USER_PER_READ);
+      // One statement for every user and topic, with what each topic loads: no query per subscriber.
+      const events = await this.reads.readRanges(ranges, EVENTS_PER_USER_PER_READ);
       this.#deliver(events);
       // A user who got a full read may have more; cursors moved, so the next read continues.
       const perUser = new Map<number, number>();

@@ -8,13 +8,16 @@ import { UserEventHub } from './hub.js';
 import { PgListener } from './listener.js';
 import { InstancePresence } from './presence.js';
 import { SocketSessions } from './socket-sessions.js';
-import { readStreamHeads } from './stored-events.js';
+import { readStreamHeads, StreamReads } from './stored-events.js';
+import { topicsByName, type Topic, type Topics } from './topics.js';
 
 export interface RealtimeOptions {
   db: DB;
   connectionString: string;
   /** Names this process in connection stats. */
   instanceId: string;
+  /** The topics of the event streams this process serves (packages/api/src/topics.ts). */
+  topics: readonly Topic[];
   maxSocketsPerUser: number;
   maxSubscriptionsPerSocket: number;
   /** Bytes a socket may have waiting to be sent before its subscriptions pause (default 256 KB). */
@@ -53,6 +56,9 @@ export class Realtime {
   readonly hub: UserEventHub;
   readonly presence: InstancePresence;
   readonly sessions: SocketSessions;
+  readonly topics: Topics;
+  /** The statements reading user streams, with what each topic loads. */
+  readonly reads: StreamReads;
   /** Where each new subscription starts: read for many subscriptions at once (a reconnect storm is one query per 1,000). */
   readonly streamHeads: BatchedReads<number, number>;
 
@@ -73,7 +79,9 @@ export class Realtime {
     });
     this.sessions = new SocketSessions(this.connections, (ids) => loadSessions(options.db, ids), log);
     this.streamHeads = new BatchedReads((userIds) => readStreamHeads(options.db, userIds));
-    this.hub = new UserEventHub(options.db, { maxQueuedPerSubscriber: options.maxQueuedEventsPerSubscriber ?? 256, log });
+    this.topics = topicsByName(options.topics);
+    this.reads = new StreamReads(options.db, this.topics);
+    this.hub = new UserEventHub(this.reads, { maxQueuedPerSubscriber: options.maxQueuedEventsPerSubscriber ?? 256, log });
     this.presence = new InstancePresence(options.db, options.instanceId, this.connections, log);
 
     this.listener.on(CHANNELS.events, (payload) => this.hub.onAnnouncement(payload));

@@ -1,62 +1,22 @@
-/** Reads of the per-user event streams that events.ts appends to. */
-import { sql } from 'kysely';
-import type { DB, Notification, UserEvent } from '@pms/db';
-import type { EventTopic } from './events.js';
+/** Reads of the per-user event streams that events.ts appends to, each event with what its topic loads. */
+import { CompiledQuery, sql, type RawBuilder } from 'kysely';
+import type { DB, UserEvent } from '@pms/db';
+import type { EventColumns, Topic, Topics } from './topics.js';
 
 /** One event of a user's stream as stored; `seq` orders it within that user's stream. */
-export interface StoredUserEvent {
+export interface StoredUserEvent<Loaded = unknown> {
   userId: number;
   seq: number;
-  topic: EventTopic;
+  topic: string;
   kind: string;
   payload: Record<string, unknown>;
   createdAt: Date;
   /**
-   * For a notification's `created` or `upserted` event: the notification, read with the event, as its
-   * recipient may still see it (null once deleted or expired). Null for every other event.
-   * Read here so that delivering to many subscribers costs no query per subscriber.
+   * What the event's topic read with it (Topic.load), in the same statement as the event: shared
+   * by every subscriber of that user. Null when the topic loads nothing for it, or nothing its
+   * stream's owner may see.
    */
-  notification: Notification | null;
-}
-
-const TIMESTAMPS = ['read_at', 'created_at', 'expires_at', 'seen_at', 'archived_at', 'snoozed_until', 'resolved_at'] as const;
-type TimestampColumn = (typeof TIMESTAMPS)[number];
-
-/** A notifications row through `to_jsonb`: its timestamps come as ISO text. */
-type NotificationJson = Omit<Notification, TimestampColumn> & Record<TimestampColumn, string | null>;
-
-function fromJson(json: NotificationJson): Notification {
-  const row = { ...json } as Record<string, unknown>;
-  for (const column of TIMESTAMPS) row[column] = json[column] === null ? null : new Date(json[column]);
-  return row as unknown as Notification;
-}
-
-/** A user_events row with the notification its `created` or `upserted` event names (JOIN_VISIBLE_NOTIFICATION). */
-type JoinedRow = UserEvent & { notification: NotificationJson | null };
-
-/**
- * Joins `notifications as n` to `user_events as e`: a `created` or `upserted` notification event's row while
- * its recipient may see it (the rule of notifications/view.ts visibleNotifications). The CASE
- * keeps the id cast away from other events' payloads.
- */
-const JOIN_VISIBLE_NOTIFICATION = sql`
-  left join notifications as n
-    on n.id = case when e.topic = 'notification' and e.kind in ('created', 'upserted') then (e.payload->>'id')::int end
-    and n.recipient_id = e.user_id
-    and n.expires_at > now()
-`;
-
-function toStored(row: JoinedRow): StoredUserEvent {
-  const { notification: n } = row;
-  return {
-    userId: row.user_id,
-    seq: row.seq,
-    topic: row.topic,
-    kind: row.kind,
-    payload: row.payload,
-    createdAt: row.created_at,
-    notification: n && fromJson(n),
-  };
+  loaded: Loaded | null;
 }
 
 /** The seq of the newest event in a user's stream (0 when it is empty). */
@@ -71,22 +31,6 @@ export async function readStreamHeads(db: DB, userIds: number[]): Promise<Map<nu
   return new Map(rows.map((row) => [row.id, row.last_event_seq]));
 }
 
-/** Up to `limit` events of one topic of one user's stream after `afterSeq`, oldest first. */
-export async function readTopicEvents(
-  db: DB,
-  query: { userId: number; topic: EventTopic; afterSeq: number; limit: number },
-): Promise<StoredUserEvent[]> {
-  const { rows } = await sql<JoinedRow>`
-    select e.*, to_jsonb(n) as notification
-    from user_events as e
-    ${JOIN_VISIBLE_NOTIFICATION}
-    where e.user_id = ${query.userId} and e.topic = ${query.topic} and e.seq > ${query.afterSeq}
-    order by e.seq
-    limit ${query.limit}
-  `.execute(db);
-  return rows.map(toStored);
-}
-
 /** A slice of one user's stream: the events in (afterSeq, upToSeq]. */
 export interface StreamRange {
   userId: number;
@@ -94,27 +38,95 @@ export interface StreamRange {
   upToSeq: number;
 }
 
+/** A user_events row (`e.*`) with what its topic loaded. */
+type LoadedRow = UserEvent & { loaded: unknown };
+
+/** The stored event row as topics' loads see it (`user_events as e`). */
+const EVENT: EventColumns = { userId: sql.ref('e.user_id'), kind: sql.ref('e.kind'), payload: sql.ref('e.payload') };
+
 /**
- * Several users' stream slices, every topic, in one statement: at most `perUser` events
- * of each range, ordered by user then seq, with their notifications (see StoredUserEvent).
+ * The `loaded` column, compiled once: its text (placeholders $1…$n) starts every statement, and
+ * its parameters come first. Composing it per read would compile every topic's load each time.
  */
-export async function readRanges(db: DB, ranges: StreamRange[], perUser: number): Promise<StoredUserEvent[]> {
-  if (ranges.length === 0) return [];
-  const { rows } = await sql<JoinedRow>`
-    select e.*, to_jsonb(n) as notification
-    from unnest(
-      ${ranges.map((r) => r.userId)}::int[],
-      ${ranges.map((r) => r.afterSeq)}::bigint[],
-      ${ranges.map((r) => r.upToSeq)}::bigint[]
-    ) as r(user_id, after_seq, up_to_seq)
-    cross join lateral (
-      select * from user_events
-      where user_id = r.user_id and seq > r.after_seq and seq <= r.up_to_seq
-      order by seq
-      limit ${perUser}
-    ) as e
-    ${JOIN_VISIBLE_NOTIFICATION}
-    order by e.user_id, e.seq
-  `.execute(db);
-  return rows.map(toStored);
+interface LoadedColumn {
+  text: string;
+  parameters: readonly unknown[];
+}
+
+function compileLoaded(db: DB, expression: RawBuilder<unknown>): LoadedColumn {
+  const { sql: text, parameters } = sql`select ${expression}`.compile(db);
+  return { text: text.slice('select '.length), parameters };
+}
+
+/** One topic's load, or null. */
+function loadOf(db: DB, topic: Topic): RawBuilder<unknown> {
+  return topic.load ? sql`(${topic.load.select(EVENT, db)})` : sql`null::jsonb`;
+}
+
+/**
+ * The statements that read user streams. Each joins what the event's topic loads (Topic.load), so
+ * that delivering an event to any number of subscribers costs the one statement that read it.
+ */
+export class StreamReads {
+  readonly #ranges: LoadedColumn;
+  readonly #byTopic = new Map<string, LoadedColumn>();
+
+  constructor(
+    private readonly db: DB,
+    private readonly topics: Topics,
+  ) {
+    const branches = [...topics.values()].filter((topic) => topic.load).map((topic) => sql`when ${topic.name} then ${loadOf(db, topic)}`);
+    this.#ranges = compileLoaded(db, branches.length ? sql`case e.topic ${sql.join(branches, sql` `)} end` : sql`null::jsonb`);
+    for (const topic of topics.values()) this.#byTopic.set(topic.name, compileLoaded(db, loadOf(db, topic)));
+  }
+
+  /** Up to `limit` events of one topic of one user's stream after `afterSeq`, oldest first. */
+  async readTopicEvents(query: { userId: number; topic: string; afterSeq: number; limit: number }): Promise<StoredUserEvent[]> {
+    const loaded = this.#byTopic.get(query.topic);
+    if (!loaded) throw new Error(`No topic is named "${query.topic}"`);
+    const n = loaded.parameters.length;
+    return this.#read(
+      `select e.*, ${loaded.text} as loaded from user_events as e
+       where e.user_id = $${n + 1} and e.topic = $${n + 2} and e.seq > $${n + 3}
+       order by e.seq limit $${n + 4}`,
+      [...loaded.parameters, query.userId, query.topic, query.afterSeq, query.limit],
+    );
+  }
+
+  /**
+   * Several users' stream slices, every topic, in one statement: at most `perUser` events of each
+   * range, ordered by user then seq, each with what its topic loads.
+   */
+  async readRanges(ranges: StreamRange[], perUser: number): Promise<StoredUserEvent[]> {
+    if (ranges.length === 0) return [];
+    const n = this.#ranges.parameters.length;
+    return this.#read(
+      `select e.*, ${this.#ranges.text} as loaded
+       from unnest($${n + 1}::int[], $${n + 2}::bigint[], $${n + 3}::bigint[]) as r(user_id, after_seq, up_to_seq)
+       cross join lateral (
+         select * from user_events
+         where user_id = r.user_id and seq > r.after_seq and seq <= r.up_to_seq
+         order by seq
+         limit $${n + 4}
+       ) as e
+       order by e.user_id, e.seq`,
+      [...this.#ranges.parameters, ranges.map((r) => r.userId), ranges.map((r) => r.afterSeq), ranges.map((r) => r.upToSeq), perUser],
+    );
+  }
+
+  async #read(text: string, parameters: unknown[]): Promise<StoredUserEvent[]> {
+    const { rows } = await this.db.executeQuery<LoadedRow>(CompiledQuery.raw(text, parameters));
+    return rows.map((row) => {
+      const load = row.loaded === null ? undefined : this.topics.get(row.topic)?.load;
+      return {
+        userId: row.user_id,
+        seq: row.seq,
+        topic: row.topic,
+        kind: row.kind,
+        payload: row.payload,
+        createdAt: row.created_at,
+        loaded: load ? load.parse(row.loaded) : null,
+      };
+    });
+  }
 }

@@ -1,8 +1,9 @@
 /**
- * The one way to serve a resumable subscription to a user's event stream (see events.ts):
+ * The one way to serve a resumable subscription to a user's event stream (see events.ts), for
+ * one registered topic (topics.ts):
  *
  *   onEvent: authedProcedure.input(onEventInput).subscription(({ ctx, input, signal }) =>
- *     streamUserEvents(ctx, { topic: 'goal', lastEventId: input?.lastEventId, signal, hydrate }))
+ *     streamUserEvents(ctx, { topic: goalTopic, lastEventId: input?.lastEventId, signal }))
  *
  * Each message is yielded as `tracked(String(seq), message)`; tRPC clients resend the last id
  * as `lastEventId` when they reconnect, and get everything after it exactly once, in order.
@@ -12,10 +13,10 @@ import { tracked, TRPCError, type TrackedEnvelope } from '@trpc/server';
 import { z } from 'zod';
 import { plainText } from '@pms/shared';
 import { databaseFault } from '../lib/database-faults.js';
-import type { ApiDeps, Session, SessionUser, Transport } from '../trpc.js';
-import type { EventTopic } from './events.js';
-import { readTopicEvents, type StoredUserEvent } from './stored-events.js';
+import type { ApiDeps, Session, Transport } from '../trpc.js';
+import type { StoredUserEvent } from './stored-events.js';
 import type { Subscriber } from './subscriber.js';
+import type { Topic } from './topics.js';
 
 export type { StoredUserEvent } from './stored-events.js';
 
@@ -33,15 +34,11 @@ const READ_PAGE = 100;
 const DATABASE_RETRY_MS = 1000;
 
 export interface StreamUserEventsOptions<T> {
-  topic: EventTopic;
+  /** Registered with the process's Realtime (topics.ts); its `message` makes what is sent. */
+  topic: Topic<T>;
   /** The id of the last message the client has; omitted or null: start from now. */
   lastEventId?: string | null;
   signal?: AbortSignal;
-  /**
-   * Turns a batch of events into messages for `viewer` (the subscriber's user as they are now),
-   * same length and order; null skips one (e.g. a since-deleted row, or one they may no longer see).
-   */
-  hydrate: (events: StoredUserEvent[], viewer: SessionUser) => Promise<Array<T | null>>;
 }
 
 /**
@@ -55,7 +52,9 @@ export async function* streamUserEvents<T>(
   options: StreamUserEventsOptions<T>,
 ): AsyncGenerator<TrackedEnvelope<T>> {
   const { realtime } = ctx.deps;
-  const { signal } = options;
+  const { signal, topic } = options;
+  // Its events would be read without what it loads.
+  if (realtime.topics.get(topic.name) !== topic) throw new Error(`The topic "${topic.name}" is not registered with Realtime`);
   const userId = ctx.session.user.id;
   const resumeAfter = parseEventId(options.lastEventId);
   const socketId = ctx.transport?.kind === 'ws' ? ctx.transport.connectionId : null;
@@ -63,7 +62,7 @@ export async function* streamUserEvents<T>(
 
   // Registered before anything is read: an event committed from now on is either in the
   // reads below or offered by the hub (or both; `delivered` drops the second copy).
-  const subscriber = realtime.hub.subscribe(userId, options.topic);
+  const subscriber = realtime.hub.subscribe(userId, topic.name);
   // Starting at the head read below, there is nothing to read before the queue, unless the
   // hub sees an announcement before that head is known (it then sets needsRead again).
   if (resumeAfter === null) subscriber.needsRead = false;
@@ -79,11 +78,11 @@ export async function* streamUserEvents<T>(
       if (socketId !== null) await realtime.connections.whenWritable(socketId, signal);
       let deliveredUpTo: number | null;
       try {
-        deliveredUpTo = yield* deliverNextBatch(ctx, socketId, subscriber, delivered, options.hydrate);
+        deliveredUpTo = yield* deliverNextBatch(ctx, socketId, subscriber, delivered, topic);
       } catch (error) {
         if (!databaseFault(error)) throw error;
-        // The database failed before anything of the batch was yielded (reads and hydrate come
-        // first): read the same events again once it answers. The client sees no error.
+        // The database failed before anything of the batch was yielded (the batch's read, and the
+        // session's, come first): read the same events again once it answers. The client sees no error.
         subscriber.needsRead = true;
         await pause(DATABASE_RETRY_MS, signal);
         continue;
@@ -128,7 +127,7 @@ async function* deliverNextBatch<T>(
   socketId: number | null,
   subscriber: Subscriber,
   delivered: number,
-  hydrate: StreamUserEventsOptions<T>['hydrate'],
+  topic: StreamUserEventsOptions<T>['topic'],
 ): AsyncGenerator<TrackedEnvelope<T>, number | null> {
   // From the hub's queue, events are live: their latency is worth measuring; a read is a replay.
   const live = !subscriber.needsRead;
@@ -140,11 +139,10 @@ async function* deliverNextBatch<T>(
   const { sessions } = ctx.deps.realtime;
   const session = socketId === null ? ctx.session : (sessions.fresh(socketId) ?? (await sessions.current(socketId)));
   if (!session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue' });
-  const messages = await hydrate(fresh, session.user);
-  if (messages.length !== fresh.length) throw new Error(`hydrate returned ${messages.length} messages for ${fresh.length} events`);
-  for (const [index, event] of fresh.entries()) {
-    const message = messages[index];
-    if (message === null || message === undefined) continue;
+  for (const event of fresh) {
+    // What the event needs was read with it (Topic.load); `message` decides what this viewer gets.
+    const message = topic.message(event, session.user);
+    if (message === null) continue;
     ctx.deps.metrics.delivered(event, live);
     yield tracked(String(event.seq), message);
   }
@@ -154,7 +152,7 @@ async function* deliverNextBatch<T>(
 /** The next page from the database; another one follows while pages come back full. */
 async function readNextPage(deps: ApiDeps, subscriber: Subscriber, afterSeq: number): Promise<StoredUserEvent[]> {
   subscriber.needsRead = false;
-  const events = await readTopicEvents(deps.db, { userId: subscriber.userId, topic: subscriber.topic, afterSeq, limit: READ_PAGE });
+  const events = await deps.realtime.reads.readTopicEvents({ userId: subscriber.userId, topic: subscriber.topic, afterSeq, limit: READ_PAGE });
   if (events.length === READ_PAGE) subscriber.needsRead = true;
   const last = events.at(-1);
   if (last) subscriber.advanceTo(last.seq);

@@ -1,4 +1,3 @@
-import type { EventTopic } from './events.js';
 import type { StoredUserEvent } from './stored-events.js';
 
 /**
@@ -24,7 +23,7 @@ export class Subscriber {
 
   constructor(
     readonly userId: number,
-    readonly topic: EventTopic,
+    readonly topic: string,
     private readonly maxQueued: number,
   ) {}
 
