@@ -31,6 +31,8 @@ export interface DatabaseOptions {
   onConnectionError?: (error: Error) => void;
   /** Names the connections in pg_stat_activity (default: node-postgres's, none). */
   applicationName?: string;
+  /** Told the text of every statement run (tests count the queries a path costs). */
+  onQuery?: (sql: string) => void;
 }
 
 const pools = new WeakMap<DB, pg.Pool>();
@@ -42,7 +44,7 @@ export function poolOf(db: DB): pg.Pool {
   return pool;
 }
 
-export function createDatabase({ connectionString, max = 10, limits, onConnectionError, applicationName }: DatabaseOptions): DB {
+export function createDatabase({ connectionString, max = 10, limits, onConnectionError, applicationName, onQuery }: DatabaseOptions): DB {
   const pool = new pg.Pool({
     connectionString,
     max,
@@ -63,7 +65,10 @@ export function createDatabase({ connectionString, max = 10, limits, onConnectio
   const report = onConnectionError ?? ((error: Error) => console.error('[db] connection lost:', error.message));
   pool.on('connect', (client) => client.on('error', report));
   pool.on('error', () => {}); // an idle client's failure, reported by the listener above
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    ...(onQuery && { log: (event) => event.level === 'query' && onQuery(event.query.sql) }),
+  });
   pools.set(db, pool);
   return db;
 }
