@@ -67,7 +67,11 @@ export function createDatabase({ connectionString, max = 10, limits, onConnectio
   pool.on('error', () => {}); // an idle client's failure, reported by the listener above
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
-    ...(onQuery && { log: (event) => event.level === 'query' && onQuery(event.query.sql) }),
+    ...(onQuery && {
+      log: (event) => {
+        if (event.level === 'query') onQuery(event.query.sql);
+      },
+    }),
   });
   pools.set(db, pool);
   return db;

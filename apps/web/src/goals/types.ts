@@ -6,3 +6,7 @@ export type GoalWithHistory = RouterOutputs['goals']['byId'];
 export type GoalHistoryEntry = GoalWithHistory['history'][number];
 /** A direct report of the signed-in supervisor. */
 export type Supervisee = RouterOutputs['users']['supervisees'][number];
+
+type Yielded<T> = T extends AsyncIterable<infer U, unknown, unknown> ? U : never;
+/** A live goal event: the goal as the server built it for me, after `action`. */
+export type GoalEvent = Yielded<RouterOutputs['goals']['onEvent']>['data'];

@@ -4,13 +4,12 @@ import { Suspense, useEffect, type ComponentType } from 'react';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
 import { trpc } from '../api/trpc';
 import { hasPermission, type SignedInUser } from '../auth/user';
-import { GoalsLive } from '../goals/goals-live';
 import { NotificationBell } from '../notifications/bell';
 import { ReadFromDeepLink } from '../notifications/read-from-deep-link';
-import { NotificationsLive } from '../notifications/notifications-live';
 import { ErrorBoundary } from '../ui/error-boundary';
 import { Empty, Loading } from '../ui/states';
 import { ConnectionIndicator } from './connection-indicator';
+import { LIVE_TOPICS } from './live-topics';
 import { ApprovalsPage, AssignedPage, GoalDetailPage, MENU_PAGES, MyGoalsPage, NotificationHistoryPage, TeamPage, type PageProps } from './pages';
 import { UserMenu } from './user-menu';
 
@@ -99,9 +98,10 @@ export function Shell({ user }: { user: SignedInUser }) {
         </ErrorBoundary>
       </AppShell.Main>
 
-      <NotificationsLive />
+      {LIVE_TOPICS.map(({ topic, Live }) => (
+        <Live key={topic} user={user} />
+      ))}
       <ReadFromDeepLink />
-      <GoalsLive />
     </AppShell>
   );
 }
