@@ -16,7 +16,8 @@ function goalRequests(page: Page) {
   const counts = { sent: 0, finished: 0 };
   const isGoals = (url: string) => /\/trpc\/[^?]*goals\./.test(url);
   page.on('request', (request) => void (isGoals(request.url()) && counts.sent++));
-  for (const event of ['requestfinished', 'requestfailed'] as const) page.on(event, (request) => void (isGoals(request.url()) && counts.finished++));
+  page.on('requestfinished', (request) => void (isGoals(request.url()) && counts.finished++));
+  page.on('requestfailed', (request) => void (isGoals(request.url()) && counts.finished++));
   return counts;
 }
 
