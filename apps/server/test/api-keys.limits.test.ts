@@ -9,6 +9,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger, issueApiKey } from '@pms/api';
 import { startTestServer, type TestServer } from './support/server.js';
 
+/** The message of a REST error answer. */
+const messageOf = async (response: Response) => ((await response.json()) as { message: string }).message;
 const LIMIT = 3;
 const written: string[] = [];
 let first: TestServer;
@@ -44,7 +46,7 @@ it('refuses a key beyond its calls per minute, across instances, with Retry-Afte
     const seconds = Number(response.headers.get('retry-after'));
     expect(seconds).toBeGreaterThanOrEqual(1);
     expect(seconds).toBeLessThanOrEqual(60);
-    expect((await response.json()).message).toMatch(/^The API key "chatty importer" made more than 3 calls in a minute; try again in (\d+ seconds?|1 minute)$/);
+    expect((await messageOf(response))).toMatch(/^The API key "chatty importer" made more than 3 calls in a minute; try again in (\d+ seconds?|1 minute)$/);
   }
   const overTrpc = await trpcCall(first, busy.secret);
   expect(overTrpc.status).toBe(429);

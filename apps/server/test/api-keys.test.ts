@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@pms/api';
 import { failure, httpClient, login, signIn, demo, startTestServer, type Client, type TestServer } from './support/server.js';
 
+/** The message of a REST error answer. */
+const messageOf = async (response: Response) => ((await response.json()) as { message: string }).message;
 const written: string[] = [];
 let server: TestServer;
 let admin: Client;
@@ -116,7 +118,7 @@ describe('the admin router', () => {
     const { secret } = await admin.apiKeys.create.mutate({ name: 'greedy', scopes: ['notifications:publish', 'notifications:read', 'goals:read', 'users:read', 'connections:read'] });
     const byKey = await rest('POST', '/api-keys', { name: 'another', scopes: ['goals:read'] }, secret);
     expect(byKey.status).toBe(403);
-    expect((await byKey.json()).message).toBe('An API key cannot call this procedure: it acts for a signed-in person');
+    expect((await messageOf(byKey))).toBe('An API key cannot call this procedure: it acts for a signed-in person');
   });
 });
 
@@ -144,15 +146,15 @@ describe('over REST', () => {
     expect((await rest('POST', `/api-keys/${key.id}/revoke`, {})).status).toBe(200);
     const again = await rest('POST', `/api-keys/${key.id}/revoke`, {});
     expect(again.status).toBe(409);
-    expect((await again.json()).message).toBe(`The API key "crm bridge" (id ${key.id}) is already revoked`);
+    expect((await messageOf(again))).toBe(`The API key "crm bridge" (id ${key.id}) is already revoked`);
     const missing = await rest('POST', '/api-keys/424242/rotate', {});
     expect(missing.status).toBe(404);
-    expect((await missing.json()).message).toBe('No API key with id 424242');
+    expect((await messageOf(missing))).toBe('No API key with id 424242');
     expect((await rest('POST', '/api-keys', { name: 'x', scopes: [] })).status).toBe(400);
   });
 
   it('documents the paths in the OpenAPI document', async () => {
-    const document = await (await fetch(`${server.url}/api/v1/openapi.json`)).json();
+    const document = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, any> };
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/api-keys', '/api-keys/{id}', '/api-keys/{id}/rotate', '/api-keys/{id}/revoke']));
     expect(document.paths['/api-keys'].post.responses['200']).toBeDefined();
   });
