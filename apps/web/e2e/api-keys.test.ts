@@ -63,7 +63,7 @@ it('creates a key, shows its secret once, and revokes it', async () => {
   expect(tab.consoleErrors()).toEqual([]);
 });
 
-it('rotates a key on a phone: the new secret works, the old one no longer', async () => {
+it('edits and rotates a key on a phone: the new secret works, the old one no longer', async () => {
   const tab = await suite.openTab({ width: 375, height: 800 });
   await signIn(tab, demo.admin);
   const { page } = tab;
@@ -80,12 +80,22 @@ it('rotates a key on a phone: the new secret works, the old one no longer', asyn
   await first.getByRole('button', { name: 'I have copied it' }).click();
   await first.waitFor({ state: 'hidden' });
 
-  const row = page.getByTestId('api-key-row').filter({ hasText: 'Reviews module' });
+  // Edit: a new name and one more scope, the form starting from what the key has.
+  await page.getByTestId('api-key-row').filter({ hasText: 'Reviews module' }).getByTestId('api-key-actions').click();
+  await page.getByRole('menuitem', { name: 'Edit name and scopes' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit Reviews module' });
+  expect(await edit.getByRole('checkbox', { name: 'connections:read' }).isChecked()).toBe(true);
+  await edit.getByLabel('Name').fill('Reviews service');
+  await edit.getByRole('checkbox', { name: 'users:read' }).check();
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await edit.waitFor({ state: 'hidden' });
+  const row = page.getByTestId('api-key-row').filter({ hasText: 'Reviews service' });
+  await row.getByText('users:read').waitFor();
   await screenshot(page, 'api-keys-list-375');
   await row.getByTestId('api-key-actions').click();
   await page.getByRole('menuitem', { name: 'Rotate secret' }).click();
-  await page.getByRole('dialog', { name: 'Rotate the key for Reviews module?' }).getByRole('button', { name: 'Rotate' }).click();
-  const second = page.getByRole('dialog', { name: 'The key for Reviews module' });
+  await page.getByRole('dialog', { name: 'Rotate the key for Reviews service?' }).getByRole('button', { name: 'Rotate' }).click();
+  const second = page.getByRole('dialog', { name: 'The key for Reviews service' });
   const newSecret = (await second.getByTestId('api-key-secret').innerText()).trim();
   expect(newSecret).not.toBe(oldSecret);
   await second.getByRole('button', { name: 'I have copied it' }).click();

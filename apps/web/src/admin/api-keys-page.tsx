@@ -163,21 +163,21 @@ type Dialog = 'edit' | 'rotate' | 'revoke' | null;
 function KeyActions({ apiKey, onSecret }: { apiKey: ApiKey; onSecret(shown: { name: string; secret: string }): void }) {
   const [dialog, setDialog] = useState<Dialog>(null);
   const utils = trpc.useUtils();
-  const done = (title: string) => {
+  const done = (title: string, key: ApiKey) => {
     setDialog(null);
-    notifications.show({ color: 'teal', title, message: apiKey.name });
+    notifications.show({ color: 'teal', title, message: key.name });
     void utils.apiKeys.list.invalidate();
   };
   const failed = (title: string) => (error: unknown) => notifications.show({ color: 'red', title, message: errorMessage(error) });
-  const update = trpc.apiKeys.update.useMutation({ onSuccess: () => done('Key saved') });
+  const update = trpc.apiKeys.update.useMutation({ onSuccess: (key) => done('Key saved', key) });
   const rotate = trpc.apiKeys.rotate.useMutation({
     onSuccess: (key) => {
-      done('Key rotated');
+      done('Key rotated', key);
       onSecret({ name: key.name, secret: key.secret });
     },
     onError: failed('Could not rotate the key'),
   });
-  const revoke = trpc.apiKeys.revoke.useMutation({ onSuccess: () => done('Key revoked'), onError: failed('Could not revoke the key') });
+  const revoke = trpc.apiKeys.revoke.useMutation({ onSuccess: (key) => done('Key revoked', key), onError: failed('Could not revoke the key') });
   if (apiKey.revokedAt) return null;
   return (
     <>
