@@ -5,7 +5,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createOpenApiNodeHttpHandler, generateOpenApiDocument } from 'trpc-to-openapi';
-import { appRouter, type Context, type Logger } from '@pms/api';
+import { appRouter, databaseFault, type Context, type Logger } from '@pms/api';
+import { retryAfterHeaders } from './retry-after.js';
 
 export const REST_BASE = '/api/v1';
 
@@ -35,6 +36,9 @@ export function createRestApi(options: RestApiOptions) {
     router: appRouter,
     createContext: options.createContext,
     maxBodySize: options.maxBodySize,
+    // Retry-After as on /trpc; a database fault is a 503 (the formatter's code), not the 500 the
+    // handler would derive from the error before formatting.
+    responseMeta: ({ errors }) => ({ headers: retryAfterHeaders(errors), status: errors.some((error) => databaseFault(error)) ? 503 : undefined }),
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') options.log.error({ err: error.cause ?? error, path }, 'rest call failed');
     },
