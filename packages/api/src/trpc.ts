@@ -100,6 +100,16 @@ function describeZodError(error: ZodError): string {
  */
 export type Meta = OpenApiMeta<{ scope?: ApiScope }>;
 
+type RestMethod = NonNullable<Meta['openapi']>['method'];
+
+/**
+ * A procedure's REST path under /api/v1 (`{id}` takes the input's `id`) and its tag; the summary
+ * and description show in the OpenAPI document. Every REST call is authenticated.
+ */
+export function rest(method: RestMethod, path: `/${string}`, tag: string, summary: string, description?: string): Meta {
+  return { openapi: { method, path, tags: [tag], summary, description, protect: true } };
+}
+
 const t = initTRPC.context<Context>().meta<Meta>().create({
   transformer: superjson,
   // tRPC attaches stacks; the formatter drops them in production (config, not process.env).
