@@ -1,5 +1,6 @@
 /**
- * One HTTP server, one port: tRPC over HTTP at /trpc, tRPC over WebSocket on upgrade, REST at /api/v1,
+ * One HTTP server, one port: tRPC over HTTP at /trpc, tRPC over WebSocket on upgrade, REST at /api/v1
+ * (its reference at /api/v1/docs), the original deployment's paths elsewhere under /api/,
  * GET /healthz and /readyz (ops/health.ts), /unsubscribe (the link in emails), and the built SPA
  * for everything else.
  * Metrics listen on a port of their own (ops/metrics-server.ts).
@@ -46,7 +47,11 @@ import { limitRefusal } from './http/limits.js';
 import { mailPreviewPath, serveMailPreview } from './http/mail-preview.js';
 import { malformedPathRefusal } from './http/malformed-path.js';
 import { refuse } from './http/refuse.js';
+import { apiDocs } from './http/api-docs.js';
+import { compatHandler } from './http/compat/index.js';
+import { refuseJson } from './http/json-api.js';
 import { createRestApi } from './http/rest.js';
+import { openApiDocument } from './http/rest-document.js';
 import { isHttps, setSecurityHeaders } from './http/security-headers.js';
 import { spaHandler } from './http/spa.js';
 import { subscriptionRefusal } from './http/subscriptions.js';
@@ -183,7 +188,14 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
     },
   });
 
-  const restApi = createRestApi({ createContext: httpContext, maxBodySize: env.MAX_BODY_BYTES, log, publicUrl: deps.config.publicUrl });
+  const restApi = createRestApi({
+    createContext: httpContext,
+    maxBodySize: env.MAX_BODY_BYTES,
+    log,
+    document: openApiDocument(deps.config.publicUrl),
+    docs: apiDocs(),
+  });
+  const originalApi = compatHandler({ createContext: httpContext, maxBodySize: env.MAX_BODY_BYTES, log });
 
   const httpLimits = { maxBodyBytes: env.MAX_BODY_BYTES, maxBatchCalls: env.MAX_BATCH_CALLS };
   const web = spaHandler(env.WEB_DIST);
@@ -208,9 +220,13 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
         limitRefusal(req, httpLimits);
       return refusal ? refuse(res, refusal) : trpcHttp(req, res);
     }
-    if (path.startsWith('/api/v1/')) {
+    // /api/v1/: the REST API; the rest of /api/: the original deployment's paths (WebSocket upgrades,
+    // /api/notifications/ws among them, come through server.on('upgrade') instead).
+    if (path.startsWith('/api/')) {
       const refusal = malformedPathRefusal(path) ?? csrfRefusal(req, env.CORS_ORIGINS) ?? limitRefusal(req, httpLimits);
-      return refusal ? refuse(res, refusal) : void restApi(req, res);
+      const rest = path.startsWith('/api/v1/');
+      if (refusal) return refuseJson(res, refusal, rest ? 'rest' : 'compat');
+      return void (rest ? restApi(req, res) : originalApi(req, res));
     }
     // The link in every email: no session, no JSON, so outside /trpc and its CSRF rule.
     if (path === '/unsubscribe') return unsubscribePage(req, res);
@@ -317,7 +333,7 @@ function allowCors(req: IncomingMessage, res: ServerResponse, allowed: string[])
     res.setHeader('Vary', 'Origin');
     if (req.method === 'OPTIONS') {
       res.writeHead(204, {
-        'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+        'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
         'Access-Control-Allow-Headers': 'content-type, authorization, trpc-accept',
         'Access-Control-Max-Age': '600',
       });

@@ -6,10 +6,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getTRPCErrorFromUnknown, getTRPCErrorShape, TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
 import { ZodError } from 'zod';
 import { appRouter, type Context, type Logger } from '@pms/api';
 import { logCallError } from '../ops/requests.js';
+import type { Refusal } from './refuse.js';
 
 export type CreateContext = (opts: { req: IncomingMessage; res: ServerResponse }) => Promise<Context>;
 
@@ -69,4 +71,10 @@ export function callFailure(cause: unknown, call: { path: string | undefined; ct
       : {}),
     ...(data.retryAfterSeconds !== undefined && { retryAfterSeconds: data.retryAfterSeconds }),
   };
+}
+
+/** A request refused before any call (CSRF, size): `{message, code}` on /api/v1, the original's `{detail}` elsewhere under /api/. */
+export function refuseJson(res: ServerResponse, { code, message }: Refusal, style: 'rest' | 'compat'): void {
+  const status = getHTTPStatusCodeFromError(new TRPCError({ code, message }));
+  sendJson(res, status, style === 'rest' ? { code, message } : { detail: message });
 }
