@@ -33,7 +33,8 @@ export const toCompatNotification = (userId: number, n: NotificationView): z.inf
   message: n.message,
   data: n.data,
   link: n.link,
-  is_read: n.readAt !== null,
+  // As the unread count and unread_only have it: a decided request is no longer unread.
+  is_read: n.readAt !== null || n.resolvedAt !== null,
   read_at: n.readAt?.toISOString() ?? null,
   created_at: n.createdAt.toISOString(),
   expires_at: n.expiresAt.toISOString(),
