@@ -133,7 +133,7 @@ describe('the reference page', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toBe(API_DOCS_CSP);
     const html = await page.text();
-    const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
+    const sources = [...html.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((match) => match[1]!);
     expect(sources).toEqual(['/api/v1/docs/swagger-ui.css', '/api/v1/docs/swagger-ui-bundle.js', '/api/v1/docs/start.js']);
     for (const source of sources) {
       const file = await fetch(`${server.url}${source}`);

@@ -29,6 +29,7 @@ const PAGE = `<!doctype html>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>PMS API reference</title>
+    <link rel="icon" href="data:," />
     <link rel="stylesheet" href="${DOCS}/swagger-ui.css" />
   </head>
   <body>
