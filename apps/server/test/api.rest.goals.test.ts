@@ -130,7 +130,7 @@ describe('errors', () => {
       body: '{"type":',
     });
     expect(notJson.status).toBe(400);
-    expect((await notJson.json()).message).toMatch(/^The body is not valid JSON/);
+    expect(((await notJson.json()) as { message: string }).message).toMatch(/^The body is not valid JSON/);
   });
 
   it('an unknown id is a 404, a goal of someone else a 404 too, an action not yours a 403, no credential a 401', async () => {
