@@ -36,15 +36,26 @@ describe('the curl checks of the original deployment', () => {
     const { status, body } = await admin.get('/api/notifications/connection-stats');
     expect(status).toBe(200);
     expect(body).toMatchObject({ total_connections: 0, unique_users: 0, instances: [{ instance_id: expect.any(String) }] });
-    expect(await alice.get('/api/notifications/connection-stats')).toMatchObject({ status: 403, body: { detail: 'Only administrators may do this' } });
+    expect(await alice.get('/api/notifications/connection-stats')).toMatchObject({
+      status: 403,
+      body: { detail: 'Only administrators may do this' },
+    });
   });
 });
 
 describe('goals', () => {
   it('are assigned, accepted, declined, approved and rejected at the original paths', async () => {
-    const assigned = await sam.post(`/api/goals/assign?assigned_to_user_id=${aliceId}`, { title: 'Keep the old clients working', due_date: `${new Date().getUTCFullYear()}-12-31` });
+    const assigned = await sam.post(`/api/goals/assign?assigned_to_user_id=${aliceId}`, {
+      title: 'Keep the old clients working',
+      due_date: `${new Date().getUTCFullYear()}-12-31`,
+    });
     expect(assigned.status).toBe(200);
-    expect(assigned.body).toMatchObject({ status: 'PENDING_ACCEPTANCE', owner_id: aliceId, goal_type: 'INDIVIDUAL', due_date: `${new Date().getUTCFullYear()}-12-31` });
+    expect(assigned.body).toMatchObject({
+      status: 'PENDING_ACCEPTANCE',
+      owner_id: aliceId,
+      goal_type: 'INDIVIDUAL',
+      due_date: `${new Date().getUTCFullYear()}-12-31`,
+    });
     expect(await alice.put(`/api/goals/${assigned.body.id}/accept`)).toMatchObject({ status: 200, body: { status: 'ACTIVE' } });
 
     const other = (await sam.post(`/api/goals/assign?assigned_to_user_id=${aliceId}`, { title: 'Another one' })).body;
@@ -84,7 +95,10 @@ describe('goals', () => {
     expect(await sam.put('/api/goals/abc/approve')).toMatchObject({ status: 422, body: { detail: 'id must be a number' } });
     expect(await sam.put('/api/goals/999999/approve')).toMatchObject({ status: 404, body: { detail: 'No goal with id 999999' } });
     expect(await alice.post(`/api/goals/assign?assigned_to_user_id=${aliceId}`, { title: 'Self' })).toMatchObject({ status: 403 });
-    expect(await jsonClient(server.url).get('/api/goals/pending-approval')).toMatchObject({ status: 401, body: { detail: 'Sign in to continue' } });
+    expect(await jsonClient(server.url).get('/api/goals/pending-approval')).toMatchObject({
+      status: 401,
+      body: { detail: 'Sign in to continue' },
+    });
     expect(await sam.get('/api/nothing')).toMatchObject({ status: 404, body: { detail: 'Not Found' } });
   });
 });
@@ -96,7 +110,9 @@ describe('notifications', () => {
     expect(all.body.length).toBeGreaterThanOrEqual(3); // assigned twice, rejected, approved
     expect(all.body[0]).toMatchObject({ user_id: aliceId, is_read: false, read_at: null, notification_type: expect.any(String) });
     const unreadBefore = all.body.filter((n: any) => !n.is_read).map((n: any) => n.id);
-    expect((await alice.get('/api/notifications?skip=1&limit=2')).body.map((n: any) => n.id)).toEqual(all.body.slice(1, 3).map((n: any) => n.id));
+    expect((await alice.get('/api/notifications?skip=1&limit=2')).body.map((n: any) => n.id)).toEqual(
+      all.body.slice(1, 3).map((n: any) => n.id),
+    );
 
     const first = all.body[0];
     expect(await alice.put(`/api/notifications/${first.id}/read`)).toMatchObject({ status: 200, body: { id: first.id, is_read: true } });
@@ -104,14 +120,29 @@ describe('notifications', () => {
     expect(unread).not.toContain(first.id);
     expect(unread).toEqual(unreadBefore.filter((id: number) => id !== first.id));
 
-    expect(await alice.put('/api/notifications/mark-all-read')).toMatchObject({ status: 200, body: { message: 'All notifications marked as read' } });
+    expect(await alice.put('/api/notifications/mark-all-read')).toMatchObject({
+      status: 200,
+      body: { message: 'All notifications marked as read' },
+    });
     expect((await alice.get('/api/notifications/stats')).body.unread_count).toBe(0);
     expect(await alice.get('/api/notifications?unread_only=true')).toMatchObject({ status: 200, body: [] });
 
-    expect(await alice.delete(`/api/notifications/${first.id}`)).toMatchObject({ status: 200, body: { message: 'Notification deleted', id: first.id } });
-    expect(await alice.delete(`/api/notifications/${first.id}`)).toMatchObject({ status: 404, body: { detail: `No notification with id ${first.id}` } });
+    expect(await alice.delete(`/api/notifications/${first.id}`)).toMatchObject({
+      status: 200,
+      body: { message: 'Notification deleted', id: first.id },
+    });
+    expect(await alice.delete(`/api/notifications/${first.id}`)).toMatchObject({
+      status: 404,
+      body: { detail: `No notification with id ${first.id}` },
+    });
     expect(await sam.put(`/api/notifications/${all.body[1].id}/read`)).toMatchObject({ status: 404 });
-    expect(await alice.get('/api/notifications?limit=500')).toMatchObject({ status: 422, body: { detail: 'limit must be between 0 and 100' } });
-    expect(await alice.get('/api/notifications?unread_only=perhaps')).toMatchObject({ status: 422, body: { detail: 'unread_only must be true or false' } });
+    expect(await alice.get('/api/notifications?limit=500')).toMatchObject({
+      status: 422,
+      body: { detail: 'limit must be between 0 and 100' },
+    });
+    expect(await alice.get('/api/notifications?unread_only=perhaps')).toMatchObject({
+      status: 422,
+      body: { detail: 'unread_only must be true or false' },
+    });
   });
 });

@@ -84,7 +84,11 @@ describe('the document', () => {
     for (const { path, method, operation } of operations()) {
       const compat = operation.tags[0] === 'compatibility';
       const url = `${server.url}${compat ? '' : '/api/v1'}${path.replace('{id}', '1')}`;
-      const response = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: ['GET', 'DELETE'].includes(method) ? undefined : '{}' });
+      const response = await fetch(url, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: ['GET', 'DELETE'].includes(method) ? undefined : '{}',
+      });
       // The original's paths check their query first, as FastAPI did.
       expect([401, ...(compat ? [422] : [])], `${method} ${path}`).toContain(response.status);
     }
@@ -108,7 +112,9 @@ describe('real answers', () => {
     const alice = jsonClient(`${server.url}/api/v1`, (await login(server.url, 'alice@demo.pms')).token);
     const sam = jsonClient(`${server.url}/api/v1`, (await login(server.url, 'sam@demo.pms')).token);
     const admin = jsonClient(`${server.url}/api/v1`, (await login(server.url, 'admin@demo.pms')).token);
-    const goal = (await alice.post('/goals', { type: 'INDIVIDUAL', title: 'Match the document', dueDate: `${new Date().getUTCFullYear()}-12-31` })).body;
+    const goal = (
+      await alice.post('/goals', { type: 'INDIVIDUAL', title: 'Match the document', dueDate: `${new Date().getUTCFullYear()}-12-31` })
+    ).body;
     await check('POST', '/goals/{id}/approve', sam.post(`/goals/${goal.id}/approve`));
     await check('GET', '/goals/{id}', alice.get(`/goals/${goal.id}`));
     await check('GET', '/goals/mine', alice.get('/goals/mine'));

@@ -36,24 +36,44 @@ describe('the approval flow', () => {
     const inbox = await sam.api.get('/notifications?limit=5&unreadOnly=true');
     expect(inbox.status).toBe(200);
     const submitted = inbox.body.items.find((n: any) => n.type === 'GOAL_SUBMITTED' && n.data.goalId === goal.id);
-    expect(submitted).toMatchObject({ readAt: null, actions: [{ kind: 'approve', goalId: goal.id }, { kind: 'reject', goalId: goal.id }] });
+    expect(submitted).toMatchObject({
+      readAt: null,
+      actions: [
+        { kind: 'approve', goalId: goal.id },
+        { kind: 'reject', goalId: goal.id },
+      ],
+    });
     expect(submitted.createdAt).toMatch(ISO);
     expect(await sam.api.get('/goals/pending-approval')).toMatchObject({ status: 200, body: { items: [{ id: goal.id }] } });
 
     const rejected = await sam.api.post(`/goals/${goal.id}/reject`, { reason: 'Say by when' });
     expect(rejected).toMatchObject({ status: 200, body: { status: 'REJECTED', lastReason: 'Say by when' } });
-    const edited = await alice.api.patch(`/goals/${goal.id}`, { dueDate: `${new Date().getUTCFullYear()}-12-31`, version: rejected.body.version });
+    const edited = await alice.api.patch(`/goals/${goal.id}`, {
+      dueDate: `${new Date().getUTCFullYear()}-12-31`,
+      version: rejected.body.version,
+    });
     expect(edited).toMatchObject({ status: 200, body: { dueDate: `${new Date().getUTCFullYear()}-12-31` } });
     expect(await alice.api.post(`/goals/${goal.id}/submit`)).toMatchObject({ status: 200, body: { status: 'PENDING_APPROVAL' } });
     expect(await sam.api.post(`/goals/${goal.id}/approve`)).toMatchObject({ status: 200, body: { status: 'ACTIVE' } });
     expect(await alice.api.post(`/goals/${goal.id}/progress`, { progress: 40, note: 'Half the paths' })).toMatchObject({
       body: { progress: 40, status: 'ACTIVE' },
     });
-    expect(await alice.api.post(`/goals/${goal.id}/complete`, {})).toMatchObject({ status: 200, body: { status: 'COMPLETED', progress: 100 } });
+    expect(await alice.api.post(`/goals/${goal.id}/complete`, {})).toMatchObject({
+      status: 200,
+      body: { status: 'COMPLETED', progress: 100 },
+    });
 
     const read = await alice.api.get(`/goals/${goal.id}`);
     expect(read.status).toBe(200);
-    expect(read.body.history.map((step: any) => step.action)).toEqual(['create', 'reject', 'edit', 'submit', 'approve', 'updateProgress', 'complete']);
+    expect(read.body.history.map((step: any) => step.action)).toEqual([
+      'create',
+      'reject',
+      'edit',
+      'submit',
+      'approve',
+      'updateProgress',
+      'complete',
+    ]);
     expect(read.body.history[0].createdAt).toMatch(ISO);
     expect((await alice.api.get('/goals/mine?status=COMPLETED')).body.items.map((g: any) => g.id)).toContain(goal.id);
 
@@ -104,7 +124,10 @@ describe('notifications', () => {
 
   it("are only their recipient's", async () => {
     const { id } = (await people.sam.api.get('/notifications?view=all&limit=1')).body.items[0];
-    expect(await people.carol.api.post(`/notifications/${id}/read`)).toMatchObject({ status: 404, body: { message: `No notification with id ${id}` } });
+    expect(await people.carol.api.post(`/notifications/${id}/read`)).toMatchObject({
+      status: 404,
+      body: { message: `No notification with id ${id}` },
+    });
   });
 });
 
@@ -113,7 +136,11 @@ describe('errors', () => {
     const { alice } = people;
     expect(await alice.api.get('/notifications?limit=0')).toMatchObject({
       status: 400,
-      body: { code: 'BAD_REQUEST', message: 'limit must be between 1 and 100', issues: [{ path: 'limit', message: 'limit must be between 1 and 100' }] },
+      body: {
+        code: 'BAD_REQUEST',
+        message: 'limit must be between 1 and 100',
+        issues: [{ path: 'limit', message: 'limit must be between 1 and 100' }],
+      },
     });
     expect((await alice.api.get('/notifications?unreadOnly=maybe')).body.message).toBe('unreadOnly must be true or false');
     expect((await alice.api.get('/goals/abc')).body).toMatchObject({ message: 'id must be a number' });
@@ -131,15 +158,22 @@ describe('errors', () => {
     });
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as { message: string }).message).toMatch(/^The body is not valid JSON/);
+    const huge = await alice.api.post('/goals', { type: 'INDIVIDUAL', title: 'x'.repeat(2_000_000) });
+    expect(huge).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE' } });
   });
 
   it('an unknown id is a 404, a goal of someone else a 404 too, an action not yours a 403, no credential a 401', async () => {
     const { alice, carol, sam } = people;
-    expect(await alice.api.get('/goals/999999')).toMatchObject({ status: 404, body: { code: 'NOT_FOUND', message: 'No goal with id 999999' } });
+    expect(await alice.api.get('/goals/999999')).toMatchObject({
+      status: 404,
+      body: { code: 'NOT_FOUND', message: 'No goal with id 999999' },
+    });
     const goal = (await alice.api.post('/goals', { type: 'INDIVIDUAL', title: 'Private' })).body;
     expect(await carol.api.get(`/goals/${goal.id}`)).toMatchObject({ status: 404 });
     expect(await alice.api.post(`/goals/${goal.id}/approve`)).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
-    expect(await people.olivia.api.post('/goals/assign', { superviseeId: alice.id, title: 'Not mine to give' })).toMatchObject({ status: 403 });
+    expect(await people.olivia.api.post('/goals/assign', { superviseeId: alice.id, title: 'Not mine to give' })).toMatchObject({
+      status: 403,
+    });
     expect(await jsonClient(`${server.url}/api/v1`).get('/goals/mine')).toMatchObject({ status: 401, body: { code: 'UNAUTHORIZED' } });
     expect(await jsonClient(`${server.url}/api/v1`, 'not-a-token').post(`/goals/${goal.id}/approve`)).toMatchObject({ status: 401 });
     expect(await sam.api.post(`/goals/${goal.id}/approve`)).toMatchObject({ status: 200 });
@@ -167,15 +201,30 @@ describe('errors', () => {
 describe('API keys', () => {
   it('read any goal with goals:read, and no more', async () => {
     const goal = (await people.carol.api.post('/goals', { type: 'INDIVIDUAL', title: "Carol's own" })).body;
-    const reader = jsonClient(`${server.url}/api/v1`, (await issueApiKey(server.db, { name: 'reviews', scopes: ['goals:read'], createdBy: null })).secret);
-    expect(await reader.get(`/goals/${goal.id}`)).toMatchObject({ status: 200, body: { id: goal.id, allowedActions: [], history: [{ action: 'create' }] } });
+    const reader = jsonClient(
+      `${server.url}/api/v1`,
+      (await issueApiKey(server.db, { name: 'reviews', scopes: ['goals:read'], createdBy: null })).secret,
+    );
+    expect(await reader.get(`/goals/${goal.id}`)).toMatchObject({
+      status: 200,
+      body: { id: goal.id, allowedActions: [], history: [{ action: 'create' }] },
+    });
     expect(await reader.get('/goals/999999')).toMatchObject({ status: 404 });
-    expect(await reader.post(`/goals/${goal.id}/approve`)).toMatchObject({ status: 403, body: { message: expect.stringContaining('An API key cannot') } });
-    expect(await reader.get('/users')).toMatchObject({ status: 403, body: { message: 'The API key "reviews" lacks the scope users:read' } });
+    expect(await reader.post(`/goals/${goal.id}/approve`)).toMatchObject({
+      status: 403,
+      body: { message: expect.stringContaining('An API key cannot') },
+    });
+    expect(await reader.get('/users')).toMatchObject({
+      status: 403,
+      body: { message: 'The API key "reviews" lacks the scope users:read' },
+    });
   });
 
   it('list users with users:read; people need to be administrators', async () => {
-    const directory = jsonClient(`${server.url}/api/v1`, (await issueApiKey(server.db, { name: 'directory', scopes: ['users:read'], createdBy: null })).secret);
+    const directory = jsonClient(
+      `${server.url}/api/v1`,
+      (await issueApiKey(server.db, { name: 'directory', scopes: ['users:read'], createdBy: null })).secret,
+    );
     const users = await directory.get('/users');
     expect(users.status).toBe(200);
     expect(users.body.find((u: any) => u.email === 'alice@demo.pms')).toEqual({
@@ -193,18 +242,27 @@ describe('API keys', () => {
 
 describe('users', () => {
   it('are created and changed by administrators', async () => {
-    const created = await people.admin.api.post('/users', { email: 'rita@demo.pms', name: 'Rita Rest', password: 'a-long-enough-passphrase', supervisorId: people.sam.id });
+    const created = await people.admin.api.post('/users', {
+      email: 'rita@demo.pms',
+      name: 'Rita Rest',
+      password: 'a-long-enough-passphrase',
+      supervisorId: people.sam.id,
+    });
     expect(created).toMatchObject({ status: 200, body: { email: 'rita@demo.pms', supervisorId: people.sam.id, active: true } });
     expect(created.body).not.toHaveProperty('password');
     expect(await people.admin.api.patch(`/users/${created.body.id}`, { name: 'Rita Renamed', active: false })).toMatchObject({
       status: 200,
       body: { name: 'Rita Renamed', active: false },
     });
-    expect(await people.admin.api.post('/users', { email: 'rita@demo.pms', name: 'Again', password: 'a-long-enough-passphrase' })).toMatchObject({
+    expect(
+      await people.admin.api.post('/users', { email: 'rita@demo.pms', name: 'Again', password: 'a-long-enough-passphrase' }),
+    ).toMatchObject({
       status: 409,
       body: { message: 'email: a user with this email already exists' },
     });
-    expect(await people.alice.api.post('/users', { email: 'x@demo.pms', name: 'X', password: 'a-long-enough-passphrase' })).toMatchObject({ status: 403 });
+    expect(await people.alice.api.post('/users', { email: 'x@demo.pms', name: 'X', password: 'a-long-enough-passphrase' })).toMatchObject({
+      status: 403,
+    });
     expect(await people.admin.api.patch('/users/999999', { name: 'Nobody' })).toMatchObject({ status: 404 });
   });
 });

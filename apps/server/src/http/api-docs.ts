@@ -57,7 +57,10 @@ export function apiDocs(): (req: IncomingMessage, res: ServerResponse, path: str
     ['/docs', { type: 'text/html; charset=utf-8', body: () => PAGE }],
     ['/docs/start.js', { type: 'text/javascript; charset=utf-8', body: () => START }],
     ['/docs/swagger-ui.css', { type: 'text/css; charset=utf-8', body: () => readFileSync(join(dist, 'swagger-ui.css')) }],
-    ['/docs/swagger-ui-bundle.js', { type: 'text/javascript; charset=utf-8', body: () => readFileSync(join(dist, 'swagger-ui-bundle.js')) }],
+    [
+      '/docs/swagger-ui-bundle.js',
+      { type: 'text/javascript; charset=utf-8', body: () => readFileSync(join(dist, 'swagger-ui-bundle.js')) },
+    ],
   ]);
   const cache = new Map<string, Buffer | string>();
   return (req, res, path) => {

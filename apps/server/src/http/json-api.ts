@@ -26,7 +26,10 @@ export async function readJsonObject(req: IncomingMessage, res: ServerResponse, 
   if (text.trim() === '') return {};
   const mediaType = req.headers['content-type']?.split(';')[0]!.trim().toLowerCase();
   if (mediaType !== 'application/json') {
-    throw new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message: `Send the body as application/json (not ${mediaType ?? 'without a content type'})` });
+    throw new TRPCError({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: `Send the body as application/json (not ${mediaType ?? 'without a content type'})`,
+    });
   }
   let body: unknown;
   try {
@@ -57,10 +60,20 @@ export interface CallFailure {
 }
 
 /** The error as tRPC would answer it (status, code and message through the app's error formatter); bugs are logged. */
-export function callFailure(cause: unknown, call: { path: string | undefined; ctx: Context | undefined; req: IncomingMessage; log: Logger }): CallFailure {
+export function callFailure(
+  cause: unknown,
+  call: { path: string | undefined; ctx: Context | undefined; req: IncomingMessage; log: Logger },
+): CallFailure {
   const error = getTRPCErrorFromUnknown(cause);
   logCallError(call.log, { error, path: call.path, req: call.req, ctx: call.ctx });
-  const shape = getTRPCErrorShape({ config: appRouter._def._config, error, type: 'unknown', path: call.path, input: undefined, ctx: call.ctx });
+  const shape = getTRPCErrorShape({
+    config: appRouter._def._config,
+    error,
+    type: 'unknown',
+    path: call.path,
+    input: undefined,
+    ctx: call.ctx,
+  });
   const data = shape.data as { code: TRPC_ERROR_CODE_KEY; httpStatus: number; retryAfterSeconds?: number };
   return {
     status: data.httpStatus,

@@ -96,12 +96,23 @@ export function createRestApi(options: RestApiOptions) {
     if (!route) {
       if (matches.length === 0) return sendJson(res, 404, { code: 'NOT_FOUND', message: `No such path: ${REST_BASE}${path}` });
       const allowed = [...new Set(matches.map((match) => match.method))].join(', ');
-      return sendJson(res, 405, { code: 'METHOD_NOT_SUPPORTED', message: `${req.method} is not allowed here; use ${allowed}` }, { allow: allowed });
+      return sendJson(
+        res,
+        405,
+        { code: 'METHOD_NOT_SUPPORTED', message: `${req.method} is not allowed here; use ${allowed}` },
+        { allow: allowed },
+      );
     }
     let ctx: Context | undefined;
     try {
-      const pathInput = textInput(route, Object.entries(route.pattern.exec(path)!.groups ?? {}).map(([name, value]) => [name, decodeURIComponent(value)]));
-      const rest = req.method === 'GET' || req.method === 'DELETE' ? textInput(route, queryEntries(url.searchParams)) : await readJsonObject(req, res, options.maxBodySize);
+      const pathInput = textInput(
+        route,
+        Object.entries(route.pattern.exec(path)!.groups ?? {}).map(([name, value]) => [name, decodeURIComponent(value)]),
+      );
+      const rest =
+        req.method === 'GET' || req.method === 'DELETE'
+          ? textInput(route, queryEntries(url.searchParams))
+          : await readJsonObject(req, res, options.maxBodySize);
       ctx = await options.createContext({ req, res });
       const result = await procedureOf(ctx, route.procedure)(route.takesInput ? { ...rest, ...pathInput } : undefined);
       sendJson(res, 200, result);

@@ -14,7 +14,10 @@ import { callerOf, COMPAT_ROUTES } from './routes.js';
 
 const routes = COMPAT_ROUTES.map((route) => ({ ...route, pattern: getPathRegExp(route.path) }));
 
-const pathId = z.coerce.number({ error: 'id must be a number' }).int({ error: 'id must be a whole number' }).positive({ error: 'id must be positive' });
+const pathId = z.coerce
+  .number({ error: 'id must be a number' })
+  .int({ error: 'id must be a whole number' })
+  .positive({ error: 'id must be positive' });
 
 function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
@@ -46,7 +49,12 @@ export function compatHandler(options: { createContext: CreateContext; maxBodySi
       const failure = callFailure(cause, { path: `${req.method} ${route.path}`, ctx, req, log: options.log });
       // FastAPI answers a request that does not validate with 422.
       const status = failure.issues ? 422 : failure.status;
-      sendJson(res, status, { detail: failure.message }, failure.retryAfterSeconds === undefined ? {} : { 'retry-after': String(failure.retryAfterSeconds) });
+      sendJson(
+        res,
+        status,
+        { detail: failure.message },
+        failure.retryAfterSeconds === undefined ? {} : { 'retry-after': String(failure.retryAfterSeconds) },
+      );
     }
   };
 }

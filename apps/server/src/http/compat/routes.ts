@@ -48,7 +48,11 @@ interface Page<T> {
   nextCursor: number | null;
 }
 
-/** The original paged with skip and limit; the procedures page by cursor: pages of 100 are read until the window is filled. */
+/**
+ * The original paged with skip and limit; the procedures page by cursor: pages of 100 are read until
+ * the window is filled. Each page is one consistent read, the window is not: a notification that
+ * arrives meanwhile shifts what `skip` counts, as it did with the original's OFFSET.
+ */
 async function window<T>(skip: number, limit: number, page: (cursor: number | undefined) => Promise<Page<T>>): Promise<T[]> {
   const found: T[] = [];
   let cursor: number | undefined;
@@ -71,7 +75,10 @@ const count = (name: string, fallback: number, max: number) =>
     .min(0, { error: `${name} must be between 0 and ${max}` })
     .max(max, { error: `${name} must be between 0 and ${max}` })
     .default(fallback);
-const skipAndLimit = (maxLimit: number, defaultLimit: number) => ({ skip: count('skip', 0, 10_000), limit: count('limit', defaultLimit, maxLimit) });
+const skipAndLimit = (maxLimit: number, defaultLimit: number) => ({
+  skip: count('skip', 0, 10_000),
+  limit: count('limit', defaultLimit, maxLimit),
+});
 const reason = (name: string) => z.object({ [name]: z.string({ error: `${name} is required` }) });
 
 export const COMPAT_ROUTES: CompatRoute[] = [
@@ -107,7 +114,10 @@ export const COMPAT_ROUTES: CompatRoute[] = [
     path: '/api/notifications/mark-all-read',
     summary: "Mark all the caller's notifications read",
     response: message('All notifications marked as read').extend({ count: z.number().int() }),
-    run: async ({ call }) => ({ message: 'All notifications marked as read', ...(await call<{ count: number }>('notifications.markAllRead')) }),
+    run: async ({ call }) => ({
+      message: 'All notifications marked as read',
+      ...(await call<{ count: number }>('notifications.markAllRead')),
+    }),
   },
   {
     method: 'DELETE',
@@ -142,40 +152,38 @@ export const COMPAT_ROUTES: CompatRoute[] = [
         }),
       ),
   },
-  ...(['approve', 'accept'] as const).map(
-    (action): CompatRoute => ({
-      method: 'PUT',
-      path: `/api/goals/{id}/${action}`,
-      summary: action === 'approve' ? "Approve a goal (its owner's supervisor)" : 'Accept an assigned goal (its assignee)',
-      response: compatGoal,
-      run: async ({ call }, { id }) => toCompatGoal(await call(`goals.${action}`, { id })),
-    }),
-  ),
-  ...([
-    ['reject', 'rejection_reason', "Reject a goal (its owner's supervisor)"],
-    ['decline', 'decline_reason', 'Decline an assigned goal (its assignee)'],
-  ] as const).map(
-    ([action, field, summary]): CompatRoute => ({
-      method: 'PUT',
-      path: `/api/goals/{id}/${action}`,
-      summary,
-      query: reason(field),
-      response: compatGoal,
-      run: async ({ call }, { id, query }) => toCompatGoal(await call(`goals.${action}`, { id, reason: query[field] })),
-    }),
-  ),
-  ...([
-    ['supervisee-goals', 'goals.superviseeGoals', "Goals of the caller's direct reports"],
-    ['pending-approval', 'goals.pendingApproval', "Goals awaiting the caller's approval"],
-  ] as const).map(
-    ([path, procedure, summary]): CompatRoute => ({
-      method: 'GET',
-      path: `/api/goals/${path}`,
-      summary,
-      query: z.object(skipAndLimit(1000, 1000)),
-      response: z.array(compatGoal),
-      run: async ({ call }, { query }) =>
-        (await window(query.skip, query.limit, (cursor) => call<Page<GoalView>>(procedure, { cursor, limit: PAGE }))).map(toCompatGoal),
-    }),
-  ),
+  ...(['approve', 'accept'] as const).map((action): CompatRoute => ({
+    method: 'PUT',
+    path: `/api/goals/{id}/${action}`,
+    summary: action === 'approve' ? "Approve a goal (its owner's supervisor)" : 'Accept an assigned goal (its assignee)',
+    response: compatGoal,
+    run: async ({ call }, { id }) => toCompatGoal(await call(`goals.${action}`, { id })),
+  })),
+  ...(
+    [
+      ['reject', 'rejection_reason', "Reject a goal (its owner's supervisor)"],
+      ['decline', 'decline_reason', 'Decline an assigned goal (its assignee)'],
+    ] as const
+  ).map(([action, field, summary]): CompatRoute => ({
+    method: 'PUT',
+    path: `/api/goals/{id}/${action}`,
+    summary,
+    query: reason(field),
+    response: compatGoal,
+    run: async ({ call }, { id, query }) => toCompatGoal(await call(`goals.${action}`, { id, reason: query[field] })),
+  })),
+  ...(
+    [
+      ['supervisee-goals', 'goals.superviseeGoals', "Goals of the caller's direct reports"],
+      ['pending-approval', 'goals.pendingApproval', "Goals awaiting the caller's approval"],
+    ] as const
+  ).map(([path, procedure, summary]): CompatRoute => ({
+    method: 'GET',
+    path: `/api/goals/${path}`,
+    summary,
+    query: z.object(skipAndLimit(1000, 1000)),
+    response: z.array(compatGoal),
+    run: async ({ call }, { query }) =>
+      (await window(query.skip, query.limit, (cursor) => call<Page<GoalView>>(procedure, { cursor, limit: PAGE }))).map(toCompatGoal),
+  })),
 ];
