@@ -4,6 +4,7 @@
  * errors. The same procedures answer, so what one path changes the others (and /api/v1) see.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '@pms/db';
 import { jsonClient, type JsonClient } from './support/rest.js';
 import { login, startTestServer, type TestServer } from './support/server.js';
 
@@ -24,6 +25,16 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 describe('the curl checks of the original deployment', () => {
+  it('start from a token that POST /api/v1/auth/login gives', async () => {
+    const signIn = await jsonClient(`${server.url}/api/v1`).post('/auth/login', { email: 'admin@demo.pms', password: DEMO_PASSWORD });
+    expect(signIn).toMatchObject({ status: 200, body: { token: expect.any(String), user: { email: 'admin@demo.pms' } } });
+    expect(await jsonClient(server.url, signIn.body.token).get('/api/notifications/connection-stats')).toMatchObject({ status: 200 });
+    expect(await jsonClient(`${server.url}/api/v1`).post('/auth/login', { email: 'admin@demo.pms', password: 'wrong' })).toMatchObject({
+      status: 401,
+      body: { message: 'Email or password is incorrect' },
+    });
+  });
+
   it('GET /api/notifications/stats', async () => {
     const { status, body } = await alice.get('/api/notifications/stats');
     expect(status).toBe(200);

@@ -11,6 +11,7 @@ import { COMPAT_ROUTES } from './compat/routes.js';
 import { REST_BASE } from './rest.js';
 
 const TAGS = {
+  auth: 'Signing in: a session token for a person (services use API keys instead).',
   notifications: "The caller's notifications: list, counts, read, delete; connection stats for operators.",
   goals: 'Goals and their workflow: create, submit, approve or reject, assign, accept or decline, progress, complete, cancel.',
   users: 'The organisation: people, their supervisors and permissions (administrators, and API keys with users:read).',
