@@ -1,5 +1,6 @@
 /**
- * One HTTP server, one port: tRPC over HTTP at /trpc, tRPC over WebSocket on upgrade, REST at /api/v1,
+ * One HTTP server, one port: tRPC over HTTP at /trpc, tRPC over WebSocket on upgrade, REST at /api/v1
+ * (its reference at /api/v1/docs), the original deployment's paths elsewhere under /api/,
  * GET /healthz and /readyz (ops/health.ts), /unsubscribe (the link in emails), and the built SPA
  * for everything else.
  * Metrics listen on a port of their own (ops/metrics-server.ts).
@@ -48,7 +49,11 @@ import { mailPreviewPath, serveMailPreview } from './http/mail-preview.js';
 import { malformedPathRefusal } from './http/malformed-path.js';
 import { refuse } from './http/refuse.js';
 import { retryAfterHeaders } from './http/retry-after.js';
+import { apiDocs } from './http/api-docs.js';
+import { compatHandler } from './http/compat/index.js';
+import { refuseJson } from './http/json-api.js';
 import { createRestApi } from './http/rest.js';
+import { openApiDocument } from './http/rest-document.js';
 import { isHttps, setSecurityHeaders } from './http/security-headers.js';
 import { spaHandler } from './http/spa.js';
 import { subscriptionRefusal } from './http/subscriptions.js';
@@ -159,11 +164,11 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
   // One context for every HTTP call, tRPC's and REST's: a key (`Bearer pms_…`) or a session.
   // A key over its rate limit fails every call of the request (429, Retry-After); the log line
   // still names it. The database failing here fails the calls as a database fault (503).
-  const httpContext = async ({ req, res, info }: { req: IncomingMessage; res: ServerResponse; info: { calls: unknown[] } }): Promise<Context> => {
+  const httpContext = async ({ req, res, info }: { req: IncomingMessage; res: ServerResponse; info?: { calls: unknown[] } }): Promise<Context> => {
     const token = tokenFromHeaders(req.headers);
     const apiKey = isApiKey(token) ? withRequestKey(req, await resolveApiKey(db, token)) : null;
-    // A REST request is one call (it lists none).
-    if (apiKey) await deps.apiKeyRateLimit.admit(apiKey, Math.max(1, info.calls.length));
+    // A tRPC batch counts each of its calls; a REST request is one call (it brings no info).
+    if (apiKey) await deps.apiKeyRateLimit.admit(apiKey, Math.max(1, info?.calls.length ?? 1));
     return {
       deps,
       clientAddress: clientAddress(req, env.TRUST_PROXY),
@@ -187,7 +192,14 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
     responseMeta: ({ errors }) => ({ headers: retryAfterHeaders(errors) }),
   });
 
-  const restApi = createRestApi({ createContext: httpContext, maxBodySize: env.MAX_BODY_BYTES, log, publicUrl: deps.config.publicUrl });
+  const restApi = createRestApi({
+    createContext: httpContext,
+    maxBodySize: env.MAX_BODY_BYTES,
+    log,
+    document: openApiDocument(deps.config.publicUrl),
+    docs: apiDocs(),
+  });
+  const originalApi = compatHandler({ createContext: httpContext, maxBodySize: env.MAX_BODY_BYTES, log });
 
   const httpLimits = { maxBodyBytes: env.MAX_BODY_BYTES, maxBatchCalls: env.MAX_BATCH_CALLS };
   const web = spaHandler(env.WEB_DIST);
@@ -212,9 +224,13 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
         limitRefusal(req, httpLimits);
       return refusal ? refuse(res, refusal) : trpcHttp(req, res);
     }
-    if (path.startsWith('/api/v1/')) {
+    // /api/v1/: the REST API; the rest of /api/: the original deployment's paths (WebSocket upgrades,
+    // /api/notifications/ws among them, come through server.on('upgrade') instead).
+    if (path.startsWith('/api/')) {
       const refusal = malformedPathRefusal(path) ?? csrfRefusal(req, env.CORS_ORIGINS) ?? limitRefusal(req, httpLimits);
-      return refusal ? refuse(res, refusal) : void restApi(req, res);
+      const rest = path.startsWith('/api/v1/');
+      if (refusal) return refuseJson(res, refusal, rest ? 'rest' : 'compat');
+      return void (rest ? restApi(req, res) : originalApi(req, res));
     }
     // The link in every email: no session, no JSON, so outside /trpc and its CSRF rule.
     if (path === '/unsubscribe') return unsubscribePage(req, res);
@@ -321,7 +337,7 @@ function allowCors(req: IncomingMessage, res: ServerResponse, allowed: string[])
     res.setHeader('Vary', 'Origin');
     if (req.method === 'OPTIONS') {
       res.writeHead(204, {
-        'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+        'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
         'Access-Control-Allow-Headers': 'content-type, authorization, trpc-accept',
         'Access-Control-Max-Age': '600',
       });

@@ -105,6 +105,26 @@ function describeZodError(error: ZodError): string {
 export type Meta = OpenApiMeta<{ scope?: ApiScope; people?: People }>;
 export type People = 'everyone' | 'admins';
 
+type RestMethod = NonNullable<Meta['openapi']>['method'];
+
+/** The errors every REST call may answer, as the OpenAPI document lists them. */
+const REST_ERRORS = {
+  400: 'Bad input: the message, and each issue, name the field',
+  401: 'No credential, or an expired or revoked one',
+  403: 'Not allowed to the caller (or the API key lacks the scope)',
+  404: 'Not found, or not visible to the caller',
+  409: 'Someone else changed it first; the message says what happened',
+  500: 'Internal server error',
+};
+
+/**
+ * A procedure's REST path under /api/v1 (`{id}` takes the input's `id`) and its tag; the summary
+ * and description show in the OpenAPI document. Every REST call is authenticated.
+ */
+export function rest(method: RestMethod, path: `/${string}`, tag: string, summary: string, description?: string): Meta {
+  return { openapi: { method, path, tags: [tag], summary, description, protect: true, errorResponses: REST_ERRORS } };
+}
+
 const t = initTRPC.context<Context>().meta<Meta>().create({
   transformer: superjson,
   // tRPC attaches stacks; the formatter drops them in production (config, not process.env).

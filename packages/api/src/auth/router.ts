@@ -1,39 +1,66 @@
 import { TRPCError } from '@trpc/server';
 import { loginInput } from '@pms/shared';
 import { announceSessionsRevoked } from '../realtime/channels.js';
-import { authedProcedure, publicProcedure } from '../trpc.js';
+import { z } from 'zod';
+import { Permission } from '@pms/shared';
+import { timestamp } from '../lib/outputs.js';
+import { authedProcedure, publicProcedure, rest } from '../trpc.js';
 import { verifyPassword } from './password.js';
 import { openSession } from './sessions.js';
 
 const BAD_LOGIN = 'Email or password is incorrect';
 
+const loginOutput = z.object({
+  token: z.string().describe('Send as `Authorization: Bearer <token>`'),
+  expiresAt: timestamp,
+  user: z.object({
+    id: z.number().int(),
+    email: z.string(),
+    name: z.string(),
+    supervisorId: z.number().int().nullable(),
+    permissions: z.array(Permission),
+  }),
+});
+
+const loginPath = rest(
+  'POST',
+  '/auth/login',
+  'auth',
+  'Sign in: a session token for the other calls',
+  'Refused with 401 for a wrong email or password, 429 when throttled.',
+);
+
 export const authRouter = {
   /** Returns the token for API clients and, over HTTP, sets the HttpOnly session cookie. */
-  login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
-    const { db, tokens, loginThrottle } = ctx.deps;
-    // Counted per call (a batch, a socket and a request alike), before argon2 runs.
-    await loginThrottle.admit(input.email, ctx.clientAddress);
-    const user = await db
-      .selectFrom('users')
-      .select(['id', 'email', 'name', 'supervisor_id', 'permissions', 'password_hash', 'active'])
-      .where('email', '=', input.email)
-      .executeTakeFirst();
-    // Same message and same hashing cost whether or not the email exists.
-    const valid = await verifyPassword(user?.password_hash ?? null, input.password);
-    if (!user || !valid || !user.active) {
-      ctx.deps.metrics.loginRefused('bad_credentials');
-      throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_LOGIN });
-    }
-    await loginThrottle.succeeded(input.email, ctx.clientAddress);
+  login: publicProcedure
+    .meta({ openapi: { ...loginPath.openapi!, protect: false } })
+    .input(loginInput)
+    .output(loginOutput)
+    .mutation(async ({ ctx, input }) => {
+      const { db, tokens, loginThrottle } = ctx.deps;
+      // Counted per call (a batch, a socket and a request alike), before argon2 runs.
+      await loginThrottle.admit(input.email, ctx.clientAddress);
+      const user = await db
+        .selectFrom('users')
+        .select(['id', 'email', 'name', 'supervisor_id', 'permissions', 'password_hash', 'active'])
+        .where('email', '=', input.email)
+        .executeTakeFirst();
+      // Same message and same hashing cost whether or not the email exists.
+      const valid = await verifyPassword(user?.password_hash ?? null, input.password);
+      if (!user || !valid || !user.active) {
+        ctx.deps.metrics.loginRefused('bad_credentials');
+        throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_LOGIN });
+      }
+      await loginThrottle.succeeded(input.email, ctx.clientAddress);
 
-    const { token, expiresAt } = await openSession(db, tokens, user.id);
-    if (ctx.transport.kind === 'http') ctx.transport.setSessionCookie(token, expiresAt);
-    return {
-      token,
-      expiresAt,
-      user: { id: user.id, email: user.email, name: user.name, supervisorId: user.supervisor_id, permissions: user.permissions },
-    };
-  }),
+      const { token, expiresAt } = await openSession(db, tokens, user.id);
+      if (ctx.transport.kind === 'http') ctx.transport.setSessionCookie(token, expiresAt);
+      return {
+        token,
+        expiresAt,
+        user: { id: user.id, email: user.email, name: user.name, supervisorId: user.supervisor_id, permissions: user.permissions },
+      };
+    }),
 
   /** Ends this session everywhere: its cookie, and every socket using it on every instance. */
   logout: authedProcedure.mutation(async ({ ctx }) => {

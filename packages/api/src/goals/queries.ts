@@ -13,7 +13,7 @@ import {
 } from '@pms/shared';
 import type { z } from 'zod';
 import type { Viewer } from './access.js';
-import { findVisibleGoal, goalHistory, selectGoals, toView, type GoalQuery } from './views.js';
+import { findVisibleGoal, goalHistory, goalNotFound, selectGoals, toView, type GoalQuery } from './views.js';
 
 type PageInput = z.output<typeof goalListInput>;
 
@@ -77,9 +77,14 @@ export function organisationalGoals(db: DB, viewer: Viewer, input: z.output<type
   return page(viewer, query, rest);
 }
 
-/** One goal with its timeline. */
-export async function goalWithHistory(db: DB, viewer: Viewer, id: number) {
-  const goal = toView(viewer, await findVisibleGoal(db, viewer, id));
+/** No one: a service reading with an API key (goals:read) sees every goal and may take no action on any. */
+const SERVICE: Viewer = { id: 0, permissions: [] };
+
+/** One goal with its timeline; `viewer` null: a service's read, of any goal. */
+export async function goalWithHistory(db: DB, viewer: Viewer | null, id: number) {
+  const row = viewer ? await findVisibleGoal(db, viewer, id) : await selectGoals(db).where('goals.id', '=', id).executeTakeFirst();
+  if (!row) throw goalNotFound(id);
+  const goal = toView(viewer ?? SERVICE, row);
   const history = await goalHistory(db, id);
   return { ...goal, history };
 }

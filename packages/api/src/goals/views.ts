@@ -64,8 +64,12 @@ export type GoalView = ReturnType<typeof toView>;
 /** The goal, if this viewer may see it. Missing and hidden goals get the same answer. */
 export async function findVisibleGoal(db: Kysely<Database>, viewer: Viewer, id: number): Promise<GoalRow> {
   const row = await selectGoals(db).where('goals.id', '=', id).executeTakeFirst();
-  if (!row || !canSee(viewer, row)) throw new TRPCError({ code: 'NOT_FOUND', message: `No goal with id ${id}` });
+  if (!row || !canSee(viewer, row)) throw goalNotFound(id);
   return row;
+}
+
+export function goalNotFound(id: number): TRPCError {
+  return new TRPCError({ code: 'NOT_FOUND', message: `No goal with id ${id}` });
 }
 
 /** Oldest first: the goal's timeline. */

@@ -2,73 +2,118 @@ import { sql } from 'kysely';
 import { readConnectionStats } from '../realtime/presence.js';
 import { onEventInput, streamUserEvents } from '../realtime/subscribe.js';
 import { z } from 'zod';
-import { authedProcedure, scopedProcedure } from '../trpc.js';
+import { authedProcedure, rest, scopedProcedure } from '../trpc.js';
 import { notificationTopic, recipientActions } from './events.js';
 import { lockStreams } from '../realtime/events.js';
 import { archiveAllRead, deleteNotifications, setState } from './inbox-state.js';
-import { deleteManyInput, idsInput, listInput, notificationFilter, notificationIdInput, setArchivedInput, setReadInput, snoozeInput } from './inputs.js';
-import { connectionStatsOutput } from './outputs.js';
+import {
+  deleteManyInput,
+  idsInput,
+  listInput,
+  notificationFilter,
+  notificationIdInput,
+  setArchivedInput,
+  setReadInput,
+  snoozeInput,
+} from './inputs.js';
+import {
+  connectionStatsOutput,
+  deletedOutput,
+  markedAllReadOutput,
+  notificationListOutput,
+  notificationOutput,
+  notificationStatsOutput,
+} from './outputs.js';
 import { publish } from './publish.js';
 import { countNotifications, listNotifications, notificationStats } from './queries.js';
 import { snooze, unsnooze } from './snooze.js';
 import { notFound, toView, visibleNotifications } from './view.js';
 
 export const notificationsRouter = {
-  list: authedProcedure.input(listInput).query(({ ctx, input }) => listNotifications(ctx.deps.db, ctx.session.user.id, input)),
+  /** Newest first, a page at a time (`cursor`: the previous page's `nextCursor`); filters by view, type, priority, read state and text. */
+  list: authedProcedure
+    .meta(rest('GET', '/notifications', 'notifications', "The caller's notifications"))
+    .input(listInput)
+    .output(notificationListOutput)
+    .query(({ ctx, input }) => listNotifications(ctx.deps.db, ctx.session.user.id, input)),
 
   /** How many notifications match `list`'s filters (what "select all matching" would change). */
   count: authedProcedure.input(notificationFilter).query(({ ctx, input }) => countNotifications(ctx.deps.db, ctx.session.user.id, input)),
 
-  stats: authedProcedure.query(({ ctx }) => notificationStats(ctx.deps.db, ctx.session.user.id)),
+  stats: authedProcedure
+    .meta(rest('GET', '/notifications/stats', 'notifications', "The caller's counts: in the inbox, unread, unseen, by type and priority"))
+    .input(z.void())
+    .output(notificationStatsOutput)
+    .query(({ ctx }) => notificationStats(ctx.deps.db, ctx.session.user.id)),
 
   /** Marks one notification read; the caller's other devices hear of it. Reading twice is fine. */
-  markRead: authedProcedure.input(notificationIdInput).mutation(({ ctx, input }) =>
-    ctx.deps.db.transaction().execute(async (trx) => {
-      const me = ctx.session.user.id;
-      await lockStreams(trx, [me]); // the lock order (realtime/events.ts): streams, then rows
-      const updated = await trx
-        .updateTable('notifications')
-        .set({ read_at: sql`now()` })
-        .where('id', '=', input.id)
-        .where('recipient_id', '=', me)
-        .where('read_at', 'is', null)
-        .where('expires_at', '>', sql<Date>`now()`)
-        .returningAll()
-        .executeTakeFirst();
-      if (updated) {
-        await publish(trx, { events: [recipientActions.read(me, [updated.id])], ttlDays: ctx.deps.config.notificationTtlDays });
-        return toView(updated);
-      }
-      const existing = await visibleNotifications(trx, me).selectAll().where('id', '=', input.id).executeTakeFirst();
-      if (!existing) throw notFound(input.id);
-      return toView(existing);
-    }),
-  ),
+  markRead: authedProcedure
+    .meta(
+      rest(
+        'POST',
+        '/notifications/{id}/read',
+        'notifications',
+        'Mark one notification read',
+        "Reading twice is fine; the caller's other devices hear of it.",
+      ),
+    )
+    .input(notificationIdInput)
+    .output(notificationOutput)
+    .mutation(({ ctx, input }) =>
+      ctx.deps.db.transaction().execute(async (trx) => {
+        const me = ctx.session.user.id;
+        await lockStreams(trx, [me]); // the lock order (realtime/events.ts): streams, then rows
+        const updated = await trx
+          .updateTable('notifications')
+          .set({ read_at: sql`now()` })
+          .where('id', '=', input.id)
+          .where('recipient_id', '=', me)
+          .where('read_at', 'is', null)
+          .where('expires_at', '>', sql<Date>`now()`)
+          .returningAll()
+          .executeTakeFirst();
+        if (updated) {
+          await publish(trx, { events: [recipientActions.read(me, [updated.id])], ttlDays: ctx.deps.config.notificationTtlDays });
+          return toView(updated);
+        }
+        const existing = await visibleNotifications(trx, me).selectAll().where('id', '=', input.id).executeTakeFirst();
+        if (!existing) throw notFound(input.id);
+        return toView(existing);
+      }),
+    ),
 
-  markAllRead: authedProcedure.mutation(({ ctx }) =>
-    ctx.deps.db.transaction().execute(async (trx) => {
-      const me = ctx.session.user.id;
-      // Announce first: that takes the caller's stream lock, so a notification being created
-      // concurrently either commits before (and is marked read below) or gets a later event.
-      await publish(trx, { events: [recipientActions.allRead(me)], ttlDays: ctx.deps.config.notificationTtlDays });
-      const result = await trx
-        .updateTable('notifications')
-        .set({ read_at: sql`now()` })
-        .where('recipient_id', '=', me)
-        .where('read_at', 'is', null)
-        .where('expires_at', '>', sql<Date>`now()`)
-        .executeTakeFirst();
-      return { count: Number(result.numUpdatedRows) };
-    }),
-  ),
+  markAllRead: authedProcedure
+    .meta(rest('POST', '/notifications/read-all', 'notifications', "Mark all the caller's notifications read"))
+    .input(z.void())
+    .output(markedAllReadOutput)
+    .mutation(({ ctx }) =>
+      ctx.deps.db.transaction().execute(async (trx) => {
+        const me = ctx.session.user.id;
+        // Announce first: that takes the caller's stream lock, so a notification being created
+        // concurrently either commits before (and is marked read below) or gets a later event.
+        await publish(trx, { events: [recipientActions.allRead(me)], ttlDays: ctx.deps.config.notificationTtlDays });
+        const result = await trx
+          .updateTable('notifications')
+          .set({ read_at: sql`now()` })
+          .where('recipient_id', '=', me)
+          .where('read_at', 'is', null)
+          .where('expires_at', '>', sql<Date>`now()`)
+          .executeTakeFirst();
+        return { count: Number(result.numUpdatedRows) };
+      }),
+    ),
 
-  delete: authedProcedure.input(notificationIdInput).mutation(({ ctx, input }) =>
-    ctx.deps.db.transaction().execute(async (trx) => {
-      const target = { ids: [input.id] };
-      await deleteNotifications(trx, { userId: ctx.session.user.id, target, ttlDays: ctx.deps.config.notificationTtlDays });
-      return { id: input.id };
-    }),
-  ),
+  delete: authedProcedure
+    .meta(rest('DELETE', '/notifications/{id}', 'notifications', 'Delete one notification'))
+    .input(notificationIdInput)
+    .output(deletedOutput)
+    .mutation(({ ctx, input }) =>
+      ctx.deps.db.transaction().execute(async (trx) => {
+        const target = { ids: [input.id] };
+        await deleteNotifications(trx, { userId: ctx.session.user.id, target, ttlDays: ctx.deps.config.notificationTtlDays });
+        return { id: input.id };
+      }),
+    ),
 
   /** Deletes `ids` (1 to 500, all the caller's or none) or every notification matching `filter` (up to `maxId`). */
   deleteMany: authedProcedure.input(deleteManyInput).mutation(({ ctx, input }) =>
@@ -80,14 +125,26 @@ export const notificationsRouter = {
   /** Marks notifications seen (shown in the open bell or list); those seen before stay as they were. */
   markSeen: authedProcedure.input(idsInput).mutation(({ ctx, input }) =>
     ctx.deps.db.transaction().execute((trx) =>
-      setState(trx, { userId: ctx.session.user.id, target: input, state: 'seen', on: true, ttlDays: ctx.deps.config.notificationTtlDays }),
+      setState(trx, {
+        userId: ctx.session.user.id,
+        target: input,
+        state: 'seen',
+        on: true,
+        ttlDays: ctx.deps.config.notificationTtlDays,
+      }),
     ),
   ),
 
   /** Read or unread: `ids` (1 to 500, all the caller's or none) or every notification matching `filter` (up to `maxId`). */
   setRead: authedProcedure.input(setReadInput).mutation(({ ctx, input }) =>
     ctx.deps.db.transaction().execute((trx) =>
-      setState(trx, { userId: ctx.session.user.id, target: input.target, state: 'read', on: input.read, ttlDays: ctx.deps.config.notificationTtlDays }),
+      setState(trx, {
+        userId: ctx.session.user.id,
+        target: input.target,
+        state: 'read',
+        on: input.read,
+        ttlDays: ctx.deps.config.notificationTtlDays,
+      }),
     ),
   ),
 
@@ -133,7 +190,15 @@ export const notificationsRouter = {
 
   /** Open sockets, distinct users and subscriptions per server instance, and in total. */
   connectionStats: scopedProcedure('connections:read', 'admins')
-    .meta({ openapi: { method: 'GET', path: '/notifications/connection-stats', tags: ['notifications'], protect: true } })
+    .meta(
+      rest(
+        'GET',
+        '/notifications/connection-stats',
+        'notifications',
+        'Open sockets, people and subscriptions per server instance',
+        'For administrators, and API keys with connections:read.',
+      ),
+    )
     .input(z.void())
     .output(connectionStatsOutput)
     .query(async ({ ctx }) => {
