@@ -20,6 +20,7 @@ import {
   Mailer,
   notificationEmailJob,
   notificationReturnJob,
+  publicationJob,
   goalReminderJob,
   POLICY_VIOLATION,
   Realtime,
@@ -143,7 +144,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
   };
 
   // Each capability defines its job kinds; a new kind is one more entry here.
-  await jobs.start([notificationReturnJob, notificationEmailJob, digestJob, goalReminderJob], deps);
+  await jobs.start([notificationReturnJob, notificationEmailJob, digestJob, goalReminderJob, publicationJob], deps);
   const digests = new DigestScheduler(deps, log);
   digests.start();
 
@@ -166,6 +167,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
         setSessionCookie: (token, expiresAt) =>
           res.appendHeader('Set-Cookie', cookie(req, token, Math.floor((expiresAt.getTime() - Date.now()) / 1000))),
         clearSessionCookie: () => res.appendHeader('Set-Cookie', cookie(req, '', 0)),
+        idempotencyKey: req.headers['idempotency-key']?.toString() ?? null,
       },
     };
   };
@@ -318,7 +320,7 @@ function allowCors(req: IncomingMessage, res: ServerResponse, allowed: string[])
     if (req.method === 'OPTIONS') {
       res.writeHead(204, {
         'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-        'Access-Control-Allow-Headers': 'content-type, authorization, trpc-accept',
+        'Access-Control-Allow-Headers': 'content-type, authorization, trpc-accept, idempotency-key',
         'Access-Control-Max-Age': '600',
       });
       res.end();

@@ -69,7 +69,13 @@ export interface Session {
 
 /** How the call arrived: HTTP can set cookies, a WebSocket cannot. */
 export type Transport =
-  | { kind: 'http'; setSessionCookie(token: string, expiresAt: Date): void; clearSessionCookie(): void }
+  | {
+      kind: 'http';
+      setSessionCookie(token: string, expiresAt: Date): void;
+      clearSessionCookie(): void;
+      /** The `Idempotency-Key` header: REST clients name a retry there (idempotency/once.ts). */
+      idempotencyKey: string | null;
+    }
   | { kind: 'ws'; connectionId: number };
 
 export interface Context {
@@ -98,7 +104,7 @@ function describeZodError(error: ZodError): string {
  * `scope`: the API key scope that opens the procedure to services (`scopedProcedure`);
  * `openapi`: its path in the REST API under /api/v1 (trpc-to-openapi).
  */
-export type Meta = OpenApiMeta<{ scope?: ApiScope }>;
+export type Meta = OpenApiMeta<{ scope?: ApiScope | readonly ApiScope[] }>;
 
 const t = initTRPC.context<Context>().meta<Meta>().create({
   transformer: superjson,
@@ -163,7 +169,7 @@ export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
   return next();
 });
 
-function keyRefused(key: ApiKeyCaller, scope?: ApiScope): TRPCError {
+function keyRefused(key: ApiKeyCaller, scope?: string): TRPCError {
   return new TRPCError({
     code: 'FORBIDDEN',
     message: scope
@@ -176,13 +182,14 @@ function keyRefused(key: ApiKeyCaller, scope?: ApiScope): TRPCError {
 export type Caller = { kind: 'key'; key: ApiKeyCaller } | { kind: 'person'; session: Session };
 
 /**
- * Open to API keys that hold `scope`, and to signed-in people: everyone, or administrators only.
- * The procedure reads `ctx.caller` to tell them apart.
+ * Open to API keys that hold `scope` (or any of a list of scopes), and to signed-in people:
+ * everyone, or administrators only. The procedure reads `ctx.caller` to tell them apart.
  */
-export function scopedProcedure(scope: ApiScope, people: 'everyone' | 'admins') {
+export function scopedProcedure(scope: ApiScope | readonly ApiScope[], people: 'everyone' | 'admins') {
+  const anyOf: readonly ApiScope[] = typeof scope === 'string' ? [scope] : scope;
   return t.procedure.meta({ scope }).use(async ({ ctx, next }) => {
     if (ctx.apiKey) {
-      if (!ctx.apiKey.scopes.includes(scope)) throw keyRefused(ctx.apiKey, scope);
+      if (!anyOf.some((one) => ctx.apiKey!.scopes.includes(one))) throw keyRefused(ctx.apiKey, anyOf.join(' or '));
       return next({ ctx: { ...ctx, caller: { kind: 'key', key: ctx.apiKey } as Caller } });
     }
     // The person's gate is authedProcedure's, run as a function rather than repeated.
