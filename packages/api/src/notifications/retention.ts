@@ -50,6 +50,39 @@ const RULES = {
   oldEvents: (db: DB, limit: number, options: Required<RetentionOptions>) =>
     db
       .deleteFrom('user_events')
+      .where(({ eb, refTuple, selectFrom }) =>
+        eb(
+          refTuple('user_id', 'seq'),
+          'in',
+          selectFrom('user_events')
+            .select(['user_id', 'seq'])
+            .where('created_at', '<=', daysAgo(options.eventTtlDays))
+            .limit(limit)
+            .forUpdate()
+            .skipLocked()
+            .$asTuple('user_id', 'seq'),
+        ),
+      )
+      .executeTakeFirst(),
+
+  endedSessions: (db: DB, limit: number, options: Required<RetentionOptions>) => {
+    const ended = minutesAgo(options.endedSessionGraceMinutes);
+    return db
+      .deleteFrom('sessions')
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('sessions')
+          .select('id')
+          .where((session) => session.or([session('expires_at', '<=', ended), session('revoked_at', '<=', ended)]))
+          .limit(limit)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .executeTakeFirst();
+  },
+  expiredIdempotencyKeys: (db: DB, limit: number) =>
+    db
+      .deleteFrom('idempotency_keys')
       // By row address: a key's caller is a user or an API key (one of the two columns is null).
       .where(({ eb, selectFrom }) =>
         eb(
