@@ -61,13 +61,15 @@ const recipient = z.union([id('recipients'), z.string({ error: 'recipients must 
 });
 
 /** A time from JSON (ISO 8601 with offset) or from superjson (a Date). */
-const instant = (field: string) =>
-  z
-    .union([z.date(), z.iso.datetime({ offset: true })], { error: `${field} must be an ISO 8601 time like 2026-12-24T09:00:00Z` })
+const instant = (field: string) => {
+  const error = `${field} must be an ISO 8601 time like 2026-12-24T09:00:00Z`;
+  return z
+    .union([z.date({ error }), z.iso.datetime({ offset: true, error })], { error })
     .transform((value) => new Date(value))
     // Checked against the clock at each call, not when the schema was built.
     .refine((at) => at.getTime() > Date.now(), { error: `${field} must be in the future` })
     .refine((at) => at.getTime() <= Date.now() + MAX_SEND_AT_DAYS * 86_400_000, { error: `${field} must be at most ${MAX_SEND_AT_DAYS} days ahead` });
+};
 
 export const publishInput = z.object({
   recipients: z
