@@ -55,7 +55,7 @@ it('an initiative notification published over REST appears live in the bell, wit
 
   // The history's type filter lists the registered types by label; filtered, each row says its type.
   await navigate(tab.page, 'Notifications');
-  await tab.page.getByRole('textbox', { name: 'Type' }).click();
+  await tab.page.getByRole('main').getByLabel('Type').click();
   await tab.page.getByRole('option', { name: 'Initiative assigned' }).click();
   await expect.poll(() => new URL(tab.page.url()).searchParams.get('type')).toBe('INITIATIVE_ASSIGNED');
   const group = tab.page.getByTestId('notification-group').filter({ hasText: '2 notifications: Initiative assigned' });
@@ -68,14 +68,14 @@ it('an initiative notification published over REST appears live in the bell, wit
 it('on a phone: the published notification in the bell and the history filter', async () => {
   const tab = await suite.openTab({ width: 375, height: 812 });
   await signIn(tab, demo.alice);
-  await publish(initiative('Your initiative is due Friday'));
+  await publish({ ...initiative('Your initiative is due Friday'), groupKey: undefined });
   await bellWithUnread(tab.page, 1).waitFor();
   await tab.page.getByTestId('bell').click();
   await tab.page.getByRole('dialog', { name: /^Notifications/ }).getByTestId('notification-row').filter({ hasText: 'Your initiative is due Friday' }).waitFor();
   await screenshot(tab.page, 'publish-bell-375');
   await tab.page.keyboard.press('Escape');
   await navigate(tab.page, 'Notifications');
-  await tab.page.getByRole('textbox', { name: 'Type' }).click();
+  await tab.page.getByRole('main').getByLabel('Type').click();
   await tab.page.getByRole('option', { name: 'Initiative assigned' }).waitFor();
   await screenshot(tab.page, 'publish-history-filter-375');
   expect(tab.consoleErrors()).toEqual([]);
