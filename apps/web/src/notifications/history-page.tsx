@@ -44,9 +44,11 @@ function useFiltersInUrl(): [HistoryFilters, (change: Partial<HistoryFilters>) =
 }
 
 export function NotificationHistoryPage() {
-  const [filters, setFilters] = useFiltersInUrl();
+  const [inUrl, setFilters] = useFiltersInUrl();
   const typeLabel = useTypeLabel();
   const typeOptions = (useNotificationTypes().data ?? []).map((known) => known.type);
+  // A type the registry does not know (an old or mistyped link) filters nothing, rather than failing the list.
+  const filters = inUrl.type && typeOptions.length > 0 && !typeOptions.includes(inUrl.type) ? { ...inUrl, type: undefined } : inUrl;
   const stats = trpc.notifications.stats.useQuery();
   const markAllRead = useMarkAllRead();
   const archiveAllRead = useArchiveAllRead();
