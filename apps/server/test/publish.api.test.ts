@@ -240,7 +240,7 @@ describe('the type registry', () => {
     expect((await call('POST', '/notification-types', { key: people.admin.token, body: { ...type, type: 'bad' } })).status).toBe(400);
   });
 
-  it('a registered type is published, counted and filtered, and its category's preferences apply', async () => {
+  it("a registered type is published, counted and filtered, and its category's preferences apply", async () => {
     const { carol } = people;
     await call('POST', '/notification-types', { key: people.admin.token, body: { type: 'CHECKIN_DUE', category: 'reviews', label: 'Check-in due' } });
     await carol.api.preferences.update.mutate({ categories: { reviews: { inApp: false } } });
