@@ -108,6 +108,12 @@ describe('POST /api/v1/notifications', () => {
     expect(retry).toEqual(first);
     expect(await stored()).toEqual({ publications: before.publications + 1, notifications: before.notifications + 1 });
 
+    // Two at once with one key (a client retrying before the first answered): the second waits, then replays.
+    const raced = randomUUID();
+    const [one, two] = await Promise.all([0, 1].map(() => publishAs(publisher, initiative([demo.dave]), { 'idempotency-key': raced })));
+    expect(two).toEqual(one);
+    expect((await stored()).publications).toBe(before.publications + 2);
+
     const changed = await publishAs(publisher, initiative([demo.dave], { title: 'Another' }), { 'idempotency-key': key });
     expect(changed.status).toBe(422);
     expect(changed.body.message).toBe('idempotencyKey was already used for a different request');

@@ -58,6 +58,11 @@ it('is typed from the router: publications, types, and the server refusals as TR
   expect(state.createdAt).toBeInstanceOf(Date); // superjson: dates stay dates
   expect(state.recipients).toMatchObject([{ userId: alice.id, state: 'unread' }]);
 
+  // Over tRPC the idempotency key is an input: a retry answers the first publication.
+  const once = { recipients: [alice.id], type: 'REVIEW_DUE', title: 'Once', message: 'Only once.', idempotencyKey: crypto.randomUUID() };
+  const [first, retried] = [await pms.notifications.publish.mutate(once), await pms.notifications.publish.mutate(once)];
+  expect(retried).toEqual(first);
+
   const refused = await pms.notifications.publish.mutate({ recipients: ['nobody@demo.pms'], type: 'REVIEW_DUE', title: 't', message: 'm' }).catch((e: unknown) => e);
   expect(refused).toBeInstanceOf(TRPCClientError);
   expect((refused as TRPCClientError<never>).message).toBe('recipients: no such user: nobody@demo.pms');
