@@ -47,7 +47,18 @@ export const publishingProcedures = {
    * with the same idempotency key it answers the first result and notifies nobody again.
    */
   publish: scopedProcedure('notifications:publish', 'admins')
-    .meta({ openapi: { method: 'POST', path: '/notifications', tags: ['publishing'], protect: true, successDescription: 'The publication' } })
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/notifications',
+        tags: ['publishing'],
+        protect: true,
+        successDescription: 'The publication',
+        requestHeaders: z.object({
+          'idempotency-key': z.uuid().optional().describe('A UUID per notification, the same on every retry: a retry answers the first result'),
+        }),
+      },
+    })
     .input(publishInput)
     .output(publicationOutput)
     .mutation(({ ctx, input }) => createPublication(ctx.deps, ctx.caller, { ...input, idempotencyKey: retryKey(ctx, input.idempotencyKey) })),
