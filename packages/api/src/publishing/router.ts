@@ -5,7 +5,7 @@
 import { TRPCError } from '@trpc/server';
 import { idempotencyKey, publicationIdInput, publishInput, registerTypeInput } from '@pms/shared';
 import { z } from 'zod';
-import { router, scopedProcedure, type Context } from '../trpc.js';
+import { adminProcedure, router, scopedProcedure, type Context } from '../trpc.js';
 import { notificationTypeOutput, publicationOutput, publicationStateOutput } from './outputs.js';
 import { createPublication, readPublication } from './publications.js';
 import { listTypes, registerType } from './types.js';
@@ -30,15 +30,12 @@ export const notificationTypesRouter = router({
     .output(z.array(notificationTypeOutput))
     .query(({ ctx }) => listTypes(ctx.deps.db)),
 
-  /** Registers a type in a category (administrators); the same again is a no-op, another category a 409. */
-  register: scopedProcedure('notifications:publish', 'admins')
+  /** Registers a type in a category (administrators, not keys); the same again is a no-op, another category a 409. */
+  register: adminProcedure
     .meta({ openapi: { method: 'POST', path: '/notification-types', tags: ['notification types'], protect: true } })
     .input(registerTypeInput)
     .output(notificationTypeOutput)
-    .mutation(({ ctx, input }) => {
-      if (ctx.caller.kind === 'key') throw new TRPCError({ code: 'FORBIDDEN', message: 'Only administrators may register notification types' });
-      return registerType(ctx.deps.db, input);
-    }),
+    .mutation(({ ctx, input }) => registerType(ctx.deps.db, input)),
 });
 
 export const publishingProcedures = {
