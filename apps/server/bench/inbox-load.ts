@@ -5,11 +5,11 @@
  * the app keeps), with the secondary indexes built afterwards. Text, types, priorities and states follow a fixed pseudo-random mix.
  */
 import { sql, type Kysely } from 'kysely';
-import { NotificationType } from '@pms/shared';
+import { BuiltInNotificationType } from '@pms/shared';
 import { foldAllCounts } from '@pms/api';
 import type { Database, DB } from '@pms/db';
 
-const TITLES: Record<NotificationType, string> = {
+const TITLES: Record<BuiltInNotificationType, string> = {
   GOAL_SUBMITTED: 'Goal awaiting your approval',
   GOAL_APPROVED: 'Goal approved',
   GOAL_REJECTED: 'Goal rejected',
@@ -27,7 +27,7 @@ const TITLES: Record<NotificationType, string> = {
   REVIEW_DUE: 'Review due',
   REVIEW_COMPLETED: 'Review completed',
 };
-const TYPES = NotificationType.options;
+const TYPES = BuiltInNotificationType.options;
 const NAMES = ['Alice Analyst', 'Bob Builder', 'Carol Chen', 'Dave Diaz', 'Erin Evans', 'Frank Fischer', 'Grace Hopper', 'Hiro Tanaka', 'Ines Duarte', 'Jon Berg', 'Kemi Adeyemi', 'Lena Novak'];
 const GOALS = [
   'Increase quarterly revenue by 10%', 'Reduce customer churn', 'Ship the mobile onboarding flow', 'Hire two backend engineers',

@@ -21,6 +21,7 @@ import {
   Mailer,
   notificationEmailJob,
   notificationReturnJob,
+  publicationJob,
   goalReminderJob,
   POLICY_VIOLATION,
   Realtime,
@@ -152,7 +153,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
   };
 
   // Each capability defines its job kinds; a new kind is one more entry here.
-  await jobs.start([notificationReturnJob, notificationEmailJob, digestJob, goalReminderJob], deps);
+  await jobs.start([notificationReturnJob, notificationEmailJob, digestJob, goalReminderJob, publicationJob], deps);
   const digests = new DigestScheduler(deps, log);
   digests.start();
 
@@ -179,6 +180,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
         setSessionCookie: (token, expiresAt) =>
           res.appendHeader('Set-Cookie', cookie(req, token, Math.floor((expiresAt.getTime() - Date.now()) / 1000))),
         clearSessionCookie: () => res.appendHeader('Set-Cookie', cookie(req, '', 0)),
+        idempotencyKey: req.headers['idempotency-key']?.toString() ?? null,
       },
     };
   };
@@ -338,7 +340,7 @@ function allowCors(req: IncomingMessage, res: ServerResponse, allowed: string[])
     if (req.method === 'OPTIONS') {
       res.writeHead(204, {
         'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
-        'Access-Control-Allow-Headers': 'content-type, authorization, trpc-accept',
+        'Access-Control-Allow-Headers': 'content-type, authorization, trpc-accept, idempotency-key',
         'Access-Control-Max-Age': '600',
       });
       res.end();

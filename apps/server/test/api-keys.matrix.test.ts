@@ -28,6 +28,8 @@ const PROCEDURES: Entry[] = Object.entries(appRouter._def.procedures as unknown 
   type: procedure._def.type,
   meta: (procedure._def.meta ?? {}) as Meta,
 }));
+/** A procedure may open to keys holding any one of several scopes. */
+const scopesOf = (meta: Meta): readonly ApiScope[] => (typeof meta.scope === 'string' ? [meta.scope] : (meta.scope ?? []));
 const SCOPED = PROCEDURES.filter((p) => p.meta.scope && p.type !== 'subscription');
 const UNSCOPED = PROCEDURES.filter((p) => !p.meta.scope && p.type !== 'subscription');
 const SUBSCRIPTIONS = PROCEDURES.filter((p) => p.type === 'subscription');
@@ -69,7 +71,7 @@ it('reads the procedures from the router: many made for people, some open to key
   expect(UNSCOPED.length).toBeGreaterThan(30);
   expect(SCOPED.map((p) => p.path)).toContain('notifications.connectionStats');
   expect(SCOPED.find((p) => p.path === 'notifications.connectionStats')!.meta).toMatchObject({ scope: 'connections:read', people: 'admins' });
-  for (const procedure of SCOPED) expect(API_SCOPES, procedure.path).toContain(procedure.meta.scope);
+  for (const procedure of SCOPED) for (const scope of scopesOf(procedure.meta)) expect(API_SCOPES, procedure.path).toContain(scope);
 });
 
 describe('procedures made for people refuse every key', () => {
@@ -85,15 +87,16 @@ describe('procedures made for people refuse every key', () => {
 });
 
 describe('scoped procedures open to the keys holding their scope, and to no other key', () => {
-  it.each(SCOPED.map((p) => [`${p.path} (${p.meta.scope})`, p] as const))('%s', async (_, procedure) => {
+  it.each(SCOPED.map((p) => [`${p.path} (${scopesOf(p.meta).join(' or ')})`, p] as const))('%s', async (_, procedure) => {
     for (const key of keys.values()) {
       const answer = await call(procedure, key.secret);
       const label = `${procedure.path} with the key "${key.name}"`;
-      if (key.scopes.includes(procedure.meta.scope!)) {
+      const scopes = scopesOf(procedure.meta);
+      if (scopes.some((scope) => key.scopes.includes(scope))) {
         expect([401, 403], `${label}: ${answer.message}`).not.toContain(answer.status);
         expect(answer.status, `${label}: ${answer.message}`).toBeLessThan(500);
       } else {
-        expect(answer, label).toEqual({ status: 403, message: `The API key "${key.name}" lacks the scope ${procedure.meta.scope}` });
+        expect(answer, label).toEqual({ status: 403, message: `The API key "${key.name}" lacks the scope ${scopes.join(' or ')}` });
       }
     }
   });

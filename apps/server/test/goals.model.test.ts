@@ -107,7 +107,7 @@ async function expectEffects(model: Model, goal: ModelGoal, actor: DemoName, exp
     const stats = await people[name].api.notifications.stats.query();
     const byType = Object.fromEntries(Object.entries(stats.byType).map(([type, counts]) => [type, counts.unread]));
     expect(byType, `unread of ${name}`).toEqual({ ...byType, ...model.unread[name] });
-    expect(stats.unreadCount).toBe(Object.values(model.unread[name]).reduce((sum, n) => sum + n, 0));
+    expect(stats.unreadCount).toBe(Object.values(model.unread[name]).reduce((sum: number, n) => sum + (n ?? 0), 0));
   }
 }
 

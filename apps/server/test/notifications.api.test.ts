@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { NotificationPriority, NotificationType } from '@pms/shared';
+import { BuiltInNotificationType, NotificationPriority, type NotificationType } from '@pms/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notify, sample, userIdOf } from './support/notifications.js';
 import { demo, failure, httpClient, signIn, startTestServer, type Client, type Person, type TestServer } from './support/server.js';
@@ -9,7 +9,7 @@ let alice: Person;
 let bob: Person;
 
 const BULK = 3000;
-const types = NotificationType.options;
+const types = BuiltInNotificationType.options;
 const priorities = NotificationPriority.options;
 
 beforeAll(async () => {
@@ -82,7 +82,7 @@ describe('notifications.list and stats on thousands of rows', () => {
     for (const priority of priorities) expect(stats.byPriority[priority].total).toBe(rows.filter((r) => r.priority === priority).length);
 
     expect((await allPages(alice.api, { unreadOnly: true })).ids).toHaveLength(stats.unreadCount);
-    expect((await allPages(alice.api, { type: 'GOAL_APPROVED' })).ids).toHaveLength(stats.byType.GOAL_APPROVED.total);
+    expect((await allPages(alice.api, { type: 'GOAL_APPROVED' })).ids).toHaveLength(stats.byType.GOAL_APPROVED!.total);
     const urgentUnread = await allPages(alice.api, { priority: 'URGENT', unreadOnly: true });
     expect(urgentUnread.ids).toHaveLength(stats.byPriority.URGENT.unread);
   });

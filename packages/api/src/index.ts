@@ -27,6 +27,7 @@ export { publish, type NewNotification } from './notifications/publish.js';
 export { JobQueue, JOBS_APPLICATION_NAME, type JobKind, type JobQueueOptions } from './jobs/queue.js';
 export { Mailer, type MailerOptions } from './channels/mail/mailer.js';
 export { notificationReturnJob } from './notifications/snooze.js';
+export { publicationJob } from './publishing/job.js';
 export { digestJob, MORNING_HOUR, type DigestKind, type DigestRun } from './channels/digests/job.js';
 export { DigestScheduler, scheduleDigests } from './channels/digests/schedule.js';
 export { goalReminderJob } from './goals/reminders.js';

@@ -4,6 +4,7 @@ import { authRouter } from './auth/router.js';
 import { goalsRouter } from './goals/router.js';
 import { notificationsRouter } from './notifications/router.js';
 import { preferencesRouter } from './preferences/router.js';
+import { notificationTypesRouter } from './publishing/router.js';
 import { router } from './trpc.js';
 import { usersRouter } from './users/router.js';
 
@@ -12,6 +13,7 @@ export const appRouter = router({
   users: usersRouter,
   goals: goalsRouter,
   notifications: notificationsRouter,
+  notificationTypes: notificationTypesRouter,
   preferences: preferencesRouter,
   admin: adminRouter,
   apiKeys: apiKeysRouter,

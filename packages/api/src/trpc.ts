@@ -72,7 +72,13 @@ export interface Session {
 
 /** How the call arrived: HTTP can set cookies, a WebSocket cannot. */
 export type Transport =
-  | { kind: 'http'; setSessionCookie(token: string, expiresAt: Date): void; clearSessionCookie(): void }
+  | {
+      kind: 'http';
+      setSessionCookie(token: string, expiresAt: Date): void;
+      clearSessionCookie(): void;
+      /** The `Idempotency-Key` header: REST clients name a retry there (idempotency/once.ts). */
+      idempotencyKey: string | null;
+    }
   | { kind: 'ws'; connectionId: number };
 
 export interface Context {
@@ -102,7 +108,7 @@ function describeZodError(error: ZodError): string {
  * is open to besides (both set by `scopedProcedure`, read by the scope x procedure test);
  * `openapi`: its path in the REST API under /api/v1 (trpc-to-openapi).
  */
-export type Meta = OpenApiMeta<{ scope?: ApiScope; people?: People }>;
+export type Meta = OpenApiMeta<{ scope?: ApiScope | readonly ApiScope[]; people?: People }>;
 export type People = 'everyone' | 'admins';
 
 type RestMethod = NonNullable<Meta['openapi']>['method'];
@@ -192,7 +198,7 @@ export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
   return next();
 });
 
-function keyRefused(key: ApiKeyCaller, scope?: ApiScope): TRPCError {
+function keyRefused(key: ApiKeyCaller, scope?: string): TRPCError {
   return new TRPCError({
     code: 'FORBIDDEN',
     message: scope
@@ -205,13 +211,14 @@ function keyRefused(key: ApiKeyCaller, scope?: ApiScope): TRPCError {
 export type Caller = { kind: 'key'; key: ApiKeyCaller } | { kind: 'person'; session: Session };
 
 /**
- * Open to API keys that hold `scope`, and to signed-in people: everyone, or administrators only.
- * The procedure reads `ctx.caller` to tell them apart.
+ * Open to API keys that hold `scope` (or any of a list of scopes), and to signed-in people:
+ * everyone, or administrators only. The procedure reads `ctx.caller` to tell them apart.
  */
-export function scopedProcedure(scope: ApiScope, people: People) {
+export function scopedProcedure(scope: ApiScope | readonly ApiScope[], people: People) {
+  const anyOf: readonly ApiScope[] = typeof scope === 'string' ? [scope] : scope;
   return t.procedure.meta({ scope, people }).use(async ({ ctx, next }) => {
     if (ctx.apiKey) {
-      if (!ctx.apiKey.scopes.includes(scope)) throw keyRefused(ctx.apiKey, scope);
+      if (!anyOf.some((one) => ctx.apiKey!.scopes.includes(one))) throw keyRefused(ctx.apiKey, anyOf.join(' or '));
       return next({ ctx: { ...ctx, caller: { kind: 'key', key: ctx.apiKey } as Caller } });
     }
     // The person's gate is authedProcedure's, run as a function rather than repeated.

@@ -79,6 +79,8 @@ export interface NotificationsTable {
   request_key: string | null;
   group_key: string | null;
   actions: ColumnType<NotificationAction[], string | undefined, string>;
+  /** Set when another module published it (notifications.publish). */
+  publication_id: ColumnType<number | null, number | null | undefined, never>;
 }
 
 /**
@@ -130,8 +132,10 @@ export interface RateLimitsTable {
 }
 
 /** The first result of an idempotent mutation, kept under its client's key (see @pms/api idempotency/). */
+/** The caller: exactly one of user_id (a person) and api_key_id (a service). */
 export interface IdempotencyKeysTable {
-  user_id: number;
+  user_id: number | null;
+  api_key_id: ColumnType<number | null, number | null | undefined, never>;
   key: string;
   /** The procedure's path, e.g. `goals.create`. */
   procedure: string;
@@ -141,6 +145,40 @@ export interface IdempotencyKeysTable {
   result: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
   created_at: Timestamp;
 }
+/** Every type a notification may have, with its category and label (see migration 2026_12_06_0004). */
+export interface NotificationTypesTable {
+  type: string;
+  category: NotificationCategory;
+  label: string;
+  description: string | null;
+  built_in: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+/** What a notification says, as a publication keeps it until delivered. */
+export interface PublicationContent {
+  priority: NotificationPriority;
+  title: string;
+  message: string;
+  link: string | null;
+  data: Record<string, unknown>;
+  groupKey: string | null;
+  actions: NotificationAction[];
+}
+
+/** What another module published (notifications.publish), to whom, and when it was delivered. */
+export interface PublicationsTable {
+  id: Generated<number>;
+  api_key_id: number | null;
+  published_by: number | null;
+  type: string;
+  content: JSONColumnType<PublicationContent>;
+  recipient_ids: number[];
+  send_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
 /** The organisation's settings per notification category (see migration 2026_12_05_0001). */
 export interface PreferenceDefaultsTable {
   category: NotificationCategory;
@@ -244,6 +282,8 @@ export interface Database {
   digest_runs: DigestRunsTable;
   goal_reminders: GoalRemindersTable;
   api_keys: ApiKeysTable;
+  notification_types: NotificationTypesTable;
+  publications: PublicationsTable;
 }
 
 export type User = Selectable<UsersTable>;

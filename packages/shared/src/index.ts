@@ -9,3 +9,4 @@ export * from './preferences.js';
 export * from './admin.js';
 export * from './quiet-hours.js';
 export * from './api-keys.js';
+export * from './publishing.js';

@@ -11,10 +11,22 @@ import { z } from 'zod';
 export const NotificationActionKind = z.enum(['approve', 'reject', 'accept', 'decline']);
 export type NotificationActionKind = z.infer<typeof NotificationActionKind>;
 
-export interface NotificationAction {
+export interface GoalRequestAction {
   kind: NotificationActionKind;
   goalId: number;
 }
+
+/** A button that opens a page: what other modules' notifications offer (notifications.publish). */
+export interface LinkAction {
+  kind: 'link';
+  label: string;
+  /** An in-app path (`/initiatives/7`) or an https URL. */
+  url: string;
+}
+
+export type NotificationAction = GoalRequestAction | LinkAction;
+
+export const isGoalAction = (action: NotificationAction): action is GoalRequestAction => action.kind !== 'link';
 
 /** Actions that need a reason from the person taking them. */
 export const ACTIONS_NEEDING_A_REASON: readonly NotificationActionKind[] = ['reject', 'decline'];

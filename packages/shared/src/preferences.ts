@@ -24,12 +24,10 @@ export const EmailTiming = z.enum(['immediately', 'unreadAfter', 'hourly', 'dail
 });
 export type EmailTiming = z.infer<typeof EmailTiming>;
 
-/** Each type's category: the prefix names it. */
-const CATEGORY_BY_PREFIX: Record<string, NotificationCategory> = { GOAL: 'goals', INITIATIVE: 'initiatives', REVIEW: 'reviews' };
-
-export function categoryOf(type: NotificationType): NotificationCategory {
-  return CATEGORY_BY_PREFIX[type.split('_')[0]!] ?? 'system';
-}
+/*
+ * Each type's category is the registry's (table notification_types; the server's
+ * notifications/types.ts, the SPA's notificationTypes.list): a module registers its types in one.
+ */
 
 /** Decisions waiting for the recipient: always shown in the app. */
 export const CRITICAL_TYPES: readonly NotificationType[] = ['GOAL_SUBMITTED', 'GOAL_ASSIGNED'];

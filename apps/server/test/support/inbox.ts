@@ -1,7 +1,7 @@
 /** Helpers for the inbox suites: what a client keeps of its notifications, folded from events, and a recount in SQL. */
 import { sql } from 'kysely';
 import type { NotificationEvent, RouterOutputs } from '@pms/api';
-import { NotificationPriority, NotificationType } from '@pms/shared';
+import { BuiltInNotificationType, NotificationPriority, type NotificationType } from '@pms/shared';
 import type { DB } from '@pms/db';
 import type { Received } from './notifications.js';
 
@@ -85,7 +85,7 @@ export async function recountStats(db: DB, recipientId: number): Promise<Stats> 
     unseenCount: 0,
     archivedCount: 0,
     snoozedCount: 0,
-    byType: zero(NotificationType.options),
+    byType: zero(BuiltInNotificationType.options),
     byPriority: zero(NotificationPriority.options),
   };
   for (const { type, priority, total, unread, unseen, archived, snoozed } of rows) {
@@ -94,7 +94,7 @@ export async function recountStats(db: DB, recipientId: number): Promise<Stats> 
     stats.unseenCount += unseen;
     stats.archivedCount += archived;
     stats.snoozedCount += snoozed;
-    for (const counts of [stats.byType[type], stats.byPriority[priority]]) {
+    for (const counts of [(stats.byType[type] ??= { total: 0, unread: 0, unseen: 0 }), stats.byPriority[priority]]) {
       counts.total += total;
       counts.unread += unread;
       counts.unseen += unseen;

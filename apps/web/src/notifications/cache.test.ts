@@ -1,4 +1,4 @@
-import { NotificationPriority, NotificationType } from '@pms/shared';
+import { BuiltInNotificationType, NotificationPriority } from '@pms/shared';
 import { describe, expect, it } from 'vitest';
 import { applyEventToPages, applyEventToStats, knownNotifications, matchesFilter, type Pages } from './cache';
 import type { NotificationItem, NotificationStats } from './types';
@@ -38,7 +38,7 @@ function statsOf(items: NotificationItem[], lastEventId: string): NotificationSt
     unseenCount: 0,
     archivedCount: 0,
     snoozedCount: 0,
-    byType: zero(NotificationType.options),
+    byType: zero<string>(BuiltInNotificationType.options),
     byPriority: zero(NotificationPriority.options),
     lastEventId,
   };
@@ -51,7 +51,7 @@ function statsOf(items: NotificationItem[], lastEventId: string): NotificationSt
     stats.totalCount++;
     stats.unreadCount += unread;
     stats.unseenCount += unseen;
-    for (const counts of [stats.byType[n.type], stats.byPriority[n.priority]]) {
+    for (const counts of [(stats.byType[n.type] ??= { total: 0, unread: 0, unseen: 0 }), stats.byPriority[n.priority]]) {
       counts.total++;
       counts.unread += unread;
       counts.unseen += unseen;

@@ -70,7 +70,7 @@ function adjust(stats: NotificationStats, item: Pick<KnownNotification, 'type' |
     unseenCount: atLeastZero(stats.unseenCount + delta.unseen),
     archivedCount: atLeastZero(stats.archivedCount + delta.archived),
     snoozedCount: atLeastZero(stats.snoozedCount + delta.snoozed),
-    byType: { ...stats.byType, [item.type]: bump(stats.byType[item.type]) },
+    byType: { ...stats.byType, [item.type]: bump(stats.byType[item.type] ?? { total: 0, unread: 0, unseen: 0 }) },
     byPriority: { ...stats.byPriority, [item.priority]: bump(stats.byPriority[item.priority]) },
   };
 }

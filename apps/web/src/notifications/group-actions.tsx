@@ -1,4 +1,5 @@
 import { Button, Group, Stack, Text } from '@mantine/core';
+import { isGoalAction } from '@pms/shared';
 import { useState } from 'react';
 import { errorMessage } from '../api/errors';
 import { trpc } from '../api/trpc';
@@ -117,7 +118,7 @@ export function useDecideAll() {
     const progress: DecideAllOutcome = { decision, total: members.length, done: 0, failed: [], running: true };
     setOutcome({ ...progress });
     for (const member of members) {
-      const goalId = member.actions.find((action) => action.kind === decision)!.goalId;
+      const goalId = member.actions.filter(isGoalAction).find((action) => action.kind === decision)!.goalId;
       try {
         await (decision === 'approve' ? approve.mutateAsync({ id: goalId }) : reject.mutateAsync({ id: goalId, reason }));
         progress.done += 1;

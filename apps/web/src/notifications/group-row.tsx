@@ -3,6 +3,7 @@ import { useState, type ReactNode } from 'react';
 import { timeAgo } from '../ui/time';
 import { GroupActions } from './group-actions';
 import { decidedSummary, groupSummary, isUnread, type NotificationGroup } from './groups';
+import { useTypeLabel } from './notification-types';
 import type { NotificationItem } from './types';
 
 /**
@@ -14,7 +15,7 @@ export function NotificationGroupRow({ group, renderMember }: { group: Notificat
   const [expanded, setExpanded] = useState(false);
   const unread = group.members.some(isUnread);
   const newest = group.members[0]!;
-  const summary = groupSummary(group);
+  const summary = groupSummary(group, useTypeLabel());
   const decided = decidedSummary(group);
   const count = group.members.length;
   const toggle = () => setExpanded((open) => !open);

@@ -1,5 +1,6 @@
 import type { ResolutionOutcome } from '@pms/shared';
-import { NOTIFICATION_TYPE_LABEL, OUTCOME_LABEL } from './labels';
+import { OUTCOME_LABEL } from './labels';
+import { spelledOut } from './notification-types';
 import type { NotificationItem } from './types';
 
 /** A run of notifications sharing a groupKey (newest first), shown as one row that expands. */
@@ -67,7 +68,7 @@ function goalCount(group: NotificationGroup): number {
  * One line for the group, from its type and newest member's message: "Alice Analyst submitted 5 goals
  * for approval", "4 progress updates on "Ship it"". Anything else: "3 notifications: Goal approved".
  */
-export function groupSummary(group: NotificationGroup): string {
+export function groupSummary(group: NotificationGroup, labelOf: (type: string) => string = spelledOut): string {
   const newest = group.members[0]!;
   const count = group.members.length;
   if (newest.type === 'GOAL_SUBMITTED') {
@@ -82,7 +83,7 @@ export function groupSummary(group: NotificationGroup): string {
     const title = quotedTitle(newest.message);
     if (title) return `${plural(count, 'progress update')} on "${title}"`;
   }
-  return `${plural(count, 'notification')}: ${NOTIFICATION_TYPE_LABEL[newest.type]}`;
+  return `${plural(count, 'notification')}: ${labelOf(newest.type)}`;
 }
 
 /** How the group's decided requests went, in the order first met: "5 approved", "3 approved, 1 rejected"; null if none is decided. */

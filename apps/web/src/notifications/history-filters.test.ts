@@ -14,7 +14,11 @@ describe('history filters in the query string', () => {
   });
 
   it('drops values it does not know rather than failing', () => {
-    expect(parseFilters('?view=trash&read=maybe&type=NOPE&priority=urgent&q=')).toEqual(parseFilters(''));
+    expect(parseFilters('?view=trash&read=maybe&type=no%20such&priority=urgent&q=')).toEqual(parseFilters(''));
+  });
+
+  it('keeps any well-formed type name: the registry (the page) decides whether it exists', () => {
+    expect(parseFilters('?type=CHECKIN_DUE').type).toBe('CHECKIN_DUE');
   });
 
   it('gives the list only the filters that are set', () => {

@@ -23,7 +23,8 @@ export function parseFilters(search: string): HistoryFilters {
   return {
     view: oneOf(NotificationView.options, params.get('view')) ?? 'inbox',
     read: oneOf(['read', 'unread'] as const, params.get('read')),
-    type: oneOf(NotificationType.options, params.get('type')),
+    // Any well-formed name: the registry (server) says whether it exists.
+    type: NotificationType.safeParse(params.get('type')).data,
     priority: oneOf(NotificationPriority.options, params.get('priority')),
     q: q || undefined,
   };

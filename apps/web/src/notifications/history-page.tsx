@@ -1,6 +1,6 @@
 import { Box, Button, Center, Checkbox, Group, Loader, Paper, SegmentedControl, Stack, Tabs, Text, TextInput } from '@mantine/core';
 import { useDebouncedCallback, useIntersection } from '@mantine/hooks';
-import { NotificationPriority, NotificationType, type NotificationViewName } from '@pms/shared';
+import { NotificationPriority, type NotificationViewName } from '@pms/shared';
 import { useEffect, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
 import { errorMessage } from '../api/errors';
@@ -11,7 +11,8 @@ import { PageHeader } from '../ui/page-header';
 import { Empty, InlineError, Loading, LoadError } from '../ui/states';
 import { formatFilters, listFilterOf, parseFilters, type HistoryFilters, type ReadFilter } from './history-filters';
 import { ItemControls } from './item-controls';
-import { PRIORITY_LOOK, NOTIFICATION_TYPE_LABEL } from './labels';
+import { PRIORITY_LOOK } from './labels';
+import { useNotificationTypes, useTypeLabel } from './notification-types';
 import { NotificationGroupRow } from './group-row';
 import { groupId, groupNotifications } from './groups';
 import { NotificationRow } from './notification-row';
@@ -43,7 +44,11 @@ function useFiltersInUrl(): [HistoryFilters, (change: Partial<HistoryFilters>) =
 }
 
 export function NotificationHistoryPage() {
-  const [filters, setFilters] = useFiltersInUrl();
+  const [inUrl, setFilters] = useFiltersInUrl();
+  const typeLabel = useTypeLabel();
+  const typeOptions = (useNotificationTypes().data ?? []).map((known) => known.type);
+  // A type the registry does not know (an old or mistyped link) filters nothing, rather than failing the list.
+  const filters = inUrl.type && typeOptions.length > 0 && !typeOptions.includes(inUrl.type) ? { ...inUrl, type: undefined } : inUrl;
   const stats = trpc.notifications.stats.useQuery();
   const markAllRead = useMarkAllRead();
   const archiveAllRead = useArchiveAllRead();
@@ -86,8 +91,8 @@ export function NotificationHistoryPage() {
         <FilterSelect
           label="Type"
           placeholder="Any type"
-          options={NotificationType.options}
-          labelOf={(type) => NOTIFICATION_TYPE_LABEL[type]}
+          options={typeOptions}
+          labelOf={typeLabel}
           value={filters.type}
           onChange={(type) => setFilters({ type })}
           w={{ base: '100%', xs: 220 }}

@@ -1,23 +1,6 @@
-import type { NotificationActionKind, NotificationPriority, NotificationType, Resolution, ResolutionOutcome } from '@pms/shared';
+import type { NotificationActionKind, NotificationPriority, Resolution, ResolutionOutcome } from '@pms/shared';
 
-export const NOTIFICATION_TYPE_LABEL: Record<NotificationType, string> = {
-  GOAL_SUBMITTED: 'Goal submitted',
-  GOAL_APPROVED: 'Goal approved',
-  GOAL_REJECTED: 'Goal rejected',
-  GOAL_ASSIGNED: 'Goal assigned',
-  GOAL_ACCEPTED: 'Goal accepted',
-  GOAL_DECLINED: 'Goal declined',
-  GOAL_PROGRESS_UPDATED: 'Progress updated',
-  GOAL_COMPLETED: 'Goal completed',
-  GOAL_CANCELLED: 'Goal cancelled',
-  GOAL_DUE_SOON: 'Goal due soon',
-  GOAL_OVERDUE: 'Goal overdue',
-  INITIATIVE_ASSIGNED: 'Initiative assigned',
-  INITIATIVE_DUE_SOON: 'Initiative due soon',
-  INITIATIVE_OVERDUE: 'Initiative overdue',
-  REVIEW_DUE: 'Review due',
-  REVIEW_COMPLETED: 'Review completed',
-};
+// Type labels come from the server's registry: notification-types.ts.
 
 export const PRIORITY_LOOK: Record<NotificationPriority, { label: string; color: string }> = {
   LOW: { label: 'Low', color: 'gray' },

@@ -2,7 +2,8 @@ import { Badge, Box, Group, Stack, Text, UnstyledButton } from '@mantine/core';
 import type { MouseEvent, ReactNode } from 'react';
 import { timeAgo } from '../ui/time';
 import { notificationHref } from './deep-link';
-import { PRIORITY_LOOK, NOTIFICATION_TYPE_LABEL } from './labels';
+import { PRIORITY_LOOK } from './labels';
+import { useTypeLabel } from './notification-types';
 import type { NotificationItem } from './types';
 
 /**
@@ -23,6 +24,7 @@ export function NotificationRow({
   /** A checkbox that selects it for a bulk action (the history list). */
   select?: ReactNode;
 }) {
+  const typeLabel = useTypeLabel();
   // A decided request no longer waits for anyone: it stays listed, but not as unread.
   const unread = !item.readAt && !item.resolvedAt;
   const href = notificationHref(item);
@@ -66,7 +68,7 @@ export function NotificationRow({
               {detailed && (
                 <>
                   <Badge size="xs" variant="light" color="gray">
-                    {NOTIFICATION_TYPE_LABEL[item.type]}
+                    {typeLabel(item.type)}
                   </Badge>
                   <Badge size="xs" variant="light" color={PRIORITY_LOOK[item.priority].color}>
                     {PRIORITY_LOOK[item.priority].label}

@@ -1,7 +1,7 @@
 import { Button, Stack, Text } from '@mantine/core';
 import { notifications as toasts } from '@mantine/notifications';
 import { skipToken } from '@tanstack/react-query';
-import { categoryOf, quietMinutesLeft } from '@pms/shared';
+import { quietMinutesLeft } from '@pms/shared';
 import { useRef, useState, type MouseEvent } from 'react';
 import { useLocation } from 'wouter';
 import { trpc, type RouterOutputs } from '../api/trpc';
@@ -11,6 +11,7 @@ import { PRIORITY_LOOK } from './labels';
 import { RequestActions } from './request-actions';
 import { DecideAllStatus, useDecideAll } from './group-actions';
 import { groupSummary, openApprovals } from './groups';
+import { useTypeCategory, useTypeLabel } from './notification-types';
 import { RANK, ToastQueue, type ToastChange } from './toast-queue';
 import type { NotificationEvent, NotificationItem } from './types';
 import { useNotificationCache, useOpenNotification, useSetRead } from './use-notification-cache';
@@ -45,10 +46,15 @@ export function NotificationsLive() {
   // hours; until it loads, none. A ref: toasts are shown from timers set up by earlier renders.
   const preferences = useRef<Preferences | undefined>(undefined);
   preferences.current = trpc.preferences.mine.useQuery(undefined, { staleTime: 60_000 }).data;
+  // The registry's categories and labels, read by the same timers.
+  const categoryOf = useTypeCategory();
+  const labelOf = useTypeLabel();
+  const registry = useRef({ categoryOf, labelOf });
+  registry.current = { categoryOf, labelOf };
   const desktopOn = (item: NotificationItem) => {
     const mine = preferences.current;
     if (!mine || quietMinutesLeft(mine.quietHours, mine.timeZone, new Date()) !== null) return false;
-    return mine.categories.find((category) => category.category === categoryOf(item.type))?.effective.desktop ?? false;
+    return mine.categories.find((category) => category.category === registry.current.categoryOf(item.type))?.effective.desktop ?? false;
   };
 
   /** Shows or updates a toast: one notification with its actions, or a group's summary. */
@@ -59,7 +65,7 @@ export function NotificationsLive() {
     const priority = members.reduce((top, member) => (RANK[member.priority] > RANK[top] ? member.priority : top), newest.priority);
     const toast = {
       id: key,
-      title: single ? newest.title : groupSummary({ groupKey: newest.groupKey!, members }),
+      title: single ? newest.title : groupSummary({ groupKey: newest.groupKey!, members }, registry.current.labelOf),
       message: single ? <ToastBody item={newest} onDone={() => toasts.hide(key)} /> : <GroupToastBody members={members} />,
       color: PRIORITY_LOOK[priority].color,
       // Requests wait for an answer; the rest go by themselves.

@@ -2,7 +2,7 @@
  * The requests goal notifications carry and the groups they collapse into: the vocabulary the
  * rules in rules.ts use (`opens`, `group`, `resolves`), interpreted by notify.ts.
  */
-import type { NotificationActionKind, NotificationType, ResolutionOutcome } from '@pms/shared';
+import type { NotificationActionKind, BuiltInNotificationType, ResolutionOutcome } from '@pms/shared';
 
 /** A decision a goal waits for; its notifications carry the request's actions until it is decided. */
 export type RequestKind = 'approval' | 'acceptance';
@@ -19,7 +19,7 @@ export function requestKey(goalId: number, kind: RequestKind): string {
 }
 
 interface Grouped {
-  type: NotificationType;
+  type: BuiltInNotificationType;
   goalId: number;
   actorId: number;
 }

@@ -10,7 +10,7 @@ import {
   type GoalStatus,
   type GoalType,
   type NotificationPriority,
-  type NotificationType,
+  type BuiltInNotificationType,
   type Permission,
 } from '@pms/shared';
 import type { GROUPS, RequestKind, Resolves } from './requests.js';
@@ -42,7 +42,7 @@ export interface MessageContext {
 }
 
 export interface NotificationRule {
-  type: NotificationType;
+  type: BuiltInNotificationType;
   to: Recipient;
   priority: NotificationPriority;
   title: string;

@@ -1,7 +1,8 @@
 /**
  * Idempotent mutations. A client sends a fresh `idempotencyKey` with each submission and the same
  * one with its retries; the first call to commit stores its result under (user, key) in its own
- * transaction, and every retry gets that result back with nothing done again. The key is claimed
+ * transaction, and every retry gets that result back with nothing done again. The caller is a person
+ * (user) or a service (API key): each has keys of its own. The key is claimed
  * (inserted) first, so a retry racing the first call waits on the key's row until the first
  * commits (then replays its result) or rolls back (then does the work itself).
  */
@@ -16,12 +17,16 @@ export const IDEMPOTENCY_KEY_TTL_HOURS = 24;
 
 export const idempotencyKeyExpiry = () => sql<Date>`now() - make_interval(hours => ${IDEMPOTENCY_KEY_TTL_HOURS})`;
 
-export interface IdempotentCall {
-  userId: number;
+export type IdempotentCall = ({ userId: number } | { apiKeyId: number }) & {
   /** The procedure's path (`goals.create`): a key belongs to one procedure. */
   procedure: string;
   /** The validated input; without an `idempotencyKey` the call simply runs. */
   input: { idempotencyKey?: string | undefined };
+};
+
+/** The caller's column and its partial unique index (migration 2026_12_06_0004). */
+function callerOf(call: IdempotentCall) {
+  return 'userId' in call ? { column: 'user_id' as const, id: call.userId } : { column: 'api_key_id' as const, id: call.apiKeyId };
 }
 
 /** Object keys sorted, so equal inputs hash alike whatever order their fields came in. */
@@ -42,7 +47,15 @@ function requestHash(key: string, procedure: string, input: object): string {
 export function transactOnce<T>(db: DB, call: IdempotentCall | undefined, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
   const { idempotencyKey: key, ...input } = call?.input ?? {};
   if (!call || !key) return db.transaction().execute(work);
-  const claim = { user_id: call.userId, key, procedure: call.procedure, request_hash: requestHash(key, call.procedure, input), result: null };
+  const caller = callerOf(call);
+  const claim = {
+    user_id: caller.column === 'user_id' ? caller.id : null,
+    api_key_id: caller.column === 'api_key_id' ? caller.id : null,
+    key,
+    procedure: call.procedure,
+    request_hash: requestHash(key, call.procedure, input),
+    result: null,
+  };
 
   return db.transaction().execute(async (trx) => {
     // Claims the key, or takes over an expired one the retention job has not deleted yet. Waits
@@ -52,30 +65,35 @@ export function transactOnce<T>(db: DB, call: IdempotentCall | undefined, work: 
       .values(claim)
       .onConflict((oc) =>
         oc
-          .columns(['user_id', 'key'])
-          .doUpdateSet({ ...claim, created_at: sql`now()` })
+          .columns([caller.column, 'key'])
+          .where(caller.column, 'is not', null)
+          .doUpdateSet({ procedure: claim.procedure, request_hash: claim.request_hash, result: null, created_at: sql`now()` })
           .where('idempotency_keys.created_at', '<=', idempotencyKeyExpiry()),
       )
       .returning('key')
       .executeTakeFirst();
-    if (!claimed) return replay<T>(trx, claim);
+    if (!claimed) return replay<T>(trx, caller, claim);
 
     const result = await work(trx);
     await trx
       .updateTable('idempotency_keys')
       .set({ result: JSON.stringify(superjson.serialize(result)) })
-      .where('user_id', '=', call.userId)
+      .where(caller.column, '=', caller.id)
       .where('key', '=', key)
       .execute();
     return result;
   });
 }
 
-async function replay<T>(trx: Kysely<Database>, claim: { user_id: number; key: string; procedure: string; request_hash: string }): Promise<T> {
+async function replay<T>(
+  trx: Kysely<Database>,
+  caller: ReturnType<typeof callerOf>,
+  claim: { key: string; procedure: string; request_hash: string },
+): Promise<T> {
   const first = await trx
     .selectFrom('idempotency_keys')
     .select(['procedure', 'request_hash', 'result'])
-    .where('user_id', '=', claim.user_id)
+    .where(caller.column, '=', caller.id)
     .where('key', '=', claim.key)
     .executeTakeFirstOrThrow();
   if (first.procedure !== claim.procedure || first.request_hash !== claim.request_hash) {

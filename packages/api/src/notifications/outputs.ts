@@ -26,7 +26,12 @@ export const notificationOutput = z.object({
     .object({ outcome: ResolutionOutcome, byId: z.number().int(), byName: z.string(), reason: z.string().nullable() })
     .nullable(),
   groupKey: z.string().nullable().describe('Notifications sharing a key collapse into one group'),
-  actions: z.array(z.object({ kind: NotificationActionKind, goalId: z.number().int() })),
+  actions: z.array(
+    z.union([
+      z.object({ kind: NotificationActionKind, goalId: z.number().int() }).describe('Calls the goal procedure of the same name'),
+      z.object({ kind: z.literal('link'), label: z.string(), url: z.string() }).describe('Opens a page: an in-app path or an https URL'),
+    ]),
+  ),
 });
 
 const lastEventId = z.string().describe('The event stream position this answer reflects: resume live events after it');

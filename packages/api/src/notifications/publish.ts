@@ -5,6 +5,7 @@ import { scheduleEmails } from '../channels/email/schedule.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { preferencesOf, showsInApp } from '../preferences/effective.js';
 import { appendEvents, lockStreams, type NewUserEvent } from '../realtime/events.js';
+import { categoriesOf, unregistered } from '../publishing/types.js';
 import { systemActions } from './events.js';
 
 export interface NewNotification {
@@ -26,6 +27,8 @@ export interface NewNotification {
   groupKey?: string | null;
   /** What the recipient can do from the notification itself. */
   actions?: NotificationAction[];
+  /** The publication it delivers, when another module published it (publishing/). */
+  publicationId?: number;
 }
 
 export type PublishOptions = {
@@ -53,6 +56,9 @@ export type PublishOptions = {
 export async function publish(trx: Kysely<Database>, options: PublishOptions): Promise<Notification[]> {
   const { notifications = [], events = [], ttlDays } = options;
   const preferences = await preferencesOf(trx, notifications.map((n) => n.recipientId));
+  // Which preferences apply is the registry's word: the category of each type.
+  const categories = await categoriesOf(trx, notifications.map((n) => n.type));
+  const categoryOf = (type: string) => categories.get(type) ?? raise(unregistered(type));
   // Updating an open request writes an existing row: take every stream this publish appends to
   // first (the lock order of lockStreams). New rows conflict with nobody, and appendEvents locks
   // the streams anyway, so ordinary notifications skip the extra statement.
@@ -66,7 +72,7 @@ export async function publish(trx: Kysely<Database>, options: PublishOptions): P
         .values(
           notifications.map((n) => ({
             // Its category switched off in the app: kept (for email and history), but straight to the archive.
-            ...(!showsInApp(preferences.get(n.recipientId)!, n.type) && { seen_at: sql`now()`, read_at: sql`now()`, archived_at: sql`now()` }),
+            ...(!showsInApp(preferences.get(n.recipientId)!, n.type, categoryOf(n.type)) && { seen_at: sql`now()`, read_at: sql`now()`, archived_at: sql`now()` }),
             recipient_id: n.recipientId,
             type: n.type,
             priority: n.priority ?? 'NORMAL',
@@ -78,6 +84,7 @@ export async function publish(trx: Kysely<Database>, options: PublishOptions): P
             request_key: n.requestKey ?? null,
             group_key: n.groupKey ?? null,
             actions: JSON.stringify(n.actions ?? []),
+            publication_id: n.publicationId ?? null,
           })),
         )
         .onConflict((oc) =>
@@ -105,7 +112,7 @@ export async function publish(trx: Kysely<Database>, options: PublishOptions): P
         .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
         .execute()
     : [];
-  if (options.notifications && options.jobs) await scheduleEmails(trx, options.jobs, stored, preferences);
+  if (options.notifications && options.jobs) await scheduleEmails(trx, options.jobs, stored, preferences, categoryOf);
   await appendEvents(trx, [
     ...stored.map(({ id, recipient_id: recipientId, inserted }): NewUserEvent =>
       inserted ? { userId: recipientId, topic: 'notification', kind: 'created', payload: { id } } : systemActions.upserted(recipientId, id),
@@ -113,4 +120,8 @@ export async function publish(trx: Kysely<Database>, options: PublishOptions): P
     ...events,
   ]);
   return stored.map(({ inserted: _, ...notification }) => notification);
+}
+
+function raise(error: Error): never {
+  throw error;
 }

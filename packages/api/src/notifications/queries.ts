@@ -1,5 +1,5 @@
 import { sql, type Compilable } from 'kysely';
-import { NotificationPriority, NotificationType } from '@pms/shared';
+import { NotificationPriority } from '@pms/shared';
 import type { DB } from '@pms/db';
 import { IN_INBOX, IN_VIEW, matchesFilter, UNREAD, UNSEEN } from './filters.js';
 import type { ListInput, NotificationFilter } from './inputs.js';
@@ -51,7 +51,7 @@ function zeroCounts<K extends string>(keys: readonly K[]): Record<K, Counts> {
 
 /**
  * The recipient's counts: over the inbox, in total, unread and unseen (the badge), overall and
- * by type and priority (every key present); and how many are archived and snoozed.
+ * by type (every registered type) and priority (every key present); and how many are archived and snoozed.
  *
  * Read from notification_counts, which triggers keep exact in every writing transaction
  * (migration 2026_12_04_0001), so the cost does not grow with the inbox. Those counts include
@@ -89,9 +89,13 @@ export async function notificationStats(db: DB, recipientId: number) {
       sql<number>`sum(snoozed)::int`.as('snoozed'),
     ])
     .groupBy(['type', 'priority']);
-  const { rows: groups, lastEventId } = await atStreamPosition(db, recipientId, perKey);
+  const [{ rows: groups, lastEventId }, types] = await Promise.all([
+    atStreamPosition(db, recipientId, perKey),
+    db.selectFrom('notification_types').select('type').execute(),
+  ]);
 
-  const byType = zeroCounts(NotificationType.options);
+  // Every registered type is present (the registry is the list of keys: a type never goes away).
+  const byType = zeroCounts(types.map(({ type }) => type));
   const byPriority = zeroCounts(NotificationPriority.options);
   const sums = { totalCount: 0, unreadCount: 0, unseenCount: 0, archivedCount: 0, snoozedCount: 0 };
   for (const { type, priority, total, unread, unseen, archived, snoozed } of groups) {
@@ -100,7 +104,7 @@ export async function notificationStats(db: DB, recipientId: number) {
     sums.unseenCount += unseen;
     sums.archivedCount += archived;
     sums.snoozedCount += snoozed;
-    for (const counts of [byType[type], byPriority[priority]]) {
+    for (const counts of [(byType[type] ??= { total: 0, unread: 0, unseen: 0 }), byPriority[priority]]) {
       counts.total += total;
       counts.unread += unread;
       counts.unseen += unseen;

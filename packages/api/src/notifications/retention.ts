@@ -83,17 +83,17 @@ const RULES = {
   expiredIdempotencyKeys: (db: DB, limit: number) =>
     db
       .deleteFrom('idempotency_keys')
-      .where(({ eb, refTuple, selectFrom }) =>
+      // By row address: a key's caller is a user or an API key (one of the two columns is null).
+      .where(({ eb, selectFrom }) =>
         eb(
-          refTuple('user_id', 'key'),
+          sql`ctid`,
           'in',
           selectFrom('idempotency_keys')
-            .select(['user_id', 'key'])
+            .select(sql`ctid`.as('ctid'))
             .where('created_at', '<=', idempotencyKeyExpiry())
             .limit(limit)
             .forUpdate()
-            .skipLocked()
-            .$asTuple('user_id', 'key'),
+            .skipLocked(),
         ),
       )
       .executeTakeFirst(),

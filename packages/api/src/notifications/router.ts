@@ -6,7 +6,11 @@ import { authedProcedure, rest, scopedProcedure } from '../trpc.js';
 import { notificationTopic, recipientActions } from './events.js';
 import { lockStreams } from '../realtime/events.js';
 import { archiveAllRead, deleteNotifications, setState } from './inbox-state.js';
+import type { DB } from '@pms/db';
+import { registeredCategory } from '../publishing/types.js';
+import { publishingProcedures } from '../publishing/router.js';
 import {
+  type BulkTarget,
   deleteManyInput,
   idsInput,
   listInput,
@@ -29,16 +33,29 @@ import { countNotifications, listNotifications, notificationStats } from './quer
 import { snooze, unsnooze } from './snooze.js';
 import { notFound, toView, visibleNotifications } from './view.js';
 
+/** A filter by type names a registered one (a typo would otherwise just match nothing). */
+async function knownType(db: DB, filter: { type?: string | undefined } | undefined) {
+  if (filter?.type) await registeredCategory(db, filter.type);
+}
+
+const filterOf = (target: BulkTarget) => ('filter' in target ? target.filter : undefined);
+
 export const notificationsRouter = {
   /** Newest first, a page at a time (`cursor`: the previous page's `nextCursor`); filters by view, type, priority, read state and text. */
   list: authedProcedure
     .meta(rest('GET', '/notifications', 'notifications', "The caller's notifications"))
     .input(listInput)
     .output(notificationListOutput)
-    .query(({ ctx, input }) => listNotifications(ctx.deps.db, ctx.session.user.id, input)),
+    .query(async ({ ctx, input }) => {
+      await knownType(ctx.deps.db, input);
+      return listNotifications(ctx.deps.db, ctx.session.user.id, input);
+    }),
 
   /** How many notifications match `list`'s filters (what "select all matching" would change). */
-  count: authedProcedure.input(notificationFilter).query(({ ctx, input }) => countNotifications(ctx.deps.db, ctx.session.user.id, input)),
+  count: authedProcedure.input(notificationFilter).query(async ({ ctx, input }) => {
+    await knownType(ctx.deps.db, input);
+    return countNotifications(ctx.deps.db, ctx.session.user.id, input);
+  }),
 
   stats: authedProcedure
     .meta(rest('GET', '/notifications/stats', 'notifications', "The caller's counts: in the inbox, unread, unseen, by type and priority"))
@@ -116,11 +133,12 @@ export const notificationsRouter = {
     ),
 
   /** Deletes `ids` (1 to 500, all the caller's or none) or every notification matching `filter` (up to `maxId`). */
-  deleteMany: authedProcedure.input(deleteManyInput).mutation(({ ctx, input }) =>
-    ctx.deps.db.transaction().execute(async (trx) => {
+  deleteMany: authedProcedure.input(deleteManyInput).mutation(async ({ ctx, input }) => {
+    await knownType(ctx.deps.db, filterOf(input.target));
+    return ctx.deps.db.transaction().execute(async (trx) => {
       return deleteNotifications(trx, { userId: ctx.session.user.id, target: input.target, ttlDays: ctx.deps.config.notificationTtlDays });
-    }),
-  ),
+    });
+  }),
 
   /** Marks notifications seen (shown in the open bell or list); those seen before stay as they were. */
   markSeen: authedProcedure.input(idsInput).mutation(({ ctx, input }) =>
@@ -136,21 +154,17 @@ export const notificationsRouter = {
   ),
 
   /** Read or unread: `ids` (1 to 500, all the caller's or none) or every notification matching `filter` (up to `maxId`). */
-  setRead: authedProcedure.input(setReadInput).mutation(({ ctx, input }) =>
-    ctx.deps.db.transaction().execute((trx) =>
-      setState(trx, {
-        userId: ctx.session.user.id,
-        target: input.target,
-        state: 'read',
-        on: input.read,
-        ttlDays: ctx.deps.config.notificationTtlDays,
-      }),
-    ),
-  ),
+  setRead: authedProcedure.input(setReadInput).mutation(async ({ ctx, input }) => {
+    await knownType(ctx.deps.db, filterOf(input.target));
+    return ctx.deps.db.transaction().execute((trx) =>
+      setState(trx, { userId: ctx.session.user.id, target: input.target, state: 'read', on: input.read, ttlDays: ctx.deps.config.notificationTtlDays }),
+    );
+  }),
 
   /** Archived or back in the inbox: `ids` or `filter`, as setRead. */
-  setArchived: authedProcedure.input(setArchivedInput).mutation(({ ctx, input }) =>
-    ctx.deps.db.transaction().execute((trx) =>
+  setArchived: authedProcedure.input(setArchivedInput).mutation(async ({ ctx, input }) => {
+    await knownType(ctx.deps.db, filterOf(input.target));
+    return ctx.deps.db.transaction().execute((trx) =>
       setState(trx, {
         userId: ctx.session.user.id,
         target: input.target,
@@ -158,8 +172,8 @@ export const notificationsRouter = {
         on: input.archived,
         ttlDays: ctx.deps.config.notificationTtlDays,
       }),
-    ),
-  ),
+    );
+  }),
 
   /** Archives every read (or resolved) notification of the inbox. */
   archiveAllRead: authedProcedure.mutation(({ ctx }) =>
@@ -205,4 +219,7 @@ export const notificationsRouter = {
       await ctx.deps.realtime.presence.report(); // this instance's own row, current to the call
       return readConnectionStats(ctx.deps.db);
     }),
+
+  /** Other modules' way in: publish, and read back what was published (publishing/). */
+  ...publishingProcedures,
 };

@@ -7,7 +7,6 @@ import type { Kysely } from 'kysely';
 import type { Database } from '@pms/db';
 import {
   CRITICAL_TYPES,
-  categoryOf,
   NotificationCategory,
   type CategoryPreference,
   type NotificationType,
@@ -49,9 +48,9 @@ export async function preferencesOf(db: Kysely<Database>, userIds: readonly numb
   return result;
 }
 
-/** Whether a notification of this type reaches the app: critical ones always do. */
-export function showsInApp(preferences: Preferences, type: NotificationType): boolean {
-  return CRITICAL_TYPES.includes(type) || preferences[categoryOf(type)].inApp;
+/** Whether a notification of this type (in its registered category) reaches the app: critical ones always do. */
+export function showsInApp(preferences: Preferences, type: NotificationType, category: NotificationCategory): boolean {
+  return CRITICAL_TYPES.includes(type) || preferences[category].inApp;
 }
 
 const clock = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;

@@ -10,7 +10,7 @@
  * before its period's. The decisions digest names every request still waiting, oldest first.
  */
 import { sql, type RawBuilder } from 'kysely';
-import { categoryOf, NotificationCategory, NotificationType, type EmailTiming } from '@pms/shared';
+import { NotificationCategory, type EmailTiming } from '@pms/shared';
 import type { JobKind } from '../../jobs/queue.js';
 import { deliverySettingsOf, preferencesOf, type Preferences } from '../../preferences/effective.js';
 import { quietUntil } from '../../preferences/quiet-hours.js';
@@ -95,7 +95,8 @@ async function digestContent({ db }: ApiDeps, run: DigestRun, timeZone: string) 
   } else {
     categories = categoriesWithTiming((await preferencesOf(db, [run.userId])).get(run.userId)!, run.kind);
     if (categories.length === 0) return { categories, rows: [] };
-    const types = NotificationType.options.filter((type) => categories.includes(categoryOf(type)));
+    // The types registered in those categories (publishing/types.ts).
+    const types = db.selectFrom('notification_types').select('type').where('category', 'in', categories);
     const { from, to } = await windowOf(db, run, timeZone);
     query = query
       .where('n.type', 'in', types)

@@ -8,7 +8,7 @@
  */
 import { createElement } from 'react';
 import { sql } from 'kysely';
-import { categoryOf, type CategoryPreference, type EmailTiming, type NotificationCategory } from '@pms/shared';
+import { type CategoryPreference, type EmailTiming, type NotificationCategory } from '@pms/shared';
 import type { JobKind } from '../../jobs/queue.js';
 import { deliverySettingsOf, preferencesOf } from '../../preferences/effective.js';
 import { quietUntil } from '../../preferences/quiet-hours.js';
@@ -62,6 +62,9 @@ async function emailNotification(deps: ApiDeps, notificationId: number): Promise
   const notification = await deps.db
     .selectFrom('notifications as n')
     .innerJoin('users as u', 'u.id', 'n.recipient_id')
+    // The type's registered category says which preferences apply.
+    .innerJoin('notification_types as t', 't.type', 'n.type')
+    .select('t.category')
     .select(['n.id', 'n.recipient_id', 'n.type', 'n.title', 'n.message', 'n.link', 'n.read_at', 'n.resolved_at', 'n.request_key', 'n.actions'])
     .select(['u.email', 'u.active'])
     .where('n.id', '=', notificationId)
@@ -69,7 +72,7 @@ async function emailNotification(deps: ApiDeps, notificationId: number): Promise
     .executeTakeFirst();
   if (!notification?.active) return 'skipped';
   const userId = notification.recipient_id;
-  const category = categoryOf(notification.type);
+  const category = notification.category;
   const preference = (await preferencesOf(deps.db, [userId])).get(userId)![category];
   if (!emailedOneByOne(preference)) return 'skipped';
   // "Only if still unread": reading it, or deciding its request, in the app cancels the email.

@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database, Notification } from '@pms/db';
-import { categoryOf } from '@pms/shared';
+import type { NotificationCategory } from '@pms/shared';
 import type { JobQueue } from '../../jobs/queue.js';
 import type { Preferences } from '../../preferences/effective.js';
 import { emailedOneByOne, notificationEmailJob } from './notification-job.js';
@@ -19,6 +19,8 @@ export async function scheduleEmails(
   jobs: JobQueue,
   notifications: readonly Notification[],
   preferences: ReadonlyMap<number, Preferences>,
+  /** Each type's registered category (publishing/types.ts). */
+  categoryOf: (type: string) => NotificationCategory,
 ): Promise<void> {
   const emails = notifications.flatMap((notification) => {
     const preference = preferences.get(notification.recipient_id)![categoryOf(notification.type)];
