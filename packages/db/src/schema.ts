@@ -225,6 +225,16 @@ export interface ApiKeysTable {
   revoked_at: Timestamp | null;
 }
 
+export interface StreamTicketsTable {
+  /** SHA-256 of the ticket, base64url. */
+  hash: string;
+  user_id: number;
+  session_id: string;
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -243,6 +253,7 @@ export interface Database {
   digest_runs: DigestRunsTable;
   goal_reminders: GoalRemindersTable;
   api_keys: ApiKeysTable;
+  stream_tickets: StreamTicketsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -6,6 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createOpenApiNodeHttpHandler, generateOpenApiDocument } from 'trpc-to-openapi';
 import { appRouter, type Context, type Logger } from '@pms/api';
+import { compatSocketOpenApi } from './compat-ws.js';
+import { liveEventsOpenApi } from './live-events.js';
 
 export const REST_BASE = '/api/v1';
 
@@ -17,8 +19,9 @@ interface RestApiOptions {
   publicUrl: string;
 }
 
+/** The procedures' paths, and the streams served beside them (live-events.ts, compat-ws.ts). */
 export function openApiDocument(publicUrl: string) {
-  return generateOpenApiDocument(appRouter, {
+  const document = generateOpenApiDocument(appRouter, {
     title: 'PMS goals and notifications API',
     version: '1.0.0',
     baseUrl: `${publicUrl}${REST_BASE}`,
@@ -26,6 +29,7 @@ export function openApiDocument(publicUrl: string) {
       bearer: { type: 'http', scheme: 'bearer', description: 'An API key (`pms_…`) or a session token' },
     },
   });
+  return { ...document, paths: { ...document.paths, ...liveEventsOpenApi, ...compatSocketOpenApi(publicUrl) } };
 }
 
 export function createRestApi(options: RestApiOptions) {
