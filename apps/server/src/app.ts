@@ -305,7 +305,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
         // Ask clients to reconnect (to another instance, or to us after a restart), then go.
         wsHandler.broadcastReconnectNotification();
         for (const client of [...wss.clients, ...compatWss.clients]) client.close(1001, 'server shutting down');
-        eventStreams.close('server shutting down');
+        await eventStreams.close('server shutting down');
         await new Promise<void>((done) => wss.close(() => done()));
         await new Promise<void>((done) => compatWss.close(() => done()));
         server.closeAllConnections();

@@ -15,13 +15,18 @@
  * and a restarting instance ends its streams with `end` ("server shutting down"): the client
  * reconnects, to any instance, with its Last-Event-ID (EventSource does so by itself).
  */
+import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { databaseFault, EventStream, type Context, type Logger, type Realtime } from '@pms/api';
 import { openNotificationStream } from './notification-stream.js';
 
 export const LIVE_EVENTS_PATH = '/api/v1/notifications/events';
+
+/** How long a stopping server waits for its streams' last event to be sent (a slow reader may never take it). */
+const CLOSE_WAIT_MS = 1000;
 
 interface LiveEventsOptions {
   createContext(opts: { req: IncomingMessage; res: ServerResponse }): Promise<Context>;
@@ -95,9 +100,15 @@ export function liveEvents({ createContext, realtime, log }: LiveEventsOptions) 
         else res.end();
       });
     },
-    /** Ends every stream with `end` and the reason (the server is stopping: clients reconnect elsewhere). */
-    close(reason: string): void {
-      for (const stream of open) stream.close(1001, reason);
+    /**
+     * Ends every stream with `end` and the reason (the server is stopping: clients reconnect
+     * elsewhere), and waits up to CLOSE_WAIT_MS for them to go out before the sockets are cut.
+     */
+    async close(reason: string): Promise<void> {
+      const streams = [...open];
+      for (const stream of streams) stream.close(1001, reason);
+      const gone = streams.map((stream) => (stream.signal.aborted ? null : once(stream.signal, 'abort')));
+      await Promise.race([Promise.all(gone), sleep(CLOSE_WAIT_MS, undefined, { ref: false })]);
     },
   };
 }
