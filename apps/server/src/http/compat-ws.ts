@@ -80,7 +80,7 @@ async function serve(connection: OpenConnection, req: IncomingMessage, deps: Api
   const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
   const token = query.get('token');
   if (!token) return refuse(socket, `token is missing: ${GET_A_TICKET}`);
-  if (!isStreamTicket(token)) return refuse(socket, `token must be a stream ticket (${GET_A_TICKET}); a session token is never accepted in a URL`);
+  if (!isStreamTicket(token)) return refuse(socket, 'token must be a stream ticket from POST /api/v1/stream-tickets, never the session token');
 
   const redeemed = await untilFault(socket, () => redeemStreamTicket(deps.db, token));
   if (!redeemed) return;
@@ -176,9 +176,9 @@ function send(socket: WebSocket, message: object): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
 }
 
+/** `reason` must fit a close frame: at most 123 bytes. */
 function refuse(socket: WebSocket, reason: string): void {
-  // A close reason is at most 123 bytes.
-  socket.close(POLICY_VIOLATION, Buffer.from(reason).subarray(0, 123).toString());
+  socket.close(POLICY_VIOLATION, reason);
 }
 
 /**

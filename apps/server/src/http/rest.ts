@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createOpenApiNodeHttpHandler, generateOpenApiDocument } from 'trpc-to-openapi';
-import { appRouter, type Context, type Logger } from '@pms/api';
+import { appRouter, databaseFault, type Context, type Logger } from '@pms/api';
 import { compatSocketOpenApi } from './compat-ws.js';
 import { liveEventsOpenApi } from './live-events.js';
 
@@ -39,6 +39,9 @@ export function createRestApi(options: RestApiOptions) {
     router: appRouter,
     createContext: options.createContext,
     maxBodySize: options.maxBodySize,
+    // A database fault is a retriable 503, as over /trpc: the error formatter says so in the body,
+    // but the adapter takes the status from the error's own code (INTERNAL_SERVER_ERROR).
+    responseMeta: ({ errors }) => (errors.some((error) => databaseFault(error)) ? { status: 503 } : {}),
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') options.log.error({ err: error.cause ?? error, path }, 'rest call failed');
     },
@@ -51,8 +54,10 @@ export function createRestApi(options: RestApiOptions) {
     }
     // The handler matches paths as the procedures declare them, without the base.
     req.url = req.url!.slice(REST_BASE.length);
-    // It reads a body only when the media type is exactly this (`; charset=utf-8` is the same JSON).
-    if (/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) req.headers['content-type'] = 'application/json';
+    // It reads a body only when the media type is exactly this (`; charset=utf-8` is the same JSON),
+    // and wants one even for a call without input: a request without a body (`curl -X POST`) has none.
+    const bodyless = !req.headers['transfer-encoding'] && Number(req.headers['content-length'] ?? 0) === 0;
+    if (bodyless || /^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) req.headers['content-type'] = 'application/json';
     await handler(req, res);
   };
 }
