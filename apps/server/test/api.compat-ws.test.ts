@@ -175,6 +175,25 @@ describe('tickets', () => {
     used.close();
   });
 
+  it('are deleted by the retention job an hour after they expired, used or not', async () => {
+    const dave = await signIn(a.url, demo.dave);
+    const session = await a.db.selectFrom('sessions').select(['id', 'user_id']).where('user_id', '=', dave.id).executeTakeFirstOrThrow();
+    const ticket = (hash: string, expiredAgo: string, used: boolean) => ({
+      hash,
+      user_id: session.user_id,
+      session_id: session.id,
+      expires_at: sql<Date>`now() - ${expiredAgo}::interval`,
+      used_at: used ? sql<Date>`now() - ${expiredAgo}::interval` : null,
+    });
+    await a.db
+      .insertInto('stream_tickets')
+      .values([ticket('old-used', '2 hours', true), ticket('old-unused', '61 minutes', false), ticket('recent', '10 minutes', true)])
+      .execute();
+    expect((await a.app.retention.sweep()).endedStreamTickets.deleted).toBe(2);
+    const left = await a.db.selectFrom('stream_tickets').select('hash').where('hash', 'in', ['old-used', 'old-unused', 'recent']).execute();
+    expect(left).toEqual([{ hash: 'recent' }]);
+  });
+
   it('are for people: an API key gets none', async () => {
     const { secret } = await issueApiKey(a.db, { name: 'cli', scopes: ['notifications:read'], createdBy: null });
     const response = await fetch(`${a.url}/api/v1/stream-tickets`, { method: 'POST', headers: { authorization: `Bearer ${secret}` } });
