@@ -1,7 +1,7 @@
 /**
  * One HTTP server, one port: tRPC over HTTP at /trpc, tRPC over WebSocket on upgrade, REST at /api/v1
- * (and its event stream), the original deployment's WebSocket at /api/notifications/ws, GET /healthz and /readyz (ops/health.ts), /unsubscribe (the link in emails), and the built SPA
- * for everything else.
+ * (and its event stream), the original deployment's WebSocket at /api/notifications/ws, GET /healthz
+ * and /readyz (ops/health.ts), /unsubscribe (the link in emails), and the built SPA for everything else.
  * Metrics listen on a port of their own (ops/metrics-server.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -41,13 +41,13 @@ import { createProbes } from './ops/health.js';
 import { createMetricsServer } from './ops/metrics-server.js';
 import { logCallError, trackRequest, withRequestKey, withRequestUser } from './ops/requests.js';
 import { clientAddress } from './http/client-address.js';
+import { COMPAT_WS_PATH, compatSocketServer } from './http/compat-ws.js';
 import { csrfRefusal, originAllowed } from './http/csrf.js';
 import { limitRefusal } from './http/limits.js';
+import { LIVE_EVENTS_PATH, liveEvents } from './http/live-events.js';
 import { mailPreviewPath, serveMailPreview } from './http/mail-preview.js';
 import { malformedPathRefusal } from './http/malformed-path.js';
 import { refuse } from './http/refuse.js';
-import { COMPAT_WS_PATH, compatSocketServer } from './http/compat-ws.js';
-import { LIVE_EVENTS_PATH, liveEvents } from './http/live-events.js';
 import { createRestApi } from './http/rest.js';
 import { isHttps, setSecurityHeaders } from './http/security-headers.js';
 import { spaHandler } from './http/spa.js';

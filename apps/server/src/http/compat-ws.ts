@@ -106,8 +106,8 @@ async function serve(connection: OpenConnection, req: IncomingMessage, deps: Api
   try {
     for await (const [id, event] of opened.events) send(socket, { ...toLegacyEvent(event, session.user.id), event_id: id });
   } catch (error) {
-    // The session ended (the registry is closing the socket with the reason): nothing to add.
-    if (!(error instanceof TRPCError && error.code === 'UNAUTHORIZED')) throw error;
+    // The client left, or the session ended (the registry is closing the socket with the reason): nothing to add.
+    if (!ended.signal.aborted && !(error instanceof TRPCError && error.code === 'UNAUTHORIZED')) throw error;
   }
 }
 

@@ -81,8 +81,8 @@ export function liveEvents({ createContext, realtime, log }: LiveEventsOptions) 
     try {
       for await (const [id, event] of opened.events) stream.send(id, event.kind, event);
     } catch (error) {
-      // A session that ended: the registry ends the stream with its reason.
-      if (!(error instanceof TRPCError && error.code === 'UNAUTHORIZED')) {
+      // The client left, or the session ended (the registry ends the stream with its reason): nothing to add.
+      if (!stream.signal.aborted && !(error instanceof TRPCError && error.code === 'UNAUTHORIZED')) {
         log.error({ err: error, connectionId }, 'event stream failed');
         stream.close(1011, 'internal error');
       }
