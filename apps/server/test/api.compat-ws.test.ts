@@ -198,7 +198,7 @@ describe('tickets', () => {
     const { secret } = await issueApiKey(a.db, { name: 'cli', scopes: ['notifications:read'], createdBy: null });
     const response = await fetch(`${a.url}/api/v1/stream-tickets`, { method: 'POST', headers: { authorization: `Bearer ${secret}` } });
     expect(response.status).toBe(403);
-    expect((await response.json()).message).toBe('An API key cannot call this procedure: it acts for a signed-in person');
+    expect(((await response.json()) as { message: string }).message).toBe('An API key cannot call this procedure: it acts for a signed-in person');
   });
 
   it('issued by one instance open a socket on another; two instances racing for one ticket: exactly one wins', async () => {
@@ -282,7 +282,7 @@ describe('faults', () => {
 });
 
 it('is described in the OpenAPI document, beside POST /stream-tickets', async () => {
-  const document = await (await fetch(`${a.url}/api/v1/openapi.json`)).json();
+  const document: any = await (await fetch(`${a.url}/api/v1/openapi.json`)).json();
   expect(document.paths['/stream-tickets'].post).toBeDefined();
   const socket = document.paths['/api/notifications/ws'];
   expect(socket.servers).toEqual([expect.objectContaining({ url: a.app.deps.config.publicUrl })]);

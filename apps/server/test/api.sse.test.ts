@@ -192,7 +192,7 @@ describe('refusals', () => {
 });
 
 it('is described in the OpenAPI document', async () => {
-  const document = await (await fetch(`${a.url}/api/v1/openapi.json`)).json();
+  const document: any = await (await fetch(`${a.url}/api/v1/openapi.json`)).json();
   const operation = document.paths['/notifications/events'].get;
   expect(Object.keys(operation.responses['200'].content)).toEqual(['text/event-stream']);
   expect(operation.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(['Last-Event-ID', 'lastEventId']);

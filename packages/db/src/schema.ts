@@ -230,7 +230,7 @@ export interface StreamTicketsTable {
   hash: string;
   user_id: number;
   session_id: string;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
   expires_at: Timestamp;
   used_at: Timestamp | null;
 }
