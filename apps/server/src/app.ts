@@ -24,11 +24,11 @@ import {
   POLICY_VIOLATION,
   Realtime,
   RetentionJob,
-  RetryLater,
   resolveSession,
   SESSION_COOKIE,
   SessionTokens,
   tokenFromHeaders,
+  ApiKeyRateLimit,
   isApiKey,
   resolveApiKey,
   type ApiDeps,
@@ -48,6 +48,7 @@ import { LIVE_EVENTS_PATH, liveEvents } from './http/live-events.js';
 import { mailPreviewPath, serveMailPreview } from './http/mail-preview.js';
 import { malformedPathRefusal } from './http/malformed-path.js';
 import { refuse } from './http/refuse.js';
+import { retryAfterHeaders } from './http/retry-after.js';
 import { createRestApi } from './http/rest.js';
 import { isHttps, setSecurityHeaders } from './http/security-headers.js';
 import { spaHandler } from './http/spa.js';
@@ -131,6 +132,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
       log,
       () => metrics.loginRefused('throttled'),
     ),
+    apiKeyRateLimit: new ApiKeyRateLimit(db, env.API_KEY_REQUESTS_PER_MINUTE, log),
     mailer: new Mailer({ smtpUrl: env.SMTP_URL ?? null, from: env.MAIL_FROM }),
     config: {
       production,
@@ -154,9 +156,13 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${isHttps(req, env.TRUST_PROXY) ? '; Secure' : ''}`;
 
   // One context for every HTTP call, tRPC's and REST's: a key (`Bearer pms_…`) or a session.
-  const httpContext = async ({ req, res }: { req: IncomingMessage; res: ServerResponse }): Promise<Context> => {
+  // A key over its rate limit fails every call of the request (429, Retry-After); the log line
+  // still names it. The database failing here fails the calls as a database fault (503).
+  const httpContext = async ({ req, res, info }: { req: IncomingMessage; res: ServerResponse; info: { calls: unknown[] } }): Promise<Context> => {
     const token = tokenFromHeaders(req.headers);
     const apiKey = isApiKey(token) ? withRequestKey(req, await resolveApiKey(db, token)) : null;
+    // A REST request is one call (it lists none).
+    if (apiKey) await deps.apiKeyRateLimit.admit(apiKey, Math.max(1, info.calls.length));
     return {
       deps,
       clientAddress: clientAddress(req, env.TRUST_PROXY),
@@ -177,11 +183,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
     maxBodySize: env.MAX_BODY_BYTES,
     createContext: httpContext,
     onError: (opts) => logCallError(log, opts),
-    // A throttled call says when to come back in HTTP's own words too (the longest wait of a batch).
-    responseMeta: ({ errors }) => {
-      const waits = errors.flatMap((error) => (error.cause instanceof RetryLater ? [error.cause.seconds] : []));
-      return waits.length ? { headers: { 'retry-after': String(Math.max(...waits)) } } : {};
-    },
+    responseMeta: ({ errors }) => ({ headers: retryAfterHeaders(errors) }),
   });
 
   const restApi = createRestApi({ createContext: httpContext, maxBodySize: env.MAX_BODY_BYTES, log, publicUrl: deps.config.publicUrl });

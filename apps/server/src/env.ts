@@ -75,6 +75,8 @@ const schema = z.object({
   LOGIN_LOCKOUT_MINUTES: positiveInt(15),
   LOGIN_FAILURES_PER_ADDRESS_PER_HOUR: positiveInt(100),
   LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR: positiveInt(50),
+  /** Calls one API key may make per minute, across all instances; beyond: 429 with Retry-After. */
+  API_KEY_REQUESTS_PER_MINUTE: positiveInt(600),
   MAX_BODY_BYTES: positiveInt(1024 * 1024),
   MAX_BATCH_CALLS: positiveInt(20),
   // Email: unset SMTP_URL keeps every mail in the database (the administrators' Sent mail screen).

@@ -1,4 +1,5 @@
 import { adminRouter } from './admin/router.js';
+import { apiKeysRouter } from './api-keys/router.js';
 import { authRouter } from './auth/router.js';
 import { goalsRouter } from './goals/router.js';
 import { notificationsRouter } from './notifications/router.js';
@@ -13,6 +14,7 @@ export const appRouter = router({
   notifications: notificationsRouter,
   preferences: preferencesRouter,
   admin: adminRouter,
+  apiKeys: apiKeysRouter,
 });
 
 export type AppRouter = typeof appRouter;

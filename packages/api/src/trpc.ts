@@ -10,7 +10,8 @@ import { ZodError } from 'zod';
 import type { DB } from '@pms/db';
 import type { ApiScope, Permission } from '@pms/shared';
 import type { OpenApiMeta } from 'trpc-to-openapi';
-import type { ApiKeyCaller } from './auth/api-keys.js';
+import type { ApiKeyCaller } from './api-keys/keys.js';
+import type { ApiKeyRateLimit } from './api-keys/rate-limit.js';
 import type { LoginThrottle } from './auth/throttle.js';
 import type { SessionTokens } from './auth/tokens.js';
 import type { Mailer } from './channels/mail/mailer.js';
@@ -47,6 +48,8 @@ export interface ApiDeps {
   /** Sends email (SMTP) or only keeps it (channels/mail/). */
   mailer: Mailer;
   loginThrottle: LoginThrottle;
+  /** Calls per API key per minute, shared by the instances (api-keys/rate-limit.ts). */
+  apiKeyRateLimit: ApiKeyRateLimit;
   config: ApiConfig;
   /** The process's logger (its lines name the instance). */
   log: Logger;
@@ -98,10 +101,12 @@ function describeZodError(error: ZodError): string {
 }
 
 /**
- * `scope`: the API key scope that opens the procedure to services (`scopedProcedure`);
+ * `scope`: the API key scope that opens the procedure to services, and `people`: which people it
+ * is open to besides (both set by `scopedProcedure`, read by the scope x procedure test);
  * `openapi`: its path in the REST API under /api/v1 (trpc-to-openapi).
  */
-export type Meta = OpenApiMeta<{ scope?: ApiScope }>;
+export type Meta = OpenApiMeta<{ scope?: ApiScope; people?: People }>;
+export type People = 'everyone' | 'admins';
 
 const t = initTRPC.context<Context>().meta<Meta>().create({
   transformer: superjson,
@@ -132,7 +137,11 @@ export const router = t.router;
 
 // ---- procedures ------------------------------------------------------------
 
-export const publicProcedure = t.procedure;
+/** Open to anyone without credentials (signing in); API keys are refused, as everywhere but `scopedProcedure`s. */
+export const publicProcedure = t.procedure.use(({ ctx, next }) => {
+  if (ctx.apiKey) throw keyRefused(ctx.apiKey);
+  return next();
+});
 
 /**
  * The caller's signed-in, unexpired session. Over a WebSocket or an event stream, the
@@ -182,8 +191,8 @@ export type Caller = { kind: 'key'; key: ApiKeyCaller } | { kind: 'person'; sess
  * Open to API keys that hold `scope`, and to signed-in people: everyone, or administrators only.
  * The procedure reads `ctx.caller` to tell them apart.
  */
-export function scopedProcedure(scope: ApiScope, people: 'everyone' | 'admins') {
-  return t.procedure.meta({ scope }).use(async ({ ctx, next }) => {
+export function scopedProcedure(scope: ApiScope, people: People) {
+  return t.procedure.meta({ scope, people }).use(async ({ ctx, next }) => {
     if (ctx.apiKey) {
       if (!ctx.apiKey.scopes.includes(scope)) throw keyRefused(ctx.apiKey, scope);
       return next({ ctx: { ...ctx, caller: { kind: 'key', key: ctx.apiKey } as Caller } });

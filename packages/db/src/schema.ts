@@ -220,7 +220,7 @@ export interface ApiKeysTable {
   secret_hash: string;
   secret_hint: string;
   created_by: number | null;
-  created_at: Generated<Timestamp>;
+  created_at: Generated<Date>;
   last_used_at: Timestamp | null;
   revoked_at: Timestamp | null;
 }

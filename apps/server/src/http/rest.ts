@@ -8,6 +8,7 @@ import { createOpenApiNodeHttpHandler, generateOpenApiDocument } from 'trpc-to-o
 import { appRouter, databaseFault, type Context, type Logger } from '@pms/api';
 import { compatSocketOpenApi } from './compat-ws.js';
 import { liveEventsOpenApi } from './live-events.js';
+import { retryAfterHeaders } from './retry-after.js';
 
 export const REST_BASE = '/api/v1';
 
@@ -39,9 +40,9 @@ export function createRestApi(options: RestApiOptions) {
     router: appRouter,
     createContext: options.createContext,
     maxBodySize: options.maxBodySize,
-    // A database fault is a retriable 503, as over /trpc: the error formatter says so in the body,
-    // but the adapter takes the status from the error's own code (INTERNAL_SERVER_ERROR).
-    responseMeta: ({ errors }) => (errors.some((error) => databaseFault(error)) ? { status: 503 } : {}),
+    // Retry-After as on /trpc; a database fault is a 503 (the formatter's code), not the 500 the
+    // handler would derive from the error before formatting.
+    responseMeta: ({ errors }) => ({ headers: retryAfterHeaders(errors), status: errors.some((error) => databaseFault(error)) ? 503 : undefined }),
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') options.log.error({ err: error.cause ?? error, path }, 'rest call failed');
     },

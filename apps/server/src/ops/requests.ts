@@ -28,6 +28,8 @@ export function trackRequest(log: Logger, req: IncomingMessage, res: ServerRespo
   records.set(req, record);
   res.setHeader('x-request-id', id);
   const started = performance.now();
+  // Read now: the REST handler rewrites req.url (it strips /api/v1) before the line is written.
+  const path = req.url?.split('?')[0]; // never the query string: tRPC puts inputs there
   res.once('close', () => {
     log.info(
       {
@@ -35,7 +37,7 @@ export function trackRequest(log: Logger, req: IncomingMessage, res: ServerRespo
         userId: record.userId,
         ...(record.apiKey && { apiKeyId: record.apiKey.id, apiKeyName: record.apiKey.name }),
         method: req.method,
-        path: req.url?.split('?')[0], // never the query string: tRPC puts inputs there
+        path,
         status: res.statusCode,
         ms: Math.round((performance.now() - started) * 10) / 10,
         ...(res.writableFinished ? {} : { aborted: true }),

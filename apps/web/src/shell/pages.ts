@@ -21,6 +21,7 @@ export const PreferencesPage = lazyNamed(import('../preferences/preferences-page
 export const DefaultsPage = lazyNamed(import('../admin/defaults-page'), 'DefaultsPage');
 export const SentMailPage = lazyNamed(import('../admin/sent-mail-page'), 'SentMailPage');
 export const FailedJobsPage = lazyNamed(import('../admin/failed-jobs-page'), 'FailedJobsPage');
+export const ApiKeysPage = lazyNamed(import('../admin/api-keys-page'), 'ApiKeysPage');
 
 /** Reached from the account menu (admin screens: for administrators only, and they say so to others). */
 export const MENU_PAGES: Array<{ href: string; label: string; page: ComponentType<PageProps>; adminOnly?: boolean }> = [
@@ -28,4 +29,5 @@ export const MENU_PAGES: Array<{ href: string; label: string; page: ComponentTyp
   { href: '/admin/notifications', label: 'Notification defaults', page: DefaultsPage, adminOnly: true },
   { href: '/admin/mail', label: 'Sent mail', page: SentMailPage, adminOnly: true },
   { href: '/admin/jobs', label: 'Failed jobs', page: FailedJobsPage, adminOnly: true },
+  { href: '/admin/api-keys', label: 'API keys', page: ApiKeysPage, adminOnly: true },
 ];

@@ -11,11 +11,11 @@
  * password gives its point back. Throttled attempts never reach argon2.
  */
 import { TRPCError } from '@trpc/server';
-import { CompiledQuery } from 'kysely';
 import { isIPv6 } from 'node:net';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { DB } from '@pms/db';
 import type { Logger } from '../ops/logger.js';
+import { rateLimitStore } from '../lib/rate-limit-store.js';
 import { RetryLater, waitInWords } from '../lib/retry-later.js';
 
 export interface LoginThrottlePolicy {
@@ -28,8 +28,6 @@ export interface LoginThrottlePolicy {
 
 export type ThrottleLimit = 'account-and-address' | 'address' | 'account';
 
-/** Created by the migration 2026_12_02_0001_rate_limits, never at runtime. */
-const TABLE = 'rate_limits';
 const HOUR = 3600;
 /** How long failures in a row are remembered when no lockout follows. */
 const CONSECUTIVE_WINDOW = 24 * HOUR;
@@ -46,7 +44,7 @@ export class LoginThrottle {
     private readonly log: Logger,
     private readonly onThrottled: (limit: ThrottleLimit) => void = () => {},
   ) {
-    const store = { storeClient: kyselyStoreClient(db), storeType: 'pool', tableName: TABLE, tableCreated: true };
+    const store = rateLimitStore(db);
     this.#byAccountAndAddress = new RateLimiterPostgres({
       ...store,
       keyPrefix: 'login_fail_account_address',
@@ -118,20 +116,6 @@ export class LoginThrottle {
     this.log.warn({ error: cause instanceof Error ? cause.message : String(cause) }, 'login throttle: the rate_limits store failed');
     return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'Sign-in is unavailable for a moment; try again shortly', cause });
   }
-}
-
-/**
- * The store issues node-postgres style `query({ text, values })` calls; this runs them on the app's
- * Kysely pool, so they share its connections, timeouts and error handling instead of a second pool.
- */
-function kyselyStoreClient(db: DB) {
-  return {
-    async query({ text, values = [] }: { text: string; values?: unknown[] }) {
-      const result = await db.executeQuery(CompiledQuery.raw(text, values));
-      const rowCount = result.numAffectedRows === undefined ? result.rows.length : Number(result.numAffectedRows);
-      return { rows: result.rows, rowCount };
-    },
-  };
 }
 
 function throttleKeys(email: string, address: string) {
