@@ -22,6 +22,7 @@ import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { databaseFault, EventStream, type Context, type Logger, type Realtime } from '@pms/api';
 import { openNotificationStream } from './notification-stream.js';
+import { retryAfterHeaders } from './retry-after.js';
 
 export const LIVE_EVENTS_PATH = '/api/v1/notifications/events';
 
@@ -29,7 +30,8 @@ export const LIVE_EVENTS_PATH = '/api/v1/notifications/events';
 const CLOSE_WAIT_MS = 1000;
 
 interface LiveEventsOptions {
-  createContext(opts: { req: IncomingMessage; res: ServerResponse }): Promise<Context>;
+  /** The HTTP context (app.ts): the stream is one call, for a key's rate limit. */
+  createContext: (opts: { req: IncomingMessage; res: ServerResponse; info: { calls: unknown[] } }) => Promise<Context>;
   realtime: Realtime;
   log: Logger;
 }
@@ -46,7 +48,8 @@ export function liveEvents({ createContext, realtime, log }: LiveEventsOptions) 
     if (query.has('token') || query.has('access_token')) {
       return answer(res, 400, 'BAD_REQUEST', 'Send the session token as Authorization: Bearer <token>, never in the URL');
     }
-    const ctx = await createContext({ req, res });
+    const ctx = await createContext({ req, res, info: { calls: [] } }).catch((error: unknown) => failed(res, error));
+    if (!ctx) return;
     if (ctx.apiKey) {
       const message = `The API key "${ctx.apiKey.name}" has no event stream: a key stands for a service, not a person. Use a person's session token`;
       return answer(res, 403, 'FORBIDDEN', message);
@@ -61,14 +64,8 @@ export function liveEvents({ createContext, realtime, log }: LiveEventsOptions) 
     }
     const lastEventId = header(req, 'last-event-id') ?? query.get('lastEventId');
     const streamCtx: Context = { ...ctx, transport: { kind: 'sse', connectionId } };
-    let opened;
-    try {
-      opened = await openNotificationStream(streamCtx, lastEventId, stream.signal);
-    } catch (error) {
-      const failure = databaseFault(error) ?? (error instanceof TRPCError ? error : null);
-      if (!failure) throw error;
-      return answer(res, getHTTPStatusCodeFromError(failure), failure.code, failure.message);
-    }
+    const opened = await openNotificationStream(streamCtx, lastEventId, stream.signal).catch((error: unknown) => failed(res, error));
+    if (!opened) return;
 
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -94,9 +91,8 @@ export function liveEvents({ createContext, realtime, log }: LiveEventsOptions) 
   return {
     handle(req: IncomingMessage, res: ServerResponse): void {
       serve(req, res).catch((error: unknown) => {
-        const fault = databaseFault(error);
-        if (!fault) log.error({ err: error }, 'event stream failed');
-        if (!res.headersSent) answer(res, fault ? 503 : 500, fault ? fault.code : 'INTERNAL_SERVER_ERROR', fault?.message ?? 'Internal server error');
+        log.error({ err: error }, 'event stream failed');
+        if (!res.headersSent) answer(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
         else res.end();
       });
     },
@@ -111,6 +107,17 @@ export function liveEvents({ createContext, realtime, log }: LiveEventsOptions) 
       await Promise.race([Promise.all(gone), sleep(CLOSE_WAIT_MS, undefined, { ref: false })]);
     },
   };
+}
+
+/**
+ * Answers an error raised before the stream started: a database fault (503), a refusal of tRPC's
+ * (its status; Retry-After for a throttled key). Anything else is rethrown. Returns undefined.
+ */
+function failed(res: ServerResponse, error: unknown): undefined {
+  const failure = databaseFault(error) ?? (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR' ? error : null);
+  if (!failure) throw error;
+  answer(res, getHTTPStatusCodeFromError(failure), failure.code, failure.message, retryAfterHeaders([failure]));
+  return undefined;
 }
 
 /** Whether the request's Accept allows text/event-stream (no Accept header allows anything). */
