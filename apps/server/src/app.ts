@@ -1,8 +1,8 @@
 /**
  * One HTTP server, one port: tRPC over HTTP at /trpc, tRPC over WebSocket on upgrade, REST at /api/v1
- * (its reference at /api/v1/docs), the original deployment's paths elsewhere under /api/,
- * GET /healthz and /readyz (ops/health.ts), /unsubscribe (the link in emails), and the built SPA
- * for everything else.
+ * (its reference at /api/v1/docs, and its event stream), the original deployment's paths elsewhere
+ * under /api/ (its WebSocket at /api/notifications/ws), GET /healthz and /readyz (ops/health.ts),
+ * /unsubscribe (the link in emails), and the built SPA for everything else.
  * Metrics listen on a port of their own (ops/metrics-server.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -44,8 +44,10 @@ import { createProbes } from './ops/health.js';
 import { createMetricsServer } from './ops/metrics-server.js';
 import { logCallError, trackRequest, withRequestKey, withRequestUser } from './ops/requests.js';
 import { clientAddress } from './http/client-address.js';
+import { COMPAT_WS_PATH, compatSocketServer } from './http/compat-ws.js';
 import { csrfRefusal, originAllowed } from './http/csrf.js';
 import { limitRefusal } from './http/limits.js';
+import { LIVE_EVENTS_PATH, liveEvents } from './http/live-events.js';
 import { mailPreviewPath, serveMailPreview } from './http/mail-preview.js';
 import { malformedPathRefusal } from './http/malformed-path.js';
 import { refuse } from './http/refuse.js';
@@ -157,7 +159,6 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
   const digests = new DigestScheduler(deps, log);
   digests.start();
 
-  let nextConnectionId = 1;
   // Secure when the client came over https, whatever NODE_ENV: a Secure cookie on http://localhost would never come back.
   const cookie = (req: IncomingMessage, value: string, maxAgeSeconds: number) =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${isHttps(req, env.TRUST_PROXY) ? '; Secure' : ''}`;
@@ -202,6 +203,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
     docs: apiDocs(),
   });
   const originalApi = compatHandler({ createContext: httpContext, maxBodySize: env.MAX_BODY_BYTES, log });
+  const eventStreams = liveEvents({ createContext: httpContext, realtime, log });
 
   const httpLimits = { maxBodyBytes: env.MAX_BODY_BYTES, maxBatchCalls: env.MAX_BATCH_CALLS };
   const web = spaHandler(env.WEB_DIST);
@@ -232,6 +234,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
       const refusal = malformedPathRefusal(path) ?? csrfRefusal(req, env.CORS_ORIGINS) ?? limitRefusal(req, httpLimits);
       const rest = path.startsWith('/api/v1/');
       if (refusal) return refuseJson(res, refusal, rest ? 'rest' : 'compat');
+      if (path === LIVE_EVENTS_PATH) return eventStreams.handle(req, res);
       return void (rest ? restApi(req, res) : originalApi(req, res));
     }
     // The link in every email: no session, no JSON, so outside /trpc and its CSRF rule.
@@ -249,8 +252,12 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
 
   // The registry's socket class checks every message before tRPC reads it (size of batch, rate, session).
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD, WebSocket: realtime.connections.Socket });
+  // The original deployment's protocol, over the same registry (http/compat-ws.ts).
+  const compatWss = compatSocketServer({ deps, maxPayload: MAX_WS_PAYLOAD, clientAddress: (req) => clientAddress(req, env.TRUST_PROXY), log });
   server.on('upgrade', (req, socket, head) => {
-    if (!req.url?.startsWith('/trpc') || !originAllowed(req, env.CORS_ORIGINS)) {
+    const path = req.url?.split('?')[0];
+    const target = path?.startsWith('/trpc') ? wss : path === COMPAT_WS_PATH ? compatWss : null;
+    if (!target || !originAllowed(req, env.CORS_ORIGINS)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
@@ -259,9 +266,9 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
       socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nConnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
+    target.handleUpgrade(req, socket, head, (ws) => {
       realtime.connections.admit(ws);
-      wss.emit('connection', ws, req);
+      target.emit('connection', ws, req);
     });
   });
 
@@ -276,7 +283,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
     createContext: async ({ req, res: socket, info }): Promise<Context> => {
       const token = (info.connectionParams?.token as string | undefined) ?? tokenFromHeaders(req.headers);
       const session = await resolveSession(db, deps.tokens, token);
-      const connectionId = nextConnectionId++;
+      const connectionId = realtime.connections.newId();
       // The registry keeps the session current (realtime/socket-sessions.ts) and closes the socket when it ends.
       if (session && !realtime.connections.add(socket, { id: connectionId, session })) {
         socket.close(POLICY_VIOLATION, 'too many connections for this user');
@@ -319,8 +326,10 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
         deps.mailer.close();
         // Ask clients to reconnect (to another instance, or to us after a restart), then go.
         wsHandler.broadcastReconnectNotification();
-        for (const client of wss.clients) client.close(1001, 'server shutting down');
+        for (const client of [...wss.clients, ...compatWss.clients]) client.close(1001, 'server shutting down');
+        await eventStreams.close('server shutting down');
         await new Promise<void>((done) => wss.close(() => done()));
+        await new Promise<void>((done) => compatWss.close(() => done()));
         server.closeAllConnections();
         await new Promise<void>((done) => server.close(() => done()));
         await metricsServer?.close();

@@ -70,7 +70,10 @@ export interface Session {
   user: SessionUser;
 }
 
-/** How the call arrived: HTTP can set cookies, a WebSocket cannot. */
+/**
+ * How the call arrived: HTTP can set cookies; a connection held in the realtime registry (a
+ * WebSocket, or a Server-Sent Events stream) cannot, and its session is kept current there.
+ */
 export type Transport =
   | {
       kind: 'http';
@@ -79,7 +82,7 @@ export type Transport =
       /** The `Idempotency-Key` header: REST clients name a retry there (idempotency/once.ts). */
       idempotencyKey: string | null;
     }
-  | { kind: 'ws'; connectionId: number };
+  | { kind: 'ws' | 'sse'; connectionId: number };
 
 export interface Context {
   deps: ApiDeps;
@@ -167,14 +170,14 @@ export const publicProcedure = t.procedure.use(({ ctx, next }) => {
 });
 
 /**
- * The caller's signed-in, unexpired session. Over WebSocket, the socket's session as it is now,
- * not as it was when the socket connected (realtime/socket-sessions.ts).
+ * The caller's signed-in, unexpired session. Over a WebSocket or an event stream, the
+ * connection's session as it is now, not as it was when it connected (realtime/socket-sessions.ts).
  */
 async function currentSession(ctx: Context): Promise<Session> {
   const { transport } = ctx;
   const { sessions } = ctx.deps.realtime;
   const session =
-    transport.kind === 'ws' ? (sessions.fresh(transport.connectionId) ?? (await sessions.current(transport.connectionId))) : ctx.session;
+    transport.kind === 'http' ? ctx.session : (sessions.fresh(transport.connectionId) ?? (await sessions.current(transport.connectionId)));
   if (!session || session.expiresAt.getTime() <= Date.now()) {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue' });
   }

@@ -264,6 +264,16 @@ export interface ApiKeysTable {
   revoked_at: Timestamp | null;
 }
 
+export interface StreamTicketsTable {
+  /** SHA-256 of the ticket, base64url. */
+  hash: string;
+  user_id: number;
+  session_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -284,6 +294,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   notification_types: NotificationTypesTable;
   publications: PublicationsTable;
+  stream_tickets: StreamTicketsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -1,13 +1,15 @@
 /**
  * The OpenAPI 3.1 document of GET /api/v1/openapi.json: the REST API from the procedures' meta,
  * inputs and outputs (trpc-to-openapi, zod-openapi), and the original deployment's paths
- * (compat/), marked deprecated, from their route table.
+ * (compat/), marked deprecated, from their route table; the event stream and the original WebSocket.
  */
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { generateOpenApiDocument } from 'trpc-to-openapi';
 import { z } from 'zod';
 import { appRouter } from '@pms/api';
 import { COMPAT_ROUTES } from './compat/routes.js';
+import { compatSocketOpenApi } from './compat-ws.js';
+import { liveEventsOpenApi } from './live-events.js';
 import { REST_BASE } from './rest.js';
 
 const TAGS = {
@@ -72,5 +74,10 @@ export function openApiDocument(publicUrl: string) {
     },
     paths: compatPaths(publicUrl),
   });
-  return { ...document, tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })) };
+  return {
+    ...document,
+    // The streams served beside the procedures: plain-JSON SSE, and the original WebSocket.
+    paths: { ...document.paths, ...liveEventsOpenApi, ...compatSocketOpenApi(publicUrl) },
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
+  };
 }

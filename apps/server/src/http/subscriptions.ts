@@ -1,8 +1,9 @@
 /**
- * Subscriptions are served over WebSocket only. tRPC would also stream them over HTTP as
+ * tRPC subscriptions are served over WebSocket only. tRPC would also stream them over HTTP as
  * Server-Sent Events, outside the socket registry: no per-user cap, no connection stats, and a
- * session read once when the stream opens. Until the public API offers them, such requests are
- * answered with METHOD_NOT_SUPPORTED, before any stream starts.
+ * session read once when the stream opens; so such requests are answered with
+ * METHOD_NOT_SUPPORTED, before any stream starts. Server-Sent Events are offered in plain JSON,
+ * inside the registry, at GET /api/v1/notifications/events (live-events.ts).
  */
 import type { AnyProcedure } from '@trpc/server';
 import { appRouter } from '@pms/api';

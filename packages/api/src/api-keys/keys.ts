@@ -3,10 +3,10 @@
  * secret is returned once, by `issueApiKey` (and by a rotation). A call carries it as
  * `Authorization: Bearer pms_…`.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { API_KEY_PREFIX, type ApiScope } from '@pms/shared';
 import type { DB } from '@pms/db';
+import { hashSecret, newSecret } from '../lib/secrets.js';
 
 /** Who calls with a key: the service it stands for and what it may do. */
 export interface ApiKeyCaller {
@@ -15,13 +15,13 @@ export interface ApiKeyCaller {
   scopes: ApiScope[];
 }
 
-export const hashApiKey = (secret: string) => createHash('sha256').update(secret).digest('base64url');
+export const hashApiKey = hashSecret;
 
 export const isApiKey = (token: string | null): token is string => !!token?.startsWith(API_KEY_PREFIX);
 
 /** A new secret and what the table keeps of it. */
 export function newApiKeySecret(): { secret: string; secretHash: string; secretHint: string } {
-  const secret = API_KEY_PREFIX + randomBytes(32).toString('base64url');
+  const secret = newSecret(API_KEY_PREFIX);
   return { secret, secretHash: hashApiKey(secret), secretHint: secret.slice(0, API_KEY_PREFIX.length + 4) };
 }
 

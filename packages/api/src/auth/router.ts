@@ -1,12 +1,13 @@
 import { TRPCError } from '@trpc/server';
-import { loginInput } from '@pms/shared';
-import { announceSessionsRevoked } from '../realtime/channels.js';
 import { z } from 'zod';
-import { Permission } from '@pms/shared';
+import { loginInput, Permission } from '@pms/shared';
+import { announceSessionsRevoked } from '../realtime/channels.js';
 import { timestamp } from '../lib/outputs.js';
 import { authedProcedure, publicProcedure, rest } from '../trpc.js';
+import { streamTicketOutput } from './outputs.js';
 import { verifyPassword } from './password.js';
 import { openSession } from './sessions.js';
+import { issueStreamTicket, STREAM_TICKET_TTL_SECONDS } from './stream-tickets.js';
 
 const BAD_LOGIN = 'Email or password is incorrect';
 
@@ -73,6 +74,25 @@ export const authRouter = {
     if (ctx.transport.kind === 'http') ctx.transport.clearSessionCookie();
     return { ok: true as const };
   }),
+
+  /**
+   * A single-use ticket, good for a short while, that opens the original WebSocket protocol
+   * (`/api/notifications/ws?token=<ticket>`) under this session: the session token itself never goes in a URL.
+   */
+  streamTicket: authedProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/stream-tickets',
+        tags: ['streams'],
+        protect: true,
+        summary: 'A ticket for the original WebSocket protocol',
+        description: `Single use, valid for ${STREAM_TICKET_TTL_SECONDS} seconds, for a signed-in person (API keys have no stream). Open \`ws://host/api/notifications/ws?token=<ticket>\` with it; the socket then lives under this session.`,
+      },
+    })
+    .input(z.void())
+    .output(streamTicketOutput)
+    .mutation(({ ctx }) => issueStreamTicket(ctx.deps.db, ctx.session)),
 
   /** Who is signed in, and the due-soon window the SPA flags goals by (the reminders' own). */
   me: authedProcedure.query(({ ctx }) => ({ ...ctx.session.user, goalDueSoonDays: ctx.deps.config.goalDueSoonDays })),

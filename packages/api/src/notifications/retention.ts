@@ -1,8 +1,8 @@
 /**
  * Deletes what is past keeping: expired notifications, read ones older than the read TTL,
  * stream events older than the notification TTL (nothing a client may still resume into),
- * sessions that ended (expired or revoked) more than a grace period ago, and idempotency keys
- * past answering retries.
+ * sessions that ended (expired or revoked) more than a grace period ago, idempotency keys
+ * past answering retries, and stream tickets (auth/stream-tickets.ts) past the same grace.
  * In small batches with pauses between them, so no statement holds many row locks for long;
  * rows locked by someone else (another instance sweeping too) are skipped, never waited for.
  */
@@ -95,6 +95,21 @@ const RULES = {
             .forUpdate()
             .skipLocked(),
         ),
+      )
+      .executeTakeFirst(),
+
+  // Used or not, a ticket is worthless 30 s after it was issued; its row is kept a while for whoever investigates a connection.
+  endedStreamTickets: (db: DB, limit: number, options: Required<RetentionOptions>) =>
+    db
+      .deleteFrom('stream_tickets')
+      .where('hash', 'in', (eb) =>
+        eb
+          .selectFrom('stream_tickets')
+          .select('hash')
+          .where('expires_at', '<=', minutesAgo(options.endedSessionGraceMinutes))
+          .limit(limit)
+          .forUpdate()
+          .skipLocked(),
       )
       .executeTakeFirst(),
 } satisfies Record<string, (db: DB, limit: number, options: Required<RetentionOptions>) => Promise<{ numDeletedRows: bigint }>>;

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket, type RawData } from 'ws';
 import type { Session } from '../trpc.js';
+import type { EventStream } from './event-stream.js';
 import { Keepalive, type Heard, type KeepaliveOptions } from './keepalive.js';
 import { bucketClock, callsInMessage, fullBucket, takeCalls, type MessageBucket, type MessageLimits } from './socket-limits.js';
 
@@ -33,12 +34,15 @@ export interface NewConnection {
   session: Session;
 }
 
+/** What a connection is held by: a WebSocket, or a Server-Sent Events response (event-stream.ts). */
+export type RegisteredSocket = WebSocket | EventStream;
+
 /** An authenticated socket: plain fields only (no closures), one hidden class for all. */
 export interface Connection extends MessageBucket, Heard {
   id: number;
   /** The session as last read; SocketSessions re-reads it when it may have changed. */
   session: Session;
-  socket: WebSocket;
+  socket: RegisteredSocket;
   subscriptions: number;
   /** 0 while `session` is current; else the mark of a change not re-read yet (see SocketSessions). */
   staleSince: number;
@@ -54,12 +58,13 @@ interface UnauthenticatedSocket extends MessageBucket {
  * hold; those not signed in yet, until their deadline.
  */
 export class ConnectionRegistry {
-  #bySocket = new Map<WebSocket, Connection>();
+  #bySocket = new Map<RegisteredSocket, Connection>();
   #byId = new Map<number, Connection>();
   #byUser = new Map<number, Set<Connection>>();
   /** In order of arrival, hence of deadline. */
   #unauthenticated = new Map<WebSocket, UnauthenticatedSocket>();
   #subscriptions = 0;
+  #lastId = 0;
   #sweep: NodeJS.Timeout | null = null;
   /**
    * No session here ends before this: the sweep looks at the sockets only once it has passed,
@@ -78,7 +83,7 @@ export class ConnectionRegistry {
 
   // One close listener for all sockets (ws calls it with the socket as `this`), because
   // closures per socket are a large part of what an idle connection costs (BENCHMARKS.md).
-  readonly #onClose: (this: WebSocket) => void;
+  readonly #onClose: (this: RegisteredSocket) => void;
   readonly #keepalive: Keepalive;
 
   constructor(readonly limits: ConnectionLimits) {
@@ -88,7 +93,7 @@ export class ConnectionRegistry {
       (socket, message) => this.#admitMessage(socket, message),
     );
     const registry = this;
-    this.#onClose = function (this: WebSocket) {
+    this.#onClose = function (this: RegisteredSocket) {
       registry.#remove(this);
     };
     this.Socket = class GuardedWebSocket extends WebSocket {
@@ -96,6 +101,8 @@ export class ConnectionRegistry {
         if (event === 'message') {
           const [data, isBinary] = args as [RawData, boolean];
           if (!registry.#admitMessage(this, data) || registry.#keepalive.absorbs(this, data, isBinary)) return false;
+        } else if (event === 'pong' || event === 'ping') {
+          registry.#heard(this); // WebSocket control frames: how the original protocol's clients answer (KeepsItselfAlive)
         }
         return super.emit(event, ...args);
       }
@@ -133,15 +140,23 @@ export class ConnectionRegistry {
     socket.on('close', this.#onClose);
   }
 
-  /** Registers a signed-in socket; false when its user already holds the maximum here. */
-  add(socket: WebSocket, details: NewConnection): boolean {
+  /** A connection id no other socket of this process has had (the `connectionId` of its Transport). */
+  newId(): number {
+    return ++this.#lastId;
+  }
+
+  /**
+   * Registers a signed-in socket (or event stream); false when its user already holds the
+   * maximum here.
+   */
+  add(socket: RegisteredSocket, details: NewConnection): boolean {
     // Closed while its session was read: nothing to register (its close has been handled).
     if (socket.readyState !== socket.OPEN) return true;
     const userId = details.session.user.id;
     const userSockets = this.#byUser.get(userId) ?? new Set<Connection>();
     if (userSockets.size >= this.limits.maxSocketsPerUser) return false;
-    const admitted = this.#unauthenticated.get(socket);
-    this.#unauthenticated.delete(socket);
+    const admitted = socket instanceof WebSocket ? this.#unauthenticated.get(socket) : undefined;
+    if (admitted) this.#unauthenticated.delete(socket as WebSocket);
     const bucket = admitted ?? fullBucket(this.limits, bucketClock());
     // A literal rather than a spread: records then share one hidden class in V8.
     const connection: Connection = {
@@ -266,6 +281,13 @@ export class ConnectionRegistry {
     return true;
   }
 
+  #heard(socket: WebSocket): void {
+    const connection = this.#bySocket.get(socket);
+    if (!connection) return;
+    connection.heardAt = bucketClock();
+    connection.pinged = false;
+  }
+
   #sweepSockets(now: number): void {
     if (this.#nextExpiryMs <= now) this.#closeExpired(now);
     for (const [socket, { deadline }] of this.#unauthenticated) {
@@ -294,8 +316,8 @@ export class ConnectionRegistry {
     }
   }
 
-  #remove(socket: WebSocket): void {
-    this.#unauthenticated.delete(socket);
+  #remove(socket: RegisteredSocket): void {
+    if (socket instanceof WebSocket) this.#unauthenticated.delete(socket);
     const connection = this.#bySocket.get(socket);
     if (!connection) return;
     this.#bySocket.delete(socket);

@@ -19,6 +19,9 @@
  *   - A socket silent for `pingAfterMs` gets a PING from the server; one still silent
  *     `pongWaitMs` after it is terminated (a peer that vanished without a FIN). Silence is read
  *     off each record's `heardAt` by a sweep that walks the sockets a slice per tick.
+ *   - A socket class may keep its sockets alive its own way instead (KeepsItselfAlive): an event
+ *     stream writes a comment, which nothing answers; a socket of the original WebSocket
+ *     protocol, whose clients know no PING text, sends a WebSocket ping frame.
  */
 import { Writable, type Duplex } from 'node:stream';
 import { WebSocket, type RawData } from 'ws';
@@ -31,9 +34,15 @@ export interface KeepaliveOptions {
   pongWaitMs: number;
 }
 
+/** A socket that keeps itself alive its own way (see above). */
+export interface KeepsItselfAlive {
+  /** Sends its keepalive; true when an answer will come (it must then within `pongWaitMs`). */
+  keepalive(): boolean;
+}
+
 /** What the keepalive reads and writes on a socket's record. */
 export interface Heard {
-  socket: WebSocket;
+  socket: WebSocket | (KeepsItselfAlive & { terminate(): void });
   /** When the socket last sent anything, or when the server PINGed it, on `bucketClock()`. */
   heardAt: number;
   /** Whether the server PINGed it and awaits an answer (any message is one). */
@@ -194,8 +203,12 @@ export class Keepalive {
     if (record.pinged) {
       if (silentMs >= this.options.pongWaitMs) record.socket.terminate();
     } else if (silentMs >= this.options.pingAfterMs) {
-      record.pinged = true;
       record.heardAt = now;
+      if ('keepalive' in record.socket) {
+        record.pinged = record.socket.keepalive();
+        return;
+      }
+      record.pinged = true;
       this.#send(record.socket, PING_FRAME);
     }
   }

@@ -44,8 +44,8 @@ export interface StreamUserEventsOptions<T> {
 /**
  * Yields the caller's events of one topic: first those after `lastEventId` (from the
  * database), then live ones (from the hub), with nothing missed, nothing doubled, in order.
- * Ends when `signal` aborts. Over WebSocket it takes one of the socket's subscription slots
- * and pauses while the socket is slow to drain.
+ * Ends when `signal` aborts. Over a registered connection (a WebSocket, an event stream) it
+ * takes one of the connection's subscription slots and pauses while it is slow to drain.
  */
 export async function* streamUserEvents<T>(
   ctx: { deps: ApiDeps; session: Session; transport?: Transport },
@@ -57,7 +57,8 @@ export async function* streamUserEvents<T>(
   if (realtime.topics.get(topic.name) !== topic) throw new Error(`The topic "${topic.name}" is not registered with Realtime`);
   const userId = ctx.session.user.id;
   const resumeAfter = parseEventId(options.lastEventId);
-  const socketId = ctx.transport?.kind === 'ws' ? ctx.transport.connectionId : null;
+  // A WebSocket or an event stream: held in the registry, which keeps its session current.
+  const socketId = ctx.transport && ctx.transport.kind !== 'http' ? ctx.transport.connectionId : null;
   const releaseSlot = socketId === null ? () => {} : claimSlot(ctx.deps, socketId);
 
   // Registered before anything is read: an event committed from now on is either in the
@@ -97,8 +98,8 @@ export async function* streamUserEvents<T>(
   }
 }
 
-/** The stream position a client sent back; anything else is refused. */
-function parseEventId(lastEventId: string | null | undefined): number | null {
+/** The stream position a client sent back; anything else is refused (BAD_REQUEST). */
+export function parseEventId(lastEventId: string | null | undefined): number | null {
   if (lastEventId === undefined || lastEventId === null) return null;
   const seq = /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : NaN;
   if (!Number.isSafeInteger(seq)) {
@@ -135,7 +136,7 @@ async function* deliverNextBatch<T>(
   const fresh = batch.filter((event) => event.seq > delivered);
   const last = fresh.at(-1);
   if (!last) return null;
-  // Over WebSocket, the session as it is now: a demoted user sees only what they still may; an ended one, nothing more.
+  // Over a registered connection, the session as it is now: a demoted user sees only what they still may; an ended one, nothing more.
   const { sessions } = ctx.deps.realtime;
   const session = socketId === null ? ctx.session : (sessions.fresh(socketId) ?? (await sessions.current(socketId)));
   if (!session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue' });

@@ -7,6 +7,7 @@ import * as inbox from './2026_12_03_0001_inbox.js';
 import * as notificationCounts from './2026_12_04_0001_notification_counts.js';
 import * as channels from './2026_12_05_0001_channels.js';
 import * as apiKeys from './2026_12_06_0001_api_keys.js';
+import * as streamTickets from './2026_12_06_0003_stream_tickets.js';
 import * as publishing from './2026_12_06_0004_publishing.js';
 
 /** Every migration, by name; names sort in the order they apply. */
@@ -19,5 +20,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_0001_notification_counts': notificationCounts,
   '2026_12_05_0001_channels': channels,
   '2026_12_06_0001_api_keys': apiKeys,
+  '2026_12_06_0003_stream_tickets': streamTickets,
   '2026_12_06_0004_publishing': publishing,
 };
