@@ -25,7 +25,6 @@ export { TOPICS } from './topics.js';
 export { notificationTopic } from './notifications/events.js';
 export { goalTopic } from './goals/events.js';
 export { EventStream } from './realtime/event-stream.js';
-export { toLegacyEvent, toLegacyNotification, type LegacyNotification } from './notifications/legacy-view.js';
 export { publish, type NewNotification } from './notifications/publish.js';
 export { JobQueue, JOBS_APPLICATION_NAME, type JobKind, type JobQueueOptions } from './jobs/queue.js';
 export { Mailer, type MailerOptions } from './channels/mail/mailer.js';

@@ -24,11 +24,11 @@ import {
   isStreamTicket,
   POLICY_VIOLATION,
   redeemStreamTicket,
-  toLegacyEvent,
   type ApiDeps,
   type Context,
   type Logger,
 } from '@pms/api';
+import { toCompatEvent } from './compat/events.js';
 import { openNotificationStream } from './notification-stream.js';
 
 export const COMPAT_WS_PATH = '/api/notifications/ws';
@@ -104,7 +104,7 @@ async function serve(connection: OpenConnection, req: IncomingMessage, deps: Api
     timestamp: new Date(),
   });
   try {
-    for await (const [id, event] of opened.events) send(socket, { ...toLegacyEvent(event, session.user.id), event_id: id });
+    for await (const [id, event] of opened.events) send(socket, { ...toCompatEvent(event, session.user.id), event_id: id });
   } catch (error) {
     // The client left, or the session ended (the registry is closing the socket with the reason): nothing to add.
     if (!ended.signal.aborted && !(error instanceof TRPCError && error.code === 'UNAUTHORIZED')) throw error;

@@ -22,6 +22,7 @@ export const compatNotification = z.object({
   read_at: isoDate.nullable(),
   created_at: isoDate,
   expires_at: isoDate,
+  group_key: z.string().nullable().describe('Notifications sharing a key collapse into one group'),
 });
 
 export const toCompatNotification = (userId: number, n: NotificationView): z.infer<typeof compatNotification> => ({
@@ -38,6 +39,7 @@ export const toCompatNotification = (userId: number, n: NotificationView): z.inf
   read_at: n.readAt?.toISOString() ?? null,
   created_at: n.createdAt.toISOString(),
   expires_at: n.expiresAt.toISOString(),
+  group_key: n.groupKey,
 });
 
 export const compatStats = z.object({
