@@ -44,7 +44,7 @@ import { createProbes } from './ops/health.js';
 import { createMetricsServer } from './ops/metrics-server.js';
 import { logCallError, trackRequest, withRequestKey, withRequestUser } from './ops/requests.js';
 import { clientAddress } from './http/client-address.js';
-import { COMPAT_WS_PATH, compatSocketServer } from './http/compat-ws.js';
+import { COMPAT_WS_PATH, compatSocketServer, upgradeRequired } from './http/compat-ws.js';
 import { csrfRefusal, originAllowed } from './http/csrf.js';
 import { limitRefusal } from './http/limits.js';
 import { LIVE_EVENTS_PATH, liveEvents } from './http/live-events.js';
@@ -235,6 +235,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
       const rest = path.startsWith('/api/v1/');
       if (refusal) return refuseJson(res, refusal, rest ? 'rest' : 'compat');
       if (path === LIVE_EVENTS_PATH) return eventStreams.handle(req, res);
+      if (path === COMPAT_WS_PATH) return upgradeRequired(res);
       return void (rest ? restApi(req, res) : originalApi(req, res));
     }
     // The link in every email: no session, no JSON, so outside /trpc and its CSRF rule.

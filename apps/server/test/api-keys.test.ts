@@ -105,8 +105,13 @@ describe('the admin router', () => {
   });
 
   it('answers NOT_FOUND naming an unknown id', async () => {
-    for (const attempt of [admin.apiKeys.revoke.mutate({ id: 999_999 }), admin.apiKeys.rotate.mutate({ id: 999_999 }), admin.apiKeys.update.mutate({ id: 999_999, name: 'x' })]) {
-      const error = await failure(attempt);
+    // One call at a time: a call made before its turn would fail unawaited.
+    for (const attempt of [
+      () => admin.apiKeys.revoke.mutate({ id: 999_999 }),
+      () => admin.apiKeys.rotate.mutate({ id: 999_999 }),
+      () => admin.apiKeys.update.mutate({ id: 999_999, name: 'x' }),
+    ]) {
+      const error = await failure(attempt());
       expect([error.data?.code, error.message]).toEqual(['NOT_FOUND', 'No API key with id 999999']);
     }
   });

@@ -15,7 +15,7 @@
  * later): the client asks for a new ticket and reconnects with the lastEventId it has. The server
  * keeps the socket alive with WebSocket ping frames, which every client answers by itself.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TRPCError } from '@trpc/server';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
@@ -181,6 +181,13 @@ function refuse(socket: WebSocket, reason: string): void {
   socket.close(POLICY_VIOLATION, reason);
 }
 
+/** A plain HTTP request for the socket's path: it speaks WebSocket only. */
+export function upgradeRequired(res: ServerResponse): void {
+  res
+    .writeHead(426, { 'content-type': 'application/json; charset=utf-8', upgrade: 'websocket', connection: 'Upgrade' })
+    .end(JSON.stringify({ detail: 'This path speaks WebSocket only: open it with ?token=<a ticket from POST /api/v1/stream-tickets>' }));
+}
+
 /**
  * The socket in the OpenAPI document, which cannot model a WebSocket: the upgrade request, with
  * the protocol in its description. Outside /api/v1, hence its own `servers`.
@@ -188,9 +195,10 @@ function refuse(socket: WebSocket, reason: string): void {
 export function compatSocketOpenApi(publicUrl: string) {
   return {
     [COMPAT_WS_PATH]: {
-      servers: [{ url: publicUrl, description: 'The original deployment’s paths (compatibility layer), outside /api/v1' }],
+      servers: [{ url: publicUrl }],
       get: {
         operationId: 'compat-notifications-ws',
+        deprecated: true,
         summary: 'The original deployment’s WebSocket protocol (compatibility)',
         description: [
           'Open `ws://host/api/notifications/ws?token=<ticket>` (wss:// over https). The ticket comes from `POST /api/v1/stream-tickets` (a signed-in person; single use, 30 s); the session token itself is refused here, as is a used, expired or forged ticket: the socket is closed with 1008 and a reason. 1013 means the database did not answer: get a new ticket and reconnect.',
@@ -198,7 +206,7 @@ export function compatSocketOpenApi(publicUrl: string) {
           'Client messages: `ping` (answered `pong`), `{"type":"ping"}` (answered `{"type":"pong"}`), `mark_read:<id>` or `{"type":"mark_read","notification_id":<id>}` (answered `{"type":"notification_marked_read","notification_id","is_read":true}`; the user’s other devices get `notifications_read`). Anything else is answered `{"type":"error","message"}`; the socket stays open.',
           'Add `&lastEventId=<event_id>` when reconnecting: every event after it comes once, in order. The server pings with WebSocket ping frames; the socket counts as one of the person’s live connections, and closes (1008) when their session ends.',
         ].join('\n\n'),
-        tags: ['compatibility', 'streams'],
+        tags: ['compatibility'],
         parameters: [
           { name: 'token', in: 'query', required: true, description: 'A stream ticket (`pst_…`), never the session token.', schema: { type: 'string' } },
           { name: 'lastEventId', in: 'query', required: false, description: 'Resume after this event id.', schema: { type: 'string', pattern: '^\\d{1,15}$' } },
@@ -206,6 +214,7 @@ export function compatSocketOpenApi(publicUrl: string) {
         responses: {
           '101': { description: 'Switching to the WebSocket protocol; refusals then close the socket with 1008 and a reason.' },
           '403': { description: 'The upgrade came from an origin that is not allowed.' },
+          '426': { description: 'A plain HTTP request: this path speaks WebSocket only.' },
           '503': { description: 'Too many sockets are waiting to sign in; try again in a few seconds.' },
         },
       },

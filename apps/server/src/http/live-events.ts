@@ -162,7 +162,7 @@ export const liveEventsOpenApi = {
         'A comment (`: keepalive`) comes when the stream has been quiet for 30 s. The stream ends with an `end` event (`{"reason"}`) when the session ends (logout, expiry: do not reconnect) or the server stops (reconnect).',
         "For people only, authenticated by `Authorization: Bearer <session token>` (or the session cookie), never by a URL; API keys have no stream (403). Counts as one of the person's live connections (429 beyond).",
       ].join('\n\n'),
-      tags: ['notifications', 'streams'],
+      tags: ['streams'],
       security: [{ bearer: [] }],
       parameters: [
         { name: 'Last-Event-ID', in: 'header', required: false, description: 'Resume after this event id.', schema: { type: 'string', pattern: '^\\d{1,15}$' } },

@@ -17,6 +17,10 @@ const TAGS = {
   notifications: "The caller's notifications: list, counts, read, delete; connection stats for operators.",
   goals: 'Goals and their workflow: create, submit, approve or reject, assign, accept or decline, progress, complete, cancel.',
   users: 'The organisation: people, their supervisors and permissions (administrators, and API keys with users:read).',
+  publishing: 'Notifications from the PMS’s other modules: publish now or at a time, idempotently; read back what became of them.',
+  'notification-types': 'The registry of notification types: the category decides which preferences apply, the label is what the app shows.',
+  streams: 'Live events: Server-Sent Events in plain JSON, and tickets for the original WebSocket protocol.',
+  'api-keys': 'Services’ API keys (administrators): create, rename and rescope, rotate, revoke.',
   compatibility: "The original deployment's API, kept for its clients; new code uses /api/v1.",
 };
 

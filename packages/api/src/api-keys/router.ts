@@ -8,13 +8,9 @@
 import { TRPCError } from '@trpc/server';
 import { apiKeyIdInput, createApiKeyInput, updateApiKeyInput, type ApiScope } from '@pms/shared';
 import type { DB } from '@pms/db';
-import { adminProcedure, type Meta } from '../trpc.js';
+import { adminProcedure, rest } from '../trpc.js';
 import { issueApiKey, newApiKeySecret } from './keys.js';
 import { apiKeyListOutput, apiKeyOutput, apiKeyWithSecretOutput } from './outputs.js';
-
-const openapi = (method: 'GET' | 'POST' | 'PATCH', path: `/${string}`, summary: string): Meta => ({
-  openapi: { method, path, summary, tags: ['api-keys'], protect: true },
-});
 
 function selectKeys(db: DB) {
   return db
@@ -53,7 +49,7 @@ async function noLiveKey(db: DB, id: number, revoked: (key: string) => string): 
 export const apiKeysRouter = {
   /** Every key, live ones first, newest first. */
   list: adminProcedure
-    .meta(openapi('GET', '/api-keys', 'List API keys (never their secrets)'))
+    .meta(rest('GET', '/api-keys', 'api-keys', 'List API keys (never their secrets)'))
     .output(apiKeyListOutput)
     .query(async ({ ctx }) => {
       const rows = await selectKeys(ctx.deps.db).orderBy((eb) => eb('k.revoked_at', 'is', null), 'desc').orderBy('k.id', 'desc').execute();
@@ -61,7 +57,7 @@ export const apiKeysRouter = {
     }),
 
   create: adminProcedure
-    .meta(openapi('POST', '/api-keys', 'Create an API key; its secret is in this answer only'))
+    .meta(rest('POST', '/api-keys', 'api-keys', 'Create an API key; its secret is in this answer only'))
     .input(createApiKeyInput)
     .output(apiKeyWithSecretOutput)
     .mutation(async ({ ctx, input }) => {
@@ -71,7 +67,7 @@ export const apiKeysRouter = {
 
   /** A new name, new scopes, or both; calls already under way keep the scopes they started with. */
   update: adminProcedure
-    .meta(openapi('PATCH', '/api-keys/{id}', 'Rename an API key or change its scopes'))
+    .meta(rest('PATCH', '/api-keys/{id}', 'api-keys', 'Rename an API key or change its scopes'))
     .input(updateApiKeyInput)
     .output(apiKeyOutput)
     .mutation(async ({ ctx, input }) => {
@@ -89,7 +85,7 @@ export const apiKeysRouter = {
 
   /** A new secret for the same key (name, scopes, history kept); the old secret is refused from the commit on. */
   rotate: adminProcedure
-    .meta(openapi('POST', '/api-keys/{id}/rotate', 'Give an API key a new secret; the old one stops working at once'))
+    .meta(rest('POST', '/api-keys/{id}/rotate', 'api-keys', 'Give an API key a new secret; the old one stops working at once'))
     .input(apiKeyIdInput)
     .output(apiKeyWithSecretOutput)
     .mutation(async ({ ctx, input }) => {
@@ -108,7 +104,7 @@ export const apiKeysRouter = {
 
   /** For good: the key is refused from the commit on, and stays listed (with its last use) for the record. */
   revoke: adminProcedure
-    .meta(openapi('POST', '/api-keys/{id}/revoke', 'Revoke an API key for good'))
+    .meta(rest('POST', '/api-keys/{id}/revoke', 'api-keys', 'Revoke an API key for good'))
     .input(apiKeyIdInput)
     .output(apiKeyOutput)
     .mutation(async ({ ctx, input }) => {

@@ -80,16 +80,15 @@ export const authRouter = {
    * (`/api/notifications/ws?token=<ticket>`) under this session: the session token itself never goes in a URL.
    */
   streamTicket: authedProcedure
-    .meta({
-      openapi: {
-        method: 'POST',
-        path: '/stream-tickets',
-        tags: ['streams'],
-        protect: true,
-        summary: 'A ticket for the original WebSocket protocol',
-        description: `Single use, valid for ${STREAM_TICKET_TTL_SECONDS} seconds, for a signed-in person (API keys have no stream). Open \`ws://host/api/notifications/ws?token=<ticket>\` with it; the socket then lives under this session.`,
-      },
-    })
+    .meta(
+      rest(
+        'POST',
+        '/stream-tickets',
+        'streams',
+        'A ticket for the original WebSocket protocol',
+        `Single use, valid for ${STREAM_TICKET_TTL_SECONDS} seconds, for a signed-in person (API keys have no stream). Open \`ws://host/api/notifications/ws?token=<ticket>\` with it; the socket then lives under this session.`,
+      ),
+    )
     .input(z.void())
     .output(streamTicketOutput)
     .mutation(({ ctx }) => issueStreamTicket(ctx.deps.db, ctx.session)),

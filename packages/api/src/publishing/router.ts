@@ -5,7 +5,7 @@
 import { TRPCError } from '@trpc/server';
 import { idempotencyKey, publicationIdInput, publishInput, registerTypeInput } from '@pms/shared';
 import { z } from 'zod';
-import { adminProcedure, router, scopedProcedure, type Context } from '../trpc.js';
+import { adminProcedure, rest, router, scopedProcedure, type Context } from '../trpc.js';
 import { notificationTypeOutput, publicationOutput, publicationStateOutput } from './outputs.js';
 import { createPublication, readPublication } from './publications.js';
 import { listTypes, registerType } from './types.js';
@@ -25,14 +25,14 @@ function retryKey(ctx: Context, fromInput: string | undefined): string | undefin
 export const notificationTypesRouter = router({
   /** Every registered type with its category and label: what `publish` accepts and filters list. */
   list: scopedProcedure(['notifications:read', 'notifications:publish'], 'everyone')
-    .meta({ openapi: { method: 'GET', path: '/notification-types', tags: ['notification types'], protect: true } })
+    .meta(rest('GET', '/notification-types', 'notification-types', 'The registered notification types, with their category and label'))
     .input(z.void())
     .output(z.array(notificationTypeOutput))
     .query(({ ctx }) => listTypes(ctx.deps.db)),
 
   /** Registers a type in a category (administrators, not keys); the same again is a no-op, another category a 409. */
   register: adminProcedure
-    .meta({ openapi: { method: 'POST', path: '/notification-types', tags: ['notification types'], protect: true } })
+    .meta(rest('POST', '/notification-types', 'notification-types', 'Register a notification type in a category', 'The same type and category again changes nothing; another category is a 409.'))
     .input(registerTypeInput)
     .output(notificationTypeOutput)
     .mutation(({ ctx, input }) => registerType(ctx.deps.db, input)),
@@ -46,10 +46,7 @@ export const publishingProcedures = {
   publish: scopedProcedure('notifications:publish', 'admins')
     .meta({
       openapi: {
-        method: 'POST',
-        path: '/notifications',
-        tags: ['publishing'],
-        protect: true,
+        ...rest('POST', '/notifications', 'publishing', 'Notify people, now or at sendAt', 'Recipients by id or email, a registered type; a 400 stores nothing.').openapi!,
         successDescription: 'The publication',
         requestHeaders: z.object({
           'idempotency-key': z.uuid().optional().describe('A UUID per notification, the same on every retry: a retry answers the first result'),
@@ -62,7 +59,7 @@ export const publishingProcedures = {
 
   /** A publication and, per recipient, what became of it (scheduled, unread, read, archived, removed). */
   publication: scopedProcedure('notifications:read', 'admins')
-    .meta({ openapi: { method: 'GET', path: '/notifications/publications/{id}', tags: ['publishing'], protect: true } })
+    .meta(rest('GET', '/notifications/publications/{id}', 'publishing', 'A publication, and what became of it per recipient'))
     .input(publicationIdInput)
     .output(publicationStateOutput)
     .query(({ ctx, input }) => readPublication(ctx.deps.db, input.id)),
