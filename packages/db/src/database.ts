@@ -36,6 +36,7 @@ export interface DatabaseOptions {
 }
 
 const pools = new WeakMap<DB, pg.Pool>();
+const queryHooks = new WeakMap<DB, (sql: string) => void>();
 
 /** The pool behind a database made by createDatabase, for its figures (total, idle, waiting). */
 export function poolOf(db: DB): pg.Pool {
@@ -74,5 +75,18 @@ export function createDatabase({ connectionString, max = 10, limits, onConnectio
     }),
   });
   pools.set(db, pool);
+  if (onQuery) queryHooks.set(db, onQuery);
   return db;
+}
+
+/**
+ * Runs a statement prepared under `name` on each connection: PostgreSQL parses and analyses it
+ * once per connection instead of on every call. For a hot statement whose text is fixed for the
+ * life of the process (the name must always stand for the same text: derive it from the text).
+ * `onQuery` hears it like any other statement.
+ */
+export async function queryPrepared<Row>(db: DB, statement: { name: string; text: string }, values: readonly unknown[]): Promise<Row[]> {
+  const { rows } = await poolOf(db).query<Row & pg.QueryResultRow>({ name: statement.name, text: statement.text, values: [...values] });
+  queryHooks.get(db)?.(statement.text);
+  return rows;
 }

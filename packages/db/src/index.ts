@@ -1,5 +1,5 @@
 export * from './schema.js';
-export { createDatabase, poolOf, type ConnectionLimits, type DB, type DatabaseOptions } from './database.js';
+export { createDatabase, poolOf, queryPrepared, type ConnectionLimits, type DB, type DatabaseOptions } from './database.js';
 export { migrateToLatest } from './migrate.js';
 export { migrations } from './migrations/index.js';
 export { startEmbeddedPostgres, type EmbeddedServer } from './embedded.js';

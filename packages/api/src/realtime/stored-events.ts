@@ -1,6 +1,7 @@
 /** Reads of the per-user event streams that events.ts appends to, each event with what its topic loads. */
-import { CompiledQuery, sql, type RawBuilder } from 'kysely';
-import type { DB, UserEvent } from '@pms/db';
+import { createHash } from 'node:crypto';
+import { sql, type RawBuilder } from 'kysely';
+import { queryPrepared, type DB, type UserEvent } from '@pms/db';
 import type { EventColumns, Topic, Topics } from './topics.js';
 
 /** One event of a user's stream as stored; `seq` orders it within that user's stream. */
@@ -45,17 +46,20 @@ type LoadedRow = UserEvent & { loaded: unknown };
 const EVENT: EventColumns = { userId: sql.ref('e.user_id'), kind: sql.ref('e.kind'), payload: sql.ref('e.payload') };
 
 /**
- * The `loaded` column, compiled once: its text (placeholders $1…$n) starts every statement, and
- * its parameters come first. Composing it per read would compile every topic's load each time.
+ * A read's statement, built once per process: the `loaded` column (every topic's load) makes its
+ * text long, and PostgreSQL would parse and plan it on every read (about 2 ms, more than the read
+ * itself), so it runs prepared, named after its text. Its parameters start with the loads' own.
  */
-interface LoadedColumn {
+interface Statement {
+  name: string;
   text: string;
   parameters: readonly unknown[];
 }
 
-function compileLoaded(db: DB, expression: RawBuilder<unknown>): LoadedColumn {
-  const { sql: text, parameters } = sql`select ${expression}`.compile(db);
-  return { text: text.slice('select '.length), parameters };
+function statement(db: DB, loaded: RawBuilder<unknown>, rest: (n: number) => string): Statement {
+  const { sql: compiled, parameters } = sql`select ${loaded}`.compile(db);
+  const text = `select e.*, ${compiled.slice('select '.length)} as loaded ${rest(parameters.length)}`;
+  return { name: `pms_stream_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`, text, parameters };
 }
 
 /** One topic's load, or null. */
@@ -68,29 +72,46 @@ function loadOf(db: DB, topic: Topic): RawBuilder<unknown> {
  * that delivering an event to any number of subscribers costs the one statement that read it.
  */
 export class StreamReads {
-  readonly #ranges: LoadedColumn;
-  readonly #byTopic = new Map<string, LoadedColumn>();
+  readonly #ranges: Statement;
+  readonly #byTopic = new Map<string, Statement>();
 
   constructor(
     private readonly db: DB,
     private readonly topics: Topics,
   ) {
     const branches = [...topics.values()].filter((topic) => topic.load).map((topic) => sql`when ${topic.name} then ${loadOf(db, topic)}`);
-    this.#ranges = compileLoaded(db, branches.length ? sql`case e.topic ${sql.join(branches, sql` `)} end` : sql`null::jsonb`);
-    for (const topic of topics.values()) this.#byTopic.set(topic.name, compileLoaded(db, loadOf(db, topic)));
+    const loaded = branches.length ? sql`case e.topic ${sql.join(branches, sql` `)} end` : sql`null::jsonb`;
+    this.#ranges = statement(
+      db,
+      loaded,
+      (n) => `from unnest($${n + 1}::int[], $${n + 2}::bigint[], $${n + 3}::bigint[]) as r(user_id, after_seq, up_to_seq)
+       cross join lateral (
+         select * from user_events
+         where user_id = r.user_id and seq > r.after_seq and seq <= r.up_to_seq
+         order by seq
+         limit $${n + 4}
+       ) as e
+       order by e.user_id, e.seq`,
+    );
+    for (const topic of topics.values()) {
+      this.#byTopic.set(
+        topic.name,
+        statement(
+          db,
+          loadOf(db, topic),
+          (n) => `from user_events as e
+       where e.user_id = $${n + 1} and e.topic = $${n + 2} and e.seq > $${n + 3}
+       order by e.seq limit $${n + 4}`,
+        ),
+      );
+    }
   }
 
   /** Up to `limit` events of one topic of one user's stream after `afterSeq`, oldest first. */
   async readTopicEvents(query: { userId: number; topic: string; afterSeq: number; limit: number }): Promise<StoredUserEvent[]> {
-    const loaded = this.#byTopic.get(query.topic);
-    if (!loaded) throw new Error(`No topic is named "${query.topic}"`);
-    const n = loaded.parameters.length;
-    return this.#read(
-      `select e.*, ${loaded.text} as loaded from user_events as e
-       where e.user_id = $${n + 1} and e.topic = $${n + 2} and e.seq > $${n + 3}
-       order by e.seq limit $${n + 4}`,
-      [...loaded.parameters, query.userId, query.topic, query.afterSeq, query.limit],
-    );
+    const read = this.#byTopic.get(query.topic);
+    if (!read) throw new Error(`No topic is named "${query.topic}"`);
+    return this.#read(read, [query.userId, query.topic, query.afterSeq, query.limit]);
   }
 
   /**
@@ -99,23 +120,11 @@ export class StreamReads {
    */
   async readRanges(ranges: StreamRange[], perUser: number): Promise<StoredUserEvent[]> {
     if (ranges.length === 0) return [];
-    const n = this.#ranges.parameters.length;
-    return this.#read(
-      `select e.*, ${this.#ranges.text} as loaded
-       from unnest($${n + 1}::int[], $${n + 2}::bigint[], $${n + 3}::bigint[]) as r(user_id, after_seq, up_to_seq)
-       cross join lateral (
-         select * from user_events
-         where user_id = r.user_id and seq > r.after_seq and seq <= r.up_to_seq
-         order by seq
-         limit $${n + 4}
-       ) as e
-       order by e.user_id, e.seq`,
-      [...this.#ranges.parameters, ranges.map((r) => r.userId), ranges.map((r) => r.afterSeq), ranges.map((r) => r.upToSeq), perUser],
-    );
+    return this.#read(this.#ranges, [ranges.map((r) => r.userId), ranges.map((r) => r.afterSeq), ranges.map((r) => r.upToSeq), perUser]);
   }
 
-  async #read(text: string, parameters: unknown[]): Promise<StoredUserEvent[]> {
-    const { rows } = await this.db.executeQuery<LoadedRow>(CompiledQuery.raw(text, parameters));
+  async #read(read: Statement, values: unknown[]): Promise<StoredUserEvent[]> {
+    const rows = await queryPrepared<LoadedRow>(this.db, read, [...read.parameters, ...values]);
     return rows.map((row) => {
       const load = row.loaded === null ? undefined : this.topics.get(row.topic)?.load;
       return {
