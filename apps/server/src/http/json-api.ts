@@ -86,6 +86,11 @@ export function callFailure(
   };
 }
 
+/** The Retry-After header of a throttled call's failure; none for any other. */
+export function retryAfterHeader(seconds: number | undefined): Record<string, string> {
+  return seconds === undefined ? {} : { 'retry-after': String(seconds) };
+}
+
 /** A request refused before any call (CSRF, size): `{message, code}` on /api/v1, the original's `{detail}` elsewhere under /api/. */
 export function refuseJson(res: ServerResponse, { code, message }: Refusal, style: 'rest' | 'compat'): void {
   const status = getHTTPStatusCodeFromError(new TRPCError({ code, message }));

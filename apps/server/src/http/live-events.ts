@@ -19,10 +19,9 @@ import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TRPCError } from '@trpc/server';
-import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import { databaseFault, EventStream, type Context, type Logger, type Realtime } from '@pms/api';
+import { EventStream, type Context, type Logger, type Realtime } from '@pms/api';
+import { callFailure, retryAfterHeader, sendJson, type CreateContext } from './json-api.js';
 import { openNotificationStream } from './notification-stream.js';
-import { retryAfterHeaders } from './retry-after.js';
 
 export const LIVE_EVENTS_PATH = '/api/v1/notifications/events';
 
@@ -31,7 +30,7 @@ const CLOSE_WAIT_MS = 1000;
 
 interface LiveEventsOptions {
   /** The HTTP context (app.ts): the stream is one call, for a key's rate limit. */
-  createContext: (opts: { req: IncomingMessage; res: ServerResponse; info: { calls: unknown[] } }) => Promise<Context>;
+  createContext: CreateContext;
   realtime: Realtime;
   log: Logger;
 }
@@ -40,6 +39,12 @@ export function liveEvents({ createContext, realtime, log }: LiveEventsOptions) 
   const open = new Set<EventStream>();
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    /** An error raised before the stream started, answered as the REST API answers it (a database fault: 503). */
+    const failed = (error: unknown, ctx?: Context): undefined => {
+      const { status, retryAfterSeconds, ...failure } = callFailure(error, { path: `GET ${LIVE_EVENTS_PATH}`, ctx, req, log });
+      sendJson(res, status, failure, retryAfterHeader(retryAfterSeconds));
+      return undefined;
+    };
     if (req.method !== 'GET') return answer(res, 405, 'METHOD_NOT_SUPPORTED', 'Open the event stream with GET', { allow: 'GET' });
     if (!acceptsEventStream(req.headers.accept)) {
       return answer(res, 406, 'NOT_ACCEPTABLE', 'This path answers only text/event-stream: send Accept: text/event-stream');
@@ -48,7 +53,7 @@ export function liveEvents({ createContext, realtime, log }: LiveEventsOptions) 
     if (query.has('token') || query.has('access_token')) {
       return answer(res, 400, 'BAD_REQUEST', 'Send the session token as Authorization: Bearer <token>, never in the URL');
     }
-    const ctx = await createContext({ req, res, info: { calls: [] } }).catch((error: unknown) => failed(res, error));
+    const ctx = await createContext({ req, res }).catch((error: unknown) => failed(error));
     if (!ctx) return;
     if (ctx.apiKey) {
       const message = `The API key "${ctx.apiKey.name}" has no event stream: a key stands for a service, not a person. Use a person's session token`;
@@ -64,7 +69,7 @@ export function liveEvents({ createContext, realtime, log }: LiveEventsOptions) 
     }
     const lastEventId = header(req, 'last-event-id') ?? query.get('lastEventId');
     const streamCtx: Context = { ...ctx, transport: { kind: 'sse', connectionId } };
-    const opened = await openNotificationStream(streamCtx, lastEventId, stream.signal).catch((error: unknown) => failed(res, error));
+    const opened = await openNotificationStream(streamCtx, lastEventId, stream.signal).catch((error: unknown) => failed(error, streamCtx));
     if (!opened) return;
 
     res.writeHead(200, {
@@ -109,17 +114,6 @@ export function liveEvents({ createContext, realtime, log }: LiveEventsOptions) 
   };
 }
 
-/**
- * Answers an error raised before the stream started: a database fault (503), a refusal of tRPC's
- * (its status; Retry-After for a throttled key). Anything else is rethrown. Returns undefined.
- */
-function failed(res: ServerResponse, error: unknown): undefined {
-  const failure = databaseFault(error) ?? (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR' ? error : null);
-  if (!failure) throw error;
-  answer(res, getHTTPStatusCodeFromError(failure), failure.code, failure.message, retryAfterHeaders([failure]));
-  return undefined;
-}
-
 /** Whether the request's Accept allows text/event-stream (no Accept header allows anything). */
 function acceptsEventStream(accept: string | undefined): boolean {
   if (!accept) return true;
@@ -131,9 +125,9 @@ function header(req: IncomingMessage, name: string): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-/** An error as the REST API answers them: `{ message, code }`. */
+/** A refusal as the REST API answers them: `{ message, code }`. */
 function answer(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ message, code }));
+  sendJson(res, status, { message, code }, headers);
 }
 
 const errorResponse = (description: string) => ({

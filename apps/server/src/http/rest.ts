@@ -14,7 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AnyProcedure } from '@trpc/server';
 import { forEachOpenApiProcedure, getInputOutputParsers, getPathRegExp, normalizePath, unwrapZodType } from 'trpc-to-openapi';
 import { appRouter, type Context, type Logger } from '@pms/api';
-import { callFailure, procedureOf, readJsonObject, sendJson, type CreateContext } from './json-api.js';
+import { callFailure, procedureOf, readJsonObject, retryAfterHeader, sendJson, type CreateContext } from './json-api.js';
 
 export const REST_BASE = '/api/v1';
 
@@ -118,7 +118,7 @@ export function createRestApi(options: RestApiOptions) {
       sendJson(res, 200, result);
     } catch (cause) {
       const { status, retryAfterSeconds, ...failure } = callFailure(cause, { path: route.procedure, ctx, req, log: options.log });
-      sendJson(res, status, failure, retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) });
+      sendJson(res, status, failure, retryAfterHeader(retryAfterSeconds));
     }
   };
 }

@@ -15,14 +15,12 @@ export interface ApiKeyCaller {
   scopes: ApiScope[];
 }
 
-export const hashApiKey = hashSecret;
-
 export const isApiKey = (token: string | null): token is string => !!token?.startsWith(API_KEY_PREFIX);
 
 /** A new secret and what the table keeps of it. */
 export function newApiKeySecret(): { secret: string; secretHash: string; secretHint: string } {
   const secret = newSecret(API_KEY_PREFIX);
-  return { secret, secretHash: hashApiKey(secret), secretHint: secret.slice(0, API_KEY_PREFIX.length + 4) };
+  return { secret, secretHash: hashSecret(secret), secretHint: secret.slice(0, API_KEY_PREFIX.length + 4) };
 }
 
 /** Stores a new key; the secret in the result is never readable again. */
@@ -45,7 +43,7 @@ export async function issueApiKey(db: DB, key: { name: string; scopes: ApiScope[
 export async function resolveApiKey(db: DB, secret: string): Promise<ApiKeyCaller | null> {
   const row = await db
     .with('live', (q) =>
-      q.selectFrom('api_keys').select(['id', 'name', 'scopes', 'last_used_at']).where('secret_hash', '=', hashApiKey(secret)).where('revoked_at', 'is', null),
+      q.selectFrom('api_keys').select(['id', 'name', 'scopes', 'last_used_at']).where('secret_hash', '=', hashSecret(secret)).where('revoked_at', 'is', null),
     )
     .with('touched', (q) =>
       q

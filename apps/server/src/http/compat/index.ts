@@ -9,7 +9,7 @@ import { TRPCError } from '@trpc/server';
 import { getPathRegExp } from 'trpc-to-openapi';
 import { z } from 'zod';
 import type { Context, Logger } from '@pms/api';
-import { callFailure, readJsonObject, sendJson, type CreateContext } from '../json-api.js';
+import { callFailure, readJsonObject, retryAfterHeader, sendJson, type CreateContext } from '../json-api.js';
 import { callerOf, COMPAT_ROUTES } from './routes.js';
 
 const routes = COMPAT_ROUTES.map((route) => ({ ...route, pattern: getPathRegExp(route.path) }));
@@ -49,12 +49,7 @@ export function compatHandler(options: { createContext: CreateContext; maxBodySi
       const failure = callFailure(cause, { path: `${req.method} ${route.path}`, ctx, req, log: options.log });
       // FastAPI answers a request that does not validate with 422.
       const status = failure.issues ? 422 : failure.status;
-      sendJson(
-        res,
-        status,
-        { detail: failure.message },
-        failure.retryAfterSeconds === undefined ? {} : { 'retry-after': String(failure.retryAfterSeconds) },
-      );
+      sendJson(res, status, { detail: failure.message }, retryAfterHeader(failure.retryAfterSeconds));
     }
   };
 }
