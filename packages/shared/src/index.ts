@@ -10,3 +10,4 @@ export * from './admin.js';
 export * from './quiet-hours.js';
 export * from './api-keys.js';
 export * from './publishing.js';
+export * from './reports.js';
