@@ -1,6 +1,6 @@
 /**
  * Model-based test of the goals workflow (fast-check commands) against a real server: random
- * sequences of create, assign, submit, approve, reject, accept, decline, cancel, progress and
+ * sequences of create, assign, submit, approve, reject, accept, decline, reassign, cancel, progress and
  * complete, by random demo users, on a few goals, some calls repeated as a client retrying would.
  * The hand-written model (support/goals-model.ts) predicts each answer; after every command the
  * goal's status and history, the notifications sent (recipient and type, never the actor) and
@@ -169,6 +169,8 @@ function send(call: GoalCall, id: number): Promise<{ status: string }> {
       return api.accept.mutate({ id });
     case 'decline':
       return api.decline.mutate({ id, reason: call.reason ?? '' });
+    case 'reassign':
+      return api.reassign.mutate({ id });
     case 'updateProgress':
       return api.updateProgress.mutate({ id, progress: call.progress! });
     case 'complete':
@@ -254,6 +256,7 @@ const commands = [
   goalCall('accept'),
   goalCall('accept'),
   goalCall('decline', ['No capacity', 'No capacity', 'No capacity', '']),
+  goalCall('reassign'),
   goalCall('updateProgress', [null], fc.constantFrom(10, 60, 100)),
   goalCall('updateProgress', [null], fc.constantFrom(10, 60, 100)),
   goalCall('complete'),

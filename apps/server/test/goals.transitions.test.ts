@@ -14,12 +14,13 @@ const { server, people } = useDemoServer();
 
 /** The workflow, written out independently of the server's table. */
 const LEGAL_FROM: Record<string, GoalStatus[]> = {
-  update: ['PENDING_APPROVAL', 'REJECTED'],
+  update: ['PENDING_APPROVAL', 'REJECTED', 'DECLINED'],
   submit: ['REJECTED'],
   approve: ['PENDING_APPROVAL'],
   reject: ['PENDING_APPROVAL'],
   accept: ['PENDING_ACCEPTANCE'],
   decline: ['PENDING_ACCEPTANCE'],
+  reassign: ['DECLINED'],
   updateProgress: ['ACTIVE'],
   complete: ['ACTIVE'],
   cancel: ['PENDING_APPROVAL', 'PENDING_ACCEPTANCE', 'ACTIVE', 'REJECTED', 'DECLINED'],
@@ -32,6 +33,7 @@ const calls: Record<string, (api: Client, id: number) => Promise<unknown>> = {
   reject: (api, id) => api.goals.reject.mutate({ id, reason: 'No' }),
   accept: (api, id) => api.goals.accept.mutate({ id }),
   decline: (api, id) => api.goals.decline.mutate({ id, reason: 'No' }),
+  reassign: (api, id) => api.goals.reassign.mutate({ id }),
   updateProgress: (api, id) => api.goals.updateProgress.mutate({ id, progress: 10 }),
   complete: (api, id) => api.goals.complete.mutate({ id }),
   cancel: (api, id) => api.goals.cancel.mutate({ id }),
@@ -42,7 +44,7 @@ const families = aliceGoals(people);
 
 /** Who holds the role each action needs; accept and decline have no holder on a goal nobody assigned. */
 const ACTORS: Record<keyof typeof families, Record<string, 'alice' | 'sam'>> = {
-  personal: { update: 'alice', submit: 'alice', approve: 'sam', reject: 'sam', updateProgress: 'alice', complete: 'alice', cancel: 'alice' },
+  personal: { update: 'alice', submit: 'alice', approve: 'sam', reject: 'sam', reassign: 'sam', updateProgress: 'alice', complete: 'alice', cancel: 'alice' },
   assigned: {
     update: 'sam',
     submit: 'alice',
@@ -50,6 +52,7 @@ const ACTORS: Record<keyof typeof families, Record<string, 'alice' | 'sam'>> = {
     reject: 'sam',
     accept: 'alice',
     decline: 'alice',
+    reassign: 'sam',
     updateProgress: 'alice',
     complete: 'alice',
     cancel: 'alice',

@@ -10,7 +10,7 @@ import { id, INT4_MAX, plainText, text, wholeNumber } from './inputs.js';
 export const GOAL_LIMITS = { title: 200, description: 5000, reason: 1000, note: 1000 } as const;
 
 /** What a caller can do to an existing goal; `byId` and the lists report the allowed ones. */
-export const GoalAction = z.enum(['edit', 'submit', 'approve', 'reject', 'accept', 'decline', 'updateProgress', 'complete', 'cancel']);
+export const GoalAction = z.enum(['edit', 'submit', 'approve', 'reject', 'accept', 'decline', 'reassign', 'updateProgress', 'complete', 'cancel']);
 export type GoalAction = z.infer<typeof GoalAction>;
 
 /** YEARLY and QUARTERLY goals belong to the organisation; INDIVIDUAL ones to a person. */
@@ -183,3 +183,9 @@ export const pendingApprovalInput = z.object(page).default({ limit: 20 });
 export const organisationalGoalsInput = z
   .object({ ...page, status: goalStatus.optional(), year: year.optional() })
   .default({ limit: 20 });
+
+/** The team dashboard: how many of the oldest pending decisions to list. */
+export const teamDashboardInput = z.object({ pendingLimit: wholeNumber('pendingLimit', 1, 100).default(10) }).default({ pendingLimit: 10 });
+
+/** The goals aligned to one goal (its children: parentGoalId), a page at a time. */
+export const alignedGoalsInput = z.object({ id: id(), cursor: page.cursor, limit: page.limit });

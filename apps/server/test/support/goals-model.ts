@@ -18,7 +18,7 @@ export const SUPERVISOR: Record<DemoName, DemoName | null> = {
 };
 
 export type Role = 'owner' | 'assignee' | 'supervisor';
-export type Action = 'submit' | 'approve' | 'reject' | 'accept' | 'decline' | 'updateProgress' | 'complete' | 'cancel';
+export type Action = 'submit' | 'approve' | 'reject' | 'accept' | 'decline' | 'reassign' | 'updateProgress' | 'complete' | 'cancel';
 
 interface Step {
   /** Roles allowed, per status the action may be taken from. */
@@ -35,6 +35,8 @@ export const WORKFLOW: Record<Action, Step> = {
   reject: { by: { PENDING_APPROVAL: ['supervisor'] }, to: 'REJECTED', tell: [['owner', 'GOAL_REJECTED']] },
   accept: { by: { PENDING_ACCEPTANCE: ['assignee'] }, to: 'ACTIVE', tell: [['creator', 'GOAL_ACCEPTED']] },
   decline: { by: { PENDING_ACCEPTANCE: ['assignee'] }, to: 'DECLINED', tell: [['creator', 'GOAL_DECLINED']] },
+  // A declined goal offered again: the owner is asked to accept it once more.
+  reassign: { by: { DECLINED: ['supervisor'] }, to: 'PENDING_ACCEPTANCE', tell: [['owner', 'GOAL_ASSIGNED']] },
   updateProgress: { by: { ACTIVE: ['owner'] }, tell: [['supervisor', 'GOAL_PROGRESS_UPDATED']] },
   complete: { by: { ACTIVE: ['owner'] }, to: 'COMPLETED', tell: [['supervisor', 'GOAL_COMPLETED']] },
   cancel: {

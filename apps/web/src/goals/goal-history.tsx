@@ -14,6 +14,7 @@ const DID: Record<string, string> = {
   reject: 'rejected the goal',
   accept: 'accepted the goal',
   decline: 'declined the goal',
+  reassign: 'assigned the goal again',
   updateProgress: 'updated the progress',
   complete: 'completed the goal',
   cancel: 'cancelled the goal',

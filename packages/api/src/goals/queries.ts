@@ -4,8 +4,10 @@
  */
 import { TRPCError } from '@trpc/server';
 import type { DB } from '@pms/db';
+import { sql } from 'kysely';
 import {
   ORGANISATIONAL_GOAL_TYPES,
+  type alignedGoalsInput,
   type goalListInput,
   type organisationalGoalsInput,
   type pendingApprovalInput,
@@ -13,7 +15,7 @@ import {
 } from '@pms/shared';
 import type { z } from 'zod';
 import type { Viewer } from './access.js';
-import { findVisibleGoal, goalHistory, goalNotFound, selectGoals, toView, type GoalQuery } from './views.js';
+import { findVisibleGoal, goalHistory, goalNotFound, selectGoals, toView, visibleTo, type GoalQuery } from './views.js';
 
 type PageInput = z.output<typeof goalListInput>;
 
@@ -75,6 +77,34 @@ export function organisationalGoals(db: DB, viewer: Viewer, input: z.output<type
     .where('goals.type', 'in', ORGANISATIONAL_GOAL_TYPES)
     .$if(year !== undefined, (qb) => qb.where('goals.year', '=', year!));
   return page(viewer, query, rest);
+}
+
+/**
+ * The goals aligned to a goal the viewer may see (those whose parent it is): the ones the viewer
+ * may see, a page at a time, and how many others exist, only counted. Combined progress: the mean
+ * progress of the visible aligned goals that are not cancelled, a completed one counting 100; over
+ * the visible ones only, since a mean over hidden goals would give their progress away.
+ */
+export async function alignedGoals(db: DB, viewer: Viewer, input: z.output<typeof alignedGoalsInput>) {
+  const { id, ...rest } = input;
+  await findVisibleGoal(db, viewer, id);
+  const visible = visibleTo(viewer);
+  const counted = sql<boolean>`${visible} and goals.status <> 'CANCELLED'`;
+  const summary = await db
+    .selectFrom('goals')
+    .innerJoin('users as owner', 'owner.id', 'goals.owner_id')
+    .select([
+      sql<number>`count(*) filter (where ${visible})::int`.as('visible'),
+      sql<number>`count(*) filter (where not ${visible})::int`.as('hidden'),
+      sql<number>`count(*) filter (where ${counted})::int`.as('counted'),
+      sql<number | null>`round(avg(case when goals.status = 'COMPLETED' then 100 else goals.progress end) filter (where ${counted}))::int`.as(
+        'combinedProgress',
+      ),
+    ])
+    .where('goals.parent_goal_id', '=', id)
+    .executeTakeFirstOrThrow();
+  const goals = await page(viewer, selectGoals(db).where('goals.parent_goal_id', '=', id).where(visible), { ...rest, status: undefined, type: undefined });
+  return { ...goals, summary };
 }
 
 /** No one: a service reading with an API key (goals:read) sees every goal and may take no action on any. */

@@ -30,7 +30,7 @@ export interface GoalReminder {
 }
 
 /** This user's time zone (a user id, or a column holding one): their setting, else UTC. */
-function zoneOf(userId: number | RawBuilder<number>) {
+export function zoneOf(userId: number | RawBuilder<number>) {
   return sql<string>`coalesce((select time_zone from user_settings where user_id = ${userId}), 'UTC')`;
 }
 

@@ -1,4 +1,5 @@
 import {
+  alignedGoalsInput,
   assignGoalInput,
   cancelGoalInput,
   completeGoalInput,
@@ -10,6 +11,7 @@ import {
   pendingApprovalInput,
   rejectManyGoalsInput,
   superviseeGoalsInput,
+  teamDashboardInput,
   updateGoalInput,
   updateProgressInput,
 } from '@pms/shared';
@@ -18,8 +20,9 @@ import { authedProcedure, rest, scopedProcedure } from '../trpc.js';
 import { rejectMany } from './bulk.js';
 import { assignGoal, createGoal } from './create.js';
 import { goalTopic } from './events.js';
-import { goalOutput, goalPageOutput, goalWithHistoryOutput } from './outputs.js';
-import { goalWithHistory, myGoals, organisationalGoals, pendingApproval, superviseeGoals } from './queries.js';
+import { teamDashboard } from './dashboard.js';
+import { alignedGoalsOutput, goalOutput, goalPageOutput, goalWithHistoryOutput, teamDashboardOutput } from './outputs.js';
+import { alignedGoals, goalWithHistory, myGoals, organisationalGoals, pendingApproval, superviseeGoals } from './queries.js';
 import { editGoal, transition } from './service.js';
 
 /** A change to one goal, answered with the goal as it is now: POST /goals/{id}/<path> over REST. */
@@ -80,6 +83,9 @@ export const goalsRouter = {
   decline: goalChange('decline', 'Decline an assigned goal, saying why (its assignee)')
     .input(goalReasonInput)
     .mutation(({ ctx, input }) => transition(ctx, { action: 'decline', goalId: input.id, reason: input.reason })),
+  reassign: goalChange('reassign', 'Assign a declined goal again (its owner\'s supervisor)', 'It awaits their acceptance again; edit it first if needed.')
+    .input(goalIdInput)
+    .mutation(({ ctx, input }) => transition(ctx, { action: 'reassign', goalId: input.id })),
   /** Reaching 100 completes the goal. */
   updateProgress: goalChange('progress', 'Report progress (0 to 100), with an optional note', 'Reaching 100 completes the goal.')
     .input(updateProgressInput)
@@ -127,6 +133,32 @@ export const goalsRouter = {
   organisational: goalList('organisational', 'Organisational goals (YEARLY and QUARTERLY), visible to everyone')
     .input(organisationalGoalsInput)
     .query(({ ctx, input }) => organisationalGoals(ctx.deps.db, ctx.session.user, input)),
+  aligned: authedProcedure
+    .meta(
+      rest(
+        'GET',
+        '/goals/{id}/aligned',
+        'goals',
+        'Goals aligned to a goal, with their combined progress',
+        'The aligned goals the caller may see, and how many others exist. combinedProgress: the mean progress of the visible ones not cancelled, a completed one counting 100.',
+      ),
+    )
+    .input(alignedGoalsInput)
+    .output(alignedGoalsOutput)
+    .query(({ ctx, input }) => alignedGoals(ctx.deps.db, ctx.session.user, input)),
+  teamDashboard: authedProcedure
+    .meta(
+      rest(
+        'GET',
+        '/goals/team-dashboard',
+        'goals',
+        "The caller's direct reports' goals at a glance, and the oldest pending decisions",
+        'Per report: active, awaiting your approval, awaiting their acceptance, overdue, completed this quarter, average progress of active goals.',
+      ),
+    )
+    .input(teamDashboardInput)
+    .output(teamDashboardOutput)
+    .query(({ ctx, input }) => teamDashboard(ctx.deps.db, ctx.session.user, input)),
 
   /**
    * Changes to goals the caller owns, created, supervises or approves, resumable like

@@ -95,26 +95,22 @@ function cancelled(to: Recipient): NotificationRule {
 /** Who answers for the owner's side: their supervisor, or an administrator when they have none. */
 const APPROVER: readonly GoalRole[] = ['supervisor', 'adminWhenNoSupervisor'];
 
+const assigned: NotificationRule = {
+  type: 'GOAL_ASSIGNED',
+  to: 'owner',
+  priority: 'HIGH',
+  title: 'New goal assigned to you',
+  message: (c) => `${c.actor} assigned you "${c.title}"`,
+  opens: 'acceptance',
+  group: 'sameTypeFromActor',
+};
+
 /** Ways a goal comes into being. */
 export const CREATIONS = {
   /** By its owner: organisational goals start ACTIVE, personal ones usually need approval. */
   create: { verb: 'create', past: 'created', notify: [{ ...submitted, onlyWhen: 'PENDING_APPROVAL' }] },
   /** By a supervisor for a direct report, who then accepts or declines it. */
-  assign: {
-    verb: 'assign',
-    past: 'assigned',
-    notify: [
-      {
-        type: 'GOAL_ASSIGNED',
-        to: 'owner',
-        priority: 'HIGH',
-        title: 'New goal assigned to you',
-        message: (c) => `${c.actor} assigned you "${c.title}"`,
-        opens: 'acceptance',
-        group: 'sameTypeFromActor',
-      },
-    ],
-  },
+  assign: { verb: 'assign', past: 'assigned', notify: [assigned] },
 } as const satisfies Record<string, ActionRule>;
 
 export type CreationAction = keyof typeof CREATIONS;
@@ -124,7 +120,8 @@ export const TRANSITIONS = {
   edit: {
     verb: 'edit',
     past: 'edited',
-    by: { PENDING_APPROVAL: ['creator'], REJECTED: ['creator'] },
+    // A declined goal is reworded by whoever assigned it, before assigning it again (reassign).
+    by: { PENDING_APPROVAL: ['creator'], REJECTED: ['creator'], DECLINED: ['creator'] },
     reason: 'none',
     // What awaits approval changed: the approver's open request shows the new text and is unread again.
     notify: [{ ...submitted, message: (c) => `${c.actor} edited "${c.title}", which awaits your approval`, onlyWhen: 'PENDING_APPROVAL' }],
@@ -192,6 +189,18 @@ export const TRANSITIONS = {
         message: (c) => `${c.actor} declined "${c.title}": ${c.reason}`,
       },
     ],
+  },
+  /**
+   * A declined goal offered to its owner again (usually after an edit): the acceptance request
+   * opens anew, as when it was first assigned; the decline stays in the history.
+   */
+  reassign: {
+    verb: 'reassign',
+    past: 'reassigned',
+    by: { DECLINED: APPROVER },
+    to: 'PENDING_ACCEPTANCE',
+    reason: 'none',
+    notify: [{ ...assigned, title: 'Goal assigned to you again', message: (c) => `${c.actor} assigned you "${c.title}" again` }],
   },
   updateProgress: {
     verb: 'update the progress of',
