@@ -22,7 +22,8 @@ export type ListInput = Partial<Record<'status' | 'type' | 'superviseeId' | 'yea
 
 /**
  * Whether `goal` is in the list `procedure(input)` as I read it: the WHERE of goals/queries.ts
- * on the server, over what the goal view carries. Undefined for a list it does not know.
+ * on the server, over what the goal view carries. Undefined for a list it does not know, and for
+ * figures over many goals (teamDashboard, aligned): those are read again.
  */
 export function belongsTo(procedure: string, input: ListInput, goal: Goal, me: Me): boolean | undefined {
   if (input.status !== undefined && goal.status !== input.status) return false;

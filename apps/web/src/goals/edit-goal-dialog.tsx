@@ -6,17 +6,30 @@ import { GOAL_FIELD_NAMES, GoalFields, goalFieldsInput, type GoalFieldValues } f
 import type { Goal } from './types';
 import { useRefreshGoals } from './use-refresh-goals';
 
-/** Edits a goal still being agreed; a rejected one is resubmitted in the same step. */
+/** What saving does after the edit: a rejected goal is resubmitted, a declined one assigned again. */
+type Then = 'submit' | 'reassign' | null;
+
+const THEN_LOOK = {
+  submit: { title: 'Edit and resubmit', save: 'Save and resubmit', why: 'Why it was rejected' },
+  reassign: { title: 'Reopen and assign again', save: 'Save and assign again', why: 'Why it was declined' },
+} as const;
+
+/** Edits a goal still being agreed; a rejected one is resubmitted, a declined one assigned again, in the same step. */
 export function EditGoalDialog({ goal, opened, onClose }: { goal: Goal; opened: boolean; onClose(): void }) {
-  const resubmits = goal.status === 'REJECTED' && goal.allowedActions.includes('submit');
+  const then: Then =
+    goal.status === 'REJECTED' && goal.allowedActions.includes('submit')
+      ? 'submit'
+      : goal.status === 'DECLINED' && goal.allowedActions.includes('reassign')
+        ? 'reassign'
+        : null;
   return (
-    <Modal opened={opened} onClose={onClose} title={resubmits ? 'Edit and resubmit' : 'Edit goal'} centered size="lg">
-      <EditGoalForm goal={goal} resubmits={resubmits} onDone={onClose} />
+    <Modal opened={opened} onClose={onClose} title={then ? THEN_LOOK[then].title : 'Edit goal'} centered size="lg">
+      <EditGoalForm goal={goal} then={then} onDone={onClose} />
     </Modal>
   );
 }
 
-function EditGoalForm({ goal, resubmits, onDone }: { goal: Goal; resubmits: boolean; onDone(): void }) {
+function EditGoalForm({ goal, then, onDone }: { goal: Goal; then: Then; onDone(): void }) {
   const refresh = useRefreshGoals();
   const [fields, setFields] = useState<GoalFieldValues>({
     title: goal.title,
@@ -26,7 +39,8 @@ function EditGoalForm({ goal, resubmits, onDone }: { goal: Goal; resubmits: bool
   });
   const update = trpc.goals.update.useMutation();
   const submit = trpc.goals.submit.useMutation();
-  const error = update.error ?? submit.error;
+  const reassign = trpc.goals.reassign.useMutation();
+  const error = update.error ?? submit.error ?? reassign.error;
 
   const save = async () => {
     const input = goalFieldsInput(fields);
@@ -39,7 +53,8 @@ function EditGoalForm({ goal, resubmits, onDone }: { goal: Goal; resubmits: bool
         dueDate: input.dueDate ?? null,
         parentGoalId: input.parentGoalId ?? null,
       });
-      if (resubmits) await submit.mutateAsync({ id: goal.id });
+      if (then === 'submit') await submit.mutateAsync({ id: goal.id });
+      if (then === 'reassign') await reassign.mutateAsync({ id: goal.id });
       onDone();
     } catch {
       // Shown next to the fields from the mutation's error.
@@ -52,13 +67,13 @@ function EditGoalForm({ goal, resubmits, onDone }: { goal: Goal; resubmits: bool
     <DialogForm
       onSubmit={() => void save()}
       onBack={onDone}
-      submitLabel={resubmits ? 'Save and resubmit' : 'Save'}
-      pending={update.isPending || submit.isPending}
+      submitLabel={then ? THEN_LOOK[then].save : 'Save'}
+      pending={update.isPending || submit.isPending || reassign.isPending}
       error={error}
       fields={GOAL_FIELD_NAMES}
     >
-      {goal.lastReason && goal.status === 'REJECTED' && (
-        <Alert color="red" title="Why it was rejected" data-testid="rejection-reason">
+      {goal.lastReason && then && (
+        <Alert color="red" title={THEN_LOOK[then].why} data-testid="rejection-reason">
           {goal.lastReason}
         </Alert>
       )}

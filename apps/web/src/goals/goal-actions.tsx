@@ -41,6 +41,7 @@ export function GoalActions({ goal }: { goal: Goal }) {
   const accept = trpc.goals.accept.useMutation({ onSuccess: refresh });
   const resubmit = trpc.goals.submit.useMutation({ onSuccess: refresh });
   const complete = trpc.goals.complete.useMutation({ onSuccess: refresh });
+  const reassign = trpc.goals.reassign.useMutation({ onSuccess: refresh });
   // Done from a dialog, which shows their errors.
   const withReason: Record<ReasonAction, GoalMutation<{ id: number; reason: string }>> = {
     reject: trpc.goals.reject.useMutation({ onSuccess: closeAndRefresh }),
@@ -52,7 +53,8 @@ export function GoalActions({ goal }: { goal: Goal }) {
   const id = { id: goal.id };
   const named = (verb: string) => `${verb} "${goal.title}"`;
   const resubmits = goal.status === 'REJECTED' && allowed.has('submit');
-  const clickError = [approve, accept, resubmit, complete].find((mutation) => mutation.error)?.error;
+  const reassigns = goal.status === 'DECLINED' && allowed.has('reassign');
+  const clickError = [approve, accept, resubmit, complete, reassign].find((mutation) => mutation.error)?.error;
 
   const run = (mutation: GoalMutation<{ id: number }>) => ({ loading: mutation.isPending, onClick: () => mutation.mutate(id) });
   const ask = (next: Dialog) => ({
@@ -77,9 +79,10 @@ export function GoalActions({ goal }: { goal: Goal }) {
         {button('reject', 'Reject', { color: 'red', ...ask('reject') })}
         {button('accept', 'Accept', { color: 'teal', variant: 'filled', ...run(accept) })}
         {button('decline', 'Decline', { color: 'red', ...ask('decline') })}
-        {button('edit', resubmits ? 'Edit and resubmit' : 'Edit', ask('edit'))}
-        {/* Resubmitting unchanged is for those who may not edit; editors resubmit from the edit dialog. */}
+        {button('edit', resubmits ? 'Edit and resubmit' : reassigns ? 'Reopen and assign again' : 'Edit', ask('edit'))}
+        {/* Resubmitting or reassigning unchanged is for those who may not edit; editors do it from the edit dialog. */}
         {!allowed.has('edit') && button('submit', 'Resubmit', run(resubmit))}
+        {!allowed.has('edit') && button('reassign', 'Assign again', run(reassign))}
         {button('updateProgress', 'Update progress', ask('progress'), 'Update progress of')}
         {button('complete', 'Mark complete', { color: 'teal', ...run(complete) }, 'Complete')}
         {button('cancel', 'Cancel goal', { color: 'gray', variant: 'subtle', ...ask('cancel') }, 'Cancel')}

@@ -1,17 +1,19 @@
-import { Anchor, Badge, Group, Paper, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { periodLabel } from '@pms/shared';
+import { Anchor, Badge, Breadcrumbs, Group, Paper, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { ORGANISATIONAL_GOAL_TYPES, periodLabel } from '@pms/shared';
 import type { ReactNode } from 'react';
 import { Link } from 'wouter';
 import { errorCode } from '../api/errors';
 import { trpc } from '../api/trpc';
 import { Empty, Loading, LoadError } from '../ui/states';
 import { formatDate } from '../ui/time';
+import { AlignedGoals } from './aligned-goals';
 import { GoalActions } from './goal-actions';
 import { GoalHistory } from './goal-history';
 import { GOAL_TYPE_LABEL } from './goal-labels';
 import { GoalReason } from './goal-reason';
 import { GoalDeadlineBadge } from './goal-deadline-badge';
 import { GoalStatusBadge } from './goal-status-badge';
+import type { Goal } from './types';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -37,6 +39,29 @@ function ParentGoal({ id }: { id: number }) {
   );
 }
 
+/** Where this goal sits for me: a report's goal under "Team › their name", any other under my goals. */
+function BackLink({ goal }: { goal: Goal }) {
+  const me = trpc.auth.me.useQuery(undefined, { staleTime: Infinity });
+  const { owner } = goal;
+  if (me.data && owner.supervisorId === me.data.id && owner.id !== me.data.id) {
+    return (
+      <Breadcrumbs aria-label="Breadcrumb" component="nav">
+        <Anchor component={Link} href="/team" size="sm">
+          Team
+        </Anchor>
+        <Anchor component={Link} href={`/team/${owner.id}`} size="sm">
+          {owner.name}
+        </Anchor>
+      </Breadcrumbs>
+    );
+  }
+  return (
+    <Anchor component={Link} href="/goals" size="sm">
+      ← My goals
+    </Anchor>
+  );
+}
+
 export function GoalDetailPage({ id }: { id: number }) {
   const query = trpc.goals.byId.useQuery({ id }, { enabled: Number.isInteger(id) && id > 0 });
   if (!Number.isInteger(id) || id <= 0 || errorCode(query.error) === 'NOT_FOUND') {
@@ -48,9 +73,7 @@ export function GoalDetailPage({ id }: { id: number }) {
 
   return (
     <Stack gap="lg" data-testid="goal-detail" data-goal-id={goal.id} data-status={goal.status}>
-      <Anchor component={Link} href="/goals" size="sm">
-        ← My goals
-      </Anchor>
+      <BackLink goal={goal} />
       <Paper withBorder p="lg">
         <Stack gap="md">
           <Group justify="space-between" align="flex-start">
@@ -88,6 +111,7 @@ export function GoalDetailPage({ id }: { id: number }) {
           <GoalActions goal={goal} />
         </Stack>
       </Paper>
+      {ORGANISATIONAL_GOAL_TYPES.includes(goal.type) && <AlignedGoals goalId={goal.id} />}
       <Paper withBorder p="lg">
         <Title order={3} size="h4" mb="md">
           History

@@ -70,7 +70,7 @@ export function Shell({ user }: { user: SignedInUser }) {
             component={Link}
             href={section.href}
             label={section.label}
-            active={location === section.href || (section.href === '/goals' && location.startsWith('/goals/'))}
+            active={location === section.href || location.startsWith(`${section.href}/`)}
             aria-current={location === section.href ? 'page' : undefined}
           />
         ))}
@@ -90,6 +90,7 @@ export function Shell({ user }: { user: SignedInUser }) {
                 </Route>
               ))}
               <Route path="/goals/:id">{(params) => <GoalDetailPage id={Number(params.id)} />}</Route>
+              <Route path="/team/:userId">{(params) => <TeamPage user={user} reportId={Number(params.userId)} />}</Route>
               <Route>
                 <Empty title="Page not found" description="There is nothing at this address." />
               </Route>
