@@ -93,4 +93,16 @@ describe('reassign', () => {
     expect(await people.sam.api.goals.reassign.mutate({ id: goal.id })).toMatchObject({ status: 'PENDING_ACCEPTANCE', version: first.version });
     expect(await aliceHears(goal.id)).toHaveLength(told);
   });
+
+  it('two devices reassigning at once: one change, Alice told once, both answered with the goal', async () => {
+    const goal = await goalIn(alices.assigned, 'DECLINED');
+    const sam2 = httpClient(server.url, people.sam.token);
+    const both = await Promise.all([people.sam.api.goals.reassign.mutate({ id: goal.id }), sam2.goals.reassign.mutate({ id: goal.id })]);
+    expect(both.map((g) => [g.status, g.version])).toEqual([
+      ['PENDING_ACCEPTANCE', goal.version + 1],
+      ['PENDING_ACCEPTANCE', goal.version + 1],
+    ]);
+    expect((await aliceHears(goal.id)).filter((n) => n.resolution === null)).toHaveLength(1);
+
+  });
 });
