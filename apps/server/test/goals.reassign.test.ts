@@ -103,6 +103,5 @@ describe('reassign', () => {
       ['PENDING_ACCEPTANCE', goal.version + 1],
     ]);
     expect((await aliceHears(goal.id)).filter((n) => n.resolution === null)).toHaveLength(1);
-
   });
 });
