@@ -5,6 +5,7 @@
  * gets it back), and no Team screen for Alice.
  */
 import { sql } from 'kysely';
+import type { Locator } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { demo, signIn as signInApi } from '../../server/test/support/server.js';
 import { goalCard, navigate, screenshot, signIn, toast } from './support/browser.js';
@@ -37,7 +38,7 @@ async function arrange() {
   return { alice: alice!, org, approval, acceptance, declined };
 }
 
-const figure = (scope: ReturnType<import('playwright-core').Page['getByRole']>, name: string) =>
+const figure = (scope: Locator, name: string) =>
   scope.locator(`[data-testid="figure"][data-name="${name}"] [data-testid="figure-value"]`);
 
 it("sam's dashboard, a decision from it and back, an organisational goal's roll-up, a declined goal reopened", async () => {
@@ -85,6 +86,7 @@ it("sam's dashboard, a decision from it and back, an organisational goal's roll-
   await page.getByRole('heading', { name: 'Alice Analyst', level: 2 }).waitFor();
   expect(await page.getByTestId('supervisee').count()).toBe(1);
   await figure(alice, 'active').filter({ hasText: '2' }).waitFor();
+  await screenshot(page, 'team-report');
 
   // Reopen the goal Alice declined: reworded, then hers to answer again.
   const reopen = alice.getByRole('button', { name: 'Reopen and assign again "Run the customer survey"' });
