@@ -55,9 +55,9 @@ describe('search', () => {
     const paged: number[] = [];
     let cursor: number | null = null;
     do {
-      const page = (await search(sam, { q: 'quarterly', kinds: ['goals'], limit: 2, cursor })).goals!;
-      paged.push(...page.items.map((hit) => hit.id));
-      cursor = page.nextCursor;
+      const result = await search(sam, { q: 'quarterly', kinds: ['goals'], limit: 2, cursor });
+      paged.push(...result.goals!.items.map((hit) => hit.id));
+      cursor = result.goals!.nextCursor;
     } while (cursor !== null);
     expect(paged).toEqual(ranked.map((hit) => hit.id));
   });
