@@ -35,13 +35,14 @@ export function SearchPage() {
   return (
     <>
       <PageHeader title="Search" description={params.q ? `Results for “${params.q}”` : 'Goals and notifications'} />
-      <Group gap="sm" mb="md" align="flex-end">
-        <SegmentedControl
-          aria-label="Search in"
-          data={[{ value: 'all', label: 'All' }, ...SEARCH_KINDS.map((kind) => ({ value: kind, label: KIND_LABEL[kind] }))]}
-          value={params.kinds.length === 1 ? params.kinds[0]! : 'all'}
-          onChange={(value) => setParams({ kinds: value === 'all' ? [...SEARCH_KINDS] : [value as SearchKind] })}
-        />
+      <SegmentedControl
+        aria-label="Search in"
+        mb="sm"
+        data={[{ value: 'all', label: 'All' }, ...SEARCH_KINDS.map((kind) => ({ value: kind, label: KIND_LABEL[kind] }))]}
+        value={params.kinds.length === 1 ? params.kinds[0]! : 'all'}
+        onChange={(value) => setParams({ kinds: value === 'all' ? [...SEARCH_KINDS] : [value as SearchKind] })}
+      />
+      <Group gap="sm" mb="lg" align="flex-end">
         {showing('goals') && (
           <>
             <FilterSelect
