@@ -56,6 +56,12 @@ it('finds, filters and opens results; each person finds only what they may open'
   await goals.getByRole('link', { name: 'Quarterly revenue target' }).click();
   await page.waitForURL(`**/goals/${target.id}`);
   await page.getByRole('heading', { name: 'Quarterly revenue target' }).waitFor();
+  // While typing in another field, "/" is just a character.
+  await page.goto('/notifications');
+  const historySearch = page.getByRole('searchbox', { name: 'Search', exact: true });
+  await historySearch.pressSequentially('a/b');
+  expect(await historySearch.inputValue()).toBe('a/b');
+  expect(await historySearch.evaluate((element) => element === document.activeElement)).toBe(true);
   expect(tab.consoleErrors()).toEqual([]);
 
   // A supervisee, on a phone: the icon opens the box; her goal and the organisation's, nobody else's.
@@ -63,6 +69,7 @@ it('finds, filters and opens results; each person finds only what they may open'
   await signIn(phone, demo.alice);
   await phone.page.getByRole('button', { name: 'Search', exact: true }).click();
   await phone.page.getByRole('searchbox', { name: 'Search goals and notifications' }).fill('quarterly');
+  await screenshot(phone.page, 'search-box-open-375');
   await phone.page.keyboard.press('Enter');
   const hers = phone.page.getByTestId('goals-results');
   await hers.getByRole('link', { name: 'Quarterly revenue review' }).waitFor();
