@@ -75,7 +75,7 @@ export function HeaderSearch() {
         onKeyDown={(event) => {
           if (event.key === 'Escape') (wide ? input.current?.blur() : setOpen(false));
         }}
-        w={wide ? 300 : '100%'}
+        w={wide ? { base: 200, md: 300 } : '100%'}
       />
     </form>
   );

@@ -29,9 +29,12 @@ function useSearchInUrl(): [SearchParams, (change: Partial<SearchParams>) => voi
 }
 
 export function SearchPage() {
-  const [params, setParams] = useSearchInUrl();
+  const [inUrl, setParams] = useSearchInUrl();
   const typeLabel = useTypeLabel();
   const notificationTypes = (useNotificationTypes().data ?? []).map((known) => known.type);
+  // A type the registry does not know (an old or mistyped link) filters nothing, rather than failing the search.
+  const unknownType = inUrl.notificationType && notificationTypes.length > 0 && !notificationTypes.includes(inUrl.notificationType);
+  const params = unknownType ? { ...inUrl, notificationType: undefined } : inUrl;
   const problem = params.q ? searchText.safeParse(params.q).error?.issues[0]?.message : undefined;
   const showing = (kind: SearchKind) => params.kinds.includes(kind);
 
@@ -148,7 +151,7 @@ interface Hit {
 }
 
 function HitList<T extends Hit>({ hits, kind, href, details }: { hits: T[]; kind: SearchKind; href(hit: T): string | null; details(hit: T): ReactNode }) {
-  if (hits.length === 0) return <Text c="dimmed" size="sm">No {kind} match.</Text>;
+  if (hits.length === 0) return <Empty title={`No ${kind} match`} description="Try fewer words, the start of a word, or fewer filters." />;
   return (
     <Paper withBorder>
       <Stack gap={0} component="ul" m={0} p={0} style={{ listStyle: 'none' }} data-testid={`${kind}-results`}>
