@@ -46,3 +46,6 @@ export type { GoalView } from './goals/views.js';
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export { goalHits } from './search/goals.js';
+export { notificationHits } from './search/notifications.js';
+export { prefixQueryText, tsQuery } from './search/text-query.js';

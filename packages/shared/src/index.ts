@@ -11,3 +11,4 @@ export * from './quiet-hours.js';
 export * from './api-keys.js';
 export * from './publishing.js';
 export * from './reports.js';
+export * from './search.js';

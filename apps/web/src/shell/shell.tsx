@@ -6,11 +6,12 @@ import { trpc } from '../api/trpc';
 import { hasPermission, type SignedInUser } from '../auth/user';
 import { NotificationBell } from '../notifications/bell';
 import { ReadFromDeepLink } from '../notifications/read-from-deep-link';
+import { HeaderSearch } from '../search/header-search';
 import { ErrorBoundary } from '../ui/error-boundary';
 import { Empty, Loading } from '../ui/states';
 import { ConnectionIndicator } from './connection-indicator';
 import { LIVE_TOPICS } from './live-topics';
-import { ApprovalsPage, AssignedPage, GoalDetailPage, MENU_PAGES, MyGoalsPage, NotificationHistoryPage, TeamPage, type PageProps } from './pages';
+import { ApprovalsPage, AssignedPage, GoalDetailPage, MENU_PAGES, MyGoalsPage, NotificationHistoryPage, SearchPage, TeamPage, type PageProps } from './pages';
 import { UserMenu } from './user-menu';
 
 interface Section {
@@ -56,6 +57,7 @@ export function Shell({ user }: { user: SignedInUser }) {
             </Title>
           </Group>
           <Group gap="xs" wrap="nowrap">
+            <HeaderSearch />
             <ConnectionIndicator />
             <NotificationBell />
             <UserMenu user={user} />
@@ -89,6 +91,9 @@ export function Shell({ user }: { user: SignedInUser }) {
                   <Page user={user} />
                 </Route>
               ))}
+              <Route path="/search">
+                <SearchPage />
+              </Route>
               <Route path="/goals/:id">{(params) => <GoalDetailPage id={Number(params.id)} />}</Route>
               <Route path="/team/:userId">{(params) => <TeamPage user={user} reportId={Number(params.userId)} />}</Route>
               <Route>

@@ -1,5 +1,6 @@
 /** Who sees a goal and who may act on it, read from the tables in rules.ts. */
-import type { GoalAction, GoalStatus, GoalType, Permission } from '@pms/shared';
+import { sql, type RawBuilder } from 'kysely';
+import { ORGANISATIONAL_GOAL_TYPES, type GoalAction, type GoalStatus, type GoalType, type Permission } from '@pms/shared';
 import { isOrganisational, ROLE_NAMES, STATUS_NAMES, TRANSITIONS, type GoalRole, type TransitionRule } from './rules.js';
 
 export interface Viewer {
@@ -31,6 +32,25 @@ export function rolesOf(viewer: Viewer, goal: GoalParties): Set<GoalRole> {
 /** Organisational goals are everyone's; a personal goal only its parties'. */
 export function canSee(viewer: Viewer, goal: GoalParties): boolean {
   return isOrganisational(goal.type) || rolesOf(viewer, goal).size > 0;
+}
+
+/**
+ * rolesOf in SQL, role by role, over selectGoals' rows (views.ts: `goals` with its `owner`):
+ * keyed by GoalRole, so a new role cannot be left out here.
+ */
+const ROLE_CONDITIONS: Record<GoalRole, (viewer: Viewer) => RawBuilder<boolean>> = {
+  owner: (viewer) => sql`goals.owner_id = ${viewer.id}`,
+  assignee: (viewer) => sql`(goals.owner_id = ${viewer.id} and goals.creator_id <> goals.owner_id)`,
+  creator: (viewer) => sql`goals.creator_id = ${viewer.id}`,
+  supervisor: (viewer) => sql`owner.supervisor_id = ${viewer.id}`,
+  adminWhenNoSupervisor: (viewer) =>
+    viewer.permissions.includes('admin') ? sql`(owner.supervisor_id is null and goals.owner_id <> ${viewer.id})` : sql`false`,
+};
+
+/** canSee as a condition, for queries over many goals (search): they must never show what byId would refuse. */
+export function visibleTo(viewer: Viewer): RawBuilder<boolean> {
+  const roles = Object.values(ROLE_CONDITIONS).map((condition) => condition(viewer));
+  return sql<boolean>`(goals.type = any(${sql.val(ORGANISATIONAL_GOAL_TYPES)}::text[]) or ${sql.join(roles, sql` or `)})`;
 }
 
 /** The statuses the rule may be taken from, by anyone. */

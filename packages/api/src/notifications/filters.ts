@@ -25,8 +25,12 @@ export const IN_VIEW: Record<NotificationViewName, Condition> = {
 };
 
 /** The expression of the GIN index notifications_search_idx, exactly, so that the index is used. */
-export const matchesText = (q: string): Condition =>
-  sql`to_tsvector('simple', title || ' ' || message) @@ websearch_to_tsquery('simple', ${q})`;
+export const NOTIFICATION_TEXT = sql`to_tsvector('simple', title || ' ' || message)`;
+
+/** The notification's text matches a tsquery (the history's web-search one, or the search box's prefixes). */
+export const matchesQuery = (query: RawBuilder<unknown>): Condition => sql`${NOTIFICATION_TEXT} @@ ${query}`;
+
+export const matchesText = (q: string): Condition => matchesQuery(sql`websearch_to_tsquery('simple', ${q})`);
 
 /** The filters of `list` and of bulk changes, as one condition (the same text, so the same indexes). */
 export function matchesFilter(filter: NotificationFilter & { unreadOnly?: boolean | undefined }): Condition {
