@@ -14,8 +14,8 @@ import {
   type superviseeGoalsInput,
 } from '@pms/shared';
 import type { z } from 'zod';
-import type { Viewer } from './access.js';
-import { findVisibleGoal, goalHistory, goalNotFound, selectGoals, toView, visibleTo, type GoalQuery } from './views.js';
+import { visibleTo, type Viewer } from './access.js';
+import { findVisibleGoal, goalHistory, goalNotFound, selectGoals, toView, type GoalQuery } from './views.js';
 
 type PageInput = z.output<typeof goalListInput>;
 

@@ -5,7 +5,6 @@
 import { TRPCError } from '@trpc/server';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@pms/db';
-import { ORGANISATIONAL_GOAL_TYPES } from '@pms/shared';
 import { allowedActions, canSee, type Viewer } from './access.js';
 import { localToday } from './reminders.js';
 import { REMINDED_STATUSES } from './rules.js';
@@ -61,13 +60,6 @@ export function toView(viewer: Viewer, row: GoalRow) {
 }
 
 export type GoalView = ReturnType<typeof toView>;
-
-/** canSee (access.ts) in SQL, over selectGoals' columns: organisational goals, and personal ones of the viewer's parties. */
-export function visibleTo(viewer: Viewer) {
-  return sql<boolean>`(goals.type = any(${sql.val(ORGANISATIONAL_GOAL_TYPES)}::text[])
-    or ${viewer.id} in (goals.owner_id, goals.creator_id, owner.supervisor_id)
-    or (${viewer.permissions.includes('admin')} and owner.supervisor_id is null and goals.owner_id <> ${viewer.id}))`;
-}
 
 /** The goal, if this viewer may see it. Missing and hidden goals get the same answer. */
 export async function findVisibleGoal(db: Kysely<Database>, viewer: Viewer, id: number): Promise<GoalRow> {
