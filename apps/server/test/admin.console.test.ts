@@ -8,11 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { adminQuery } from '@pms/db';
-import type { RouterOutputs } from '@pms/api';
+import type { ConnectionStats as Stats } from '@pms/api';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 import { demo, failure, httpClient, login, outcome, signIn, startTestServer, wsClient, type Client, type Person, type TestServer, type WsSession } from './support/server.js';
-
-type Stats = RouterOutputs['admin']['onConnectionStats'];
 
 let server: TestServer;
 let admin: Person;
