@@ -151,7 +151,7 @@ it('on a phone: every admin screen fits 375 px', async () => {
 });
 
 it('as a supervisor or a supervisee: no admin menu, and each address says it is for administrators', async () => {
-  for (const email of [demo.sam, demo.alice]) {
+  const refused = async (email: string) => {
     const tab = await suite.openTab();
     await signIn(tab, email);
     const { page } = tab;
@@ -166,5 +166,6 @@ it('as a supervisor or a supervisee: no admin menu, and each address says it is 
     if (email === demo.alice) await screenshot(page, 'admin-refused-1280');
     expect(tab.consoleErrors()).toEqual([]);
     await tab.context.close();
-  }
+  };
+  await Promise.all([refused(demo.sam), refused(demo.alice)]);
 });

@@ -58,7 +58,7 @@ function LiveStats() {
 function LiveBadge({ live }: { live: boolean }) {
   return (
     <Badge color={live ? 'teal' : 'yellow'} variant="light" size="lg" data-testid="stats-live" data-live={live}>
-      {live ? 'Live' : 'Paused'}
+      {live ? 'Updating live' : 'Paused'}
     </Badge>
   );
 }
@@ -86,6 +86,8 @@ function Totals({ stats: { totals } }: { stats: ConnectionStats }) {
   );
 }
 
+const counted = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+
 const time = (date: Date) => date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 function Instances({ stats: { instances } }: { stats: ConnectionStats }) {
@@ -99,9 +101,9 @@ function Instances({ stats: { instances } }: { stats: ConnectionStats }) {
               {instance.instanceId}
             </Text>
             <Group gap="md" mt={4}>
-              <Text size="sm">{instance.sockets} sockets</Text>
-              <Text size="sm">{instance.users} people</Text>
-              <Text size="sm">{instance.subscriptions} subscriptions</Text>
+              <Text size="sm">{counted(instance.sockets, 'socket', 'sockets')}</Text>
+              <Text size="sm">{counted(instance.users, 'person', 'people')} online</Text>
+              <Text size="sm">{counted(instance.subscriptions, 'subscription', 'subscriptions')}</Text>
             </Group>
             <Text size="xs" c="dimmed" mt={4}>
               Started {formatDateTime(instance.startedAt)} · reported at {time(instance.reportedAt)}

@@ -43,7 +43,7 @@ function OrgChart() {
 function ExpandableTree({ data }: { data: TreeNodeData[] }) {
   const tree = useTree({ initialExpandedState: getTreeExpandedState(data, '*') });
   return (
-    <Card withBorder padding="sm">
+    <Card withBorder padding="sm" maw={720}>
       <Group gap="xs" mb="xs" justify="flex-end">
         <Button size="compact-sm" variant="default" onClick={() => tree.expandAllNodes()}>
           Expand all
@@ -78,8 +78,8 @@ function PersonNode({ node, expanded, hasChildren, elementProps }: RenderTreeNod
         </Badge>
       )}
       {reports > 0 && (
-        <Badge variant="light" style={{ flexShrink: 0 }} title={`${reports} direct ${reports === 1 ? 'report' : 'reports'}`}>
-          {reports}
+        <Badge variant="light" tt="none" style={{ flexShrink: 0 }}>
+          {reports} {reports === 1 ? 'report' : 'reports'}
         </Badge>
       )}
     </Group>

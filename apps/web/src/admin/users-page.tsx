@@ -144,7 +144,7 @@ function UserList({ users, all, meId }: { users: User[]; all: User[]; meId: numb
 }
 
 function Permissions({ user }: { user: User }) {
-  if (user.permissions.length === 0) return <Text size="sm" c="dimmed">None</Text>;
+  if (user.permissions.length === 0) return <Text size="sm" c="dimmed">No permissions</Text>;
   return (
     <Group gap={4}>
       {user.permissions.map((permission) => (
