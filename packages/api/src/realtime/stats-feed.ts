@@ -113,6 +113,7 @@ export class ConnectionStatsFeed {
     let again = COALESCE_MS;
     try {
       const read = { ...(await readConnectionStats(this.db)), live: true };
+      if (!this.#followers) return; // everyone left meanwhile: kept, it would be old by the next join
       // Superjson sends dates, not their JSON: compare what would be sent.
       if (JSON.stringify(read) !== JSON.stringify(this.#stats)) this.#publish(read);
     } catch (error) {
