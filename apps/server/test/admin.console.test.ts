@@ -5,8 +5,7 @@
  * cut off when the subscriber stops being an administrator or their session ends.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminQuery } from '@pms/db';
 import type { ConnectionStats as Stats } from '@pms/api';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
