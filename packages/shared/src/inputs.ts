@@ -59,6 +59,13 @@ export const createUserInput = z.object({
   idempotencyKey,
 });
 
+/** An administrator sets a user's new password (the server also refuses common ones). */
+export const resetPasswordInput = z.object({
+  id: id(),
+  password,
+  idempotencyKey,
+});
+
 export const updateUserInput = z.object({
   id: id(),
   name: text('name', 120).optional(),

@@ -23,6 +23,9 @@ export const SentMailPage = lazyNamed(import('../admin/sent-mail-page'), 'SentMa
 export const FailedJobsPage = lazyNamed(import('../admin/failed-jobs-page'), 'FailedJobsPage');
 export const ApiKeysPage = lazyNamed(import('../admin/api-keys-page'), 'ApiKeysPage');
 export const SearchPage = lazyNamed(import('../search/search-page'), 'SearchPage');
+export const UsersPage = lazyNamed(import('../admin/users-page'), 'UsersPage');
+export const OrgChartPage = lazyNamed(import('../admin/org-chart-page'), 'OrgChartPage');
+export const ConnectionsPage = lazyNamed(import('../admin/connections-page'), 'ConnectionsPage');
 
 /** Reached from the account menu (admin screens: for administrators only, and they say so to others). */
 export const MENU_PAGES: Array<{ href: string; label: string; page: ComponentType<PageProps>; adminOnly?: boolean }> = [
@@ -31,4 +34,7 @@ export const MENU_PAGES: Array<{ href: string; label: string; page: ComponentTyp
   { href: '/admin/mail', label: 'Sent mail', page: SentMailPage, adminOnly: true },
   { href: '/admin/jobs', label: 'Failed jobs', page: FailedJobsPage, adminOnly: true },
   { href: '/admin/api-keys', label: 'API keys', page: ApiKeysPage, adminOnly: true },
+  { href: '/admin/users', label: 'Users', page: UsersPage, adminOnly: true },
+  { href: '/admin/org', label: 'Org chart', page: OrgChartPage, adminOnly: true },
+  { href: '/admin/connections', label: 'Live connections', page: ConnectionsPage, adminOnly: true },
 ];

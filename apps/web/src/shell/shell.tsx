@@ -86,6 +86,9 @@ export function Shell({ user }: { user: SignedInUser }) {
               <Route path="/">
                 <Redirect to="/goals" replace />
               </Route>
+              <Route path="/admin">
+                <Redirect to="/admin/users" replace />
+              </Route>
               {[...SECTIONS, ...MENU_PAGES].map(({ href, page: Page }) => (
                 <Route key={href} path={href}>
                   <Page user={user} />

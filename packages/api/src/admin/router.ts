@@ -6,6 +6,7 @@ import { TRPCError } from '@trpc/server';
 import { sql } from 'kysely';
 import { failedJobsInput, jobIdInput, mailByIdInput, sentMailInput } from '@pms/shared';
 import { adminProcedure } from '../trpc.js';
+import { onConnectionStats } from './connection-stats.js';
 
 /** `a_b%` matched literally inside ILIKE. */
 const literal = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
@@ -30,6 +31,9 @@ function errorOf(output: unknown): string | null {
 }
 
 export const adminRouter = {
+  /** Every instance's sockets, subscriptions and people online, pushed as they change. */
+  onConnectionStats,
+
   /** Mail newest first, without the bodies; keyset pages by id. */
   sentMail: adminProcedure.input(sentMailInput).query(async ({ ctx, input }) => {
     let query = ctx.deps.db

@@ -12,6 +12,8 @@ export const CHANNELS = {
   sessions: 'pms_sessions_revoked',
   /** `{ u: [userIds] }`: these users changed (permissions, supervisor, name, active): re-read their sockets' sessions. */
   users: 'pms_users_changed',
+  /** `{ i: instanceId }`: this instance wrote its connection figures (presence.ts): live stats read them again. */
+  connections: 'pms_connections_reported',
 } as const;
 
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];

@@ -1,11 +1,13 @@
 /**
  * Connection figures for every instance sharing the database. Each instance keeps one row of
  * `realtime_instances` current: rewritten within a second of a change, and at least every
- * HEARTBEAT_MS so that a row which stops moving marks an instance that is gone.
+ * HEARTBEAT_MS so that a row which stops moving marks an instance that is gone. Each write is
+ * announced to every instance (CHANNELS.connections), which pushes live stats to administrators.
  */
 import { sql } from 'kysely';
 import type { DB } from '@pms/db';
 import type { Logger } from '../ops/logger.js';
+import { CHANNELS } from './channels.js';
 import type { ConnectionRegistry } from './connections.js';
 
 const CHECK_MS = 1000;
@@ -44,7 +46,19 @@ export class InstancePresence {
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     await this.#reporting.catch(() => {});
-    await this.db.deleteFrom('realtime_instances').where('instance_id', '=', this.instanceId).execute();
+    await this.db
+      .with('report', (db) => db.deleteFrom('realtime_instances').where('instance_id', '=', this.instanceId).returning('instance_id'))
+      .selectFrom('report')
+      .select(this.#announce())
+      .execute();
+  }
+
+  /**
+   * Says on `pms_connections_reported` that this row changed, in the statement that changes it
+   * (one round trip): live stats (stats-feed.ts) read the figures again on each instance.
+   */
+  #announce() {
+    return sql<string>`pg_notify(${CHANNELS.connections}, ${JSON.stringify({ i: this.instanceId })})`.as('announced');
   }
 
   async #write(): Promise<void> {
@@ -56,9 +70,15 @@ export class InstancePresence {
     const userIds = sql<number[]>`${`{${this.connections.userIds().join(',')}}`}::integer[]`;
     const figures = { sockets, users, subscriptions, user_ids: userIds, reported_at: sql<Date>`now()` };
     await this.db
-      .insertInto('realtime_instances')
-      .values({ instance_id: this.instanceId, ...figures })
-      .onConflict((oc) => oc.column('instance_id').doUpdateSet(figures))
+      .with('report', (db) =>
+        db
+          .insertInto('realtime_instances')
+          .values({ instance_id: this.instanceId, ...figures })
+          .onConflict((oc) => oc.column('instance_id').doUpdateSet(figures))
+          .returning('instance_id'),
+      )
+      .selectFrom('report')
+      .select(this.#announce())
       .execute();
     this.#reportedVersion = version;
     this.#reportedAt = Date.now();
@@ -66,12 +86,14 @@ export class InstancePresence {
 
   /** Nothing changed since the last report: only say this instance is still alive. False when its row is gone. */
   async #touch(): Promise<boolean> {
-    const { numUpdatedRows } = await this.db
-      .updateTable('realtime_instances')
-      .set({ reported_at: sql<Date>`now()` })
-      .where('instance_id', '=', this.instanceId)
+    const touched = await this.db
+      .with('report', (db) =>
+        db.updateTable('realtime_instances').set({ reported_at: sql<Date>`now()` }).where('instance_id', '=', this.instanceId).returning('instance_id'),
+      )
+      .selectFrom('report')
+      .select(this.#announce())
       .executeTakeFirst();
-    if (numUpdatedRows === 0n) return false;
+    if (!touched) return false;
     this.#reportedAt = Date.now();
     return true;
   }

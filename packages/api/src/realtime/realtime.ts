@@ -8,6 +8,7 @@ import { UserEventHub } from './hub.js';
 import { PgListener } from './listener.js';
 import { InstancePresence } from './presence.js';
 import { SocketSessions } from './socket-sessions.js';
+import { ConnectionStatsFeed } from './stats-feed.js';
 import { readStreamHeads, StreamReads } from './stored-events.js';
 import { topicsByName, type Topic, type Topics } from './topics.js';
 
@@ -61,6 +62,8 @@ export class Realtime {
   readonly reads: StreamReads;
   /** Where each new subscription starts: read for many subscriptions at once (a reconnect storm is one query per 1,000). */
   readonly streamHeads: BatchedReads<number, number>;
+  /** Every instance's connection figures, pushed to administrators as the instances report them. */
+  readonly stats: ConnectionStatsFeed;
 
   constructor(options: RealtimeOptions) {
     const { log } = options;
@@ -83,14 +86,20 @@ export class Realtime {
     this.reads = new StreamReads(options.db, this.topics);
     this.hub = new UserEventHub(this.reads, { maxQueuedPerSubscriber: options.maxQueuedEventsPerSubscriber ?? 256, log });
     this.presence = new InstancePresence(options.db, options.instanceId, this.connections, log);
+    this.stats = new ConnectionStatsFeed(options.db, log);
 
     this.listener.on(CHANNELS.events, (payload) => this.hub.onAnnouncement(payload));
-    this.listener.onLost(() => this.sessions.listenerLost());
+    this.listener.onLost(() => {
+      this.sessions.listenerLost();
+      this.stats.listenerLost();
+    });
     // Sessions first: the catch-up's deliveries then see every socket as stale.
     this.listener.onReconnect(() => {
       this.sessions.listenerBack();
       this.hub.catchUpAll();
+      this.stats.listenerBack();
     });
+    this.listener.on(CHANNELS.connections, () => this.stats.announced());
     this.listener.on(CHANNELS.sessions, (payload) => this.sessionsChanged({ revoked: parseIds(payload, 's', 'string', log) }));
     this.listener.on(CHANNELS.users, (payload) => this.sessionsChanged({ users: parseIds(payload, 'u', 'number', log) }));
   }
@@ -102,7 +111,10 @@ export class Realtime {
    */
   sessionsChanged({ users = [], revoked = [] }: SessionChanges): void {
     if (revoked.length) this.connections.closeSessions(revoked, 'session ended');
-    if (users.length) this.sessions.usersChanged(users);
+    if (users.length) {
+      this.sessions.usersChanged(users);
+      this.stats.recheck(); // a follower may have lost the admin permission
+    }
   }
 
   async start(): Promise<void> {
@@ -114,6 +126,7 @@ export class Realtime {
   async stop(): Promise<void> {
     this.connections.stop();
     this.sessions.stop();
+    this.stats.stop();
     await this.presence.stop();
     await this.listener.stop();
   }

@@ -108,7 +108,8 @@ export function parseEventId(lastEventId: string | null | undefined): number | n
   return seq;
 }
 
-function claimSlot(deps: ApiDeps, socketId: number): () => void {
+/** One of the socket's subscription slots (MAX_SUBSCRIPTIONS_PER_SOCKET), or TOO_MANY_REQUESTS; returns how to give it back. */
+export function claimSlot(deps: ApiDeps, socketId: number): () => void {
   const release = deps.realtime.connections.claimSubscription(socketId);
   if (!release) {
     const max = deps.realtime.connections.limits.maxSubscriptionsPerSocket;

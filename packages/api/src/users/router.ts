@@ -1,7 +1,8 @@
 import { TRPCError } from '@trpc/server';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { createUserInput, updateUserInput } from '@pms/shared';
-import type { DB } from '@pms/db';
+import { createUserInput, resetPasswordInput, updateUserInput } from '@pms/shared';
+import type { Database, DB } from '@pms/db';
 import { hashPassword } from '../auth/password.js';
 import { newPassword } from '../auth/password-policy.js';
 import { announceSessionsRevoked, announceUsersChanged } from '../realtime/channels.js';
@@ -18,6 +19,15 @@ function selectUsers(db: DB) {
 
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && error.code === '23505';
+}
+
+/** Ends the user's live sessions (but `keep`), announcing them so their sockets close on every instance once committed. */
+async function revokeSessions(trx: Kysely<Database>, userId: number, keep?: string): Promise<string[]> {
+  let query = trx.updateTable('sessions').set({ revoked_at: new Date() }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  if (keep) query = query.where('id', '!=', keep);
+  const revoked = (await query.returning('id').execute()).map((session) => session.id);
+  if (revoked.length) await announceSessionsRevoked(trx, revoked);
+  return revoked;
 }
 
 export const usersRouter = {
@@ -71,20 +81,36 @@ export const usersRouter = {
 
         if (active !== false) return { updated, revoked: [] };
         // A deactivated user is signed out everywhere at once.
-        const sessions = await trx
-          .updateTable('sessions')
-          .set({ revoked_at: new Date() })
-          .where('user_id', '=', id)
-          .where('revoked_at', 'is', null)
-          .returning('id')
-          .execute();
-        const revoked = sessions.map((s) => s.id);
-        if (revoked.length) await announceSessionsRevoked(trx, revoked);
-        return { updated, revoked };
+        return { updated, revoked: await revokeSessions(trx, id) };
       });
       // This instance at once; the others when the announcements reach them.
       ctx.deps.realtime.sessionsChanged({ users: [updated.id], revoked });
       return updated;
+    }),
+
+  /**
+   * Sets a user's password to one the administrator chose (the password policy applies), and
+   * signs the user out everywhere, as deactivation does; the administrator's own current session
+   * stays. A retry with the same idempotencyKey changes nothing again.
+   */
+  resetPassword: adminProcedure
+    .meta(rest('POST', '/users/{id}/password', 'users', "Set a user's new password (administrators)", 'Signs the user out everywhere.'))
+    .input(resetPasswordInput.extend({ password: newPassword }))
+    .output(userOutput)
+    .mutation(async ({ ctx, input, path }) => {
+      const passwordHash = await hashPassword(input.password);
+      const { user, revoked } = await transactOnce(ctx.deps.db, { userId: ctx.session.user.id, procedure: path, input }, async (trx) => {
+        const user = await trx
+          .updateTable('users')
+          .set({ password_hash: passwordHash, updated_at: new Date() })
+          .where('id', '=', input.id)
+          .returning(publicColumns)
+          .executeTakeFirst();
+        if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: `No user with id ${input.id}` });
+        return { user, revoked: await revokeSessions(trx, input.id, ctx.session.id) };
+      });
+      ctx.deps.realtime.sessionsChanged({ revoked });
+      return user;
     }),
 
   /** Every user, by name: for administrators, and API keys holding users:read. */
