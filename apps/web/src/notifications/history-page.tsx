@@ -1,4 +1,4 @@
-import { Box, Button, Center, Checkbox, Group, Loader, Paper, SegmentedControl, Stack, Tabs, Text, TextInput } from '@mantine/core';
+import { Box, Button, Center, Checkbox, Group, Loader, Paper, Stack, Tabs, Text, TextInput } from '@mantine/core';
 import { useDebouncedCallback, useIntersection } from '@mantine/hooks';
 import { NotificationPriority, type NotificationViewName } from '@pms/shared';
 import { useEffect, useState } from 'react';
@@ -9,9 +9,10 @@ import { trpc } from '../api/trpc';
 import { FilterSelect } from '../ui/filter-select';
 import { PageHeader } from '../ui/page-header';
 import { Empty, InlineError, Loading, LoadError } from '../ui/states';
-import { formatFilters, listFilterOf, parseFilters, type HistoryFilters, type ReadFilter } from './history-filters';
+import { formatFilters, listFilterOf, parseFilters, type HistoryFilters } from './history-filters';
 import { ItemControls } from './item-controls';
 import { PRIORITY_LOOK } from './labels';
+import { ReadFilterControl } from './read-filter-control';
 import { useNotificationTypes, useTypeLabel } from './notification-types';
 import { NotificationGroupRow } from './group-row';
 import { groupId, groupNotifications } from './groups';
@@ -106,16 +107,7 @@ export function NotificationHistoryPage() {
           onChange={(priority) => setFilters({ priority })}
           w={{ base: '100%', xs: 160 }}
         />
-        <SegmentedControl
-          aria-label="Read or unread"
-          data={[
-            { value: 'any', label: 'All' },
-            { value: 'unread', label: 'Unread' },
-            { value: 'read', label: 'Read' },
-          ]}
-          value={filters.read ?? 'any'}
-          onChange={(read) => setFilters({ read: read === 'any' ? undefined : (read as ReadFilter) })}
-        />
+        <ReadFilterControl value={filters.read} onChange={(read) => setFilters({ read })} />
       </Group>
       {/* Keyed by the filters: another filter is another list, with a selection of its own. */}
       <NotificationHistory key={listKeyOf(listFilterOf(filters))} filters={filters} />

@@ -7,6 +7,7 @@ import { trpc, type RouterOutputs } from '../api/trpc';
 import { GOAL_TYPE_LABEL, STATUS_LOOK } from '../goals/goal-labels';
 import { GoalStatusBadge } from '../goals/goal-status-badge';
 import { notificationHref } from '../notifications/deep-link';
+import { ReadFilterControl } from '../notifications/read-filter-control';
 import { useNotificationTypes, useTypeLabel } from '../notifications/notification-types';
 import { FilterSelect } from '../ui/filter-select';
 import { PageHeader } from '../ui/page-header';
@@ -82,16 +83,7 @@ export function SearchPage() {
               onChange={(notificationType) => setParams({ notificationType })}
               w={{ base: '100%', xs: 220 }}
             />
-            <SegmentedControl
-              aria-label="Read or unread"
-              data={[
-                { value: 'any', label: 'All' },
-                { value: 'unread', label: 'Unread' },
-                { value: 'read', label: 'Read' },
-              ]}
-              value={params.read ?? 'any'}
-              onChange={(read) => setParams({ read: read === 'any' ? undefined : (read as 'read' | 'unread') })}
-            />
+            <ReadFilterControl value={params.read} onChange={(read) => setParams({ read })} />
           </>
         )}
       </Group>
