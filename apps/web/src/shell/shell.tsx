@@ -11,6 +11,7 @@ import { Empty, Loading } from '../ui/states';
 import { ConnectionIndicator } from './connection-indicator';
 import { LIVE_TOPICS } from './live-topics';
 import { ApprovalsPage, AssignedPage, GoalDetailPage, MENU_PAGES, MyGoalsPage, NotificationHistoryPage, TeamPage, type PageProps } from './pages';
+import { MAIN_ID, mainClass, SkipLink } from './skip-link';
 import { UserMenu } from './user-menu';
 
 interface Section {
@@ -47,6 +48,7 @@ export function Shell({ user }: { user: SignedInUser }) {
       padding={{ base: 'sm', sm: 'lg' }}
       transitionDuration={reduceMotion ? 0 : 200}
     >
+      <SkipLink />
       <AppShell.Header>
         <Group h="100%" px={{ base: 'xs', sm: 'md' }} justify="space-between" wrap="nowrap">
           <Group gap="xs" wrap="nowrap">
@@ -76,7 +78,7 @@ export function Shell({ user }: { user: SignedInUser }) {
         ))}
       </AppShell.Navbar>
 
-      <AppShell.Main>
+      <AppShell.Main id={MAIN_ID} tabIndex={-1} className={mainClass}>
         {/* While a page's chunk loads, the header and navigation are already in place. */}
         <ErrorBoundary resetKey={location}>
           <Suspense fallback={<Loading label="Loading…" />}>
