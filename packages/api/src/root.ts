@@ -5,6 +5,7 @@ import { goalsRouter } from './goals/router.js';
 import { notificationsRouter } from './notifications/router.js';
 import { preferencesRouter } from './preferences/router.js';
 import { notificationTypesRouter } from './publishing/router.js';
+import { reportsRouter } from './reports/router.js';
 import { router } from './trpc.js';
 import { usersRouter } from './users/router.js';
 
@@ -17,6 +18,7 @@ export const appRouter = router({
   preferences: preferencesRouter,
   admin: adminRouter,
   apiKeys: apiKeysRouter,
+  reports: reportsRouter,
 });
 
 export type AppRouter = typeof appRouter;

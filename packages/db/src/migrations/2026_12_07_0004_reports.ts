@@ -1,0 +1,102 @@
+import { sql, type Kysely } from 'kysely';
+
+// Frozen in time: never import app types here; later changes go in new migrations.
+/**
+ * Reports. Notifications are too many to scan per report (10 million rows), so their reports read
+ * a rollup: per UTC creation day, scope and type, the counts (`report_notification_days`) and the
+ * durations (time to read, time to resolve) as histograms in logarithmic buckets
+ * (`report_notification_durations`; bucket b >= 1 holds [2^((b-1)/8), 2^(b/8)) seconds, bucket 0
+ * under a second). A scope is the organisation (0) or a supervisor whose subtree held the
+ * recipient when the day was computed: a team's report reads its own few rows.
+ *
+ * Freshness: a statement-level trigger on `notifications` appends the creation days a statement
+ * touched (in a way that matters to the reports) to `report_dirty_days`, in the writer's
+ * transaction; the rollup job (packages/api/src/reports/rollup.ts) deletes the markers it sees and
+ * recomputes those days in one REPEATABLE READ transaction. Markers are only ever inserted (no
+ * key, no conflict): a marker committed after the job's snapshot is neither seen nor deleted by
+ * it, and neither is its change, so the next run takes both.
+ */
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('report_notification_days')
+    .addColumn('day', 'date', (c) => c.notNull())
+    .addColumn('scope_id', 'integer', (c) => c.notNull())
+    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('sent', 'integer', (c) => c.notNull())
+    .addColumn('read', 'integer', (c) => c.notNull())
+    .addColumn('asked', 'integer', (c) => c.notNull())
+    .addColumn('resolved', 'integer', (c) => c.notNull())
+    // Resolved requests by outcome: {"APPROVED": 3, ...}.
+    .addColumn('outcomes', 'jsonb', (c) => c.notNull())
+    .addPrimaryKeyConstraint('report_notification_days_pkey', ['scope_id', 'day', 'type'])
+    .execute();
+  await db.schema
+    .createTable('report_notification_durations')
+    .addColumn('day', 'date', (c) => c.notNull())
+    .addColumn('scope_id', 'integer', (c) => c.notNull())
+    .addColumn('type', 'text', (c) => c.notNull())
+    // 'read': read_at - created_at of read ones; 'resolve': resolved_at - created_at of resolved requests.
+    .addColumn('measure', 'text', (c) => c.notNull())
+    .addColumn('bucket', 'smallint', (c) => c.notNull())
+    .addColumn('count', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('report_notification_durations_pkey', ['scope_id', 'measure', 'day', 'type', 'bucket'])
+    .execute();
+  await db.schema
+    .createTable('report_dirty_days')
+    .addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
+    .addColumn('day', 'date', (c) => c.notNull())
+    .execute();
+
+  // The rollup reads one day of notifications at a time.
+  await db.schema.createIndex('notifications_created_idx').on('notifications').column('created_at').execute();
+  // Goal reports read the raw tables: decisions and assignments by date, pending goals by status.
+  await sql`create index goal_history_reports_idx on goal_history (action, created_at) where action in ('approve', 'reject', 'create', 'accept', 'decline')`.execute(db);
+  await sql`create index goals_pending_idx on goals (status) where status in ('PENDING_APPROVAL', 'PENDING_ACCEPTANCE')`.execute(db);
+
+  // What a report counts of a notification; an update that changes none of it marks nothing.
+  const day = (rows: string) => `(${rows}.created_at at time zone 'UTC')::date`;
+  const facts = (rows: string) =>
+    `(${rows}.recipient_id, ${rows}.type, ${rows}.created_at, ${rows}.read_at, ${rows}.resolved_at, ${rows}.resolution, ${rows}.request_key)`;
+  await sql`
+    create function report_mark_dirty() returns trigger
+    language plpgsql as $$
+    begin
+      if tg_op = 'INSERT' then
+        insert into report_dirty_days (day) select distinct ${sql.raw(day('new_rows'))} from new_rows;
+      elsif tg_op = 'UPDATE' then
+        insert into report_dirty_days (day)
+        select ${sql.raw(day('o'))} from old_rows o join new_rows n using (id) where ${sql.raw(facts('o'))} is distinct from ${sql.raw(facts('n'))}
+        union
+        select ${sql.raw(day('n'))} from old_rows o join new_rows n using (id) where ${sql.raw(facts('o'))} is distinct from ${sql.raw(facts('n'))};
+      elsif tg_op = 'DELETE' then
+        insert into report_dirty_days (day) select distinct ${sql.raw(day('old_rows'))} from old_rows;
+      else
+        insert into report_dirty_days (day) select distinct day from report_notification_days; -- TRUNCATE
+      end if;
+      return null;
+    end $$`.execute(db);
+  await sql`create trigger report_dirty_insert after insert on notifications
+    referencing new table as new_rows for each statement execute function report_mark_dirty()`.execute(db);
+  await sql`create trigger report_dirty_update after update on notifications
+    referencing old table as old_rows new table as new_rows for each statement execute function report_mark_dirty()`.execute(db);
+  await sql`create trigger report_dirty_delete after delete on notifications
+    referencing old table as old_rows for each statement execute function report_mark_dirty()`.execute(db);
+  await sql`create trigger report_dirty_truncate after truncate on notifications
+    for each statement execute function report_mark_dirty()`.execute(db);
+
+  // What exists already is computed by the first run.
+  await sql`insert into report_dirty_days (day) select distinct (created_at at time zone 'UTC')::date from notifications`.execute(db);
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  for (const trigger of ['insert', 'update', 'delete', 'truncate']) {
+    await sql`drop trigger if exists ${sql.raw(`report_dirty_${trigger}`)} on notifications`.execute(db);
+  }
+  await sql`drop function if exists report_mark_dirty()`.execute(db);
+  for (const index of ['notifications_created_idx', 'goal_history_reports_idx', 'goals_pending_idx']) {
+    await db.schema.dropIndex(index).ifExists().execute();
+  }
+  for (const table of ['report_dirty_days', 'report_notification_durations', 'report_notification_days']) {
+    await db.schema.dropTable(table).ifExists().execute();
+  }
+}
