@@ -22,6 +22,7 @@ export const DefaultsPage = lazyNamed(import('../admin/defaults-page'), 'Default
 export const SentMailPage = lazyNamed(import('../admin/sent-mail-page'), 'SentMailPage');
 export const FailedJobsPage = lazyNamed(import('../admin/failed-jobs-page'), 'FailedJobsPage');
 export const ApiKeysPage = lazyNamed(import('../admin/api-keys-page'), 'ApiKeysPage');
+export const ReportsPage = lazyNamed(import('../reports/reports-page'), 'ReportsPage');
 
 /** Reached from the account menu (admin screens: for administrators only, and they say so to others). */
 export const MENU_PAGES: Array<{ href: string; label: string; page: ComponentType<PageProps>; adminOnly?: boolean }> = [

@@ -2,15 +2,15 @@ import { AppShell, Burger, Group, NavLink, Title } from '@mantine/core';
 import { useDisclosure, useReducedMotion } from '@mantine/hooks';
 import { Suspense, useEffect, type ComponentType } from 'react';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
-import { trpc } from '../api/trpc';
-import { hasPermission, type SignedInUser } from '../auth/user';
+import { useSupervises } from '../auth/use-supervises';
+import type { SignedInUser } from '../auth/user';
 import { NotificationBell } from '../notifications/bell';
 import { ReadFromDeepLink } from '../notifications/read-from-deep-link';
 import { ErrorBoundary } from '../ui/error-boundary';
 import { Empty, Loading } from '../ui/states';
 import { ConnectionIndicator } from './connection-indicator';
 import { LIVE_TOPICS } from './live-topics';
-import { ApprovalsPage, AssignedPage, GoalDetailPage, MENU_PAGES, MyGoalsPage, NotificationHistoryPage, TeamPage, type PageProps } from './pages';
+import { ApprovalsPage, AssignedPage, GoalDetailPage, MENU_PAGES, MyGoalsPage, NotificationHistoryPage, ReportsPage, TeamPage, type PageProps } from './pages';
 import { MAIN_ID, mainClass, SkipLink } from './skip-link';
 import { UserMenu } from './user-menu';
 
@@ -28,15 +28,14 @@ const SECTIONS: Section[] = [
   { href: '/team', label: 'Team', page: TeamPage, supervisorsOnly: true },
   { href: '/approvals', label: 'Pending approvals', page: ApprovalsPage, supervisorsOnly: true },
   { href: '/notifications', label: 'Notifications', page: NotificationHistoryPage },
+  { href: '/reports', label: 'Reports', page: ReportsPage, supervisorsOnly: true },
 ];
 
 export function Shell({ user }: { user: SignedInUser }) {
   const [navOpen, nav] = useDisclosure(false);
   const reduceMotion = useReducedMotion();
   const [location] = useLocation();
-  const supervisees = trpc.users.supervisees.useQuery();
-  // Administrators approve the goals of people without a supervisor.
-  const supervises = hasPermission(user, 'admin') || (supervisees.data?.length ?? 0) > 0;
+  const supervises = useSupervises(user) ?? false;
 
   const closeNav = nav.close;
   useEffect(closeNav, [location, closeNav]); // the mobile menu closes once a page is chosen
