@@ -46,3 +46,4 @@ export type { GoalView } from './goals/views.js';
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export { refreshReports, reportRollupJob, ReportRollupScheduler } from './reports/rollup.js';
