@@ -67,7 +67,7 @@ export async function goalResponses(db: DB, scope: ReportScope, range: Range): P
            count(*) filter (where ${answered('accept')})::int as accepted,
            count(*) filter (where ${answered('decline')})::int as declined
     from goal_history a join goals g on g.id = a.goal_id
-    where a.action = 'create' and a.to_status = 'PENDING_ACCEPTANCE'
+    where a.action = 'assign' and a.to_status = 'PENDING_ACCEPTANCE'
       and a.created_at >= ${start(range)} and a.created_at < ${end(range)} and ${ownerInScope(scope)}`.execute(db);
   const { assigned, accepted, declined } = counts!;
   return { assigned, accepted, declined, open: assigned - accepted - declined, acceptanceRate: rate(accepted, assigned), declineRate: rate(declined, assigned) };
