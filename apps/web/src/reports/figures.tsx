@@ -20,15 +20,17 @@ export function Figures({ items }: { items: Array<{ label: string; value: ReactN
 }
 
 /** A figures table that scrolls sideways on a narrow screen instead of squeezing. */
-export function FiguresTable({ caption, head, rows }: { caption: string; head: string[]; rows: Array<{ key: string; cells: ReactNode[] }> }) {
+export function FiguresTable({ caption, head, rows, textColumns = 1 }: { caption: string; head: string[]; rows: Array<{ key: string; cells: ReactNode[] }>; textColumns?: number }) {
+  // Words start-aligned, figures end-aligned (so that their digits line up).
+  const align = (index: number) => (index < textColumns ? undefined : 'right');
   return (
-    <Table.ScrollContainer minWidth={460}>
+    <Table.ScrollContainer minWidth={420}>
       <Table striped withTableBorder fz="sm" captionSide="top">
         <Table.Caption style={{ textAlign: 'start' }}>{caption}</Table.Caption>
         <Table.Thead>
           <Table.Tr>
             {head.map((label, index) => (
-              <Table.Th key={label} ta={index === 0 ? undefined : 'right'}>
+              <Table.Th key={label} ta={align(index)}>
                 {label}
               </Table.Th>
             ))}
@@ -38,7 +40,7 @@ export function FiguresTable({ caption, head, rows }: { caption: string; head: s
           {rows.map(({ key, cells }) => (
             <Table.Tr key={key}>
               {cells.map((cell, index) => (
-                <Table.Td key={head[index]} ta={index === 0 ? undefined : 'right'} style={{ whiteSpace: 'nowrap' }}>
+                <Table.Td key={head[index]} ta={align(index)} style={{ whiteSpace: 'nowrap' }}>
                   {cell}
                 </Table.Td>
               ))}

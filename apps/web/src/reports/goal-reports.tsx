@@ -45,7 +45,7 @@ export function ApprovalTurnaroundCard({ filter }: { filter: ReportFilter }) {
             valueFormatter={formatDuration}
             yAxisProps={{ width: 72 }}
             xAxisProps={{ tickFormatter: (week: string) => formatDay(week) }}
-            tooltipProps={{ labelFormatter: (week) => `Week of ${formatDay(String(week))}` }}
+            tooltipProps={{ labelFormatter: (week) => (week ? `Week of ${formatDay(week)}` : '') }}
             role="img"
             aria-label="Line chart: median approval turnaround per week"
           />
@@ -81,6 +81,7 @@ export function PendingDecisionsCard({ filter }: { filter: ReportFilter }) {
             data={data.rows}
             dataKey="age"
             type="stacked"
+            yAxisProps={{ allowDecimals: false }}
             series={[
               { name: 'approval', label: 'Awaiting approval', color: 'indigo.6' },
               { name: 'acceptance', label: 'Awaiting acceptance', color: 'teal.6' },
@@ -167,6 +168,7 @@ export function GoalCompletionCard({ filter }: { filter: ReportFilter }) {
             />
             <FiguresTable
               caption="Per quarter and type"
+              textColumns={2}
               head={['Quarter', 'Type', 'Goals', 'Completed', 'Rate']}
               rows={data.rows.map((row) => ({
                 key: `${row.quarter}-${row.type}`,

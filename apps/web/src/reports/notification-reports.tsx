@@ -33,11 +33,12 @@ export function NotificationsSentCard({ filter }: { filter: ReportFilter }) {
             data={days}
             dataKey="day"
             type="stacked"
+            yAxisProps={{ allowDecimals: false }}
             series={types.map((type, index) => ({ name: type, label: typeLabel(type), color: seriesColor(index) }))}
             withLegend
             legendProps={{ verticalAlign: 'bottom' }}
             xAxisProps={{ tickFormatter: (day: string) => formatDay(day), minTickGap: 16 }}
-            tooltipProps={{ labelFormatter: (day) => formatDay(String(day)) }}
+            tooltipProps={{ labelFormatter: (day) => formatDay(day) }}
             role="img"
             aria-label="Bar chart: notifications sent per day, stacked by type"
           />
@@ -117,6 +118,7 @@ export function ActionsResolvedCard({ filter }: { filter: ReportFilter }) {
               }))}
               dataKey="type"
               type="stacked"
+              yAxisProps={{ allowDecimals: false }}
               series={[
                 ...outcomes.map((outcome, index) => ({ name: outcome, label: OUTCOME_LABEL[outcome as keyof typeof OUTCOME_LABEL] ?? outcome, color: seriesColor(index + 1) })),
                 { name: 'open', label: 'Not resolved', color: 'gray.5' },

@@ -41,6 +41,8 @@ describe('formatDate', () => {
     expect(formatDate('2026-12-15', 'de-DE')).toBe('15. Dez. 2026');
     expect(formatDay('2026-03-05', 'de-DE')).toBe('5. März');
     expect(formatDay('2026-03-05', 'en-GB')).toBe('5 Mar');
+    expect(formatDay(undefined, 'en-GB')).toBe(''); // a chart's tooltip before it points at a day
+
   });
 
   it('writes date and time in the reader’s language too', () => {

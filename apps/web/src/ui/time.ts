@@ -29,9 +29,11 @@ export function formatDate(value: Date | string, locale = interfaceLocale()): st
   return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric' }).format(date);
 }
 
-/** A day without the year ("25 Nov"), for chart axes. */
-export function formatDay(value: string, locale = interfaceLocale()): string {
-  return new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' }).format(new Date(`${value}T00:00:00`));
+/** A day without the year ("25 Nov"), for chart axes; anything but a day as it is (a chart's empty label). */
+export function formatDay(value: unknown, locale = interfaceLocale()): string {
+  const date = typeof value === 'string' ? new Date(`${value}T00:00:00`) : null;
+  if (!date || Number.isNaN(date.getTime())) return value === undefined || value === null ? '' : String(value);
+  return new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' }).format(date);
 }
 
 export function formatDateTime(value: Date, locale = interfaceLocale()): string {
