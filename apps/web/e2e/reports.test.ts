@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
+import { refreshReports } from '@pms/api';
 import { demo, signIn as apiSignIn } from '../../server/test/support/server.js';
 import { presetDays } from '../src/reports/filters.js';
 import { goalCard, navigate, screenshot, signIn } from './support/browser.js';
@@ -24,7 +25,10 @@ async function reportsLoaded(page: Page) {
 }
 const search = (page: Page) => new URL(page.url()).searchParams;
 
-/** Goal history for sam's team (the seed has only organisational goals): an approval, a completion, an accepted assignment, and decisions left waiting. */
+/**
+ * Goal history for sam's team (the seed has only organisational goals), with the notifications it
+ * sends: an approval, a completion, an accepted assignment, and decisions left waiting.
+ */
 async function arrangeGoalHistory() {
   const [sam, alice, bob] = await Promise.all([demo.sam, demo.alice, demo.bob].map((email) => apiSignIn(suite.url, email)));
   const dueDate = `${new Date().getUTCFullYear()}-12-31`;
@@ -35,6 +39,8 @@ async function arrangeGoalHistory() {
   const assigned = await sam!.api.goals.assign.mutate({ superviseeId: bob!.id, title: 'Pair on the billing migration' });
   await bob!.api.goals.accept.mutate({ id: assigned.id });
   await sam!.api.goals.assign.mutate({ superviseeId: alice!.id, title: 'Shadow the data team' });
+  // The notification reports read a rollup the server refreshes every minute: brought up to date now.
+  await refreshReports(suite.db);
   return sam!;
 }
 
@@ -47,7 +53,10 @@ it('shows an administrator the organisation, then a team and a range kept in the
   await navigate(page, 'Reports');
   await page.getByRole('heading', { name: 'Reports', level: 2 }).waitFor();
   expect(await page.getByRole('combobox', { name: 'Team' }).inputValue()).toBe('Organisation');
-  // Charts drawn (recharts' shapes) from the goal history arranged above.
+  // Charts drawn (recharts' shapes) from the history arranged above.
+  await report(page, 'notificationsSent').locator('.recharts-bar-rectangle').first().waitFor();
+  await report(page, 'notificationReads').getByRole('table').waitFor();
+  await report(page, 'actionsResolved').locator('.recharts-bar-rectangle').first().waitFor();
   await report(page, 'pendingDecisions').locator('.recharts-bar-rectangle').first().waitFor();
   await report(page, 'goalResponses').locator('.recharts-pie-sector').first().waitFor();
   const turnaround = await admin.api.reports.approvalTurnaround.query(presetDays('30d', new Date()));
