@@ -36,7 +36,7 @@ async function insertNotifications(db: DB, ids: number[], total: number, days: n
       select g, h, (${ids}::int[])[1 + (h / 7) % ${ids.length}] as recipient_id,
         (${array(TYPES)})[1 + (h / 1000000) % ${TYPES.length}] as type,
         (${array(TYPES)})[1 + (h / 1000000) % ${TYPES.length}] in ('GOAL_SUBMITTED', 'GOAL_ASSIGNED') as resolvable,
-        now() - make_interval(secs => (${total} - g) * ${days * 86400}.0 / ${total}) as created_at
+        now() - make_interval(secs => (${total} - g) * ${days * 86400}::float8 / ${total}) as created_at
       from generate_series(${from}::bigint, ${to}::bigint) as g
       cross join lateral (select (g * 2654435761) % 4294967291 as h) as hashed
     ) as rows
@@ -70,7 +70,7 @@ export async function loadGoals(db: DB, ids: number[], total: number, days: numb
   await sql`
     create unlogged table bench_goals as
     select g, h, (${ids}::int[])[1 + (h / 7) % ${ids.length}] as owner_id,
-      now() - make_interval(secs => (${total} - g) * ${days * 86400}.0 / ${total}) as created_at,
+      now() - make_interval(secs => (${total} - g) * ${days * 86400}::float8 / ${total}) as created_at,
       h % 10 < 6 as submitted, make_interval(secs => power(2, (h / 10) % 17) * 60) as wait, (h / 100) % 20 as fate
     from generate_series(1, ${total}) as g cross join lateral (select (g * 2654435761) % 4294967291 as h) as hashed`.execute(db);
   await sql`

@@ -66,6 +66,16 @@ async function recompute(trx: Kysely<Database>, days: string[]): Promise<void> {
     cross join lateral (values ('read', r.read_bucket), ('resolve', r.resolve_bucket)) as m(measure, bucket)
     where m.bucket is not null
     group by 1, 2, 3, 4, 5`.execute(trx);
+  // The weeks holding these days, summed again from their days.
+  const weeks = sql`(select distinct date_trunc('week', d)::date from unnest(${dayList}) as d)`;
+  await sql`delete from report_notification_weekly_durations where week in ${weeks}`.execute(trx);
+  await sql`
+    insert into report_notification_weekly_durations (week, scope_id, type, measure, bucket, count)
+    select date_trunc('week', day)::date, scope_id, type, measure, bucket, sum(count)
+    from report_notification_durations
+    where day >= (select min(w) from ${weeks} as w(w)) and day < (select max(w) from ${weeks} as w(w)) + 7
+      and date_trunc('week', day)::date in ${weeks}
+    group by 1, 2, 3, 4, 5`.execute(trx);
 }
 
 /** One transaction: takes up to DAYS_PER_TRANSACTION dirty days and recomputes them; returns them. */

@@ -47,6 +47,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('count', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('report_notification_durations_pkey', ['scope_id', 'measure', 'day', 'type', 'bucket'])
     .execute();
+  // The same per week (Monday, UTC), summed from the days: a long range reads its whole weeks here.
+  await db.schema
+    .createTable('report_notification_weekly_durations')
+    .addColumn('week', 'date', (c) => c.notNull())
+    .addColumn('scope_id', 'integer', (c) => c.notNull())
+    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('measure', 'text', (c) => c.notNull())
+    .addColumn('bucket', 'smallint', (c) => c.notNull())
+    .addColumn('count', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('report_notification_weekly_durations_pkey', ['scope_id', 'measure', 'week', 'type', 'bucket'])
+    .execute();
   await db.schema
     .createTable('report_notification_retired')
     .addColumn('day', 'date', (c) => c.notNull())
@@ -133,7 +144,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const index of ['notifications_created_idx', 'goal_history_reports_idx', 'goals_pending_idx']) {
     await db.schema.dropIndex(index).ifExists().execute();
   }
-  for (const table of ['report_dirty_days', 'report_notification_retired', 'report_notification_durations', 'report_notification_days']) {
+  for (const table of ['report_dirty_days', 'report_notification_retired', 'report_notification_weekly_durations', 'report_notification_durations', 'report_notification_days']) {
     await db.schema.dropTable(table).ifExists().execute();
   }
 }
