@@ -74,7 +74,7 @@ describe('reports: the access matrix', () => {
       fetch(`${server.url}/api/v1${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
     const own = await get(`/reports/pendingDecisions?from=${range.from}&to=${range.to}`, people.sam.token);
     expect(own.status).toBe(200);
-    expect((await own.json()).rows).toHaveLength(5);
+    expect(((await own.json()) as { rows: unknown[] }).rows).toHaveLength(5);
     const other = await get(`/reports/pendingDecisions?from=${range.from}&to=${range.to}&teamId=${people.sam.id}`, people.olivia.token);
     expect(other.status).toBe(403);
     expect((await get(`/reports/teams`, people.alice.token)).status).toBe(403);

@@ -47,3 +47,4 @@ export type { GoalView } from './goals/views.js';
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export { refreshReports, reportRollupJob, ReportRollupScheduler } from './reports/rollup.js';
+export { RELATIVE_ERROR as REPORT_PERCENTILE_RELATIVE_ERROR } from './reports/histogram.js';

@@ -296,6 +296,28 @@ export interface ReportNotificationDurationsTable {
   count: number;
 }
 
+/** The same durations summed per week (`week`: its Monday), so long ranges read fewer rows. */
+export interface ReportNotificationWeeklyDurationsTable {
+  week: ColumnType<string, string, string>;
+  scope_id: number;
+  type: string;
+  measure: 'read' | 'resolve';
+  bucket: number;
+  count: number;
+}
+
+/** Deleted notifications' facts per creation day and recipient: the rollup keeps counting them (migration 2026_12_07_0004). */
+export interface ReportNotificationRetiredTable {
+  day: ColumnType<string, string, string>;
+  recipient_id: number;
+  type: string;
+  asked: boolean;
+  outcome: string | null;
+  read_bucket: number | null;
+  resolve_bucket: number | null;
+  count: number;
+}
+
 /** Creation days whose notifications changed since the rollup last computed them (append-only markers). */
 export interface ReportDirtyDaysTable {
   id: Generated<string>;
@@ -325,6 +347,8 @@ export interface Database {
   stream_tickets: StreamTicketsTable;
   report_notification_days: ReportNotificationDaysTable;
   report_notification_durations: ReportNotificationDurationsTable;
+  report_notification_weekly_durations: ReportNotificationWeeklyDurationsTable;
+  report_notification_retired: ReportNotificationRetiredTable;
   report_dirty_days: ReportDirtyDaysTable;
 }
 

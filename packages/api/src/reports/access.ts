@@ -35,10 +35,11 @@ export async function reportScope(db: DB, user: SessionUser, teamId: number | un
 /** `column` (a user id) is in the scope: anyone for the organisation, else in the supervisor's subtree. */
 export function inScope(scope: ReportScope, column: RawBuilder<number>): RawBuilder<boolean> {
   if (scope.kind === 'organisation') return sql<boolean>`true`;
-  return sql<boolean>`${column} in (
+  // = any(array(...)): the team is computed once (an InitPlan), not per row.
+  return sql<boolean>`${column} = any(array(
     with recursive team(id) as (
       select id from users where supervisor_id = ${scope.supervisorId}
       union all
       select u.id from users u join team on u.supervisor_id = team.id
-    ) select id from team)`;
+    ) select id from team))`;
 }

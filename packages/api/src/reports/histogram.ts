@@ -2,19 +2,12 @@
  * Durations kept as counts in logarithmic buckets: bucket 0 holds durations under a second, bucket
  * b >= 1 holds [2^((b-1)/8), 2^(b/8)) seconds. A percentile is read as the geometric middle of the
  * bucket holding it, so it is within a factor 2^(1/16) (4.4%) of the exact one (percentile_disc),
- * then rounded to whole seconds; under a second it reads 0.
+ * then rounded to whole seconds; under a second it reads 0. The buckets are computed in SQL by
+ * report_duration_bucket (migration 2026_12_07_0004), with the same 8 buckets per doubling.
  */
-import { sql, type RawBuilder } from 'kysely';
-
 export const BUCKETS_PER_DOUBLING = 8;
 /** The largest relative error of a percentile read from the buckets (before rounding to seconds). */
 export const RELATIVE_ERROR = 2 ** (1 / (2 * BUCKETS_PER_DOUBLING)) - 1;
-
-/** SQL: the bucket of the duration from `start` to `end` (timestamps). */
-export function bucketOf(start: string, end: string): RawBuilder<number> {
-  const seconds = `extract(epoch from (${end} - ${start}))::float8`;
-  return sql<number>`(case when ${sql.raw(seconds)} < 1 then 0 else 1 + floor(${BUCKETS_PER_DOUBLING} * ln(${sql.raw(seconds)}) / ln(2))::int end)`;
-}
 
 const middleOf = (bucket: number) => (bucket === 0 ? 0 : Math.round(2 ** ((bucket - 0.5) / BUCKETS_PER_DOUBLING)));
 

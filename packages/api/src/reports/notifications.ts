@@ -12,18 +12,45 @@ type Range = Pick<ReportFilter, 'from' | 'to'>;
 
 const rate = (part: number, whole: number) => (whole === 0 ? null : part / whole);
 
+const DAY_MS = 86_400_000;
+const shift = (day: string, days: number) => new Date(Date.parse(day) + days * DAY_MS).toISOString().slice(0, 10);
+/** Days from `day` to the next Monday (0 on a Monday). */
+const toMonday = (day: string) => (8 - new Date(day).getUTCDay()) % 7;
+
+/**
+ * The range's durations per type and bucket: its whole weeks from the weekly rows, the days
+ * before the first and after the last from the daily ones (a 90-day range reads a quarter of the rows).
+ */
 async function durations(db: DB, scope: ReportScope, range: Range, measure: 'read' | 'resolve') {
-  const rows = await db
-    .selectFrom('report_notification_durations')
-    .select(['type', 'bucket', sql<number>`sum(count)::int`.as('count')])
+  const firstWeek = shift(range.from, toMonday(range.from));
+  const weeks = Math.max(0, Math.floor(((Date.parse(range.to) - Date.parse(firstWeek)) / DAY_MS + 1) / 7));
+  const afterWeeks = shift(firstWeek, weeks * 7);
+  const daily = (from: string, to: string) =>
+    db
+      .selectFrom('report_notification_durations')
+      .select(['type', 'bucket', 'count'])
+      .where('scope_id', '=', scopeKey(scope))
+      .where('measure', '=', measure)
+      .where('day', '>=', from)
+      .where('day', '<=', to);
+  const weekly = db
+    .selectFrom('report_notification_weekly_durations')
+    .select(['type', 'bucket', 'count'])
     .where('scope_id', '=', scopeKey(scope))
     .where('measure', '=', measure)
-    .where('day', '>=', range.from)
-    .where('day', '<=', range.to)
+    .where('week', '>=', firstWeek)
+    .where('week', '<', afterWeeks);
+  const parts = weeks === 0 ? daily(range.from, range.to) : daily(range.from, shift(firstWeek, -1)).unionAll(weekly).unionAll(daily(afterWeeks, range.to));
+  const rows = await db
+    .selectFrom(parts.as('part'))
+    .select(['type', 'bucket', sql<number>`sum(count)::int`.as('count')])
     .groupBy(['type', 'bucket'])
     .execute();
   const byType = new Map<string, Array<{ bucket: number; count: number }>>();
-  for (const { type, bucket, count } of rows) byType.set(type, [...(byType.get(type) ?? []), { bucket, count }]);
+  for (const { type, bucket, count } of rows) {
+    if (!byType.has(type)) byType.set(type, []);
+    byType.get(type)!.push({ bucket, count });
+  }
   return (type: string) => {
     const buckets = byType.get(type) ?? [];
     return { medianSeconds: percentile(buckets, 0.5), p90Seconds: percentile(buckets, 0.9) };

@@ -15,7 +15,6 @@ import type { Database, DB } from '@pms/db';
 import type { JobKind } from '../jobs/queue.js';
 import type { Logger } from '../ops/logger.js';
 import type { ApiDeps } from '../trpc.js';
-import { bucketOf } from './histogram.js';
 
 /** Days one transaction recomputes; more wait for the next transaction of the same run. */
 const DAYS_PER_TRANSACTION = 7;
@@ -35,15 +34,18 @@ async function recompute(trx: Kysely<Database>, days: string[]): Promise<void> {
   await sql`delete from report_notification_days where day = any(${dayList})`.execute(trx);
   await sql`delete from report_notification_durations where day = any(${dayList})`.execute(trx);
   await sql`create temp table report_scopes on commit drop as ${SCOPES}`.execute(trx);
+  // The days' notifications, live (one each) and deleted (retired facts, counted), as the same facts.
   await sql`
     create temp table report_rows on commit drop as
-    select d.day, n.recipient_id, n.type, n.read_at is not null as read, n.request_key is not null as asked,
-           n.request_key is not null and n.resolved_at is not null as resolved,
-           case when n.request_key is not null and n.resolved_at is not null then n.resolution->>'outcome' end as outcome,
-           case when n.read_at is not null then ${bucketOf('n.created_at', 'n.read_at')} end as read_bucket,
-           case when n.request_key is not null and n.resolved_at is not null then ${bucketOf('n.created_at', 'n.resolved_at')} end as resolve_bucket
-    from unnest(${dayList}) as d(day)
-    join notifications n on n.created_at >= d.day::timestamp at time zone 'UTC' and n.created_at < (d.day + 1)::timestamp at time zone 'UTC'`.execute(trx);
+    select (f).day, recipient_id, type, (f).asked, (f).outcome, (f).read_bucket, (f).resolve_bucket, 1 as n
+    from (
+      select n.recipient_id, n.type, report_facts(n.created_at, n.read_at, n.resolved_at, n.resolution, n.request_key) as f
+      from unnest(${dayList}) as d(day)
+      join notifications n on n.created_at >= d.day::timestamp at time zone 'UTC' and n.created_at < (d.day + 1)::timestamp at time zone 'UTC'
+    ) as live
+    union all
+    select day, recipient_id, type, asked, outcome, read_bucket, resolve_bucket, count
+    from report_notification_retired where day = any(${dayList})`.execute(trx);
   await sql`analyze report_scopes`.execute(trx);
   await sql`analyze report_rows`.execute(trx);
   await sql`
@@ -51,18 +53,28 @@ async function recompute(trx: Kysely<Database>, days: string[]): Promise<void> {
     select day, scope_id, type, sum(sent), sum(read), sum(asked), sum(resolved),
            coalesce(jsonb_object_agg(outcome, resolved) filter (where outcome is not null), '{}')
     from (
-      select r.day, s.scope_id, r.type, r.outcome, count(*) as sent, count(*) filter (where r.read) as read,
-             count(*) filter (where r.asked) as asked, count(*) filter (where r.resolved) as resolved
+      select r.day, s.scope_id, r.type, r.outcome, sum(n) as sent, coalesce(sum(n) filter (where r.read_bucket is not null), 0) as read,
+             coalesce(sum(n) filter (where r.asked), 0) as asked, coalesce(sum(n) filter (where r.resolve_bucket is not null), 0) as resolved
       from report_rows r join report_scopes s on s.user_id = r.recipient_id
       group by 1, 2, 3, 4
     ) as per_outcome
     group by day, scope_id, type`.execute(trx);
   await sql`
     insert into report_notification_durations (day, scope_id, type, measure, bucket, count)
-    select r.day, s.scope_id, r.type, m.measure, m.bucket, count(*)
+    select r.day, s.scope_id, r.type, m.measure, m.bucket, sum(r.n)
     from report_rows r join report_scopes s on s.user_id = r.recipient_id
     cross join lateral (values ('read', r.read_bucket), ('resolve', r.resolve_bucket)) as m(measure, bucket)
     where m.bucket is not null
+    group by 1, 2, 3, 4, 5`.execute(trx);
+  // The weeks holding these days, summed again from their days.
+  const weeks = sql`(select distinct date_trunc('week', d)::date from unnest(${dayList}) as d)`;
+  await sql`delete from report_notification_weekly_durations where week in ${weeks}`.execute(trx);
+  await sql`
+    insert into report_notification_weekly_durations (week, scope_id, type, measure, bucket, count)
+    select date_trunc('week', day)::date, scope_id, type, measure, bucket, sum(count)
+    from report_notification_durations
+    where day >= (select min(w) from ${weeks} as w(w)) and day < (select max(w) from ${weeks} as w(w)) + 7
+      and date_trunc('week', day)::date in ${weeks}
     group by 1, 2, 3, 4, 5`.execute(trx);
 }
 

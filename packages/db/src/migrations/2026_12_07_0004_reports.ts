@@ -15,6 +15,12 @@ import { sql, type Kysely } from 'kysely';
  * recomputes those days in one REPEATABLE READ transaction. Markers are only ever inserted (no
  * key, no conflict): a marker committed after the job's snapshot is neither seen nor deleted by
  * it, and neither is its change, so the next run takes both.
+ *
+ * Notifications do not live long (30 days; read ones 7 days after reading), but reports cover
+ * months: a deleted notification still counts. Deleting moves its facts, per creation day and
+ * recipient, to `report_notification_retired` (the same trigger), and a day is recomputed from its
+ * live rows plus its retired ones, so a delete changes no figure and marks nothing. Retired facts
+ * keep the recipient, so a recomputed day is scoped by the org chart of its computation.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -41,6 +47,31 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('count', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('report_notification_durations_pkey', ['scope_id', 'measure', 'day', 'type', 'bucket'])
     .execute();
+  // The same per week (Monday, UTC), summed from the days: a long range reads its whole weeks here.
+  await db.schema
+    .createTable('report_notification_weekly_durations')
+    .addColumn('week', 'date', (c) => c.notNull())
+    .addColumn('scope_id', 'integer', (c) => c.notNull())
+    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('measure', 'text', (c) => c.notNull())
+    .addColumn('bucket', 'smallint', (c) => c.notNull())
+    .addColumn('count', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('report_notification_weekly_durations_pkey', ['scope_id', 'measure', 'week', 'type', 'bucket'])
+    .execute();
+  await db.schema
+    .createTable('report_notification_retired')
+    .addColumn('day', 'date', (c) => c.notNull())
+    .addColumn('recipient_id', 'integer', (c) => c.notNull())
+    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('asked', 'boolean', (c) => c.notNull())
+    // The outcome of a resolved request; null otherwise.
+    .addColumn('outcome', 'text')
+    // Null when not read (not resolved).
+    .addColumn('read_bucket', 'smallint')
+    .addColumn('resolve_bucket', 'smallint')
+    .addColumn('count', 'integer', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('report_notification_retired_day_idx').on('report_notification_retired').column('day').execute();
   await db.schema
     .createTable('report_dirty_days')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
@@ -52,6 +83,22 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Goal reports read the raw tables: decisions and assignments by date, pending goals by status.
   await sql`create index goal_history_reports_idx on goal_history (action, created_at) where action in ('approve', 'reject', 'create', 'accept', 'decline')`.execute(db);
   await sql`create index goals_pending_idx on goals (status) where status in ('PENDING_APPROVAL', 'PENDING_ACCEPTANCE')`.execute(db);
+
+  // A duration's bucket: 0 under a second, else b >= 1 for [2^((b-1)/8), 2^(b/8)) seconds.
+  await sql`
+    create function report_duration_bucket(seconds float8) returns integer language sql immutable as $$
+      select case when seconds < 1 then 0 else 1 + floor(8 * ln(seconds) / ln(2))::int end
+    $$`.execute(db);
+  // What one notification contributes: its facts as the rollup and the retired table keep them.
+  await sql`
+    create function report_facts(created_at timestamptz, read_at timestamptz, resolved_at timestamptz, resolution jsonb, request_key text,
+      out day date, out asked boolean, out outcome text, out read_bucket integer, out resolve_bucket integer)
+    language sql immutable as $$
+      select (created_at at time zone 'UTC')::date, request_key is not null,
+        case when request_key is not null and resolved_at is not null then resolution->>'outcome' end,
+        case when read_at is not null then report_duration_bucket(extract(epoch from read_at - created_at)::float8) end,
+        case when request_key is not null and resolved_at is not null then report_duration_bucket(extract(epoch from resolved_at - created_at)::float8) end
+    $$`.execute(db);
 
   // What a report counts of a notification; an update that changes none of it marks nothing.
   const day = (rows: string) => `(${rows}.created_at at time zone 'UTC')::date`;
@@ -68,10 +115,11 @@ export async function up(db: Kysely<any>): Promise<void> {
         select ${sql.raw(day('o'))} from old_rows o join new_rows n using (id) where ${sql.raw(facts('o'))} is distinct from ${sql.raw(facts('n'))}
         union
         select ${sql.raw(day('n'))} from old_rows o join new_rows n using (id) where ${sql.raw(facts('o'))} is distinct from ${sql.raw(facts('n'))};
-      elsif tg_op = 'DELETE' then
-        insert into report_dirty_days (day) select distinct ${sql.raw(day('old_rows'))} from old_rows;
-      else
-        insert into report_dirty_days (day) select distinct day from report_notification_days; -- TRUNCATE
+      else -- DELETE
+        insert into report_notification_retired (day, recipient_id, type, asked, outcome, read_bucket, resolve_bucket, count)
+        select (f).day, recipient_id, type, (f).asked, (f).outcome, (f).read_bucket, (f).resolve_bucket, count(*)
+        from (select recipient_id, type, report_facts(created_at, read_at, resolved_at, resolution, request_key) as f from old_rows) as facts
+        group by 1, 2, 3, 4, 5, 6, 7;
       end if;
       return null;
     end $$`.execute(db);
@@ -81,22 +129,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     referencing old table as old_rows new table as new_rows for each statement execute function report_mark_dirty()`.execute(db);
   await sql`create trigger report_dirty_delete after delete on notifications
     referencing old table as old_rows for each statement execute function report_mark_dirty()`.execute(db);
-  await sql`create trigger report_dirty_truncate after truncate on notifications
-    for each statement execute function report_mark_dirty()`.execute(db);
 
   // What exists already is computed by the first run.
   await sql`insert into report_dirty_days (day) select distinct (created_at at time zone 'UTC')::date from notifications`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const trigger of ['insert', 'update', 'delete', 'truncate']) {
+  for (const trigger of ['insert', 'update', 'delete']) {
     await sql`drop trigger if exists ${sql.raw(`report_dirty_${trigger}`)} on notifications`.execute(db);
   }
   await sql`drop function if exists report_mark_dirty()`.execute(db);
+  await sql`drop function if exists report_facts(timestamptz, timestamptz, timestamptz, jsonb, text)`.execute(db);
+  await sql`drop function if exists report_duration_bucket(float8)`.execute(db);
   for (const index of ['notifications_created_idx', 'goal_history_reports_idx', 'goals_pending_idx']) {
     await db.schema.dropIndex(index).ifExists().execute();
   }
-  for (const table of ['report_dirty_days', 'report_notification_durations', 'report_notification_days']) {
+  for (const table of ['report_dirty_days', 'report_notification_retired', 'report_notification_weekly_durations', 'report_notification_durations', 'report_notification_days']) {
     await db.schema.dropTable(table).ifExists().execute();
   }
 }
