@@ -151,7 +151,7 @@ describe('reports: goal figures', () => {
       const when = k === 10 ? at('2025-02-10T12:00:00Z') : at('2025-03-02T12:00:00Z', k * DAY);
       const answer = (['accept', 'decline', null] as const)[k % 3]!;
       const owner = owners[k % 4]!;
-      const steps = [{ action: 'create', to: 'PENDING_ACCEPTANCE', at: when }];
+      const steps = [{ action: 'assign', to: 'PENDING_ACCEPTANCE', at: when }];
       if (answer) steps.push({ action: answer, to: answer === 'accept' ? 'ACTIVE' : 'DECLINED', at: at(when.toISOString(), HOUR) });
       await goal(owner, 'INDIVIDUAL', answer === 'accept' ? 'ACTIVE' : answer === 'decline' ? 'DECLINED' : 'PENDING_ACCEPTANCE', steps);
       assigned.push({ owner, answer, at: when });
@@ -162,7 +162,7 @@ describe('reports: goal figures', () => {
     for (const [k, waited] of [2 * HOUR, 2 * DAY, 10 * DAY, 20 * DAY].entries()) {
       await goal(owners[k]!, 'INDIVIDUAL', 'PENDING_APPROVAL', [{ action: 'create', to: 'PENDING_APPROVAL', at: new Date(now - waited * 1000) }]);
     }
-    await goal(bob.id, 'INDIVIDUAL', 'PENDING_ACCEPTANCE', [{ action: 'create', to: 'PENDING_ACCEPTANCE', at: new Date(now - 5 * DAY * 1000) }]);
+    await goal(bob.id, 'INDIVIDUAL', 'PENDING_ACCEPTANCE', [{ action: 'assign', to: 'PENDING_ACCEPTANCE', at: new Date(now - 5 * DAY * 1000) }]);
 
     // Completion in 2025-Q1: quarterly goals, individual ones due in the quarter, and others outside it.
     const t0 = at('2025-01-05T00:00:00Z');
