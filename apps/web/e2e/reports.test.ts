@@ -54,10 +54,10 @@ it('shows an administrator the organisation, then a team and a range kept in the
   await page.getByRole('heading', { name: 'Reports', level: 2 }).waitFor();
   expect(await page.getByRole('combobox', { name: 'Team' }).inputValue()).toBe('Organisation');
   // Charts drawn (recharts' shapes) from the history arranged above.
-  await report(page, 'notificationsSent').locator('.recharts-bar-rectangle').first().waitFor();
+  await report(page, 'notificationsSent').locator('.recharts-bar-rectangle').filter({ visible: true }).first().waitFor();
   await report(page, 'notificationReads').getByRole('table').waitFor();
-  await report(page, 'actionsResolved').locator('.recharts-bar-rectangle').first().waitFor();
-  await report(page, 'pendingDecisions').locator('.recharts-bar-rectangle').first().waitFor();
+  await report(page, 'actionsResolved').locator('.recharts-bar-rectangle').filter({ visible: true }).first().waitFor();
+  await report(page, 'pendingDecisions').locator('.recharts-bar-rectangle').filter({ visible: true }).first().waitFor();
   await report(page, 'goalResponses').locator('.recharts-pie-sector').first().waitFor();
   const turnaround = await admin.api.reports.approvalTurnaround.query(presetDays('30d', new Date()));
   expect(turnaround.decided).toBeGreaterThan(0);
