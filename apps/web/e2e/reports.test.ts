@@ -105,6 +105,14 @@ it('shows a supervisor only his team, and a supervisee no reports', async () => 
   expect(await team.inputValue()).toMatch(/^Sam Supervisor’s team/);
   expect(await team.isDisabled()).toBe(true);
   await reportsLoaded(page);
+  // A custom range, checked by the shared schema before any request.
+  await page.getByRole('combobox', { name: 'Date range' }).click();
+  await page.getByRole('option', { name: 'Custom' }).click();
+  await page.getByLabel('From', { exact: true }).fill('2026-06-10');
+  await page.getByLabel('To', { exact: true }).fill('2026-06-01');
+  await page.getByText('to must not be before from').waitFor();
+  expect([search(page).get('range'), search(page).get('from'), search(page).get('to')]).toEqual(['custom', '2026-06-10', '2026-06-01']);
+  expect(await page.getByTestId('report-goalCompletion').count()).toBe(0);
   expect(tab.consoleErrors()).toEqual([]);
 
   const alice = await suite.openTab();
@@ -154,19 +162,22 @@ it('follows a dark system, skips to the content, and writes dates in the browser
 });
 
 it('draws the reports readably in dark and on a phone', async () => {
+  const tab = await suite.openTab();
+  await signIn(tab, demo.admin);
+  const { page } = tab;
+  // One signed-in tab: the window's width and the system's scheme changed under it.
   for (const [width, colorScheme] of [[375, 'light'], [375, 'dark'], [1280, 'dark']] as const) {
-    const tab = await suite.openTab({ width, colorScheme });
-    await signIn(tab, demo.admin);
-    await tab.page.goto('/reports');
-    await tab.page.getByRole('heading', { name: 'Reports', level: 2 }).waitFor();
-    await reportsLoaded(tab.page);
-    await screenshot(tab.page, `reports-admin-${colorScheme}-${width}`);
+    await page.setViewportSize({ width, height: 800 });
+    await page.emulateMedia({ colorScheme });
+    await page.goto('/reports');
+    await page.getByRole('heading', { name: 'Reports', level: 2 }).waitFor();
+    await reportsLoaded(page);
+    await screenshot(page, `reports-admin-${colorScheme}-${width}`);
     if (width === 375) {
-      await tab.page.goto('/goals');
-      await tab.page.getByRole('heading', { name: 'My goals' }).waitFor();
-      await screenshot(tab.page, `comfort-goals-${colorScheme}-375`);
+      await page.goto('/goals');
+      await page.getByRole('heading', { name: 'My goals' }).waitFor();
+      await screenshot(page, `comfort-goals-${colorScheme}-375`);
     }
-    expect(tab.consoleErrors()).toEqual([]);
-    await tab.context.close();
   }
+  expect(tab.consoleErrors()).toEqual([]);
 });

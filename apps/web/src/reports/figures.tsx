@@ -30,7 +30,7 @@ export function FiguresTable({ caption, head, rows, textColumns = 1 }: { caption
         <Table.Thead>
           <Table.Tr>
             {head.map((label, index) => (
-              <Table.Th key={label} ta={align(index)}>
+              <Table.Th key={label} ta={align(index)} style={{ whiteSpace: 'nowrap' }}>
                 {label}
               </Table.Th>
             ))}

@@ -148,6 +148,7 @@ export function GoalCompletionCard({ filter }: { filter: ReportFilter }) {
       filter={filter}
       query={query}
       csv={REPORT_CSV.goalCompletion}
+      wide
       isEmpty={(data) => data.rows.length === 0}
     >
       {(data) => {

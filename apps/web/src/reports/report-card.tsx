@@ -24,6 +24,8 @@ interface ReportCardProps<T> {
   isEmpty(data: T): boolean;
   /** What the empty state says; by default, that nothing happened in the range. */
   emptyText?: string;
+  /** Across the whole grid (the last, odd card: no hole beside it, and room for its table). */
+  wide?: boolean;
   children(data: T): ReactNode;
 }
 
@@ -35,11 +37,11 @@ function download(fileName: string, text: string) {
 }
 
 /** One report: title, its loading, empty and error states, its chart, and its CSV download. */
-export function ReportCard<T>({ name, title, description, filter, query, csv, isEmpty, emptyText, children }: ReportCardProps<T>) {
+export function ReportCard<T>({ name, title, description, filter, query, csv, isEmpty, emptyText, wide, children }: ReportCardProps<T>) {
   const { data } = query;
   const headingId = `report-${name}`;
   return (
-    <Card withBorder padding="md" component="section" aria-labelledby={headingId} data-testid={`report-${name}`} miw={0}>
+    <Card withBorder padding="md" component="section" aria-labelledby={headingId} data-testid={`report-${name}`} miw={0} style={wide ? { gridColumn: '1 / -1' } : undefined}>
       <Stack gap="sm">
         <Group justify="space-between" align="flex-start" gap="xs">
           <div style={{ minWidth: 0, flex: '1 1 14rem' }}>

@@ -12,7 +12,7 @@ interface ReportFiltersProps {
   /** The days the reports cover now, shown in a custom range's inputs until they are edited. */
   days: { from: string; to: string };
   teams: Teams;
-  /** What is wrong with a custom range (the shared schema's message), shown under its dates. */
+  /** What is wrong with a custom range (the shared schema's message, always about `to`), shown under that date. */
   rangeError?: string;
   onChange(change: Partial<ReportsView>): void;
 }
@@ -37,8 +37,8 @@ export function ReportFilters({ view, days, teams, rangeError, onChange }: Repor
       />
       {view.range === 'custom' && (
         <>
-          <TextInput type="date" label="From" value={view.from ?? days.from} onChange={(event) => onChange({ from: event.currentTarget.value })} error={rangeError} w={{ base: '47%', xs: 170 }} />
-          <TextInput type="date" label="To" value={view.to ?? days.to} onChange={(event) => onChange({ to: event.currentTarget.value })} w={{ base: '47%', xs: 170 }} />
+          <TextInput type="date" label="From" value={view.from ?? days.from} onChange={(event) => onChange({ from: event.currentTarget.value })} w={{ base: '47%', xs: 170 }} />
+          <TextInput type="date" label="To" value={view.to ?? days.to} onChange={(event) => onChange({ to: event.currentTarget.value })} error={rangeError} w={{ base: '47%', xs: 170 }} />
         </>
       )}
       <Select
