@@ -158,6 +158,10 @@ it('follows a dark system, skips to the content, and writes dates in the browser
   await page.getByRole('menuitem', { name: 'Same as system' }).click();
   expect(await scheme()).toEqual(['dark', '#242424']);
   await page.keyboard.press('Escape');
+  // Unread rows keep their tint in dark (a scheme-aware colour, no longer a light one).
+  await navigate(page, 'Notifications');
+  await page.getByTestId('notification-row').first().waitFor();
+  await screenshot(page, 'comfort-notifications-dark-1280');
   expect(tab.consoleErrors()).toEqual([]);
 });
 
