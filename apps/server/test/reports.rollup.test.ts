@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { refreshReports } from '@pms/api';
-import { createDatabase, type DB } from '@pms/db';
+import { createDatabase, seedDemoHistory, type DB } from '@pms/db';
 import { useDemoServer } from './support/goals.js';
 import { insertNotifications } from './support/reports.js';
 import { startTestServer } from './support/server.js';
@@ -140,5 +140,22 @@ describe('reports: the rollup job', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('covers the demo history (npm start), added once, in every report', async () => {
+    expect(await seedDemoHistory(server.db)).toBe(true);
+    expect(await seedDemoHistory(server.db)).toBe(false);
+    await settle(server.db);
+    const day = (ago: number) => new Date(Date.now() - ago * 86_400_000).toISOString().slice(0, 10);
+    const range = { from: day(42), to: day(0) };
+    const { reports } = people.sam.api;
+    expect((await reports.notificationsSent.query(range)).rows.length).toBeGreaterThan(40);
+    expect((await reports.notificationReads.query(range)).rows.every((row) => row.readRate! > 0.5)).toBe(true);
+    expect((await reports.actionsResolved.query(range)).rows.some((row) => row.resolved > 0)).toBe(true);
+    const admin = people.admin.api.reports;
+    expect((await admin.approvalTurnaround.query(range)).decided).toBeGreaterThan(3);
+    expect((await admin.goalResponses.query(range)).assigned).toBeGreaterThan(2);
+    expect((await admin.pendingDecisions.query(range)).rows.some((row) => row.approval + row.acceptance > 0)).toBe(true);
+    expect((await admin.goalCompletion.query(range)).rows.some((row) => row.completed > 0)).toBe(true);
   });
 });
