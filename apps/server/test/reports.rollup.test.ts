@@ -142,6 +142,23 @@ describe('reports: the rollup job', () => {
     }
   });
 
+  it('follows the org chart: a person moved to another team counts there once the job has run', async () => {
+    const { db } = server;
+    const { admin, sam, olivia, alice } = people;
+    await settle(db);
+    const range = { from: '2025-01-01', to: '2025-12-31' };
+    const total = async (teamId: number) =>
+      (await admin.api.reports.notificationsSent.query({ ...range, teamId })).rows.reduce((sum, row) => sum + row.sent, 0);
+    const before = { sam: await total(sam.id), olivia: await total(olivia.id) };
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from notifications where recipient_id = ${alice.id} and created_at < '2026-01-01'`.execute(db);
+    expect(rows[0]!.n).toBeGreaterThan(0);
+    await admin.api.users.update.mutate({ id: alice.id, supervisorId: olivia.id });
+    await settle(db);
+    expect({ sam: await total(sam.id), olivia: await total(olivia.id) }).toEqual({ sam: before.sam - rows[0]!.n, olivia: before.olivia + rows[0]!.n });
+    await admin.api.users.update.mutate({ id: alice.id, supervisorId: sam.id });
+    await settle(db);
+  });
+
   it('covers the demo history (npm start), added once, in every report', async () => {
     expect(await seedDemoHistory(server.db)).toBe(true);
     expect(await seedDemoHistory(server.db)).toBe(false);

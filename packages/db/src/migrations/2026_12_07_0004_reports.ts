@@ -20,7 +20,8 @@ import { sql, type Kysely } from 'kysely';
  * months: a deleted notification still counts. Deleting moves its facts, per creation day and
  * recipient, to `report_notification_retired` (the same trigger), and a day is recomputed from its
  * live rows plus its retired ones, so a delete changes no figure and marks nothing. Retired facts
- * keep the recipient, so a recomputed day is scoped by the org chart of its computation.
+ * keep the recipient, so a recomputed day is scoped by the org chart of its computation; a
+ * changed supervisor marks every day, so teams follow the org chart within a run's time.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -130,6 +131,17 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create trigger report_dirty_delete after delete on notifications
     referencing old table as old_rows for each statement execute function report_mark_dirty()`.execute(db);
 
+  // Teams follow the current org chart: a changed supervisor marks every day computed, to be scoped again.
+  await sql`
+    create function report_org_chart_changed() returns trigger
+    language plpgsql as $$
+    begin
+      insert into report_dirty_days (day) select distinct day from report_notification_days where scope_id = 0;
+      return null;
+    end $$`.execute(db);
+  await sql`create trigger report_org_chart_changed after update of supervisor_id on users
+    for each row when (old.supervisor_id is distinct from new.supervisor_id) execute function report_org_chart_changed()`.execute(db);
+
   // What exists already is computed by the first run.
   await sql`insert into report_dirty_days (day) select distinct (created_at at time zone 'UTC')::date from notifications`.execute(db);
 }
@@ -138,6 +150,8 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const trigger of ['insert', 'update', 'delete']) {
     await sql`drop trigger if exists ${sql.raw(`report_dirty_${trigger}`)} on notifications`.execute(db);
   }
+  await sql`drop trigger if exists report_org_chart_changed on users`.execute(db);
+  await sql`drop function if exists report_org_chart_changed()`.execute(db);
   await sql`drop function if exists report_mark_dirty()`.execute(db);
   await sql`drop function if exists report_facts(timestamptz, timestamptz, timestamptz, jsonb, text)`.execute(db);
   await sql`drop function if exists report_duration_bucket(float8)`.execute(db);
