@@ -20,7 +20,8 @@ import { sql, type Kysely } from 'kysely';
  * months: a deleted notification still counts. Deleting moves its facts, per creation day and
  * recipient, to `report_notification_retired` (the same trigger), and a day is recomputed from its
  * live rows plus its retired ones, so a delete changes no figure and marks nothing. Retired facts
- * keep the recipient, so a recomputed day is scoped by the org chart of its computation.
+ * keep the recipient, so a recomputed day is scoped by the org chart of its computation; a
+ * changed supervisor marks every day, so teams follow the org chart within a run's time.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -89,17 +90,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     create function report_duration_bucket(seconds float8) returns integer language sql immutable as $$
       select case when seconds < 1 then 0 else 1 + floor(8 * ln(seconds) / ln(2))::int end
     $$`.execute(db);
-  // What one notification contributes: its facts as the rollup and the retired table keep them.
-  await sql`
-    create function report_facts(created_at timestamptz, read_at timestamptz, resolved_at timestamptz, resolution jsonb, request_key text,
-      out day date, out asked boolean, out outcome text, out read_bucket integer, out resolve_bucket integer)
-    language sql immutable as $$
-      select (created_at at time zone 'UTC')::date, request_key is not null,
-        case when request_key is not null and resolved_at is not null then resolution->>'outcome' end,
-        case when read_at is not null then report_duration_bucket(extract(epoch from read_at - created_at)::float8) end,
-        case when request_key is not null and resolved_at is not null then report_duration_bucket(extract(epoch from resolved_at - created_at)::float8) end
-    $$`.execute(db);
-
   // What a report counts of a notification; an update that changes none of it marks nothing.
   const day = (rows: string) => `(${rows}.created_at at time zone 'UTC')::date`;
   const facts = (rows: string) =>
@@ -116,9 +106,14 @@ export async function up(db: Kysely<any>): Promise<void> {
         union
         select ${sql.raw(day('n'))} from old_rows o join new_rows n using (id) where ${sql.raw(facts('o'))} is distinct from ${sql.raw(facts('n'))};
       else -- DELETE
+        -- The same facts as the rollup reads of a live row (packages/api/src/reports/rollup.ts).
         insert into report_notification_retired (day, recipient_id, type, asked, outcome, read_bucket, resolve_bucket, count)
-        select (f).day, recipient_id, type, (f).asked, (f).outcome, (f).read_bucket, (f).resolve_bucket, count(*)
-        from (select recipient_id, type, report_facts(created_at, read_at, resolved_at, resolution, request_key) as f from old_rows) as facts
+        select (created_at at time zone 'UTC')::date, recipient_id, type, request_key is not null,
+          case when request_key is not null and resolved_at is not null then resolution->>'outcome' end,
+          case when read_at is not null then report_duration_bucket(extract(epoch from read_at - created_at)::float8) end,
+          case when request_key is not null and resolved_at is not null then report_duration_bucket(extract(epoch from resolved_at - created_at)::float8) end,
+          count(*)
+        from old_rows
         group by 1, 2, 3, 4, 5, 6, 7;
       end if;
       return null;
@@ -130,6 +125,17 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create trigger report_dirty_delete after delete on notifications
     referencing old table as old_rows for each statement execute function report_mark_dirty()`.execute(db);
 
+  // Teams follow the current org chart: a changed supervisor marks every day computed, to be scoped again.
+  await sql`
+    create function report_org_chart_changed() returns trigger
+    language plpgsql as $$
+    begin
+      insert into report_dirty_days (day) select distinct day from report_notification_days where scope_id = 0;
+      return null;
+    end $$`.execute(db);
+  await sql`create trigger report_org_chart_changed after update of supervisor_id on users
+    for each row when (old.supervisor_id is distinct from new.supervisor_id) execute function report_org_chart_changed()`.execute(db);
+
   // What exists already is computed by the first run.
   await sql`insert into report_dirty_days (day) select distinct (created_at at time zone 'UTC')::date from notifications`.execute(db);
 }
@@ -138,8 +144,9 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const trigger of ['insert', 'update', 'delete']) {
     await sql`drop trigger if exists ${sql.raw(`report_dirty_${trigger}`)} on notifications`.execute(db);
   }
+  await sql`drop trigger if exists report_org_chart_changed on users`.execute(db);
+  await sql`drop function if exists report_org_chart_changed()`.execute(db);
   await sql`drop function if exists report_mark_dirty()`.execute(db);
-  await sql`drop function if exists report_facts(timestamptz, timestamptz, timestamptz, jsonb, text)`.execute(db);
   await sql`drop function if exists report_duration_bucket(float8)`.execute(db);
   for (const index of ['notifications_created_idx', 'goal_history_reports_idx', 'goals_pending_idx']) {
     await db.schema.dropIndex(index).ifExists().execute();
