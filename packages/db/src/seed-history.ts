@@ -52,7 +52,7 @@ async function seedGoals(trx: Kysely<Database>, people: Array<{ id: number; supe
       .returning('id')
       .executeTakeFirstOrThrow();
     let from: string | null = null;
-    for (const step of [{ action: 'create', to: first, actor: assigned ? 'supervisor' : 'owner', afterHours: 0 }, ...decisive]) {
+    for (const step of [{ action: assigned ? 'assign' : 'create', to: first, actor: assigned ? 'supervisor' : 'owner', afterHours: 0 }, ...decisive]) {
       await trx
         .insertInto('goal_history')
         .values({
