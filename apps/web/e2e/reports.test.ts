@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { refreshReports } from '@pms/api';
+import { seedDemoHistory } from '@pms/db';
 import { demo, signIn as apiSignIn } from '../../server/test/support/server.js';
 import { presetDays } from '../src/reports/filters.js';
 import { goalCard, navigate, screenshot, signIn } from './support/browser.js';
@@ -165,18 +166,22 @@ it('follows a dark system, skips to the content, and writes dates in the browser
   expect(tab.consoleErrors()).toEqual([]);
 });
 
-it('draws the reports readably in dark and on a phone', async () => {
+it('draws the demo history readably, in dark and on a phone', async () => {
+  // Weeks of backdated activity, as a fresh embedded database gets (tests seed without it).
+  expect(await seedDemoHistory(suite.db)).toBe(true);
+  await refreshReports(suite.db);
   const tab = await suite.openTab();
   await signIn(tab, demo.admin);
   const { page } = tab;
   // One signed-in tab: the window's width and the system's scheme changed under it.
-  for (const [width, colorScheme] of [[375, 'light'], [375, 'dark'], [1280, 'dark']] as const) {
+  for (const [width, colorScheme] of [[1280, 'light'], [375, 'light'], [375, 'dark'], [1280, 'dark']] as const) {
     await page.setViewportSize({ width, height: 800 });
     await page.emulateMedia({ colorScheme });
     await page.goto('/reports');
     await page.getByRole('heading', { name: 'Reports', level: 2 }).waitFor();
     await reportsLoaded(page);
-    await screenshot(page, `reports-admin-${colorScheme}-${width}`);
+    await report(page, 'notificationsSent').locator('.recharts-bar-rectangle').filter({ visible: true }).nth(5).waitFor();
+    await screenshot(page, `reports-demo-${colorScheme}-${width}`);
     if (width === 375) {
       await page.goto('/goals');
       await page.getByRole('heading', { name: 'My goals' }).waitFor();
