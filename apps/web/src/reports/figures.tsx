@@ -25,7 +25,7 @@ export function FiguresTable({ caption, head, rows, textColumns = 1 }: { caption
   const align = (index: number) => (index < textColumns ? undefined : 'right');
   return (
     <Table.ScrollContainer minWidth={420}>
-      <Table striped withTableBorder fz="sm" captionSide="top">
+      <Table striped withTableBorder fz="sm" captionSide="top" horizontalSpacing="xs">
         <Table.Caption style={{ textAlign: 'start' }}>{caption}</Table.Caption>
         <Table.Thead>
           <Table.Tr>

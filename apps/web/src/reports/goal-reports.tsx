@@ -42,8 +42,9 @@ export function ApprovalTurnaroundCard({ filter }: { filter: ReportFilter }) {
             dataKey="week"
             series={[{ name: 'median', label: 'Median turnaround', color: 'indigo.6' }]}
             connectNulls
+            curveType="monotone"
             valueFormatter={formatDuration}
-            yAxisProps={{ width: 72 }}
+            yAxisProps={{ width: 56, tickFormatter: (seconds: number) => formatDuration(seconds, 1) }}
             xAxisProps={{ tickFormatter: (week: string) => formatDay(week) }}
             tooltipProps={{ labelFormatter: (week) => (week ? `Week of ${formatDay(week)}` : '') }}
             role="img"

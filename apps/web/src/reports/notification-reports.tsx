@@ -23,6 +23,7 @@ export function NotificationsSentCard({ filter }: { filter: ReportFilter }) {
       filter={filter}
       query={query}
       csv={REPORT_CSV.notificationsSent}
+      wide
       isEmpty={(data) => data.rows.length === 0}
     >
       {(data) => {
@@ -59,6 +60,7 @@ export function NotificationReadsCard({ filter }: { filter: ReportFilter }) {
       filter={filter}
       query={query}
       csv={REPORT_CSV.notificationReads}
+      wide
       isEmpty={(data) => data.rows.length === 0}
     >
       {(data) => (
@@ -74,7 +76,7 @@ export function NotificationReadsCard({ filter }: { filter: ReportFilter }) {
             withLegend
             legendProps={{ verticalAlign: 'bottom' }}
             valueFormatter={formatDuration}
-            yAxisProps={{ width: 72 }}
+            yAxisProps={{ width: 56, tickFormatter: (seconds: number) => formatDuration(seconds, 1) }}
             role="img"
             aria-label="Bar chart: median and 90th percentile time to read, per type"
           />

@@ -24,7 +24,7 @@ interface ReportCardProps<T> {
   isEmpty(data: T): boolean;
   /** What the empty state says; by default, that nothing happened in the range. */
   emptyText?: string;
-  /** Across the whole grid (the last, odd card: no hole beside it, and room for its table). */
+  /** Across the whole grid: room for many days or a wide table. */
   wide?: boolean;
   children(data: T): ReactNode;
 }

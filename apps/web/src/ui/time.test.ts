@@ -58,6 +58,7 @@ describe('formatDuration', () => {
     expect(formatDuration(2 * 86_400 + 3 * 3600)).toBe('2 d 3 h');
     expect(formatDuration(90)).toBe('1 min 30 s');
     expect(formatDuration(45)).toBe('45 s');
+    expect(formatDuration(80_000, 1)).toBe('22 h'); // an axis tick
   });
 
   it('leaves out a zero second unit, and says so when there is nothing', () => {

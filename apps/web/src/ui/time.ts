@@ -47,8 +47,11 @@ const DURATION_UNITS: Array<[string, number]> = [
   ['s', 1],
 ];
 
-/** "4 h 12 min": the largest unit and the next one (when not zero), rounded down; "—" when there is nothing to measure. */
-export function formatDuration(seconds: number | null): string {
+/**
+ * "4 h 12 min": the largest unit and the next one (when not zero), rounded down; "—" when there
+ * is nothing to measure. `units: 1` gives the largest only ("4 h"), for a chart's axis.
+ */
+export function formatDuration(seconds: number | null, units: 1 | 2 = 2): string {
   if (seconds === null) return '—';
   const whole = Math.floor(seconds);
   const largest = DURATION_UNITS.findIndex(([, size]) => whole >= size);
@@ -56,6 +59,6 @@ export function formatDuration(seconds: number | null): string {
   const [unit, size] = DURATION_UNITS[largest]!;
   const parts = [`${Math.floor(whole / size)} ${unit}`];
   const next = DURATION_UNITS[largest + 1];
-  if (next && Math.floor((whole % size) / next[1]) > 0) parts.push(`${Math.floor((whole % size) / next[1])} ${next[0]}`);
+  if (units === 2 && next && Math.floor((whole % size) / next[1]) > 0) parts.push(`${Math.floor((whole % size) / next[1])} ${next[0]}`);
   return parts.join(' ');
 }
