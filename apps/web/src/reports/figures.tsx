@@ -24,7 +24,7 @@ export function FiguresTable({ caption, head, rows, textColumns = 1 }: { caption
   // Words start-aligned, figures end-aligned (so that their digits line up).
   const align = (index: number) => (index < textColumns ? undefined : 'right');
   return (
-    <Table.ScrollContainer minWidth={420}>
+    <Table.ScrollContainer minWidth={360}>
       <Table striped withTableBorder fz="sm" captionSide="top" horizontalSpacing="xs">
         <Table.Caption style={{ textAlign: 'start' }}>{caption}</Table.Caption>
         <Table.Thead>

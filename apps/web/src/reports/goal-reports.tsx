@@ -149,7 +149,6 @@ export function GoalCompletionCard({ filter }: { filter: ReportFilter }) {
       filter={filter}
       query={query}
       csv={REPORT_CSV.goalCompletion}
-      wide
       isEmpty={(data) => data.rows.length === 0}
     >
       {(data) => {
@@ -171,10 +170,10 @@ export function GoalCompletionCard({ filter }: { filter: ReportFilter }) {
             <FiguresTable
               caption="Per quarter and type"
               textColumns={2}
-              head={['Quarter', 'Type', 'Goals', 'Completed', 'Rate']}
+              head={['Quarter', 'Type', 'Completed']}
               rows={data.rows.map((row) => ({
                 key: `${row.quarter}-${row.type}`,
-                cells: [row.quarter, goalTypeLabel(row.type), row.goals, row.completed, formatRate(row.completionRate)],
+                cells: [row.quarter, goalTypeLabel(row.type), `${row.completed} of ${row.goals} (${formatRate(row.completionRate)})`],
               }))}
             />
           </>

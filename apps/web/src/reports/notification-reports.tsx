@@ -105,6 +105,7 @@ export function ActionsResolvedCard({ filter }: { filter: ReportFilter }) {
       filter={filter}
       query={query}
       csv={REPORT_CSV.actionsResolved}
+      wide
       isEmpty={(data) => data.rows.length === 0}
     >
       {(data) => {
