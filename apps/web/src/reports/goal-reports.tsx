@@ -82,7 +82,7 @@ export function PendingDecisionsCard({ filter }: { filter: ReportFilter }) {
             data={data.rows}
             dataKey="age"
             type="stacked"
-            yAxisProps={{ allowDecimals: false }}
+            yAxisProps={{ allowDecimals: false, interval: 0 }}
             series={[
               { name: 'approval', label: 'Awaiting approval', color: 'indigo.6' },
               { name: 'acceptance', label: 'Awaiting acceptance', color: 'teal.6' },

@@ -34,7 +34,7 @@ export function NotificationsSentCard({ filter }: { filter: ReportFilter }) {
             data={days}
             dataKey="day"
             type="stacked"
-            yAxisProps={{ allowDecimals: false }}
+            yAxisProps={{ allowDecimals: false, interval: 0 }}
             series={types.map((type, index) => ({ name: type, label: typeLabel(type), color: seriesColor(index) }))}
             withLegend
             legendProps={{ verticalAlign: 'bottom' }}
@@ -121,7 +121,7 @@ export function ActionsResolvedCard({ filter }: { filter: ReportFilter }) {
               }))}
               dataKey="type"
               type="stacked"
-              yAxisProps={{ allowDecimals: false }}
+              yAxisProps={{ allowDecimals: false, interval: 0 }}
               series={[
                 ...outcomes.map((outcome, index) => ({ name: outcome, label: OUTCOME_LABEL[outcome as keyof typeof OUTCOME_LABEL] ?? outcome, color: seriesColor(index + 1) })),
                 { name: 'open', label: 'Not resolved', color: 'gray.5' },
