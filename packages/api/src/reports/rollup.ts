@@ -81,14 +81,15 @@ async function recompute(trx: Kysely<Database>, days: string[]): Promise<void> {
     group by 1, 2, 3, 4, 5`.execute(trx);
 }
 
-/** One transaction: takes up to DAYS_PER_TRANSACTION dirty days and recomputes them; returns them. */
-async function refreshSome(connection: Kysely<Database>): Promise<string[]> {
+/** One transaction: takes up to DAYS_PER_TRANSACTION dirty days (of markers up to `lastMarker`) and recomputes them; returns them. */
+async function refreshSome(connection: Kysely<Database>, lastMarker: string): Promise<string[]> {
   return connection
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (trx) => {
       const { rows } = await sql<{ day: string }>`
-        delete from report_dirty_days where day in (select distinct day from report_dirty_days order by day limit ${DAYS_PER_TRANSACTION})
+        delete from report_dirty_days
+        where id <= ${lastMarker} and day in (select distinct day from report_dirty_days where id <= ${lastMarker} order by day limit ${DAYS_PER_TRANSACTION})
         returning to_char(day, 'YYYY-MM-DD') as day`.execute(trx);
       const days = [...new Set(rows.map((row) => row.day))].sort();
       if (days.length > 0) await recompute(trx, days);
@@ -97,16 +98,20 @@ async function refreshSome(connection: Kysely<Database>): Promise<string[]> {
 }
 
 /**
- * Recomputes every dirty day it sees, a few per transaction; null when another run holds the lock
- * (it or the next run takes the markers).
+ * Recomputes the days marked when it starts, a few per transaction (markers added meanwhile are
+ * the next run's: a steady stream of changes never keeps one run going); null when another run
+ * holds the lock (it or the next run takes the markers).
  */
 export async function refreshReports(db: DB): Promise<string[] | null> {
   return db.connection().execute(async (connection) => {
     const { rows } = await sql<{ taken: boolean }>`select pg_try_advisory_lock(${LOCK}) as taken`.execute(connection);
     if (!rows[0]!.taken) return null;
     try {
+      const { rows: last } = await sql<{ id: string | null }>`select max(id)::text as id from report_dirty_days`.execute(connection);
+      const lastMarker = last[0]!.id;
       const done: string[] = [];
-      for (let some = await refreshSome(connection); some.length > 0; some = await refreshSome(connection)) done.push(...some);
+      if (lastMarker === null) return done;
+      for (let some = await refreshSome(connection, lastMarker); some.length > 0; some = await refreshSome(connection, lastMarker)) done.push(...some);
       return done;
     } finally {
       // A dropped connection releases the lock with it; then this fails too, and is not the error to report.
