@@ -2,6 +2,9 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
+/** The reports page's charts and what only they use (recharts' own dependencies). */
+const CHARTS = /node_modules[\\/](@mantine[\\/]charts|recharts|victory-vendor|d3-[a-z-]+|internmap|@reduxjs|redux|redux-thunk|react-redux|immer|reselect|es-toolkit|decimal\.js-light|eventemitter3|tiny-invariant)[\\/]/;
+
 /** The API server `npm run dev` proxies to; the built SPA is served by that server itself. */
 const apiServer = 'http://localhost:3000';
 
@@ -27,7 +30,9 @@ export default defineConfig({
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 4 },
             { name: 'mantine', test: /node_modules[\\/]@mantine[\\/]/, tags: ['$initial'], priority: 3 },
             { name: 'vendor', test: /node_modules[\\/]/, tags: ['$initial'], priority: 2 },
-            { name: 'vendor-lazy', test: /node_modules[\\/]/, priority: 1 },
+            { name: 'vendor-lazy', test: (id) => /node_modules[\\/]/.test(id) && !CHARTS.test(id), priority: 1 },
+            // Last, once every module other pages share has its chunk: loaded by the reports page alone.
+            { name: 'charts', test: CHARTS, priority: 0 },
           ],
         },
       },

@@ -23,6 +23,8 @@ import {
   notificationReturnJob,
   publicationJob,
   goalReminderJob,
+  reportRollupJob,
+  ReportRollupScheduler,
   POLICY_VIOLATION,
   Realtime,
   RetentionJob,
@@ -155,9 +157,12 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
   };
 
   // Each capability defines its job kinds; a new kind is one more entry here.
-  await jobs.start([notificationReturnJob, notificationEmailJob, digestJob, goalReminderJob, publicationJob], deps);
+  await jobs.start([notificationReturnJob, notificationEmailJob, digestJob, goalReminderJob, publicationJob, reportRollupJob], deps);
   const digests = new DigestScheduler(deps, log);
   digests.start();
+  // The reports' rollup, refreshed every minute and once now (reports/rollup.ts).
+  const reportRollup = new ReportRollupScheduler(deps, log);
+  reportRollup.start();
 
   // Secure when the client came over https, whatever NODE_ENV: a Secure cookie on http://localhost would never come back.
   const cookie = (req: IncomingMessage, value: string, maxAgeSeconds: number) =>
@@ -323,6 +328,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
         await retention.stop();
         await countFolding.stop();
         await digests.stop();
+        reportRollup.stop();
         await jobs.stop();
         deps.mailer.close();
         // Ask clients to reconnect (to another instance, or to us after a restart), then go.

@@ -1,5 +1,5 @@
 /** `npm run db:migrate | db:seed | db:check` against DATABASE_URL or the embedded database. */
-import { checkDatabase, createDatabase, migrateToLatest, seedDemo } from '@pms/db';
+import { checkDatabase, createDatabase, migrateToLatest, seedDemo, seedDemoHistory } from '@pms/db';
 import { hashPassword } from '@pms/api';
 import { resolveDatabase } from './database.js';
 import { parseSettings } from './env.js';
@@ -16,7 +16,10 @@ try {
   const { results = [] } = await migrateToLatest(db);
   for (const r of results) console.log(`migration ${r.migrationName}: ${r.status}`);
   if (command === 'migrate') console.log('migrations: up to date');
-  if (command === 'seed') console.log(`demo seed: ${await seedDemo(db, hashPassword)} users created`);
+  if (command === 'seed') {
+    console.log(`demo seed: ${await seedDemo(db, hashPassword)} users created`);
+    console.log(`demo history: ${(await seedDemoHistory(db)) ? 'added' : 'already there'}`);
+  }
   if (command === 'check') {
     const report = await checkDatabase(db);
     for (const line of report.lines) console.log(line);

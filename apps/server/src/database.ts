@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createDatabase, isEmpty, migrateToLatest, seedDemo, startEmbeddedPostgres } from '@pms/db';
+import { createDatabase, isEmpty, migrateToLatest, seedDemo, seedDemoHistory, startEmbeddedPostgres } from '@pms/db';
 import { hashPassword, type Logger } from '@pms/api';
 import type { Settings } from './env.js';
 
@@ -23,7 +23,11 @@ export async function prepareDatabase(env: Settings, database: ResolvedDatabase,
     const { results = [] } = await migrateToLatest(db);
     for (const r of results) log.info({ migration: r.migrationName, status: r.status }, 'db: migration');
     const seed = env.SEED_DEMO === 'always' || (env.SEED_DEMO === 'auto' && database.embedded && (await isEmpty(db)));
-    if (seed) log.info({ users: await seedDemo(db, hashPassword) }, 'db: demo organisation seeded');
+    if (seed) {
+      log.info({ users: await seedDemo(db, hashPassword) }, 'db: demo organisation seeded');
+      // Weeks of backdated activity for the reports (tests seed without it).
+      log.info({ added: await seedDemoHistory(db) }, 'db: demo history');
+    }
   } finally {
     await db.destroy();
   }

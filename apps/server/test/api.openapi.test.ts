@@ -62,6 +62,7 @@ describe('the document', () => {
       'notification-types',
       'streams',
       'api-keys',
+      'reports',
       'compatibility',
     ]);
     const tagged = new Set(operations().map(({ operation }) => operation.tags[0]));

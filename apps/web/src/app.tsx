@@ -4,6 +4,7 @@ import { ApiProvider } from './api/api-provider';
 import type { ApiSession } from './api/connection';
 import { AuthGate } from './auth/auth-gate';
 import { styleNonce } from './csp-nonce';
+import { ThemeColor } from './ui/theme-color';
 
 const theme = createTheme({
   primaryColor: 'indigo',
@@ -17,7 +18,8 @@ const theme = createTheme({
 
 export function App({ session }: { session: ApiSession }) {
   return (
-    <MantineProvider theme={theme} defaultColorScheme="light" getStyleNonce={() => styleNonce}>
+    <MantineProvider theme={theme} defaultColorScheme="auto" getStyleNonce={() => styleNonce}>
+      <ThemeColor />
       <ApiProvider session={session}>
         {/* Bottom right: toasts never cover the header's bell and connection state. Inside the
             API provider: request toasts approve and reject from the toast itself. */}

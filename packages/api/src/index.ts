@@ -50,3 +50,5 @@ export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export { goalHits } from './search/goals.js';
 export { notificationHits } from './search/notifications.js';
 export { prefixQueryText, tsQuery } from './search/text-query.js';
+export { refreshReports, reportRollupJob, ReportRollupScheduler } from './reports/rollup.js';
+export { RELATIVE_ERROR as REPORT_PERCENTILE_RELATIVE_ERROR } from './reports/histogram.js';

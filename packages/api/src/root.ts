@@ -6,6 +6,7 @@ import { notificationsRouter } from './notifications/router.js';
 import { preferencesRouter } from './preferences/router.js';
 import { notificationTypesRouter } from './publishing/router.js';
 import { searchRouter } from './search/router.js';
+import { reportsRouter } from './reports/router.js';
 import { router } from './trpc.js';
 import { usersRouter } from './users/router.js';
 
@@ -19,6 +20,7 @@ export const appRouter = router({
   admin: adminRouter,
   apiKeys: apiKeysRouter,
   search: searchRouter,
+  reports: reportsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,3 +7,4 @@ export { insertGoalWithHistory } from './goals.js';
 export { seedDemo, isEmpty, DEMO_USERS, DEMO_GOALS, DEMO_PASSWORD } from './seed.js';
 export { checkDatabase } from './check.js';
 export { adminQuery, withDatabase } from './admin.js';
+export { seedDemoHistory } from './seed-history.js';

@@ -274,6 +274,56 @@ export interface StreamTicketsTable {
   used_at: Timestamp | null;
 }
 
+/** Notifications per UTC creation day, scope (0: the organisation; else a supervisor's team) and type (migration 2026_12_07_0004). */
+export interface ReportNotificationDaysTable {
+  day: ColumnType<string, string, string>;
+  scope_id: number;
+  type: string;
+  sent: number;
+  read: number;
+  asked: number;
+  resolved: number;
+  outcomes: JSONColumnType<Record<string, number>>;
+}
+
+/** Durations (seconds) as counts per logarithmic bucket: 'read' (to read) and 'resolve' (to resolve a request). */
+export interface ReportNotificationDurationsTable {
+  day: ColumnType<string, string, string>;
+  scope_id: number;
+  type: string;
+  measure: 'read' | 'resolve';
+  bucket: number;
+  count: number;
+}
+
+/** The same durations summed per week (`week`: its Monday), so long ranges read fewer rows. */
+export interface ReportNotificationWeeklyDurationsTable {
+  week: ColumnType<string, string, string>;
+  scope_id: number;
+  type: string;
+  measure: 'read' | 'resolve';
+  bucket: number;
+  count: number;
+}
+
+/** Deleted notifications' facts per creation day and recipient: the rollup keeps counting them (migration 2026_12_07_0004). */
+export interface ReportNotificationRetiredTable {
+  day: ColumnType<string, string, string>;
+  recipient_id: number;
+  type: string;
+  asked: boolean;
+  outcome: string | null;
+  read_bucket: number | null;
+  resolve_bucket: number | null;
+  count: number;
+}
+
+/** Creation days whose notifications changed since the rollup last computed them (append-only markers). */
+export interface ReportDirtyDaysTable {
+  id: Generated<string>;
+  day: ColumnType<string, string, string>;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -295,6 +345,11 @@ export interface Database {
   notification_types: NotificationTypesTable;
   publications: PublicationsTable;
   stream_tickets: StreamTicketsTable;
+  report_notification_days: ReportNotificationDaysTable;
+  report_notification_durations: ReportNotificationDurationsTable;
+  report_notification_weekly_durations: ReportNotificationWeeklyDurationsTable;
+  report_notification_retired: ReportNotificationRetiredTable;
+  report_dirty_days: ReportDirtyDaysTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -21,6 +21,7 @@ const TAGS = {
   'notification-types': 'The registry of notification types: the category decides which preferences apply, the label is what the app shows.',
   streams: 'Live events: Server-Sent Events in plain JSON, and tickets for the original WebSocket protocol.',
   'api-keys': 'Services’ API keys (administrators): create, rename and rescope, rotate, revoke.',
+  reports: 'Reports on notifications and goals, over the organisation (administrators) or a supervisor’s team.',
   compatibility: "The original deployment's API, kept for its clients; new code uses /api/v1.",
 };
 

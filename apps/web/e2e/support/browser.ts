@@ -26,6 +26,10 @@ export interface Tab {
 export interface TabOptions {
   width?: number;
   height?: number;
+  /** The system's scheme the page sees (prefers-color-scheme); light unless asked. */
+  colorScheme?: 'light' | 'dark';
+  /** The browser's language (navigator.language, Accept-Language); the machine's unless asked. */
+  locale?: string;
 }
 
 export async function openTab(browser: Browser, baseURL: string, options: TabOptions = {}): Promise<Tab> {
@@ -34,6 +38,8 @@ export async function openTab(browser: Browser, baseURL: string, options: TabOpt
     baseURL,
     viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
     reducedMotion: 'reduce',
+    colorScheme: options.colorScheme ?? 'light',
+    locale: options.locale,
   });
   const page = await context.newPage();
   const errors = collectConsoleErrors(page);

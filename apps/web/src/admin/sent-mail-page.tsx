@@ -156,7 +156,7 @@ function MailDialog({ id, onClose }: { id: number | null; onClose(): void }) {
                 sandbox=""
                 src={`/admin/mail/${mail.data.id}.html`}
                 title={`The mail “${mail.data.subject}” as sent`}
-                style={{ width: '100%', height: phone ? '70vh' : 520, border: '1px solid var(--mantine-color-gray-3)', borderRadius: 4, background: 'white' }}
+                style={{ width: '100%', height: phone ? '70vh' : 520, border: '1px solid var(--mantine-color-default-border)', borderRadius: 4, background: 'white' }}
                 data-testid="mail-frame"
               />
             </Tabs.Panel>

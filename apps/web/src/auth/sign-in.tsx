@@ -32,7 +32,7 @@ export function SignIn() {
   });
 
   return (
-    <Center mih="100vh" p="md" bg="gray.0">
+    <Center mih="100vh" p="md" bg="light-dark(var(--mantine-color-gray-0), var(--mantine-color-dark-8))">
       <Paper component="main" withBorder shadow="sm" p="xl" w="100%" maw={420}>
         <form onSubmit={submit} noValidate aria-labelledby="sign-in-title">
           <Stack>

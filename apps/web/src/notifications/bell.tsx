@@ -108,7 +108,7 @@ function LatestNotifications({ unread, onNavigate }: { unread: number; onNavigat
       ) : (
         <ScrollArea.Autosize mah={460} type="auto">
           {shown.map((entry) => (
-            <Box key={entry.kind === 'item' ? entry.item.id : groupId(entry.group)} style={{ borderBottom: '1px solid var(--mantine-color-gray-2)' }}>
+            <Box key={entry.kind === 'item' ? entry.item.id : groupId(entry.group)} style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}>
               {entry.kind === 'item' ? row(entry.item) : <NotificationGroupRow group={entry.group} renderMember={row} />}
             </Box>
           ))}

@@ -22,7 +22,7 @@ export function NotificationGroupRow({ group, renderMember }: { group: Notificat
 
   return (
     <Box data-testid="notification-group" data-group-key={group.groupKey} data-count={count} data-read={unread ? 'false' : 'true'}>
-      <Group wrap="nowrap" align="flex-start" gap="sm" px="sm" py="xs" bg={unread ? 'indigo.0' : undefined}>
+      <Group wrap="nowrap" align="flex-start" gap="sm" px="sm" py="xs" bg={unread ? 'var(--mantine-color-indigo-light)' : undefined}>
         <Box w={8} h={8} mt={7} style={{ borderRadius: 4, flexShrink: 0 }} bg={unread ? 'indigo.6' : 'transparent'} aria-hidden />
         <Stack gap={6} style={{ flex: 1, minWidth: 0 }}>
           <UnstyledButton onClick={toggle} aria-expanded={expanded} aria-label={`${unread ? 'Unread: ' : ''}${summary}. ${expanded ? 'Hide' : 'Show'} the ${count}.`}>
@@ -43,7 +43,7 @@ export function NotificationGroupRow({ group, renderMember }: { group: Notificat
       {expanded && (
         <Box ml="lg" style={{ borderLeft: '2px solid var(--mantine-color-gray-3)' }} data-testid="group-members">
           {group.members.map((member) => (
-            <Box key={member.id} style={{ borderTop: '1px solid var(--mantine-color-gray-2)' }}>
+            <Box key={member.id} style={{ borderTop: '1px solid var(--mantine-color-default-border)' }}>
               {renderMember(member)}
             </Box>
           ))}

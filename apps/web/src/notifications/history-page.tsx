@@ -213,7 +213,7 @@ function NotificationHistory({ filters }: { filters: HistoryFilters }) {
       <Paper withBorder>
         <Stack gap={0} data-testid="notification-history">
           {groupNotifications(items).map((entry) => (
-            <Box key={entry.kind === 'item' ? entry.item.id : groupId(entry.group)} style={{ borderBottom: '1px solid var(--mantine-color-gray-2)' }}>
+            <Box key={entry.kind === 'item' ? entry.item.id : groupId(entry.group)} style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}>
               {entry.kind === 'item' ? (
                 row(entry.item)
               ) : (

@@ -35,7 +35,7 @@ export function NotificationRow({
       gap="sm"
       px="sm"
       py="xs"
-      bg={unread ? 'indigo.0' : undefined}
+      bg={unread ? 'var(--mantine-color-indigo-light)' : undefined}
       data-testid="notification-row"
       data-notification-id={item.id}
       data-read={unread ? 'false' : 'true'}

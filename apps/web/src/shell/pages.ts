@@ -26,6 +26,7 @@ export const SearchPage = lazyNamed(import('../search/search-page'), 'SearchPage
 export const UsersPage = lazyNamed(import('../admin/users-page'), 'UsersPage');
 export const OrgChartPage = lazyNamed(import('../admin/org-chart-page'), 'OrgChartPage');
 export const ConnectionsPage = lazyNamed(import('../admin/connections-page'), 'ConnectionsPage');
+export const ReportsPage = lazyNamed(import('../reports/reports-page'), 'ReportsPage');
 
 /** Reached from the account menu (admin screens: for administrators only, and they say so to others). */
 export const MENU_PAGES: Array<{ href: string; label: string; page: ComponentType<PageProps>; adminOnly?: boolean }> = [

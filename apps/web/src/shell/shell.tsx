@@ -2,8 +2,8 @@ import { AppShell, Burger, Group, NavLink, Title } from '@mantine/core';
 import { useDisclosure, useReducedMotion } from '@mantine/hooks';
 import { Suspense, useEffect, type ComponentType } from 'react';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
-import { trpc } from '../api/trpc';
-import { hasPermission, type SignedInUser } from '../auth/user';
+import { useSupervises } from '../auth/use-supervises';
+import type { SignedInUser } from '../auth/user';
 import { NotificationBell } from '../notifications/bell';
 import { ReadFromDeepLink } from '../notifications/read-from-deep-link';
 import { HeaderSearch } from '../search/header-search';
@@ -11,7 +11,8 @@ import { ErrorBoundary } from '../ui/error-boundary';
 import { Empty, Loading } from '../ui/states';
 import { ConnectionIndicator } from './connection-indicator';
 import { LIVE_TOPICS } from './live-topics';
-import { ApprovalsPage, AssignedPage, GoalDetailPage, MENU_PAGES, MyGoalsPage, NotificationHistoryPage, SearchPage, TeamPage, type PageProps } from './pages';
+import { ApprovalsPage, AssignedPage, GoalDetailPage, MENU_PAGES, MyGoalsPage, NotificationHistoryPage, ReportsPage, SearchPage, TeamPage, type PageProps } from './pages';
+import { MAIN_ID, mainClass, SkipLink } from './skip-link';
 import { UserMenu } from './user-menu';
 
 interface Section {
@@ -28,15 +29,14 @@ const SECTIONS: Section[] = [
   { href: '/team', label: 'Team', page: TeamPage, supervisorsOnly: true },
   { href: '/approvals', label: 'Pending approvals', page: ApprovalsPage, supervisorsOnly: true },
   { href: '/notifications', label: 'Notifications', page: NotificationHistoryPage },
+  { href: '/reports', label: 'Reports', page: ReportsPage, supervisorsOnly: true },
 ];
 
 export function Shell({ user }: { user: SignedInUser }) {
   const [navOpen, nav] = useDisclosure(false);
   const reduceMotion = useReducedMotion();
   const [location] = useLocation();
-  const supervisees = trpc.users.supervisees.useQuery();
-  // Administrators approve the goals of people without a supervisor.
-  const supervises = hasPermission(user, 'admin') || (supervisees.data?.length ?? 0) > 0;
+  const supervises = useSupervises(user) ?? false;
 
   const closeNav = nav.close;
   useEffect(closeNav, [location, closeNav]); // the mobile menu closes once a page is chosen
@@ -48,6 +48,7 @@ export function Shell({ user }: { user: SignedInUser }) {
       padding={{ base: 'sm', sm: 'lg' }}
       transitionDuration={reduceMotion ? 0 : 200}
     >
+      <SkipLink />
       <AppShell.Header>
         <Group h="100%" px={{ base: 'xs', sm: 'md' }} justify="space-between" wrap="nowrap">
           <Group gap="xs" wrap="nowrap">
@@ -78,7 +79,7 @@ export function Shell({ user }: { user: SignedInUser }) {
         ))}
       </AppShell.Navbar>
 
-      <AppShell.Main>
+      <AppShell.Main id={MAIN_ID} tabIndex={-1} className={mainClass}>
         {/* While a page's chunk loads, the header and navigation are already in place. */}
         <ErrorBoundary resetKey={location}>
           <Suspense fallback={<Loading label="Loading…" />}>

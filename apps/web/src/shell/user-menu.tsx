@@ -6,6 +6,7 @@ import { trpc } from '../api/trpc';
 import { Link } from 'wouter';
 import { hasPermission, type SignedInUser } from '../auth/user';
 import { DesktopNotificationsItem } from '../notifications/desktop-notifications-item';
+import { ColorSchemeItems } from './color-scheme-items';
 import { MENU_PAGES } from './pages';
 
 function initials(name: string): string {
@@ -62,6 +63,8 @@ export function UserMenu({ user }: { user: SignedInUser }) {
             ))}
           </>
         )}
+        <Menu.Divider />
+        <ColorSchemeItems />
         <Menu.Divider />
         <Menu.Item color="red" onClick={() => logout.mutate()} disabled={logout.isPending}>
           Sign out

@@ -10,6 +10,7 @@ import * as apiKeys from './2026_12_06_0001_api_keys.js';
 import * as streamTickets from './2026_12_06_0003_stream_tickets.js';
 import * as publishing from './2026_12_06_0004_publishing.js';
 import * as goalSearch from './2026_12_07_0003_goal_search.js';
+import * as reports from './2026_12_07_0004_reports.js';
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_06_0003_stream_tickets': streamTickets,
   '2026_12_06_0004_publishing': publishing,
   '2026_12_07_0003_goal_search': goalSearch,
+  '2026_12_07_0004_reports': reports,
 };
