@@ -26,20 +26,17 @@ export async function approvalTurnaround(db: DB, scope: ReportScope, range: Rang
              where s.goal_id = h.goal_id and s.created_at <= h.created_at and s.id <> h.id and ${SUBMISSION})))::int as seconds
     from goal_history h join goals g on g.id = h.goal_id
     where h.action in ('approve', 'reject') and h.created_at >= ${start(range)} and h.created_at < ${end(range)} and ${ownerInScope(scope)}`;
-  const { rows: [totals] } = await sql<{ decided: number; approved: number; rejected: number; medianSeconds: number | null; p90Seconds: number | null }>`
+  // One pass over the decisions: the totals (week null) and each week's figures, by grouping sets.
+  const { rows } = await sql<{ week: string | null; decided: number; approved: number; rejected: number; medianSeconds: number | null; p90Seconds: number | null }>`
     with d as (${decisions})
-    select count(*)::int as decided,
+    select to_char(date_trunc('week', decided_at at time zone 'UTC'), 'YYYY-MM-DD') as week, count(*)::int as decided,
            count(*) filter (where action = 'approve')::int as approved,
            count(*) filter (where action = 'reject')::int as rejected,
            percentile_disc(0.5) within group (order by seconds) as "medianSeconds",
            percentile_disc(0.9) within group (order by seconds) as "p90Seconds"
-    from d`.execute(db);
-  const { rows: weeks } = await sql<{ week: string; decided: number; medianSeconds: number | null }>`
-    with d as (${decisions})
-    select to_char(date_trunc('week', decided_at at time zone 'UTC'), 'YYYY-MM-DD') as week, count(*)::int as decided,
-           percentile_disc(0.5) within group (order by seconds) as "medianSeconds"
-    from d group by 1 order by 1`.execute(db);
-  return { ...totals!, weeks };
+    from d group by grouping sets ((), (1)) order by 1 nulls first`.execute(db);
+  const [{ week: _all, ...totals }, ...weeks] = rows as [(typeof rows)[number], ...typeof rows];
+  return { ...totals, weeks: weeks.map(({ week, decided, medianSeconds }) => ({ week: week!, decided, medianSeconds })) };
 }
 
 export async function pendingDecisions(db: DB, scope: ReportScope): Promise<ReportOutput<'pendingDecisions'>> {
