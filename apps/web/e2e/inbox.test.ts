@@ -135,7 +135,7 @@ it('shows a burst from one person as one toast, and keeps the history filters in
   await navigate(laptop.page, 'Notifications');
   await expand(group(laptop.page, `${samName} assigned you 6 goals`), 6);
   await row(laptop.page, 'Plan the offsite').waitFor();
-  await laptop.page.getByLabel('Search').fill('runbook');
+  await laptop.page.getByLabel('Search', { exact: true }).fill('runbook');
   await laptop.page.waitForURL(/q=runbook/);
   await laptop.page.getByText('Unread', { exact: true }).click();
   await laptop.page.waitForURL(/read=unread/);
@@ -148,7 +148,7 @@ it('shows a burst from one person as one toast, and keeps the history filters in
 
   await laptop.page.reload();
   await found.waitFor();
-  expect(await laptop.page.getByLabel('Search').inputValue()).toBe('runbook');
+  expect(await laptop.page.getByLabel('Search', { exact: true }).inputValue()).toBe('runbook');
   expect(await laptop.page.getByTestId('notification-group').count()).toBe(1);
   await expand(found, 2);
   await row(laptop.page, 'Write the incident runbook').waitFor();
