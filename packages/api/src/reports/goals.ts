@@ -14,7 +14,9 @@ const rate = (part: number, whole: number) => (whole === 0 ? null : part / whole
 const start = (range: Range) => sql<Date>`(${range.from}::date)::timestamp at time zone 'UTC'`;
 const end = (range: Range) => sql<Date>`(${range.to}::date + 1)::timestamp at time zone 'UTC'`;
 const ownerInScope = (scope: ReportScope) => inScope(scope, sql.ref<number>('g.owner_id'));
-const ownerInScopeJoined = (scope: ReportScope) => inScopeJoined(scope, sql.ref<number>('g.owner_id'));
+/** `column` (a goal id) is a goal in scope: for the organisation no join with goals (history rows reference theirs). */
+const goalInScope = (scope: ReportScope, column: string) =>
+  scope.kind === 'organisation' ? sql<boolean>`true` : sql<boolean>`${sql.ref(column)} in (select g.id from goals g where ${inScopeJoined(scope, sql.ref<number>('g.owner_id'))})`;
 
 /** A submission for approval: created awaiting it, or submitted later. */
 const SUBMISSION = sql`((s.action = 'create' and s.to_status = 'PENDING_APPROVAL') or s.action = 'submit')`;
@@ -24,8 +26,8 @@ export async function approvalTurnaround(db: DB, scope: ReportScope, range: Rang
   // join of the decisions and the submissions, not a lookup per decision.
   const decisions = sql`
     with d as (
-      select h.id, h.goal_id, h.action, h.created_at from goal_history h join goals g on g.id = h.goal_id
-      where h.action in ('approve', 'reject') and h.created_at >= ${start(range)} and h.created_at < ${end(range)} and ${ownerInScopeJoined(scope)}
+      select h.id, h.goal_id, h.action, h.created_at from goal_history h
+      where h.action in ('approve', 'reject') and h.created_at >= ${start(range)} and h.created_at < ${end(range)} and ${goalInScope(scope, 'h.goal_id')}
     )
     select d.action, d.created_at as decided_at, round(extract(epoch from d.created_at - max(s.created_at)))::int as seconds
     from d left join goal_history s on s.goal_id = d.goal_id and s.created_at <= d.created_at and s.id <> d.id and ${SUBMISSION}
@@ -67,13 +69,13 @@ export async function goalResponses(db: DB, scope: ReportScope, range: Range): P
     select count(*)::int as assigned,
            count(*) filter (where r.accepted)::int as accepted,
            count(*) filter (where r.declined)::int as declined
-    from goal_history a join goals g on g.id = a.goal_id
+    from goal_history a
     left join (
       select goal_id, bool_or(action = 'accept') as accepted, bool_or(action = 'decline') as declined
       from goal_history where action in ('accept', 'decline') group by goal_id
     ) r on r.goal_id = a.goal_id
     where a.action = 'assign' and a.to_status = 'PENDING_ACCEPTANCE'
-      and a.created_at >= ${start(range)} and a.created_at < ${end(range)} and ${ownerInScopeJoined(scope)}`.execute(db);
+      and a.created_at >= ${start(range)} and a.created_at < ${end(range)} and ${goalInScope(scope, 'a.goal_id')}`.execute(db);
   const { assigned, accepted, declined } = counts!;
   return { assigned, accepted, declined, open: assigned - accepted - declined, acceptanceRate: rate(accepted, assigned), declineRate: rate(declined, assigned) };
 }
