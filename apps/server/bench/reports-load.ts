@@ -96,7 +96,9 @@ export async function loadGoals(db: DB, ids: number[], total: number, days: numb
     update bench_goals b set id = i.id from inserted i where i.title = 'Bench goal ' || b.g`.execute(db);
   await sql`
     insert into goal_history (goal_id, actor_id, action, from_status, to_status, created_at)
-    select id, owner_id, 'create', null, case when submitted then 'PENDING_APPROVAL' else 'PENDING_ACCEPTANCE' end, created_at from bench_goals
+    -- As the app logs them: created awaiting approval ('create'), or assigned by a supervisor ('assign').
+    select id, owner_id, case when submitted then 'create' else 'assign' end, null,
+      case when submitted then 'PENDING_APPROVAL' else 'PENDING_ACCEPTANCE' end, created_at from bench_goals
     union all
     select id, owner_id, case when submitted and status = 'REJECTED' then 'reject' when submitted then 'approve'
         when status = 'DECLINED' then 'decline' else 'accept' end,

@@ -32,14 +32,26 @@ export async function reportScope(db: DB, user: SessionUser, teamId: number | un
   return { kind: 'team', supervisorId: user.id };
 }
 
+/** The supervisor's subtree: the user ids below them, as a subquery. */
+const team = (supervisorId: number) => sql<number>`
+  with recursive team(id) as (
+    select id from users where supervisor_id = ${supervisorId}
+    union all
+    select u.id from users u join team on u.supervisor_id = team.id
+  ) select id from team`;
+
 /** `column` (a user id) is in the scope: anyone for the organisation, else in the supervisor's subtree. */
 export function inScope(scope: ReportScope, column: RawBuilder<number>): RawBuilder<boolean> {
   if (scope.kind === 'organisation') return sql<boolean>`true`;
   // = any(array(...)): the team is computed once (an InitPlan), not per row.
-  return sql<boolean>`${column} = any(array(
-    with recursive team(id) as (
-      select id from users where supervisor_id = ${scope.supervisorId}
-      union all
-      select u.id from users u join team on u.supervisor_id = team.id
-    ) select id from team))`;
+  return sql<boolean>`${column} = any(array(${team(scope.supervisorId)}))`;
+}
+
+/**
+ * The same as a semi-join, for queries that join tens of thousands of rows to the team: the
+ * planner expects an array to match a hundred rows and loops over indexes; a semi-join it hashes.
+ */
+export function inScopeJoined(scope: ReportScope, column: RawBuilder<number>): RawBuilder<boolean> {
+  if (scope.kind === 'organisation') return sql<boolean>`true`;
+  return sql<boolean>`${column} in (${team(scope.supervisorId)})`;
 }

@@ -1,11 +1,11 @@
 /**
  * The goal reports, on the goal tables themselves (100,000 goals answer in milliseconds with the
- * indexes of migration 2026_12_07_0004), so their figures are exact and current.
+ * indexes of migrations 2026_12_07_0004 and 0005), so their figures are exact and current.
  */
 import { sql } from 'kysely';
 import type { DB } from '@pms/db';
 import { PENDING_AGE_BUCKETS, type ReportFilter, type ReportOutput } from '@pms/shared';
-import { inScope, type ReportScope } from './access.js';
+import { inScope, inScopeJoined, type ReportScope } from './access.js';
 
 type Range = Pick<ReportFilter, 'from' | 'to'>;
 
@@ -14,18 +14,24 @@ const rate = (part: number, whole: number) => (whole === 0 ? null : part / whole
 const start = (range: Range) => sql<Date>`(${range.from}::date)::timestamp at time zone 'UTC'`;
 const end = (range: Range) => sql<Date>`(${range.to}::date + 1)::timestamp at time zone 'UTC'`;
 const ownerInScope = (scope: ReportScope) => inScope(scope, sql.ref<number>('g.owner_id'));
+/** `column` (a goal id) is a goal in scope: for the organisation no join with goals (history rows reference theirs). */
+const goalInScope = (scope: ReportScope, column: string) =>
+  scope.kind === 'organisation' ? sql<boolean>`true` : sql<boolean>`${sql.ref(column)} in (select g.id from goals g where ${inScopeJoined(scope, sql.ref<number>('g.owner_id'))})`;
 
 /** A submission for approval: created awaiting it, or submitted later. */
 const SUBMISSION = sql`((s.action = 'create' and s.to_status = 'PENDING_APPROVAL') or s.action = 'submit')`;
 
 export async function approvalTurnaround(db: DB, scope: ReportScope, range: Range): Promise<ReportOutput<'approvalTurnaround'>> {
+  // Each decision with its submission (the latest before it, or at the same instant): one hash
+  // join of the decisions and the submissions, not a lookup per decision.
   const decisions = sql`
-    select h.action, h.created_at as decided_at,
-           round(extract(epoch from h.created_at - (
-             select max(s.created_at) from goal_history s
-             where s.goal_id = h.goal_id and s.created_at <= h.created_at and s.id <> h.id and ${SUBMISSION})))::int as seconds
-    from goal_history h join goals g on g.id = h.goal_id
-    where h.action in ('approve', 'reject') and h.created_at >= ${start(range)} and h.created_at < ${end(range)} and ${ownerInScope(scope)}`;
+    with d as (
+      select h.id, h.goal_id, h.action, h.created_at from goal_history h
+      where h.action in ('approve', 'reject') and h.created_at >= ${start(range)} and h.created_at < ${end(range)} and ${goalInScope(scope, 'h.goal_id')}
+    )
+    select d.action, d.created_at as decided_at, round(extract(epoch from d.created_at - max(s.created_at)))::int as seconds
+    from d left join goal_history s on s.goal_id = d.goal_id and s.created_at <= d.created_at and s.id <> d.id and ${SUBMISSION}
+    group by d.id, d.action, d.created_at`;
   // One pass over the decisions: the totals (week null) and each week's figures, by grouping sets.
   const { rows } = await sql<{ week: string | null; decided: number; approved: number; rejected: number; medianSeconds: number | null; p90Seconds: number | null }>`
     with d as (${decisions})
@@ -58,14 +64,18 @@ export async function pendingDecisions(db: DB, scope: ReportScope): Promise<Repo
 }
 
 export async function goalResponses(db: DB, scope: ReportScope, range: Range): Promise<ReportOutput<'goalResponses'>> {
-  const answered = (action: string) => sql`exists (select 1 from goal_history r where r.goal_id = a.goal_id and r.action = ${action})`;
+  // Whether each goal was accepted or declined, aggregated once and joined, not looked up per assignment.
   const { rows: [counts] } = await sql<{ assigned: number; accepted: number; declined: number }>`
     select count(*)::int as assigned,
-           count(*) filter (where ${answered('accept')})::int as accepted,
-           count(*) filter (where ${answered('decline')})::int as declined
-    from goal_history a join goals g on g.id = a.goal_id
+           count(*) filter (where r.accepted)::int as accepted,
+           count(*) filter (where r.declined)::int as declined
+    from goal_history a
+    left join (
+      select goal_id, bool_or(action = 'accept') as accepted, bool_or(action = 'decline') as declined
+      from goal_history where action in ('accept', 'decline') group by goal_id
+    ) r on r.goal_id = a.goal_id
     where a.action = 'assign' and a.to_status = 'PENDING_ACCEPTANCE'
-      and a.created_at >= ${start(range)} and a.created_at < ${end(range)} and ${ownerInScope(scope)}`.execute(db);
+      and a.created_at >= ${start(range)} and a.created_at < ${end(range)} and ${goalInScope(scope, 'a.goal_id')}`.execute(db);
   const { assigned, accepted, declined } = counts!;
   return { assigned, accepted, declined, open: assigned - accepted - declined, acceptanceRate: rate(accepted, assigned), declineRate: rate(declined, assigned) };
 }

@@ -20,16 +20,32 @@ function report(name: ReportName, summary: string) {
     .use(async ({ ctx, input, next }) => next({ ctx: { scope: await reportScope(ctx.deps.db, ctx.session.user, input.teamId) } }));
 }
 
-/** Every supervisor (or only `supervisorId`) with the size of their whole subtree, by name. */
-async function teams(db: DB, supervisorId: number | null) {
+/** The supervisor's team with its size (none when they supervise nobody). */
+async function ownTeam(db: DB, supervisorId: number) {
   const { rows } = await sql<{ id: number; name: string; size: number }>`
     with recursive below(top, id) as (
-      select supervisor_id, id from users where supervisor_id is not null ${supervisorId === null ? sql`` : sql`and supervisor_id = ${supervisorId}`}
+      select supervisor_id, id from users where supervisor_id = ${supervisorId}
       union all
       select below.top, u.id from users u join below on u.supervisor_id = below.id
     )
     select s.id, s.name, count(*)::int as size from below join users s on s.id = below.top
-    group by s.id, s.name order by s.name, s.id`.execute(db);
+    group by s.id, s.name`.execute(db);
+  return rows;
+}
+
+/**
+ * Every supervisor with the size of their whole subtree, by name: one pass down the tree from its
+ * roots, each person carrying the people above them, then counted per person above (a pass per
+ * supervisor would walk each subtree again).
+ */
+async function allTeams(db: DB) {
+  const { rows } = await sql<{ id: number; name: string; size: number }>`
+    with recursive chain(id, above) as (
+      select id, array[]::int[] from users where supervisor_id is null
+      union all
+      select u.id, chain.above || u.supervisor_id from users u join chain on u.supervisor_id = chain.id
+    ), sizes as (select top, count(*)::int as size from chain, unnest(chain.above) as top group by top)
+    select s.id, s.name, sizes.size from sizes join users s on s.id = sizes.top order by s.name, s.id`.execute(db);
   return rows;
 }
 
@@ -62,8 +78,8 @@ export const reportsRouter = {
     .output(reportTeamsOutput)
     .query(async ({ ctx }) => {
       const { user } = ctx.session;
-      if (hasPermission(user, 'admin')) return { organisation: true, teams: await teams(ctx.deps.db, null) };
-      const own = await teams(ctx.deps.db, user.id);
+      if (hasPermission(user, 'admin')) return { organisation: true, teams: await allTeams(ctx.deps.db) };
+      const own = await ownTeam(ctx.deps.db, user.id);
       if (own.length === 0) throw new TRPCError({ code: 'FORBIDDEN', message: 'reports are for supervisors and administrators' });
       return { organisation: false, teams: own };
     }),

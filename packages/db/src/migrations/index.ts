@@ -11,6 +11,7 @@ import * as streamTickets from './2026_12_06_0003_stream_tickets.js';
 import * as publishing from './2026_12_06_0004_publishing.js';
 import * as goalSearch from './2026_12_07_0003_goal_search.js';
 import * as reports from './2026_12_07_0004_reports.js';
+import * as reportIndexes from './2026_12_07_0005_report_indexes.js';
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_06_0004_publishing': publishing,
   '2026_12_07_0003_goal_search': goalSearch,
   '2026_12_07_0004_reports': reports,
+  '2026_12_07_0005_report_indexes': reportIndexes,
 };
