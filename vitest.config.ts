@@ -10,6 +10,8 @@ export default defineConfig({
           globalSetup: ['apps/server/test/support/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          // Two files at a time even on 2 cores: they mostly wait on PostgreSQL and sockets.
+          maxWorkers: 2,
         },
       },
       {
