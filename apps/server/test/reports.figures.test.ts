@@ -236,4 +236,28 @@ describe('reports: goal figures', () => {
     const team = await sam.api.reports.pendingDecisions.query(ranges['30 days']);
     expect(team.rows.map((row) => row.approval)).toEqual([1, 1, 0, 0, 0]);
   });
+
+  it('times decisions made through the API from the submission before each', async () => {
+    const { db } = server;
+    const { admin, sam, alice } = people;
+    const goal = await alice.api.goals.create.mutate({ type: 'INDIVIDUAL', title: 'Timed from its submission' });
+    await sam.api.goals.reject.mutate({ id: goal.id, reason: 'Too vague' });
+    await alice.api.goals.submit.mutate({ id: goal.id });
+    await sam.api.goals.approve.mutate({ id: goal.id });
+
+    const history = await db.selectFrom('goal_history').select(['action', 'created_at', 'submitted_at']).where('goal_id', '=', goal.id).orderBy('id').execute();
+    expect(history.map((row) => row.action)).toEqual(['create', 'reject', 'submit', 'approve']);
+    const [created, rejected, submitted, approved] = history;
+    expect([created!.submitted_at, submitted!.submitted_at]).toEqual([null, null]);
+    expect(rejected!.submitted_at).toEqual(created!.created_at);
+    expect(approved!.submitted_at).toEqual(submitted!.created_at);
+
+    // Yesterday to tomorrow: a run across midnight keeps both decisions in range.
+    const day = (offset: number) => new Date(Date.now() + offset * DAY * 1000).toISOString().slice(0, 10);
+    const report = await admin.api.reports.approvalTurnaround.query({ from: day(-1), to: day(1), teamId: sam.id });
+    const seconds = [rejected!.created_at.getTime() - created!.created_at.getTime(), approved!.created_at.getTime() - submitted!.created_at.getTime()].map((ms) =>
+      Math.round(ms / 1000),
+    );
+    expect(report).toMatchObject({ decided: 2, approved: 1, rejected: 1, medianSeconds: Math.min(...seconds), p90Seconds: Math.max(...seconds) });
+  });
 });

@@ -55,6 +55,8 @@ export interface GoalHistoryTable {
   reason: string | null;
   progress: number | null;
   created_at: Timestamp;
+  /** On a decision (approve, reject): when the goal was submitted; set by a trigger (migration 2026_12_07_0006). */
+  submitted_at: ColumnType<Date | null, never, never>;
 }
 
 export interface NotificationsTable {

@@ -1,6 +1,7 @@
 /**
  * The goal reports, on the goal tables themselves (100,000 goals answer in milliseconds with the
- * indexes of migrations 2026_12_07_0004 and 0005), so their figures are exact and current.
+ * indexes of migrations 2026_12_07_0004 and 0005, and each decision keeping its submission time,
+ * 0006), so their figures are exact and current.
  */
 import { sql } from 'kysely';
 import type { DB } from '@pms/db';
@@ -18,20 +19,12 @@ const ownerInScope = (scope: ReportScope) => inScope(scope, sql.ref<number>('g.o
 const goalInScope = (scope: ReportScope, column: string) =>
   scope.kind === 'organisation' ? sql<boolean>`true` : sql<boolean>`${sql.ref(column)} in (select g.id from goals g where ${inScopeJoined(scope, sql.ref<number>('g.owner_id'))})`;
 
-/** A submission for approval: created awaiting it, or submitted later. */
-const SUBMISSION = sql`((s.action = 'create' and s.to_status = 'PENDING_APPROVAL') or s.action = 'submit')`;
-
 export async function approvalTurnaround(db: DB, scope: ReportScope, range: Range): Promise<ReportOutput<'approvalTurnaround'>> {
-  // Each decision with its submission (the latest before it, or at the same instant): one hash
-  // join of the decisions and the submissions, not a lookup per decision.
+  // Each decision keeps when its goal was submitted (goal_history.submitted_at, set by a trigger).
   const decisions = sql`
-    with d as (
-      select h.id, h.goal_id, h.action, h.created_at from goal_history h
-      where h.action in ('approve', 'reject') and h.created_at >= ${start(range)} and h.created_at < ${end(range)} and ${goalInScope(scope, 'h.goal_id')}
-    )
-    select d.action, d.created_at as decided_at, round(extract(epoch from d.created_at - max(s.created_at)))::int as seconds
-    from d left join goal_history s on s.goal_id = d.goal_id and s.created_at <= d.created_at and s.id <> d.id and ${SUBMISSION}
-    group by d.id, d.action, d.created_at`;
+    select h.action, h.created_at as decided_at, round(extract(epoch from h.created_at - h.submitted_at))::int as seconds
+    from goal_history h
+    where h.action in ('approve', 'reject') and h.created_at >= ${start(range)} and h.created_at < ${end(range)} and ${goalInScope(scope, 'h.goal_id')}`;
   // One pass over the decisions: the totals (week null) and each week's figures, by grouping sets.
   const { rows } = await sql<{ week: string | null; decided: number; approved: number; rejected: number; medianSeconds: number | null; p90Seconds: number | null }>`
     with d as (${decisions})

@@ -12,6 +12,7 @@ import * as publishing from './2026_12_06_0004_publishing.js';
 import * as goalSearch from './2026_12_07_0003_goal_search.js';
 import * as reports from './2026_12_07_0004_reports.js';
 import * as reportIndexes from './2026_12_07_0005_report_indexes.js';
+import * as decisionSubmittedAt from './2026_12_07_0006_decision_submitted_at.js';
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_07_0003_goal_search': goalSearch,
   '2026_12_07_0004_reports': reports,
   '2026_12_07_0005_report_indexes': reportIndexes,
+  '2026_12_07_0006_decision_submitted_at': decisionSubmittedAt,
 };
