@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Two files at a time even on 2 cores: the server suites mostly wait on PostgreSQL and
+    // sockets. Set here, not per project: vitest runs projects with different limits apart.
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -10,8 +13,6 @@ export default defineConfig({
           globalSetup: ['apps/server/test/support/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
-          // Two files at a time even on 2 cores: they mostly wait on PostgreSQL and sockets.
-          maxWorkers: 2,
         },
       },
       {
