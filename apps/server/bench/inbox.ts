@@ -12,6 +12,7 @@
  *   --chunk N     rows per INSERT while loading (default 100000)
  *   --samples N   timed calls of each kind (default 300, after 30 to warm up)
  *   --keep        keep the database afterwards (its name is printed), e.g. for EXPLAIN ANALYZE
+ *   --reuse NAME  time against a database an earlier `--keep` run loaded (then kept again), instead of loading
  *   BENCH_DATABASE_URL  PostgreSQL server for the bench database (default postgres://postgres@127.0.0.1:5432/postgres)
  */
 import { mkdtempSync } from 'node:fs';
@@ -26,7 +27,7 @@ import { createDatabase } from '@pms/db';
 import type { Child } from './children.js';
 import { bundleServer, Fleet, log } from './fleet.js';
 import { loadNotifications } from './inbox-load.js';
-import { createBenchDatabase, provisionUsers } from './provision.js';
+import { createBenchDatabase, provisionUsers, reuseBenchDatabase } from './provision.js';
 import { percentile } from './report.js';
 
 const { values } = parseArgs({
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     chunk: { type: 'string' },
     samples: { type: 'string' },
     keep: { type: 'boolean' },
+    reuse: { type: 'string' },
   },
 });
 function count(flag: keyof typeof values, fallback: number, min = 1): number {
@@ -53,24 +55,29 @@ if (heavy > total) throw new Error(`--heavy (${heavy}) cannot exceed --total (${
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PASSWORD = 'bench-inbox-password';
 
-const database = await createBenchDatabase(adminUrl);
+const reused = values.reuse;
+if (reused !== undefined && !/^pms_bench_[0-9a-f]{8}$/.test(reused)) throw new Error(`--reuse takes a name a --keep run printed (pms_bench_…), not ${reused}`);
+const database = reused ? reuseBenchDatabase(adminUrl, reused) : await createBenchDatabase(adminUrl);
 log(`database ${database.name}`);
 const db = createDatabase({ connectionString: database.url, max: 2 });
 const fleet = new Fleet(0, null);
 let server: Child | null = null;
 try {
-  const [heavyId, ...others] = await provisionUsers(db, users + 1);
-  if (others.at(-1)! - others[0]! !== others.length - 1) throw new Error('expected consecutive user ids');
-  await db.updateTable('users').set({ password_hash: await hashPassword(PASSWORD) }).where('id', '=', heavyId!).execute();
+  let loadSeconds = 0;
+  if (!reused) {
+    const [heavyId, ...others] = await provisionUsers(db, users + 1);
+    if (others.at(-1)! - others[0]! !== others.length - 1) throw new Error('expected consecutive user ids');
+    await db.updateTable('users').set({ password_hash: await hashPassword(PASSWORD) }).where('id', '=', heavyId!).execute();
 
-  log(`loading ${total.toLocaleString('en')} notifications, ${heavy.toLocaleString('en')} of them for one person, ${chunk.toLocaleString('en')} per INSERT`);
-  const loadStarted = performance.now();
-  await loadNotifications(db, { total, heavy, heavyId: heavyId!, otherFirst: others[0]!, others: others.length, chunk }, (loaded) => {
-    const seconds = (performance.now() - loadStarted) / 1000;
-    if (loaded === total || loaded % (chunk * 10) === 0) log(`  ${loaded.toLocaleString('en')} rows in ${seconds.toFixed(0)} s`);
-  });
-  const loadSeconds = (performance.now() - loadStarted) / 1000;
-  log(`loaded (and vacuumed) in ${loadSeconds.toFixed(1)} s: ${Math.round(total / loadSeconds).toLocaleString('en')} rows/s`);
+    log(`loading ${total.toLocaleString('en')} notifications, ${heavy.toLocaleString('en')} of them for one person, ${chunk.toLocaleString('en')} per INSERT`);
+    const loadStarted = performance.now();
+    await loadNotifications(db, { total, heavy, heavyId: heavyId!, otherFirst: others[0]!, others: others.length, chunk }, (loaded) => {
+      const seconds = (performance.now() - loadStarted) / 1000;
+      if (loaded === total || loaded % (chunk * 10) === 0) log(`  ${loaded.toLocaleString('en')} rows in ${seconds.toFixed(0)} s`);
+    });
+    loadSeconds = (performance.now() - loadStarted) / 1000;
+    log(`loaded (and vacuumed) in ${loadSeconds.toFixed(1)} s: ${Math.round(total / loadSeconds).toLocaleString('en')} rows/s`);
+  }
 
   // The server in a process of its own, as in production: the client's work does not share its event loop.
   await bundleServer();
@@ -114,7 +121,11 @@ try {
   const command = `npm run bench:inbox -- ${process.argv.slice(2).join(' ')}`.trim();
   console.log(`\n=== bench:inbox ${new Date().toISOString()} ===`);
   console.log(`command   ${command}`);
-  console.log(`data      ${total.toLocaleString('en')} notifications, ${users.toLocaleString('en')} + 1 people, the heavy one with ${heavy.toLocaleString('en')}; loaded in ${loadSeconds.toFixed(1)} s`);
+  console.log(
+    reused
+      ? `data      the database ${reused}, as an earlier --keep run loaded it`
+      : `data      ${total.toLocaleString('en')} notifications, ${users.toLocaleString('en')} + 1 people, the heavy one with ${heavy.toLocaleString('en')}; loaded in ${loadSeconds.toFixed(1)} s`,
+  );
   console.log(`calls     ${samples} timed of each, one at a time over HTTP (tRPC client, bearer token), round-robin\n`);
   console.log(`${'call'.padEnd(46)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'max ms'.padStart(8)}`);
   for (const [name, timing] of Object.entries(timings)) {
@@ -125,6 +136,6 @@ try {
 } finally {
   if (server) await fleet.stop([server]);
   await db.destroy();
-  if (values.keep) log(`kept database ${database.name} (drop it with: drop database ${database.name})`);
+  if (values.keep || reused) log(`kept database ${database.name} (drop it with: drop database ${database.name})`);
   else await database.drop();
 }

@@ -57,6 +57,11 @@ export async function createBenchDatabase(adminUrl: string): Promise<BenchDataba
   return database;
 }
 
+/** A database an earlier run created and kept: used as it is, and kept again. */
+export function reuseBenchDatabase(adminUrl: string, name: string): BenchDatabase {
+  return { url: withDatabase(adminUrl, name), name, drop: async () => {} };
+}
+
 export interface Device {
   userId: number;
   token: string;
