@@ -67,7 +67,7 @@ async function insertChunk(db: Kysely<Database>, plan: LoadPlan, from: number, t
       case when (h / 10) % 10 = 0 then created_at + interval '2 hours' end,
       case when (h / 10) % 100 = 1 then now() + interval '1 day' end,
       case when resolvable and (h / 1000) % 10 < 7 then created_at + interval '3 hours' end,
-      case when resolvable and (h / 1000) % 10 < 7 then '{"outcome":"approved","byId":1,"byName":"Ada Admin","reason":null}'::jsonb end,
+      case when resolvable and (h / 1000) % 10 < 7 then '{"outcome":"APPROVED","byId":1,"byName":"Ada Admin","reason":null}'::jsonb end,
       created_at,
       case when h % 2000 = 1999 then now() - interval '1 hour' else created_at + interval '30 days' end
     from (

@@ -12,6 +12,7 @@
  *   --chunk N     rows per INSERT while loading (default 100000)
  *   --samples N   timed calls of each kind (default 300, after 30 to warm up)
  *   --keep        keep the database afterwards (its name is printed), e.g. for EXPLAIN ANALYZE
+ *   --cpu-prof DIR  write the server's CPU profile of the timed calls to DIR/server.cpuprofile
  *   --reuse NAME  time against a database an earlier `--keep` run loaded (then kept again), instead of loading
  *   BENCH_DATABASE_URL  PostgreSQL server for the bench database (default postgres://postgres@127.0.0.1:5432/postgres)
  */
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     samples: { type: 'string' },
     keep: { type: 'boolean' },
     reuse: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 function count(flag: keyof typeof values, fallback: number, min = 1): number {
@@ -110,13 +112,16 @@ try {
     'floor: auth.me': () => client.auth.me.query(),
   };
   const timings = Object.fromEntries(Object.keys(calls).map((name) => [name, new Float64Array(samples)]));
+  const profileDir = values['cpu-prof'] ?? null;
   for (let round = -30; round < samples; round++) {
+    if (round === 0) await fleet.profile([server], 'start', profileDir);
     for (const [name, call] of Object.entries(calls)) {
       const started = performance.now();
       await call();
       if (round >= 0) timings[name]![round] = performance.now() - started;
     }
   }
+  await fleet.profile([server], 'stop', profileDir);
 
   const command = `npm run bench:inbox -- ${process.argv.slice(2).join(' ')}`.trim();
   console.log(`\n=== bench:inbox ${new Date().toISOString()} ===`);

@@ -180,7 +180,10 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
       deps,
       clientAddress: clientAddress(req, env.TRUST_PROXY),
       apiKey,
-      session: apiKey || isApiKey(token) ? null : withRequestUser(req, await resolveSession(db, deps.tokens, token)),
+      session:
+        apiKey || isApiKey(token)
+          ? null
+          : withRequestUser(req, await realtime.httpSessions.resolve(token, () => resolveSession(db, deps.tokens, token))),
       transport: {
         kind: 'http',
         setSessionCookie: (token, expiresAt) =>

@@ -65,6 +65,22 @@ describe('a demoted administrator', () => {
     await socket.close();
   });
 
+  it('is refused over HTTP by another instance that had the session in hand', async () => {
+    const gus = await newAdmin(b);
+    const onB = httpClient(b.url, gus.token);
+    expect(await outcome(onB.users.list.query())).toBe('ok'); // B now keeps Gus's session
+    const socket = wsClient(b.url, gus.token);
+    const notifications = await followNotifications(socket.client);
+
+    await ada.api.users.update.mutate({ id: gus.id, permissions: [] }); // on instance A
+    await notify(a.db, [sample(gus.id, 1)]);
+    await notifications.take(1); // the demotion's announcement has reached B
+    expect(await outcome(onB.users.list.query())).toBe('FORBIDDEN');
+    expect((await onB.auth.me.query()).permissions).toEqual([]);
+    notifications.close();
+    await socket.close();
+  });
+
   it('no longer receives goals they saw as an administrator, even when demoted during a listener outage', async () => {
     const hal = await newAdmin(a);
     const socket = wsClient(a.url, hal.token);
@@ -112,6 +128,37 @@ describe('a session ended while the listener is down', () => {
     await outage.end();
     expect((await socket.closed).code).toBe(1008);
     await socket.close();
+  });
+});
+
+describe('HTTP calls of a known session', () => {
+  it('are refused at once after logout on the same instance, and on another once it hears of it', async () => {
+    const bob = await signIn(a.url, demo.bob);
+    const [onA, onB] = [httpClient(a.url, bob.token), httpClient(b.url, bob.token)];
+    for (const api of [onA, onB]) expect(await outcome(api.auth.me.query())).toBe('ok');
+    const watcher = await signIn(b.url, demo.dave);
+    const socket = wsClient(b.url, watcher.token);
+    const notifications = await followNotifications(socket.client);
+
+    await onA.auth.logout.mutate();
+    expect(await outcome(onA.auth.me.query())).toBe('UNAUTHORIZED');
+    await notify(a.db, [sample(watcher.id, 1)]);
+    await notifications.take(1); // the logout's announcement has reached B
+    expect(await outcome(onB.auth.me.query())).toBe('UNAUTHORIZED');
+    notifications.close();
+    await socket.close();
+  });
+
+  it('read the session again while the listener is down, so a change made meanwhile counts', async () => {
+    const ivy = await newAdmin(a);
+    const onA = httpClient(a.url, ivy.token);
+    expect(await outcome(onA.users.list.query())).toBe('ok');
+
+    const outage = await listenerOutage([a, b]);
+    await httpClient(b.url, ada.token).users.update.mutate({ id: ivy.id, permissions: [] }); // A does not hear of it
+    expect(await outcome(onA.users.list.query())).toBe('FORBIDDEN');
+    await outage.end();
+    expect(await outcome(onA.users.list.query())).toBe('FORBIDDEN');
   });
 });
 

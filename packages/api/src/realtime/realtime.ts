@@ -1,4 +1,5 @@
 import type { DB } from '@pms/db';
+import { SessionCache } from '../auth/session-cache.js';
 import { loadSessions } from '../auth/sessions.js';
 import { BatchedReads } from '../lib/batched-reads.js';
 import type { Logger } from '../ops/logger.js';
@@ -57,6 +58,8 @@ export class Realtime {
   readonly hub: UserEventHub;
   readonly presence: InstancePresence;
   readonly sessions: SocketSessions;
+  /** HTTP calls' sessions, kept exact by the same announcements as the sockets'. */
+  readonly httpSessions = new SessionCache();
   readonly topics: Topics;
   /** The statements reading user streams, with what each topic loads. */
   readonly reads: StreamReads;
@@ -91,11 +94,13 @@ export class Realtime {
     this.listener.on(CHANNELS.events, (payload) => this.hub.onAnnouncement(payload));
     this.listener.onLost(() => {
       this.sessions.listenerLost();
+      this.httpSessions.listenerLost();
       this.stats.listenerLost();
     });
     // Sessions first: the catch-up's deliveries then see every socket as stale.
     this.listener.onReconnect(() => {
       this.sessions.listenerBack();
+      this.httpSessions.listenerBack();
       this.hub.catchUpAll();
       this.stats.listenerBack();
     });
@@ -105,11 +110,12 @@ export class Realtime {
   }
 
   /**
-   * Applies session changes to this process's sockets. Announced on the channels for every
+   * Applies session changes to this process's sockets and HTTP sessions. Announced on the channels for every
    * instance; the instance that made the change also calls it directly after committing, so
    * its own sockets need not wait for the announcement.
    */
   sessionsChanged({ users = [], revoked = [] }: SessionChanges): void {
+    this.httpSessions.changed(users, revoked);
     if (revoked.length) this.connections.closeSessions(revoked, 'session ended');
     if (users.length) {
       this.sessions.usersChanged(users);
