@@ -6,6 +6,7 @@ export type { ApiDeps, ApiConfig, Caller, Context, Meta, Session, SessionUser, T
 export { SessionTokens } from './auth/tokens.js';
 export { databaseFault } from './lib/database-faults.js';
 export { RetryLater } from './lib/retry-later.js';
+export { serialize as serializeForWire } from './lib/wire.js';
 export { hashPassword } from './auth/password.js';
 export { LoginThrottle, type LoginThrottlePolicy, type ThrottleLimit } from './auth/throttle.js';
 export { resolveSession, tokenFromHeaders, SESSION_COOKIE } from './auth/sessions.js';
