@@ -58,7 +58,6 @@ const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.
 const PASSWORD = 'bench-inbox-password';
 
 const reused = values.reuse;
-if (reused !== undefined && !/^pms_bench_[0-9a-f]{8}$/.test(reused)) throw new Error(`--reuse takes a name a --keep run printed (pms_bench_…), not ${reused}`);
 const database = reused ? reuseBenchDatabase(adminUrl, reused) : await createBenchDatabase(adminUrl);
 log(`database ${database.name}`);
 const db = createDatabase({ connectionString: database.url, max: 2 });

@@ -37,8 +37,11 @@ async function dropDatabase(adminUrl: string, name: string): Promise<void> {
   }
 }
 
+/** The names createBenchDatabase gives: nothing else is taken for one. */
+const BENCH_DATABASE_NAME = /^pms_bench_[0-9a-f]{8}$/;
+
 export async function createBenchDatabase(adminUrl: string): Promise<BenchDatabase> {
-  const name = `pms_bench_${randomBytes(4).toString('hex')}`;
+  const name = `pms_bench_${randomBytes(4).toString('hex')}`; // what BENCH_DATABASE_NAME matches
   await adminQuery(adminUrl, `create database ${name}`);
   const database = {
     url: withDatabase(adminUrl, name),
@@ -57,8 +60,9 @@ export async function createBenchDatabase(adminUrl: string): Promise<BenchDataba
   return database;
 }
 
-/** A database an earlier run created and kept: used as it is, and kept again. */
+/** A database an earlier run created (and kept): used as it is, and kept again. */
 export function reuseBenchDatabase(adminUrl: string, name: string): BenchDatabase {
+  if (!BENCH_DATABASE_NAME.test(name)) throw new Error(`expected the name of a kept bench database (pms_bench_…), not ${name}`);
   return { url: withDatabase(adminUrl, name), name, drop: async () => {} };
 }
 

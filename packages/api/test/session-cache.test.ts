@@ -13,11 +13,8 @@ const session = (id: string, userId: number, expiresInMs = 3_600_000): Session =
   user: { id: userId, email: `u${userId}@x.test`, name: `U${userId}`, supervisorId: null, permissions: [] },
 });
 
-/** `resolve` with a read that counts its calls and answers `answer`. */
-function reader(answer: Session | null) {
-  const read = vi.fn(async () => answer);
-  return read;
-}
+/** A read for `resolve` that answers `answer` and counts its calls. */
+const reader = (answer: Session | null) => vi.fn(async () => answer);
 
 afterEach(() => vi.useRealTimers());
 
