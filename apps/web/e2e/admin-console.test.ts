@@ -72,6 +72,11 @@ it('as an administrator: users, the org chart and live connections', async () =>
   await editSam.getByRole('button', { name: 'Save' }).click();
   await editSam.getByText('supervisorId: this would make a supervisor cycle').waitFor();
   await screenshot(page, 'admin-user-cycle-1280');
+  // A window narrowed to a phone's width shows cards instead of the table; the dialog and its answer stay.
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.getByRole('table').waitFor({ state: 'detached' });
+  await editSam.getByText('supervisorId: this would make a supervisor cycle').waitFor();
+  await page.setViewportSize({ width: 1280, height: 800 });
   await editSam.getByRole('button', { name: 'Cancel' }).click();
 
   await manage(page, 'Erin Example', 'Edit');

@@ -87,6 +87,12 @@ it('edits and rotates a key on a phone: the new secret works, the old one no lon
   expect(await edit.getByRole('checkbox', { name: 'connections:read' }).isChecked()).toBe(true);
   await edit.getByLabel('Name').fill('Reviews service');
   await edit.getByRole('checkbox', { name: 'users:read' }).check();
+  // The phone turned sideways: the list becomes a table, and the dialog keeps what was typed.
+  const viewport = page.viewportSize()!;
+  await page.setViewportSize({ width: viewport.height, height: viewport.width });
+  await page.getByRole('table').waitFor();
+  expect(await edit.getByLabel('Name').inputValue()).toBe('Reviews service');
+  await page.setViewportSize(viewport);
   await edit.getByRole('button', { name: 'Save' }).click();
   await edit.waitFor({ state: 'hidden' });
   const row = page.getByTestId('api-key-row').filter({ hasText: 'Reviews service' });

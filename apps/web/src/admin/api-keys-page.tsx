@@ -28,6 +28,7 @@ export function ApiKeysPage({ user }: PageProps) {
       void utils.apiKeys.list.invalidate();
     },
   });
+  const changes = useKeyChanges(setShown);
   return (
     <AdminOnly user={user}>
       <PageHeader
@@ -39,7 +40,7 @@ export function ApiKeysPage({ user }: PageProps) {
           </Button>
         }
       />
-      <KeyList onSecret={setShown} />
+      <KeyList onChoose={changes.choose} />
       <KeyFormDialog
         title="New API key"
         opened={creating}
@@ -50,12 +51,14 @@ export function ApiKeysPage({ user }: PageProps) {
         error={create.error}
         onSubmit={(values) => create.mutate(values)}
       />
+      <KeyDialogs changes={changes} />
       <SecretDialog secret={shown?.secret ?? null} keyName={shown?.name ?? ''} onClose={() => setShown(null)} />
     </AdminOnly>
   );
 }
 
-function KeyList({ onSecret }: { onSecret(shown: { name: string; secret: string }): void }) {
+/** A table where there is room, cards on a phone: two trees, so nothing that must outlive a rotation lives in them. */
+function KeyList({ onChoose }: { onChoose: Choose }) {
   const keys = trpc.apiKeys.list.useQuery();
   const phone = useMediaQuery('(max-width: 48em)');
   if (keys.error) return <LoadError error={keys.error} onRetry={() => void keys.refetch()} />;
@@ -73,7 +76,7 @@ function KeyList({ onSecret }: { onSecret(shown: { name: string; secret: string 
                 </Text>
                 <Code>{key.hint}…</Code> <State apiKey={key} />
               </div>
-              <KeyActions apiKey={key} onSecret={onSecret} />
+              <KeyMenu apiKey={key} onChoose={onChoose} />
             </Group>
             <Scopes apiKey={key} />
             <Text size="xs" c="dimmed" mt={4}>
@@ -124,7 +127,7 @@ function KeyList({ onSecret }: { onSecret(shown: { name: string; secret: string 
               <State apiKey={key} />
             </Table.Td>
             <Table.Td>
-              <KeyActions apiKey={key} onSecret={onSecret} />
+              <KeyMenu apiKey={key} onChoose={onChoose} />
             </Table.Td>
           </Table.Tr>
         ))}
@@ -157,14 +160,42 @@ function State({ apiKey }: { apiKey: ApiKey }) {
   );
 }
 
-type Dialog = 'edit' | 'rotate' | 'revoke' | null;
+type Choice = 'edit' | 'rotate' | 'revoke';
+type Choose = (choice: Choice, apiKey: ApiKey) => void;
 
 /** Edit, rotate and revoke a live key; a revoked one stays listed, for the record, with none. */
-function KeyActions({ apiKey, onSecret }: { apiKey: ApiKey; onSecret(shown: { name: string; secret: string }): void }) {
-  const [dialog, setDialog] = useState<Dialog>(null);
+function KeyMenu({ apiKey, onChoose }: { apiKey: ApiKey; onChoose: Choose }) {
+  if (apiKey.revokedAt) return null;
+  return (
+    <Menu position="bottom-end" withinPortal>
+      <Menu.Target>
+        <Button size="compact-sm" variant="default" aria-label={`Actions for ${apiKey.name}`} data-testid="api-key-actions">
+          Manage
+        </Button>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Item onClick={() => onChoose('edit', apiKey)}>Edit name and scopes</Menu.Item>
+        <Menu.Item onClick={() => onChoose('rotate', apiKey)}>Rotate secret</Menu.Item>
+        <Menu.Item color="red" onClick={() => onChoose('revoke', apiKey)}>
+          Revoke
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
+/**
+ * The row menus' dialogs and changes, held by the page rather than by a row: a window crossing
+ * the phone width swaps the table for cards, which would otherwise close an open dialog and lose
+ * the answer of a change under way (a rotated key's new secret among them).
+ */
+function useKeyChanges(onSecret: (shown: { name: string; secret: string }) => void) {
+  // The key stays set while a dialog closes, so its closing animation keeps its title.
+  const [open, setOpen] = useState<{ dialog: Choice | null; apiKey: ApiKey | null }>({ dialog: null, apiKey: null });
   const utils = trpc.useUtils();
+  const close = () => setOpen((current) => ({ ...current, dialog: null }));
   const done = (title: string, key: ApiKey) => {
-    setDialog(null);
+    close();
     notifications.show({ color: 'teal', title, message: key.name });
     void utils.apiKeys.list.invalidate();
   };
@@ -178,27 +209,25 @@ function KeyActions({ apiKey, onSecret }: { apiKey: ApiKey; onSecret(shown: { na
     onError: failed('Could not rotate the key'),
   });
   const revoke = trpc.apiKeys.revoke.useMutation({ onSuccess: (key) => done('Key revoked', key), onError: failed('Could not revoke the key') });
-  if (apiKey.revokedAt) return null;
+  const choose: Choose = (choice, apiKey) => {
+    update.reset();
+    setOpen({ dialog: choice, apiKey });
+  };
+  return { open, close, choose, update, rotate, revoke };
+}
+
+function KeyDialogs({ changes }: { changes: ReturnType<typeof useKeyChanges> }) {
+  const { open, close, update, rotate, revoke } = changes;
+  const apiKey = open.apiKey;
+  if (!apiKey) return null;
   return (
     <>
-      <Menu position="bottom-end" withinPortal>
-        <Menu.Target>
-          <Button size="compact-sm" variant="default" aria-label={`Actions for ${apiKey.name}`} data-testid="api-key-actions">
-            Manage
-          </Button>
-        </Menu.Target>
-        <Menu.Dropdown>
-          <Menu.Item onClick={() => (update.reset(), setDialog('edit'))}>Edit name and scopes</Menu.Item>
-          <Menu.Item onClick={() => setDialog('rotate')}>Rotate secret</Menu.Item>
-          <Menu.Item color="red" onClick={() => setDialog('revoke')}>
-            Revoke
-          </Menu.Item>
-        </Menu.Dropdown>
-      </Menu>
+      {/* Keyed by the key: opening another one's form starts from its values, not the last form's. */}
       <KeyFormDialog
+        key={apiKey.id}
         title={`Edit ${apiKey.name}`}
-        opened={dialog === 'edit'}
-        onClose={() => setDialog(null)}
+        opened={open.dialog === 'edit'}
+        onClose={close}
         initial={{ name: apiKey.name, scopes: apiKey.scopes }}
         submitLabel="Save"
         pending={update.isPending}
@@ -206,22 +235,22 @@ function KeyActions({ apiKey, onSecret }: { apiKey: ApiKey; onSecret(shown: { na
         onSubmit={(values) => update.mutate({ id: apiKey.id, ...values })}
       />
       <ConfirmDialog
-        opened={dialog === 'rotate'}
+        opened={open.dialog === 'rotate'}
         title={`Rotate the key for ${apiKey.name}?`}
         confirmLabel="Rotate"
         pending={rotate.isPending}
         onConfirm={() => rotate.mutate({ id: apiKey.id })}
-        onClose={() => setDialog(null)}
+        onClose={close}
       >
         The key gets a new secret, shown once. The current one stops working at once: the service is refused until it has the new one.
       </ConfirmDialog>
       <ConfirmDialog
-        opened={dialog === 'revoke'}
+        opened={open.dialog === 'revoke'}
         title={`Revoke the key for ${apiKey.name}?`}
         confirmLabel="Revoke"
         pending={revoke.isPending}
         onConfirm={() => revoke.mutate({ id: apiKey.id })}
-        onClose={() => setDialog(null)}
+        onClose={close}
       >
         Calls with this key are refused from now on. This cannot be undone; the key stays listed for the record.
       </ConfirmDialog>

@@ -40,6 +40,7 @@ function Users({ meId }: { meId: number }) {
   });
   const all = users.data ?? [];
   const shown = all.filter((person) => matchesSearch(person, search.trim()));
+  const changes = useUserChanges();
   return (
     <>
       <PageHeader
@@ -63,7 +64,7 @@ function Users({ meId }: { meId: number }) {
       ) : shown.length === 0 ? (
         <Empty title="Nobody matches" description="Try part of a name or an email address." />
       ) : (
-        <UserList users={shown} all={all} meId={meId} />
+        <UserList users={shown} all={all} meId={meId} onChoose={changes.choose} />
       )}
       <NewUserDialog
         opened={creating}
@@ -73,11 +74,13 @@ function Users({ meId }: { meId: number }) {
         error={create.error}
         onSubmit={(values) => create.mutate(once(values))}
       />
+      <UserDialogs changes={changes} all={all} />
     </>
   );
 }
 
-function UserList({ users, all, meId }: { users: User[]; all: User[]; meId: number }) {
+/** A table where there is room, cards on a phone: two trees, so nothing that must outlive a rotation lives in them. */
+function UserList({ users, all, meId, onChoose }: { users: User[]; all: User[]; meId: number; onChoose: Choose }) {
   const phone = useMediaQuery('(max-width: 48em)');
   const nameOf = (id: number | null) => (id === null ? null : (all.find((other) => other.id === id)?.name ?? `#${id}`));
   if (phone) {
@@ -92,7 +95,7 @@ function UserList({ users, all, meId }: { users: User[]; all: User[]; meId: numb
                   {person.email}
                 </Text>
               </div>
-              <UserActions user={person} all={all} isMe={person.id === meId} />
+              <UserMenu user={person} isMe={person.id === meId} onChoose={onChoose} />
             </Group>
             <Text size="sm" mt={4}>
               Supervisor: {nameOf(person.supervisorId) ?? 'nobody'}
@@ -134,7 +137,7 @@ function UserList({ users, all, meId }: { users: User[]; all: User[]; meId: numb
               <State user={person} />
             </Table.Td>
             <Table.Td>
-              <UserActions user={person} all={all} isMe={person.id === meId} />
+              <UserMenu user={person} isMe={person.id === meId} onChoose={onChoose} />
             </Table.Td>
           </Table.Tr>
         ))}
@@ -168,67 +171,96 @@ function State({ user }: { user: User }) {
   );
 }
 
-type Dialog = 'edit' | 'password' | 'deactivate' | null;
+type Choice = 'edit' | 'password' | 'deactivate' | 'reactivate';
+type Choose = (choice: Choice, user: User) => void;
 
-function UserActions({ user, all, isMe }: { user: User; all: User[]; isMe: boolean }) {
-  const [dialog, setDialog] = useState<Dialog>(null);
+function UserMenu({ user, isMe, onChoose }: { user: User; isMe: boolean; onChoose: Choose }) {
+  return (
+    <Menu position="bottom-end" withinPortal>
+      <Menu.Target>
+        <Button size="compact-sm" variant="default" aria-label={`Actions for ${user.name}`}>
+          Manage
+        </Button>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Item onClick={() => onChoose('edit', user)}>Edit</Menu.Item>
+        <Menu.Item onClick={() => onChoose('password', user)}>Set a new password</Menu.Item>
+        {user.active ? (
+          <Menu.Item color="red" disabled={isMe} onClick={() => onChoose('deactivate', user)}>
+            Deactivate
+          </Menu.Item>
+        ) : (
+          <Menu.Item onClick={() => onChoose('reactivate', user)}>Reactivate</Menu.Item>
+        )}
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
+/**
+ * The row menus' dialogs and changes, held by the page rather than by a row: a window crossing
+ * the phone width swaps the table for cards, which would otherwise close an open dialog and drop
+ * the answer of a change under way.
+ */
+function useUserChanges() {
+  // The user stays set while a dialog closes, so its closing animation keeps its title.
+  const [open, setOpen] = useState<{ dialog: Exclude<Choice, 'reactivate'> | null; user: User | null }>({ dialog: null, user: null });
   const utils = trpc.useUtils();
   const once = useIdempotencyKey();
-  const done = (title: string) => () => {
-    setDialog(null);
-    notifications.show({ color: 'teal', title, message: user.name });
+  const close = () => setOpen((current) => ({ ...current, dialog: null }));
+  const done = (title: string) => (saved: User) => {
+    close();
+    notifications.show({ color: 'teal', title, message: saved.name });
     void utils.users.list.invalidate();
   };
   const update = trpc.users.update.useMutation({ onSuccess: done('User saved') });
   const setActive = trpc.users.update.useMutation({
-    onSuccess: (saved) => done(saved.active ? 'User reactivated' : 'User deactivated')(),
+    onSuccess: (saved) => done(saved.active ? 'User reactivated' : 'User deactivated')(saved),
     onError: (error) => notifications.show({ color: 'red', title: 'Could not change the user', message: errorMessage(error) }),
   });
   const resetPassword = trpc.users.resetPassword.useMutation({ onSuccess: done('Password set') });
+  const choose: Choose = (choice, user) => {
+    if (choice === 'reactivate') return setActive.mutate({ id: user.id, active: true });
+    update.reset();
+    resetPassword.reset();
+    setOpen({ dialog: choice, user });
+  };
+  return { open, close, choose, update, setActive, resetPassword, once };
+}
+
+function UserDialogs({ changes, all }: { changes: ReturnType<typeof useUserChanges>; all: User[] }) {
+  const { open, close, update, setActive, resetPassword, once } = changes;
+  const user = open.user;
+  if (!user) return null;
   return (
     <>
-      <Menu position="bottom-end" withinPortal>
-        <Menu.Target>
-          <Button size="compact-sm" variant="default" aria-label={`Actions for ${user.name}`}>
-            Manage
-          </Button>
-        </Menu.Target>
-        <Menu.Dropdown>
-          <Menu.Item onClick={() => (update.reset(), setDialog('edit'))}>Edit</Menu.Item>
-          <Menu.Item onClick={() => (resetPassword.reset(), setDialog('password'))}>Set a new password</Menu.Item>
-          {user.active ? (
-            <Menu.Item color="red" disabled={isMe} onClick={() => setDialog('deactivate')}>
-              Deactivate
-            </Menu.Item>
-          ) : (
-            <Menu.Item onClick={() => setActive.mutate({ id: user.id, active: true })}>Reactivate</Menu.Item>
-          )}
-        </Menu.Dropdown>
-      </Menu>
+      {/* Keyed by the person: opening another one's dialog starts from their values, not the last form's. */}
       <EditUserDialog
+        key={`edit-${user.id}`}
         user={user}
         users={all}
-        opened={dialog === 'edit'}
-        onClose={() => setDialog(null)}
+        opened={open.dialog === 'edit'}
+        onClose={close}
         pending={update.isPending}
         error={update.error}
         onSubmit={(values) => update.mutate({ id: user.id, ...values })}
       />
       <ResetPasswordDialog
+        key={`password-${user.id}`}
         user={user}
-        opened={dialog === 'password'}
-        onClose={() => setDialog(null)}
+        opened={open.dialog === 'password'}
+        onClose={close}
         pending={resetPassword.isPending}
         error={resetPassword.error}
         onSubmit={({ password }) => resetPassword.mutate(once({ id: user.id, password }))}
       />
       <ConfirmDialog
-        opened={dialog === 'deactivate'}
+        opened={open.dialog === 'deactivate'}
         title={`Deactivate ${user.name}?`}
         confirmLabel="Deactivate"
         pending={setActive.isPending}
         onConfirm={() => setActive.mutate({ id: user.id, active: false })}
-        onClose={() => setDialog(null)}
+        onClose={close}
       >
         They are signed out everywhere at once and cannot sign in until reactivated. Their goals and history stay.
       </ConfirmDialog>
