@@ -42,8 +42,8 @@ interface Client {
   started: boolean;
   /** A subscription was asked for (started or not). */
   subscribed: boolean;
-  pingTimer?: NodeJS.Timeout;
-  pongTimer?: NodeJS.Timeout;
+  /** How this socket keeps alive (none for bare sockets); times on `performance.now()`. */
+  keepalive?: { intervalMs: number; pongTimeoutMs: number; heardAt: number; pingedAt: number | null };
 }
 
 const clients: Client[] = [];
@@ -97,30 +97,38 @@ function open(target: SocketTarget, localAddress: string): Promise<WebSocket> {
 }
 
 /**
- * @trpc/client's keepalive, timer for timer: PING after `intervalMs` without hearing anything,
- * close when no PONG follows within `pongTimeoutMs`; anything heard starts the wait again.
+ * @trpc/client's keepalive, as seen on the wire: PING after `intervalMs` without hearing anything,
+ * close when no PONG follows within `pongTimeoutMs`; anything heard starts the wait again. The
+ * browser's client re-arms two timers per message; here one sweep per process reads each
+ * socket's `heardAt`, so the process's own timers and garbage stay out of the latency it records.
+ * A PING leaves at most `KEEPALIVE_SWEEP_MS` later than the client's timer would send it.
  */
 function keepAliveLikeTrpcClient(client: Client, { intervalMs, pongTimeoutMs }: ReturnType<typeof wsKeepAlive>): void {
-  const ping = () => {
-    client.socket.send('PING');
-    counts.pings++;
-    client.pongTimer = setTimeout(() => {
-      noteError('no PONG within the keepalive timeout');
-      client.socket.close();
-    }, pongTimeoutMs);
-  };
-  const heard = () => {
-    clearTimeout(client.pingTimer);
-    clearTimeout(client.pongTimer);
-    client.pingTimer = setTimeout(ping, intervalMs);
-  };
-  heard();
-  client.socket.on('message', heard);
-  client.socket.on('close', () => {
-    clearTimeout(client.pingTimer);
-    clearTimeout(client.pongTimer);
+  client.keepalive = { intervalMs, pongTimeoutMs, heardAt: performance.now(), pingedAt: null };
+  client.socket.on('message', () => {
+    client.keepalive!.heardAt = performance.now();
+    client.keepalive!.pingedAt = null;
   });
 }
+
+const KEEPALIVE_SWEEP_MS = 100;
+
+setInterval(() => {
+  const at = performance.now();
+  for (const client of clients) {
+    const keepalive = client.keepalive;
+    if (!keepalive || client.socket.readyState !== WebSocket.OPEN) continue;
+    if (keepalive.pingedAt === null) {
+      if (at - keepalive.heardAt < keepalive.intervalMs) continue;
+      client.socket.send('PING');
+      counts.pings++;
+      keepalive.pingedAt = at;
+    } else if (at - keepalive.pingedAt >= keepalive.pongTimeoutMs) {
+      noteError('no PONG within the keepalive timeout');
+      client.socket.close();
+    }
+  }
+}, KEEPALIVE_SWEEP_MS).unref();
 
 /** Keepalive interval in ms; 'app': each socket its own, as wsKeepAlive picks; null: none (bare sockets). */
 type PingInterval = number | 'app' | null;
