@@ -65,10 +65,14 @@ export class Subscriber {
     return this.#queue?.length ?? 0;
   }
 
-  /** Resolves once there is something to do, or when woken (the consumer's signal aborts). */
-  async whenReady(signal?: AbortSignal): Promise<void> {
-    if (this.#queue || this.needsRead || signal?.aborted) return;
-    await new Promise<void>((resolve) => (this.#wake = resolve));
+  /**
+   * Resolves once there is something to do, or when woken (the consumer's signal aborts). Not
+   * an async function: the wait lives until the user's next event, mostly past two scavenges
+   * into the old generation, so it is one promise and its resolver, nothing more.
+   */
+  whenReady(signal?: AbortSignal): Promise<void> {
+    if (this.#queue || this.needsRead || signal?.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => (this.#wake = resolve));
   }
 
   wake(): void {
