@@ -57,7 +57,7 @@ export function ApiKeysPage({ user }: PageProps) {
   );
 }
 
-/** A table where there is room, cards on a phone: two trees, so nothing that must outlive a rotation lives in them. */
+/** A table where there is room, cards on a phone: two trees, so nothing that must outlive a change of width lives in them. */
 function KeyList({ onChoose }: { onChoose: Choose }) {
   const keys = trpc.apiKeys.list.useQuery();
   const phone = useMediaQuery('(max-width: 48em)');
@@ -187,7 +187,7 @@ function KeyMenu({ apiKey, onChoose }: { apiKey: ApiKey; onChoose: Choose }) {
 /**
  * The row menus' dialogs and changes, held by the page rather than by a row: a window crossing
  * the phone width swaps the table for cards, which would otherwise close an open dialog and lose
- * the answer of a change under way (a rotated key's new secret among them).
+ * what was typed in it, or the server's answer shown beside a field.
  */
 function useKeyChanges(onSecret: (shown: { name: string; secret: string }) => void) {
   // The key stays set while a dialog closes, so its closing animation keeps its title.

@@ -79,7 +79,7 @@ function Users({ meId }: { meId: number }) {
   );
 }
 
-/** A table where there is room, cards on a phone: two trees, so nothing that must outlive a rotation lives in them. */
+/** A table where there is room, cards on a phone: two trees, so nothing that must outlive a change of width lives in them. */
 function UserList({ users, all, meId, onChoose }: { users: User[]; all: User[]; meId: number; onChoose: Choose }) {
   const phone = useMediaQuery('(max-width: 48em)');
   const nameOf = (id: number | null) => (id === null ? null : (all.find((other) => other.id === id)?.name ?? `#${id}`));
@@ -199,8 +199,8 @@ function UserMenu({ user, isMe, onChoose }: { user: User; isMe: boolean; onChoos
 
 /**
  * The row menus' dialogs and changes, held by the page rather than by a row: a window crossing
- * the phone width swaps the table for cards, which would otherwise close an open dialog and drop
- * the answer of a change under way.
+ * the phone width swaps the table for cards, which would otherwise close an open dialog and lose
+ * what was typed in it, or the server's answer shown beside a field.
  */
 function useUserChanges() {
   // The user stays set while a dialog closes, so its closing animation keeps its title.
