@@ -104,10 +104,11 @@ function open(target: SocketTarget, localAddress: string): Promise<WebSocket> {
  * A PING leaves at most `KEEPALIVE_SWEEP_MS` later than the client's timer would send it.
  */
 function keepAliveLikeTrpcClient(client: Client, { intervalMs, pongTimeoutMs }: ReturnType<typeof wsKeepAlive>): void {
-  client.keepalive = { intervalMs, pongTimeoutMs, heardAt: performance.now(), pingedAt: null };
+  const keepalive: NonNullable<Client['keepalive']> = { intervalMs, pongTimeoutMs, heardAt: performance.now(), pingedAt: null };
+  client.keepalive = keepalive;
   client.socket.on('message', () => {
-    client.keepalive!.heardAt = performance.now();
-    client.keepalive!.pingedAt = null;
+    keepalive.heardAt = performance.now();
+    keepalive.pingedAt = null;
   });
 }
 

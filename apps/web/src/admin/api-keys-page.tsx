@@ -10,6 +10,7 @@ import { errorMessage } from '../api/errors';
 import { trpc, type RouterOutputs } from '../api/trpc';
 import type { PageProps } from '../shell/pages';
 import { PageHeader } from '../ui/page-header';
+import { useRowDialog } from '../ui/row-dialog';
 import { Empty, LoadError, Loading } from '../ui/states';
 import { formatDateTime, timeAgo } from '../ui/time';
 import { AdminOnly } from './admin-only';
@@ -57,7 +58,7 @@ export function ApiKeysPage({ user }: PageProps) {
   );
 }
 
-/** A table where there is room, cards on a phone: two trees, so nothing that must outlive a change of width lives in them. */
+/** A table where there is room, cards on a phone (so the rows hold no dialog: see useRowDialog). */
 function KeyList({ onChoose }: { onChoose: Choose }) {
   const keys = trpc.apiKeys.list.useQuery();
   const phone = useMediaQuery('(max-width: 48em)');
@@ -184,18 +185,12 @@ function KeyMenu({ apiKey, onChoose }: { apiKey: ApiKey; onChoose: Choose }) {
   );
 }
 
-/**
- * The row menus' dialogs and changes, held by the page rather than by a row: a window crossing
- * the phone width swaps the table for cards, which would otherwise close an open dialog and lose
- * what was typed in it, or the server's answer shown beside a field.
- */
+/** The row menus' dialogs and changes, held by the page (useRowDialog says why). */
 function useKeyChanges(onSecret: (shown: { name: string; secret: string }) => void) {
-  // The key stays set while a dialog closes, so its closing animation keeps its title.
-  const [open, setOpen] = useState<{ dialog: Choice | null; apiKey: ApiKey | null }>({ dialog: null, apiKey: null });
+  const open = useRowDialog<Choice, ApiKey>();
   const utils = trpc.useUtils();
-  const close = () => setOpen((current) => ({ ...current, dialog: null }));
   const done = (title: string, key: ApiKey) => {
-    close();
+    open.close();
     notifications.show({ color: 'teal', title, message: key.name });
     void utils.apiKeys.list.invalidate();
   };
@@ -211,14 +206,14 @@ function useKeyChanges(onSecret: (shown: { name: string; secret: string }) => vo
   const revoke = trpc.apiKeys.revoke.useMutation({ onSuccess: (key) => done('Key revoked', key), onError: failed('Could not revoke the key') });
   const choose: Choose = (choice, apiKey) => {
     update.reset();
-    setOpen({ dialog: choice, apiKey });
+    open.show(choice, apiKey);
   };
-  return { open, close, choose, update, rotate, revoke };
+  return { open, choose, update, rotate, revoke };
 }
 
 function KeyDialogs({ changes }: { changes: ReturnType<typeof useKeyChanges> }) {
-  const { open, close, update, rotate, revoke } = changes;
-  const apiKey = open.apiKey;
+  const { open, update, rotate, revoke } = changes;
+  const { row: apiKey, close } = open;
   if (!apiKey) return null;
   return (
     <>

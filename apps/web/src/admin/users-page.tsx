@@ -11,6 +11,7 @@ import { useIdempotencyKey } from '../api/idempotency';
 import { trpc } from '../api/trpc';
 import type { PageProps } from '../shell/pages';
 import { PageHeader } from '../ui/page-header';
+import { useRowDialog } from '../ui/row-dialog';
 import { Empty, LoadError, Loading } from '../ui/states';
 import { AdminOnly } from './admin-only';
 import { ConfirmDialog } from './api-key-dialogs';
@@ -79,7 +80,7 @@ function Users({ meId }: { meId: number }) {
   );
 }
 
-/** A table where there is room, cards on a phone: two trees, so nothing that must outlive a change of width lives in them. */
+/** A table where there is room, cards on a phone (so the rows hold no dialog: see useRowDialog). */
 function UserList({ users, all, meId, onChoose }: { users: User[]; all: User[]; meId: number; onChoose: Choose }) {
   const phone = useMediaQuery('(max-width: 48em)');
   const nameOf = (id: number | null) => (id === null ? null : (all.find((other) => other.id === id)?.name ?? `#${id}`));
@@ -197,19 +198,13 @@ function UserMenu({ user, isMe, onChoose }: { user: User; isMe: boolean; onChoos
   );
 }
 
-/**
- * The row menus' dialogs and changes, held by the page rather than by a row: a window crossing
- * the phone width swaps the table for cards, which would otherwise close an open dialog and lose
- * what was typed in it, or the server's answer shown beside a field.
- */
+/** The row menus' dialogs and changes, held by the page (useRowDialog says why). */
 function useUserChanges() {
-  // The user stays set while a dialog closes, so its closing animation keeps its title.
-  const [open, setOpen] = useState<{ dialog: Exclude<Choice, 'reactivate'> | null; user: User | null }>({ dialog: null, user: null });
+  const open = useRowDialog<Exclude<Choice, 'reactivate'>, User>();
   const utils = trpc.useUtils();
   const once = useIdempotencyKey();
-  const close = () => setOpen((current) => ({ ...current, dialog: null }));
   const done = (title: string) => (saved: User) => {
-    close();
+    open.close();
     notifications.show({ color: 'teal', title, message: saved.name });
     void utils.users.list.invalidate();
   };
@@ -223,14 +218,14 @@ function useUserChanges() {
     if (choice === 'reactivate') return setActive.mutate({ id: user.id, active: true });
     update.reset();
     resetPassword.reset();
-    setOpen({ dialog: choice, user });
+    open.show(choice, user);
   };
-  return { open, close, choose, update, setActive, resetPassword, once };
+  return { open, choose, update, setActive, resetPassword, once };
 }
 
 function UserDialogs({ changes, all }: { changes: ReturnType<typeof useUserChanges>; all: User[] }) {
-  const { open, close, update, setActive, resetPassword, once } = changes;
-  const user = open.user;
+  const { open, update, setActive, resetPassword, once } = changes;
+  const { row: user, close } = open;
   if (!user) return null;
   return (
     <>
