@@ -20,7 +20,8 @@ describe('email.crash', () => {
     const { db } = fixture;
     const crashing = (fixture.crashing = await startChildServer(fixture.url, 'email-crashing', env));
     const [sam, alice] = [await signIn(crashing.url, demo.sam), await signIn(crashing.url, demo.alice)];
-    await sam.api.preferences.update.mutate({ categories: { goals: { email: true, emailTiming: 'immediately' } } });
+    // The morning "waiting for your decision" digest off: between 08:00 and 08:59 in Sam's zone the survivor would send it too.
+    await sam.api.preferences.update.mutate({ decisionsDigest: false, categories: { goals: { email: true, emailTiming: 'immediately' } } });
 
     const gate = smtp.hold();
     const goal = await alice.api.goals.create.mutate({ type: 'INDIVIDUAL', title: 'Survive a crash' });
