@@ -16,9 +16,19 @@ export type ServerLoad = Message & {
   cpuShare: number;
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
-  gc: { count: number; totalMs: number; maxMs: number; major: number; majorMs: number };
+  /** `at`: flat pairs (start, duration) of each pause, on the wall clock in ms. */
+  gc: { count: number; totalMs: number; maxMs: number; major: number; majorMs: number; at: number[] };
   dbProbes?: Record<'pool' | 'direct', { p50Ms: number; p99Ms: number; maxMs: number }>;
+  /** Flat pairs (notification key, wall-clock ms): when the server handed it to a socket. */
+  handedAt: number[];
 };
+
+export interface ClientLoops {
+  p99Ms: number;
+  maxMs: number;
+  /** Per generator (in `deliveries()`' order): flat pairs (start, duration) of its GC pauses. */
+  gcAt: number[][];
+}
 
 /** Servers run bundled as in production (scripts/bundle.ts), at dist/main.js's depth for env.ts's paths. */
 const SERVER_BUNDLE = '../dist/bench-server.js';
@@ -31,7 +41,6 @@ export class Fleet {
   generators: Child[] = [];
 
   constructor(
-    private readonly socketsPerGenerator: number,
     /** Client keepalive: PING after this long without hearing from the server; null: as the app's clients do. */
     private readonly pingIntervalMs: number | null,
     /** Where `snapshot` writes heap snapshots; null: it does nothing. */
@@ -39,7 +48,11 @@ export class Fleet {
   ) {}
 
   async startGenerators(count: number): Promise<void> {
-    this.generators = Array.from({ length: count }, (_, g) => this.#adopt(new Child(`generator-${g}`, './load-generator.ts', [])));
+    // A generator idles between deliveries, so V8's memory reducer ran full GCs in it, stamping
+    // the deliveries that arrived meanwhile up to 60 ms late (BENCHMARKS.md, twelfth session).
+    // BENCH_GENERATOR_FLAGS: more node flags for the load generators.
+    const nodeFlags = ['--no-memory-reducer', ...(process.env.BENCH_GENERATOR_FLAGS?.split(/\s+/).filter(Boolean) ?? [])];
+    this.generators = Array.from({ length: count }, (_, g) => this.#adopt(new Child(`generator-${g}`, './load-generator.ts', [], { nodeFlags })));
     const nice = Number(process.env.BENCH_GENERATOR_NICE ?? 0);
     if (nice) for (const generator of this.generators) setPriority(generator.pid!, nice);
     await Promise.all(this.generators.map((g) => g.next('ready', 60_000)));
@@ -120,10 +133,11 @@ export class Fleet {
   // ---- load generators ----
 
   /**
-   * Spreads `targets` over the generators by their index (generator g holds indexes from
-   * g * socketsPerGenerator on, also when they connect in several waves), each generator from
-   * its own loopback address for this phase. With `keepAlive` the clients ping as the app's
-   * tRPC clients do.
+   * Deals `targets` out over the generators by their index (generator g holds the indexes equal
+   * to g modulo their count, also when they connect in several waves), so that a phase on the
+   * first few thousand sockets has the same client processes, equally loaded, as one on all of
+   * them; each generator connects from its own loopback address for this phase. With `keepAlive`
+   * the clients ping as the app's tRPC clients do.
    */
   async connect(targets: SocketTarget[], phase: number, keepAlive: boolean): Promise<number> {
     const pingIntervalMs = keepAlive ? (this.pingIntervalMs ?? 'app') : null;
@@ -133,7 +147,7 @@ export class Fleet {
         generator.request<Message & { open: number }>(
           {
             type: 'connect',
-            targets: targets.filter((target) => Math.floor(target.index / this.socketsPerGenerator) === g),
+            targets: targets.filter((target) => target.index % this.generators.length === g),
             localAddress: `127.0.${phase}.${g + 2}`,
             concurrency: 64,
             pingIntervalMs,
@@ -166,10 +180,10 @@ export class Fleet {
     return { total, errors };
   }
 
-  /** The load generators' worst event-loop delay (p99, max) since the last ask. */
-  async clientLoops(): Promise<{ p99Ms: number; maxMs: number }> {
-    const loops = await Promise.all(this.generators.map((g) => g.request<Message & { p99Ms: number; maxMs: number }>({ type: 'loop' }, 10_000)));
-    return { p99Ms: Math.max(...loops.map((l) => l.p99Ms)), maxMs: Math.max(...loops.map((l) => l.maxMs)) };
+  /** The load generators' worst event-loop delay (p99, max) since the last ask, and each one's GC pauses. */
+  async clientLoops(): Promise<ClientLoops> {
+    const loops = await Promise.all(this.generators.map((g) => g.request<Message & { p99Ms: number; maxMs: number; gcAt: number[] }>({ type: 'loop' }, 10_000)));
+    return { p99Ms: Math.max(...loops.map((l) => l.p99Ms)), maxMs: Math.max(...loops.map((l) => l.maxMs)), gcAt: loops.map((l) => l.gcAt) };
   }
 
   /** Waits until `expected` deliveries arrived in all (since the sockets opened), or none arrived for 3 s (20 s at most). */

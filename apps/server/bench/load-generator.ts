@@ -11,10 +11,10 @@
  *   subscribe  start `notifications.onEvent` on every open socket that has none yet; resolves
  *              when all started
  *   stats      counts so far; deliveries  hand over (and forget) recorded deliveries
- *   loop       this process's event-loop delay p99 and max since the last ask
+ *   loop       this process's event-loop delay p99 and max, and its GC pauses, since the last ask
  *   close      terminate every socket
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'ws';
 import { wsKeepAlive } from '@pms/shared';
@@ -50,6 +50,10 @@ const clients: Client[] = [];
 // A delivery is timestamped when this loop gets to it: its own stalls land in commit -> client.
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
+let gcAt: number[] = []; // flat pairs: GC pause start (wall clock), duration
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcAt.push(performance.timeOrigin + entry.startTime, entry.duration);
+}).observe({ entryTypes: ['gc'] });
 const freshCounts = () => ({ connectFailures: 0, unexpectedCloses: 0, started: 0, stopped: 0, errors: 0, received: 0, pings: 0 });
 let counts = freshCounts();
 let firstErrors: string[] = [];
@@ -214,9 +218,10 @@ serveParent(async (message: Message) => {
     case 'stats':
       return { ...counts, open: clients.filter((c) => c.socket.readyState === WebSocket.OPEN).length, firstErrors };
     case 'loop': {
-      // Event-loop delay since the last ask.
-      const reply = { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 };
+      // Event-loop delay and GC pauses since the last ask.
+      const reply = { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6, gcAt };
       loopDelay.reset();
+      gcAt = [];
       return reply;
     }
     case 'deliveries': {

@@ -13,6 +13,7 @@ import { startNotifyProbe } from './notify-probe.js';
 import type { BenchOptions } from './options.js';
 import { publishAtRate, type PublishResult } from './publisher.js';
 import { accountDeliveries, type DeliveryFigures, type LoadFigures } from './report.js';
+import { tailCauses, type TailCauses } from './tail-causes.js';
 
 export const TTL_DAYS = 30;
 
@@ -33,6 +34,8 @@ export interface PhaseResult {
   published: PublishResult;
   figures: DeliveryFigures;
   load: LoadFigures;
+  /** What the slowest deliveries waited behind. */
+  tail: TailCauses;
   /** Deliveries of earlier phases' notifications that arrived during this one. */
   latecomers: number;
 }
@@ -120,5 +123,10 @@ export async function publishPhase(
   );
   await probe.stop();
   ledger.record(published, recipients);
-  return { plan, published, figures, load: { servers: serverLoads, machineShare, publisherShare, pings, clientLoop }, latecomers };
+  const handedAt = new Map<number, number>();
+  for (const { handedAt: pairs } of serverLoads) {
+    for (let i = 0; i < pairs.length; i += 2) if (!handedAt.has(pairs[i]! - keyOffset)) handedAt.set(pairs[i]! - keyOffset, pairs[i + 1]!);
+  }
+  const tail = tailCauses(published, own, serverLoads.flatMap((load) => load.gc.at), clientLoop.gcAt, handedAt, figures.commitToClient);
+  return { plan, published, figures, load: { servers: serverLoads, machineShare, publisherShare, pings, clientLoop }, tail, latecomers };
 }

@@ -30,7 +30,7 @@ import { measureTailLatency } from './tail.js';
 const options = parseOptions(process.argv.slice(2), process.env);
 const RUN_BUDGET_MS = 30 * 60_000;
 
-const fleet = new Fleet(options.perGenerator, options.pingIntervalMs, options.heapSnapshotDir);
+const fleet = new Fleet(options.pingIntervalMs, options.heapSnapshotDir);
 let database: BenchDatabase | null = null;
 /** The publisher's pool: ended before the database is dropped, so that nothing of ours holds it. */
 let db: DB | null = null;

@@ -1,6 +1,6 @@
 /** Figures and their printing: per-socket memory, latency percentiles, delivery accounting, load. */
 import { cpus } from 'node:os';
-import type { ServerLoad } from './fleet.js';
+import type { ClientLoops, ServerLoad } from './fleet.js';
 import type { PublishResult } from './publisher.js';
 
 export interface MemorySample {
@@ -144,7 +144,7 @@ export interface LoadFigures {
   /** Client keepalive PINGs sent while publishing. */
   pings: number;
   /** The load generators' worst event-loop delay meanwhile: their own stalls delay the timestamps. */
-  clientLoop: { p99Ms: number; maxMs: number };
+  clientLoop: ClientLoops;
 }
 
 export function printLoad(load: LoadFigures, elapsedMs: number): void {

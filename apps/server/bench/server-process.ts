@@ -5,7 +5,8 @@
  *   server-process.ts trpc   tRPC's own floor: its ws adapter (keepalive as in app.ts), no context,
  *                            one subscription `onEvent` that yields nothing and ends on abort
  * It listens on 127.0.0.1 on a free port, reports `ready`, and answers over IPC: `memory` (after
- * full collections), `sockets`, `load` (CPU, event-loop delay, GC pauses since the last ask),
+ * full collections), `sockets`, `load` (CPU, event-loop delay, GC pauses and when each benchmark
+ * notification was handed to its socket, since the last ask),
  * `snapshot` (a heap snapshot), `profile` (start, or stop and write, a CPU profile) and `stop`.
  * The real server also times `select 1` through its own pool and over a connection of its own, ten
  * times a second each (`load` reports them).
@@ -21,10 +22,22 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import superjson from 'superjson';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { createApp } from '../src/app.js';
 import { parseEnv } from '../src/env.js';
 import { serveParent } from './children.js';
+
+/** The notification key the benchmark puts in `notification.data.bench` (as load-generator.ts reads it). */
+const BENCH_KEY = /"bench":(\d+)/;
+// When each benchmark notification was handed to its socket: flat pairs (key, wall-clock ms), so
+// that a slow delivery's time splits into the server's part and the way to the client's loop.
+let handedAt: number[] = [];
+const send = WebSocket.prototype.send;
+WebSocket.prototype.send = function (this: WebSocket, data: unknown, ...rest: unknown[]) {
+  const key = typeof data === 'string' ? BENCH_KEY.exec(data) : null;
+  if (key) handedAt.push(Number(key[1]), performance.timeOrigin + performance.now());
+  return (send as (...args: unknown[]) => void).call(this, data, ...rest);
+} as typeof send;
 
 const collectGarbage = globalThis.gc;
 if (!collectGarbage) throw new Error('run with --expose-gc');
@@ -105,13 +118,15 @@ const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
 let loadSince = { cpu: process.cpuUsage(), at: performance.now() };
 // Garbage-collection pauses since the last 'load' request: the usual suspect for latency tails.
-const freshGcPauses = () => ({ count: 0, totalMs: 0, maxMs: 0, major: 0, majorMs: 0 });
+// `at`: flat pairs (start on the wall clock, duration), to tell which deliveries a pause delayed.
+const freshGcPauses = () => ({ count: 0, totalMs: 0, maxMs: 0, major: 0, majorMs: 0, at: [] as number[] });
 let gcPauses = freshGcPauses();
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
     gcPauses.count++;
     gcPauses.totalMs += entry.duration;
     gcPauses.maxMs = Math.max(gcPauses.maxMs, entry.duration);
+    gcPauses.at.push(performance.timeOrigin + entry.startTime, entry.duration);
     if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) {
       gcPauses.major++;
       gcPauses.majorMs += entry.duration;
@@ -159,7 +174,9 @@ serveParent(async (message) => {
         loopDelayMaxMs: loopDelay.max / 1e6,
         gc: { ...gcPauses },
         dbProbes: probes && { pool: probes.pool.summary(), direct: probes.direct.summary() },
+        handedAt,
       };
+      handedAt = [];
       loopDelay.reset();
       gcPauses = freshGcPauses();
       loadSince = { cpu: process.cpuUsage(), at: performance.now() };

@@ -3,6 +3,7 @@ import type { ServerLoad } from './fleet.js';
 import type { BenchOptions } from './options.js';
 import type { PhaseResult } from './publish-phase.js';
 import { percentile, printDelivery, printLoad } from './report.js';
+import { describeTailCauses } from './tail-causes.js';
 
 export interface RateStep {
   phase: PhaseResult;
@@ -46,11 +47,18 @@ function worstServer(loads: ServerLoad[]) {
   };
 }
 
+/** The load generators' GC pauses together: how many, their sum, the longest. */
+function generatorGc(gcAt: number[][]): string {
+  const durations = gcAt.flatMap((pairs) => pairs.filter((_, i) => i % 2 === 1));
+  return `${durations.length}, ${durations.reduce((sum, d) => sum + d, 0).toFixed(0)} ms, ${ms(maxOf(durations))}`;
+}
+
 /** A phase in full, as the default run prints its one phase. */
 export function printPhase(phase: PhaseResult): void {
   console.log(`\n--- ${phase.plan.label}: ${phase.plan.recipients.length} users receiving ---`);
   printDelivery(phase.published, phase.figures, phase.plan);
   printLoad(phase.load, phase.published.elapsedMs);
+  console.log(`  tail: ${describeTailCauses(phase.tail)}`);
   if (phase.latecomers > 0) console.log(`  deliveries of an earlier phase that arrived meanwhile: ${phase.latecomers}`);
 }
 
@@ -78,7 +86,11 @@ export function printComparison([small, full]: [PhaseResult, PhaseResult], optio
   row('GC pauses, in all, longest', (s) => `${s.server.gcCount}, ${s.server.gcMs.toFixed(0)} ms, ${ms(s.server.gcMax)}`, (s) => s.server.gcMs);
   row(`server CPU${servers}`, (s) => `${(s.server.cpuShare * 100).toFixed(0)}% of a core`, (s) => s.server.cpuShare);
   row('machine busy', (s) => (s.phase.load.machineShare === null ? 'n/a' : `${(s.phase.load.machineShare * 100).toFixed(0)}%`));
+  row('load generators: GC, longest', (s) => generatorGc(s.phase.load.clientLoop.gcAt));
   row('load generators: loop delay max', (s) => ms(s.phase.load.clientLoop.maxMs), (s) => s.phase.load.clientLoop.maxMs);
+  row('tail spanning a server GC', (s) => `${s.phase.tail.serverGc} of ${s.phase.tail.slow}`);
+  row('tail spanning a generator GC', (s) => `${s.phase.tail.generatorGcOnly} of ${s.phase.tail.slow}`);
+  row('tail median: server / to client', (s) => `${ms(s.phase.tail.split.tail.serverMs)} / ${ms(s.phase.tail.split.tail.clientMs)}`);
   row('keepalive PINGs', (s) => `${((s.phase.load.pings * 1000) / s.phase.published.elapsedMs).toFixed(0)}/s`);
   const p99s = sides.map((s) => s.phase.figures.p99ByWindow);
   const scale = maxOf(p99s.flat());

@@ -1,0 +1,97 @@
+/**
+ * What the slowest deliveries of a phase waited behind: for each delivery at or above the phase's
+ * p99, whether a GC pause of a server, or of the load generator that received it, fell inside its
+ * commit -> client interval, and how its time splits at the moment the server handed it to the
+ * socket (`ws` send): the server's part (commit -> handed) and the way to the client's loop
+ * (handed -> received: the kernel, scheduling, the generator). Pauses are timed by each process's
+ * own `gc` performance entries on the wall clock, as commits, hand-overs and receipts are.
+ */
+import type { PublishResult } from './publisher.js';
+import { percentile } from './report.js';
+
+export interface TailCauses {
+  /** The phase's commit -> client p99: deliveries at or above it are the tail. */
+  thresholdMs: number;
+  slow: number;
+  /** Tail deliveries with a server GC pause inside their interval (whatever else). */
+  serverGc: number;
+  /** With a GC pause of their own load generator inside, and no server pause. */
+  generatorGcOnly: number;
+  neither: number;
+  /** Share of all deliveries with a server GC pause inside: what the tail's share compares with. */
+  serverGcShareOfAll: number;
+  /** Medians of commit -> handed and handed -> received, ms: of the tail, and of all deliveries. */
+  split: { tail: { serverMs: number; clientMs: number }; all: { serverMs: number; clientMs: number } };
+}
+
+const median = (values: number[]) => percentile(Float64Array.from(values).sort(), 50);
+
+/** Whether any pause (flat pairs: start, duration) overlaps [from, to]. */
+function overlaps(pauses: number[], from: number, to: number): boolean {
+  for (let i = 0; i < pauses.length; i += 2) {
+    if (pauses[i]! <= to && pauses[i]! + pauses[i + 1]! >= from) return true;
+  }
+  return false;
+}
+
+/**
+ * `deliveries`: per generator, flat triples (socket, key, receive time); `generatorPauses` in the
+ * same order; `serverPauses`: every server's pauses together; `handedAt`: key -> when a server
+ * handed it to a socket.
+ */
+export function tailCauses(
+  published: PublishResult,
+  deliveries: number[][],
+  serverPauses: number[],
+  generatorPauses: number[][],
+  handedAt: Map<number, number>,
+  commitToClient: Float64Array,
+): TailCauses {
+  const thresholdMs = percentile(commitToClient, 99);
+  const counts = { slow: 0, serverGc: 0, generatorGcOnly: 0, neither: 0 };
+  const parts = { tail: { server: [] as number[], client: [] as number[] }, all: { server: [] as number[], client: [] as number[] } };
+  let allWithServerGc = 0;
+  deliveries.forEach((triples, generator) => {
+    for (let i = 0; i < triples.length; i += 3) {
+      const [key, receivedAt] = [triples[i + 1]!, triples[i + 2]!];
+      const committedAt = published.commitAt[key]!;
+      const handed = handedAt.get(key);
+      const serverGc = overlaps(serverPauses, committedAt, receivedAt);
+      if (serverGc) allWithServerGc++;
+      const slow = receivedAt - committedAt >= thresholdMs;
+      for (const split of slow ? [parts.all, parts.tail] : [parts.all]) {
+        if (handed === undefined) continue;
+        split.server.push(handed - committedAt);
+        split.client.push(receivedAt - handed);
+      }
+      if (!slow) continue;
+      counts.slow++;
+      if (serverGc) counts.serverGc++;
+      else if (overlaps(generatorPauses[generator] ?? [], committedAt, receivedAt)) counts.generatorGcOnly++;
+      else counts.neither++;
+    }
+  });
+  const all = parts.all.server.length;
+  return {
+    thresholdMs,
+    ...counts,
+    serverGcShareOfAll: all === 0 ? 0 : allWithServerGc / all,
+    split: {
+      tail: { serverMs: median(parts.tail.server), clientMs: median(parts.tail.client) },
+      all: { serverMs: median(parts.all.server), clientMs: median(parts.all.client) },
+    },
+  };
+}
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+export function describeTailCauses(causes: TailCauses): string {
+  const { slow, serverGc, generatorGcOnly, neither } = causes;
+  return (
+    `${slow} at or over p99 (${causes.thresholdMs.toFixed(1)} ms): ${serverGc} spanned a server GC pause, ` +
+    `${generatorGcOnly} only one of their load generator's, ${neither} neither ` +
+    `(of all deliveries, ${(causes.serverGcShareOfAll * 100).toFixed(1)}% spanned a server GC pause); ` +
+    `medians commit -> handed to the socket / handed -> received: tail ${ms(causes.split.tail.serverMs)} / ${ms(causes.split.tail.clientMs)}, ` +
+    `all ${ms(causes.split.all.serverMs)} / ${ms(causes.split.all.clientMs)}`
+  );
+}
