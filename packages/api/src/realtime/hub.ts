@@ -12,6 +12,11 @@ import { Subscriber } from './subscriber.js';
 
 /** Users per read: bounds one statement's size after a reconnect with many users here. */
 const USERS_PER_READ = 200;
+/**
+ * Reads in flight at once, for different users: one that waits (a busy database, a GC pause
+ * mid-read) delays only its own users' deliveries, not every announcement behind it.
+ */
+const MAX_READS_IN_FLIGHT = 4;
 /** Events per user per read; a user with more is read again right after. */
 const EVENTS_PER_USER_PER_READ = 100;
 /** Pause before retrying after a failed read (the database may be restarting). */
@@ -29,7 +34,9 @@ export class UserEventHub {
   readonly #byUser = new Map<number, Set<Subscriber>>();
   /** Users whose streams grew, with the highest head announced, waiting for the next read. */
   readonly #pending = new Map<number, number>();
-  #reading = false;
+  /** Users a read is in flight for: their next read waits for it, so their events stay in order. */
+  readonly #reading = new Set<number>();
+  #readsInFlight = 0;
   #scheduled = false;
   #overflows = 0;
 
@@ -88,11 +95,12 @@ export class UserEventHub {
   }
 
   /**
-   * One read at a time, so events reach subscribers in stream order. Announcements arriving
-   * meanwhile (or within the same tick) are coalesced into the next read.
+   * Reads for different users run side by side (up to MAX_READS_IN_FLIGHT); a user's are one at
+   * a time, so their events reach subscribers in stream order. Announcements arriving within the
+   * same tick, or for users whose read is in flight, are coalesced into the next read.
    */
   #schedule(delayMs: number): void {
-    if (this.#scheduled || this.#reading) return;
+    if (this.#scheduled || this.#readsInFlight >= MAX_READS_IN_FLIGHT) return;
     this.#scheduled = true;
     const run = () => {
       this.#scheduled = false;
@@ -105,7 +113,10 @@ export class UserEventHub {
   async #readPending(): Promise<void> {
     const ranges = this.#takeRanges();
     if (ranges.length === 0) return;
-    this.#reading = true;
+    this.#readsInFlight++;
+    for (const range of ranges) this.#reading.add(range.userId);
+    // More users than one read takes (a catch-up after a reconnect): the next read starts now.
+    if (this.#pending.size > 0) this.#schedule(0);
     let delay = 0;
     try {
       // One statement for every user and topic, with what each topic loads: no query per subscriber.
@@ -122,7 +133,8 @@ export class UserEventHub {
       for (const range of ranges) this.#requeue(range);
       delay = RETRY_DELAY_MS;
     } finally {
-      this.#reading = false;
+      this.#readsInFlight--;
+      for (const range of ranges) this.#reading.delete(range.userId);
       if (this.#pending.size > 0) this.#schedule(delay);
     }
   }
@@ -137,11 +149,13 @@ export class UserEventHub {
    * about to read from the database (starting, or lagging) are left out: that read starts after
    * this announcement, so it covers the announced events; the hub does not read them twice.
    * One still starting is told to read: it may have skipped its first read (see streamUserEvents).
+   * Users with a read in flight stay pending until it is done.
    */
   #takeRanges(): StreamRange[] {
     const ranges: StreamRange[] = [];
     for (const [userId, head] of this.#pending) {
       if (ranges.length === USERS_PER_READ) break;
+      if (this.#reading.has(userId)) continue;
       this.#pending.delete(userId);
       let lowest = Infinity;
       for (const subscriber of this.#byUser.get(userId) ?? []) {
