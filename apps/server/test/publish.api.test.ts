@@ -145,6 +145,10 @@ describe('POST /api/v1/notifications', () => {
       [initiative([dave], { link: '//evil.example/7' }), 'link must be an in-app path'],
       [initiative([dave], { data: [1, 2] }), 'data must be a JSON object'],
       [initiative([dave], { data: { text: 'x'.repeat(9000) } }), 'data must be at most 8192 bytes as JSON'],
+      // Keys tRPC's transformer refuses to write: stored, they would break the recipient's inbox.
+      [initiative([dave], { data: { constructor: 1 } }), 'data must not use the keys __proto__, constructor or prototype (data.constructor)'],
+      [initiative([dave], { data: { goals: [{ id: 1 }, { prototype: {} }] } }), '(data.goals[1].prototype)'],
+      [initiative([dave], { data: { nested: JSON.parse('{"__proto__": {"admin": true}}') } }), '(data.nested.__proto__)'],
       [initiative([dave], { title: ' ' }), 'title must not be empty'],
       [initiative([dave], { priority: 'CRITICAL' }), 'priority'],
       [initiative([dave], { actions: [{ kind: 'approve', goalId: 1 }] }), "kind must be 'link'"],

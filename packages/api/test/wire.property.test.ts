@@ -64,6 +64,16 @@ function same(value: unknown): void {
   expect(normalised(serialize(value))).toEqual(expected);
 }
 
+function refuses(value: unknown): boolean {
+  try {
+    superjson.serialize(value);
+    return false;
+  } catch {
+    expect(() => serialize(value)).toThrow();
+    return true;
+  }
+}
+
 describe('wire serialize', () => {
   it('writes what superjson writes for answers', () => {
     fc.assert(fc.property(answer, same), { numRuns: 2000 });
@@ -82,6 +92,8 @@ describe('wire serialize', () => {
   it('reads back as the value it was', () => {
     fc.assert(
       fc.property(answer, (value) => {
+        // A key superjson refuses (fast-check's strings include them): both refuse, nothing to read back.
+        fc.pre(!refuses(value));
         const written = serialize(value);
         expect(superjson.deserialize(written)).toEqual(superjson.deserialize(superjson.serialize(value)));
       }),

@@ -22,6 +22,26 @@ export type RegisterTypeInput = z.infer<typeof registerTypeInput>;
 export const MAX_RECIPIENTS = 1000;
 /** The most `data` may weigh, as JSON. */
 export const MAX_DATA_BYTES = 8 * 1024;
+/**
+ * Keys `data` may not use, at any depth: tRPC's transformer (superjson) refuses to write an object
+ * with one (prototype pollution), so a notification holding one could never be read back, and it
+ * would break its recipient's whole inbox. (zod already drops a top-level `__proto__`.)
+ */
+const REFUSED_DATA_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Where in `value` the first refused key is (`data.a.constructor`, `data.list[2].prototype`), or null. */
+function refusedKeyAt(value: unknown, path: string): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const array = Array.isArray(value);
+  for (const [key, inner] of Object.entries(value)) {
+    const here = array ? `${path}[${key}]` : `${path}.${key}`;
+    if (!array && REFUSED_DATA_KEYS.has(key)) return here;
+    const deeper = refusedKeyAt(inner, here);
+    if (deeper !== null) return deeper;
+  }
+  return null;
+}
+
 /** How far ahead a publication may be scheduled. */
 export const MAX_SEND_AT_DAYS = 366;
 export const MAX_LINK_ACTIONS = 3;
@@ -83,6 +103,10 @@ export const publishInput = z.object({
   link: destination('link').optional(),
   data: z
     .record(z.string(), z.unknown(), { error: 'data must be a JSON object' })
+    .check((context) => {
+      const at = refusedKeyAt(context.value, 'data');
+      if (at !== null) context.issues.push({ code: 'custom', input: context.value, message: `data must not use the keys __proto__, constructor or prototype (${at})` });
+    })
     .refine((data) => new TextEncoder().encode(JSON.stringify(data)).length <= MAX_DATA_BYTES, { error: `data must be at most ${MAX_DATA_BYTES} bytes as JSON` })
     .optional(),
   /** Notifications sharing a key collapse into one group in the SPA. */
