@@ -5,7 +5,7 @@
  */
 import { beforeAll, expect, it } from 'vitest';
 import { demo, httpClient, login, type Client } from '../../server/test/support/server.js';
-import { bellWithUnread, markPage, navigate, screenshot, signIn, toast, wasReloaded, type Tab } from './support/browser.js';
+import { bellWithUnread, closeBell, markPage, navigate, screenshot, signIn, toast, wasReloaded, type Tab } from './support/browser.js';
 import { browserSuite } from './support/suite.js';
 
 const suite = browserSuite();
@@ -121,7 +121,7 @@ it('shows a burst from one person as one toast, and keeps the history filters in
   // Earlier tests decided Alice's goals: she was told.
   await laptop.page.getByTestId('bell').click();
   await bellWithUnread(laptop.page, 0).waitFor();
-  await laptop.page.keyboard.press('Escape');
+  await closeBell(laptop.page);
 
   const titles = ['Write the incident runbook', 'Pair with support', 'Review the on-call rota', 'Draft the runbook index', 'Tidy the wiki', 'Plan the offsite'];
   await Promise.all(titles.map((title) => sam.goals.assign.mutate({ superviseeId: aliceId, title })));
@@ -183,7 +183,7 @@ it('snoozes a notification out of the inbox, and it returns live when its time c
   await signIn(tab, demo.alice);
   await tab.page.getByTestId('bell').click();
   await bellWithUnread(tab.page, 0).waitFor();
-  await tab.page.keyboard.press('Escape');
+  await closeBell(tab.page);
 
   await sam.goals.assign.mutate({ superviseeId: aliceId, title: 'Refresh the style guide' });
   await sam.goals.assign.mutate({ superviseeId: aliceId, title: 'Shadow the data team' });

@@ -79,6 +79,18 @@ export const connection = (page: Page, status: 'connecting' | 'connected' | 'rec
 /** The bell once it shows exactly `count` unread. */
 export const bellWithUnread = (page: Page, count: number) => page.locator(`[data-testid="bell"][data-unread="${count}"]`);
 
+/**
+ * Closes the bell's open dropdown, and waits until it is gone: while it is open, what it shows is
+ * marked seen, so a notification arriving then never counts as new. Escape reaches the dropdown
+ * only once it is shown (it takes the focus then).
+ */
+export async function closeBell(page: Page): Promise<void> {
+  const dropdown = page.getByTestId('bell-dropdown');
+  await dropdown.waitFor();
+  await page.keyboard.press('Escape');
+  await dropdown.waitFor({ state: 'hidden' });
+}
+
 export const goalCard = (scope: Page | Locator, title: string) => scope.getByTestId('goal-card').filter({ hasText: title });
 
 export const toast = (page: Page, text: string) => page.getByTestId('toast').filter({ hasText: text });
