@@ -18,6 +18,7 @@ import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'ws';
 import { wsKeepAlive } from '@pms/shared';
+import { BENCH_KEY } from './bench-key.js';
 import { serveParent, type Message } from './children.js';
 
 export interface SocketTarget {
@@ -31,8 +32,6 @@ export interface SocketTarget {
 const CONNECT_TIMEOUT_MS = 15_000;
 const CONNECT_ATTEMPTS = 4;
 const SUBSCRIPTION_ID = 1;
-/** The notification key the benchmark puts in `notification.data.bench`. */
-const BENCH_KEY = /"bench":(\d+)/;
 
 const now = () => performance.timeOrigin + performance.now();
 

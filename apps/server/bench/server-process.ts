@@ -25,10 +25,9 @@ import superjson from 'superjson';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createApp } from '../src/app.js';
 import { parseEnv } from '../src/env.js';
+import { BENCH_KEY } from './bench-key.js';
 import { serveParent } from './children.js';
 
-/** The notification key the benchmark puts in `notification.data.bench` (as load-generator.ts reads it). */
-const BENCH_KEY = /"bench":(\d+)/;
 // When each benchmark notification was handed to its socket: flat pairs (key, wall-clock ms), so
 // that a slow delivery's time splits into the server's part and the way to the client's loop.
 let handedAt: number[] = [];

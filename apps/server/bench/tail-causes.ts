@@ -59,10 +59,13 @@ export function tailCauses(
       const serverGc = overlaps(serverPauses, committedAt, receivedAt);
       if (serverGc) allWithServerGc++;
       const slow = receivedAt - committedAt >= thresholdMs;
-      for (const split of slow ? [parts.all, parts.tail] : [parts.all]) {
-        if (handed === undefined) continue;
-        split.server.push(handed - committedAt);
-        split.client.push(receivedAt - handed);
+      if (handed !== undefined) {
+        parts.all.server.push(handed - committedAt);
+        parts.all.client.push(receivedAt - handed);
+        if (slow) {
+          parts.tail.server.push(handed - committedAt);
+          parts.tail.client.push(receivedAt - handed);
+        }
       }
       if (!slow) continue;
       counts.slow++;

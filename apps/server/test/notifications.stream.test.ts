@@ -151,4 +151,53 @@ describe('notifications.onEvent', () => {
     expect(Number(page.lastEventId)).toBe(Number(before.lastEventId) + 1);
     expect(page.items.map((item) => item.data)).toEqual([{ n: 1 }]);
   });
+
+  // The hub's reads of announced events (realtime/hub.ts): the real ones against PostgreSQL; the
+  // test only holds the one that includes Alice before it runs.
+  it('delivers to other users while a read for one user waits, and that user’s events in order after it', async () => {
+    const [alice, bob] = [await userIdOf(server.db, demo.alice), await userIdOf(server.db, demo.bob)];
+    const aliceLive = await followNotifications((await device(demo.alice)).client);
+    const bobLive = await followNotifications((await device(demo.bob)).client);
+
+    const reads = server.app.deps.realtime.reads;
+    const readRanges = reads.readRanges.bind(reads);
+    type Ranges = Parameters<typeof readRanges>[0];
+    const readsOfAlice: Ranges[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let heldReadStarted!: () => void;
+    const aliceReadHeld = new Promise<void>((resolve) => (heldReadStarted = resolve));
+    reads.readRanges = async (ranges: Ranges, perUser: number) => {
+      if (ranges.some((range) => range.userId === alice)) {
+        readsOfAlice.push(ranges);
+        if (readsOfAlice.length === 1) {
+          heldReadStarted();
+          await held;
+        }
+      }
+      return readRanges(ranges, perUser);
+    };
+    try {
+      await notify(server.db, [sample(alice, 1)]);
+      await aliceReadHeld;
+      await notify(server.db, [sample(alice, 2)]);
+      await notify(server.db, [sample(bob, 10)]);
+
+      expect(numbers(await bobLive.take(1)), 'Bob’s read does not wait behind Alice’s').toEqual([10]);
+      expect(aliceLive.received, 'Alice’s first read is still held').toEqual([]);
+      expect(readsOfAlice, 'no second read of Alice’s stream while one is in flight').toHaveLength(1);
+
+      release();
+      expect(numbers(await aliceLive.take(2))).toEqual([1, 2]);
+      // Whatever further reads there were, nothing reached Alice twice.
+      await notify(server.db, [sample(alice, 3)]);
+      expect(numbers(await aliceLive.take(1))).toEqual([3]);
+      expect(aliceLive.received).toHaveLength(3);
+    } finally {
+      release();
+      reads.readRanges = readRanges;
+      aliceLive.close();
+      bobLive.close();
+    }
+  });
 });

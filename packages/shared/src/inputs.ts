@@ -5,6 +5,12 @@ import { idempotencyKey } from './idempotency.js';
 /** The largest PostgreSQL `integer` (int4): every id and stored whole number fits in it. */
 export const INT4_MAX = 2_147_483_647;
 
+/**
+ * Object keys tRPC's transformer (superjson) refuses to write (prototype pollution): an answer
+ * holding one fails as a whole, so free-form input objects may not use them.
+ */
+export const TRANSFORMER_REFUSED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** PostgreSQL text cannot hold U+0000 ("invalid byte sequence"), so it is refused up front. */
 const NUL_FREE = /^[^\u0000]*$/;
 

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { NotificationPriority, NotificationType } from './enums.js';
 import { idempotencyKey } from './idempotency.js';
-import { id, plainText, text } from './inputs.js';
+import { id, plainText, text, TRANSFORMER_REFUSED_KEYS } from './inputs.js';
 import { NotificationCategory } from './preferences.js';
 
 export const registerTypeInput = z.object({
@@ -23,19 +23,16 @@ export const MAX_RECIPIENTS = 1000;
 /** The most `data` may weigh, as JSON. */
 export const MAX_DATA_BYTES = 8 * 1024;
 /**
- * Keys `data` may not use, at any depth: tRPC's transformer (superjson) refuses to write an object
- * with one (prototype pollution), so a notification holding one could never be read back, and it
+ * Where in `value` the first key tRPC's transformer refuses is (`data.a.constructor`,
+ * `data.list[2].prototype`), or null: a notification holding one could never be read back, and
  * would break its recipient's whole inbox. (zod already drops a top-level `__proto__`.)
  */
-const REFUSED_DATA_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** Where in `value` the first refused key is (`data.a.constructor`, `data.list[2].prototype`), or null. */
 function refusedKeyAt(value: unknown, path: string): string | null {
   if (typeof value !== 'object' || value === null) return null;
   const array = Array.isArray(value);
   for (const [key, inner] of Object.entries(value)) {
     const here = array ? `${path}[${key}]` : `${path}.${key}`;
-    if (!array && REFUSED_DATA_KEYS.has(key)) return here;
+    if (!array && TRANSFORMER_REFUSED_KEYS.has(key)) return here;
     const deeper = refusedKeyAt(inner, here);
     if (deeper !== null) return deeper;
   }

@@ -12,6 +12,7 @@
  */
 import superjson from 'superjson';
 import type { SuperJSONResult } from 'superjson';
+import { TRANSFORMER_REFUSED_KEYS } from '@pms/shared';
 
 /** Thrown inside the walk when a value needs superjson's general treatment. */
 const GENERAL = Symbol('general');
@@ -62,7 +63,7 @@ function walk(value: unknown, path: string | null, annotations: Annotations, see
   if (!isPlainObject(value)) throw GENERAL;
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
-    if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw GENERAL; // superjson refuses them
+    if (TRANSFORMER_REFUSED_KEYS.has(key)) throw GENERAL; // superjson refuses them
     copy[key] = walk(value[key], prefix + segment(key), annotations, seen);
   }
   return copy;
