@@ -43,6 +43,8 @@ export class Fleet {
   constructor(
     /** Client keepalive: PING after this long without hearing from the server; null: as the app's clients do. */
     private readonly pingIntervalMs: number | null,
+    /** Whether sockets subscribed together keep their keepalive clocks in step (--keepalive-in-step). */
+    private readonly keepaliveInStep = false,
     /** Where `snapshot` writes heap snapshots; null: it does nothing. */
     private readonly snapshotDir: string | null = null,
   ) {}
@@ -163,7 +165,10 @@ export class Fleet {
   async subscribe(path: string): Promise<number> {
     const replies = await Promise.all(
       this.generators.map((g) =>
-        g.request<Message & { started: number }>({ type: 'subscribe', path, window: 200, timeoutMs: 120_000 }, 150_000),
+        g.request<Message & { started: number }>(
+          { type: 'subscribe', path, window: 200, timeoutMs: 120_000, keepaliveInStep: this.keepaliveInStep },
+          150_000,
+        ),
       ),
     );
     return replies.reduce((total, r) => total + r.started, 0);

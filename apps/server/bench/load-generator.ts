@@ -9,7 +9,10 @@
  * idle sockets load the server as real ones would.
  *   connect    open sockets from one loopback source address, bounded concurrency and retries
  *   subscribe  start `notifications.onEvent` on every open socket that has none yet; resolves
- *              when all started
+ *              when all started. Hearing that they started resets their keepalive clocks
+ *              together; unless asked to keep them in step, each is then set back by a random
+ *              share of its interval, so that their PINGs spread as a steady population's do
+ *              instead of arriving as one wave 20-25 s later
  *   stats      counts so far; deliveries  hand over (and forget) recorded deliveries
  *   loop       this process's event-loop delay p99 and max, and its GC pauses, since the last ask
  *   close      terminate every socket
@@ -175,21 +178,25 @@ async function connect(targets: SocketTarget[], localAddress: string, concurrenc
  * Subscribes every open socket not subscribed yet (sockets connected since the last subscribe),
  * keeping at most `window` subscriptions waiting to start.
  */
-async function subscribe(path: string, window: number, timeoutMs: number) {
+async function subscribe(path: string, window: number, timeoutMs: number, keepaliveInStep: boolean) {
   const message = JSON.stringify({ id: SUBSCRIPTION_ID, method: 'subscription', params: { path, input: { json: {} } } });
   const deadline = Date.now() + timeoutMs;
   const answeredBefore = counts.started + counts.errors;
   const answered = () => counts.started + counts.errors - answeredBefore;
-  let sent = 0;
+  const subscribing: Client[] = [];
   for (const client of clients) {
     if (client.subscribed) continue;
-    while (sent - answered() >= window && Date.now() < deadline) await sleep(2);
+    while (subscribing.length - answered() >= window && Date.now() < deadline) await sleep(2);
     client.socket.send(message);
     client.subscribed = true;
-    sent++;
+    subscribing.push(client);
   }
-  while (answered() < sent && Date.now() < deadline) await sleep(20);
-  return { sent, started: counts.started };
+  while (answered() < subscribing.length && Date.now() < deadline) await sleep(20);
+  if (!keepaliveInStep) {
+    const at = performance.now();
+    for (const { keepalive } of subscribing) if (keepalive) keepalive.heardAt = at - Math.random() * keepalive.intervalMs;
+  }
+  return { sent: subscribing.length, started: counts.started };
 }
 
 async function closeAll() {
@@ -213,7 +220,7 @@ serveParent(async (message: Message) => {
         (message.pingIntervalMs ?? null) as PingInterval,
       );
     case 'subscribe':
-      return subscribe(String(message.path), Number(message.window), Number(message.timeoutMs));
+      return subscribe(String(message.path), Number(message.window), Number(message.timeoutMs), message.keepaliveInStep === true);
     case 'stats':
       return { ...counts, open: clients.filter((c) => c.socket.readyState === WebSocket.OPEN).length, firstErrors };
     case 'loop': {

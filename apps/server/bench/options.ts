@@ -11,6 +11,10 @@ const HELP = `npm run bench:realtime -- [flags]
   --in-flight F         concurrent publishing transactions (default 32)            BENCH_IN_FLIGHT
   --per-generator G     sockets per load-generator process (default 5000)          BENCH_PER_GENERATOR
   --ping-interval MS    client keepalive: PING after MS quiet (default: the app's wsKeepAlive)
+  --keepalive-in-step   every socket's keepalive clock starts when its subscription does, so
+                        the sockets subscribed together PING together 20-25 s later (a wave,
+                        as after a mass reconnect); by default each starts at a random point
+                        of its interval, as in a population that connected over time
   --floor-sockets N     sockets for the bare-ws floor (default: sockets per instance, 0 skips)
   --heap-snapshots DIR  write heap snapshots of the tRPC floor and server-0 at each step
                         into DIR (compare them with bench/heap-diff.ts)
@@ -39,6 +43,8 @@ export interface BenchOptions {
   perGenerator: number;
   /** null: the app's policy, each socket its own interval (wsKeepAlive). */
   pingIntervalMs: number | null;
+  /** Whether sockets subscribed together keep their keepalive clocks in step (see --keepalive-in-step). */
+  keepaliveInStep: boolean;
   floorSockets: number;
   heapSnapshotDir: string | null;
   cpuProfileDir: string | null;
@@ -64,6 +70,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       'in-flight': { type: 'string' },
       'per-generator': { type: 'string' },
       'ping-interval': { type: 'string' },
+      'keepalive-in-step': { type: 'boolean' },
       'floor-sockets': { type: 'string' },
       'heap-snapshots': { type: 'string' },
       'cpu-prof': { type: 'string' },
@@ -104,6 +111,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     maxInFlight: integer('in-flight', values['in-flight'] ?? env.BENCH_IN_FLIGHT, 32, 1, 64),
     perGenerator: integer('per-generator', values['per-generator'] ?? env.BENCH_PER_GENERATOR, 5_000, 100, 15_000),
     pingIntervalMs: values['ping-interval'] === undefined ? null : integer('ping-interval', values['ping-interval'], 0, 1_000, 600_000),
+    keepaliveInStep: values['keepalive-in-step'] ?? false,
     floorSockets: integer('floor-sockets', values['floor-sockets'], Math.ceil(sockets / instances), 0, 19_500),
     heapSnapshotDir: values['heap-snapshots'] ?? null,
     cpuProfileDir: values['cpu-prof'] ?? null,
