@@ -36,18 +36,31 @@ export const bundleServer = () => bundleForNode('bench/server-process.ts', 'dist
 
 export const log = (text: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}`);
 
+export interface FleetOptions {
+  /** Client keepalive: PING after this long without hearing from the server; null: as the app's clients do. */
+  pingIntervalMs?: number | null;
+  /** Whether sockets subscribed together keep their keepalive clocks in step (--keepalive-in-step). */
+  keepaliveInStep?: boolean;
+  /** The servers' scheduling priority (--server-nice); 0 leaves it as it is. */
+  serverNice?: number;
+  /** Where `snapshot` writes heap snapshots; null: it does nothing. */
+  snapshotDir?: string | null;
+}
+
 export class Fleet {
   readonly #children: Child[] = [];
   generators: Child[] = [];
+  readonly #pingIntervalMs: number | null;
+  readonly #keepaliveInStep: boolean;
+  readonly #serverNice: number;
+  readonly #snapshotDir: string | null;
 
-  constructor(
-    /** Client keepalive: PING after this long without hearing from the server; null: as the app's clients do. */
-    private readonly pingIntervalMs: number | null,
-    /** Whether sockets subscribed together keep their keepalive clocks in step (--keepalive-in-step). */
-    private readonly keepaliveInStep = false,
-    /** Where `snapshot` writes heap snapshots; null: it does nothing. */
-    private readonly snapshotDir: string | null = null,
-  ) {}
+  constructor(options: FleetOptions = {}) {
+    this.#pingIntervalMs = options.pingIntervalMs ?? null;
+    this.#keepaliveInStep = options.keepaliveInStep ?? false;
+    this.#serverNice = options.serverNice ?? 0;
+    this.#snapshotDir = options.snapshotDir ?? null;
+  }
 
   async startGenerators(count: number): Promise<void> {
     // A generator idles between deliveries, so V8's memory reducer ran full GCs in it, stamping
@@ -64,6 +77,14 @@ export class Fleet {
     // BENCH_SERVER_FLAGS: more node flags for the servers only (say `--trace-gc`).
     const extra = process.env.BENCH_SERVER_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
     const server = this.#adopt(new Child(name, SERVER_BUNDLE, [kind], { nodeFlags: ['--expose-gc', ...extra], env }));
+    // Linux sets a priority per thread: this is the main thread's, where the server's loop runs.
+    if (this.#serverNice) {
+      try {
+        setPriority(server.pid!, this.#serverNice);
+      } catch (error) {
+        log(`${name}: cannot run at nice ${this.#serverNice} (${(error as NodeJS.ErrnoException).code}), so it shares the cores equally`);
+      }
+    }
     const { port } = await server.next<Message & { port: number }>('ready', 60_000);
     return { server, url: `ws://127.0.0.1:${port}/trpc` };
   }
@@ -85,9 +106,9 @@ export class Fleet {
 
   /** Writes `<dir>/<label>.heapsnapshot` of this server (for heap-diff.ts), when asked to. */
   async snapshot(server: Child, label: string): Promise<void> {
-    if (!this.snapshotDir) return;
-    mkdirSync(this.snapshotDir, { recursive: true });
-    await server.request({ type: 'snapshot', path: join(this.snapshotDir, `${label}.heapsnapshot`) }, 600_000);
+    if (!this.#snapshotDir) return;
+    mkdirSync(this.#snapshotDir, { recursive: true });
+    await server.request({ type: 'snapshot', path: join(this.#snapshotDir, `${label}.heapsnapshot`) }, 600_000);
   }
 
   /** Starts CPU profiles of these servers, or stops them and writes `<dir>/<name><suffix>.cpuprofile`. */
@@ -142,7 +163,7 @@ export class Fleet {
    * the clients ping as the app's tRPC clients do.
    */
   async connect(targets: SocketTarget[], phase: number, keepAlive: boolean): Promise<number> {
-    const pingIntervalMs = keepAlive ? (this.pingIntervalMs ?? 'app') : null;
+    const pingIntervalMs = keepAlive ? (this.#pingIntervalMs ?? 'app') : null;
     const timeoutMs = 60_000 + targets.length * 10;
     const replies = await Promise.all(
       this.generators.map((generator, g) =>
@@ -166,7 +187,7 @@ export class Fleet {
     const replies = await Promise.all(
       this.generators.map((g) =>
         g.request<Message & { started: number }>(
-          { type: 'subscribe', path, window: 200, timeoutMs: 120_000, keepaliveInStep: this.keepaliveInStep },
+          { type: 'subscribe', path, window: 200, timeoutMs: 120_000, keepaliveInStep: this.#keepaliveInStep },
           150_000,
         ),
       ),

@@ -61,7 +61,7 @@ const reused = values.reuse;
 const database = reused ? reuseBenchDatabase(adminUrl, reused) : await createBenchDatabase(adminUrl);
 log(`database ${database.name}`);
 const db = createDatabase({ connectionString: database.url, max: 2 });
-const fleet = new Fleet(null);
+const fleet = new Fleet();
 let server: Child | null = null;
 try {
   let loadSeconds = 0;

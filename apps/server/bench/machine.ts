@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 
 interface CpuTimes {
   busy: number;
+  /** Time a virtual machine's cores were ready to run but the hypervisor ran something else. */
+  steal: number;
   total: number;
 }
 
@@ -11,19 +13,24 @@ function cpuTimes(): CpuTimes | null {
   try {
     const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
     const idle = fields[3]! + (fields[4] ?? 0); // idle + iowait
+    const steal = fields[7] ?? 0;
     const total = fields.reduce((sum, value) => sum + value, 0);
-    return { busy: total - idle, total };
+    return { busy: total - idle, steal, total };
   } catch {
     return null;
   }
 }
 
-/** Starts a measurement; the returned function gives the busy share of all cores since (0..1). */
-export function machineBusy(): () => number | null {
+/**
+ * Starts a measurement; the returned function gives the busy share of all cores since (0..1),
+ * and the share stolen by the hypervisor (counted in busy: nothing of ours ran then).
+ */
+export function machineBusy(): () => { busy: number; stolen: number } | null {
   const start = cpuTimes();
   return () => {
     const end = cpuTimes();
     if (!start || !end || end.total === start.total) return null;
-    return (end.busy - start.busy) / (end.total - start.total);
+    const total = end.total - start.total;
+    return { busy: (end.busy - start.busy) / total, stolen: (end.steal - start.steal) / total };
   };
 }

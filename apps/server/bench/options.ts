@@ -11,6 +11,9 @@ const HELP = `npm run bench:realtime -- [flags]
   --in-flight F         concurrent publishing transactions (default 32)            BENCH_IN_FLIGHT
   --per-generator G     sockets per load-generator process (default 5000)          BENCH_PER_GENERATOR
   --ping-interval MS    client keepalive: PING after MS quiet (default: the app's wsKeepAlive)
+  --server-nice=N       scheduling priority of the servers' main threads (default -5: ahead   BENCH_SERVER_NICE
+                        of the load generators, the publisher and PostgreSQL, which share
+                        its cores here but would run elsewhere; 0: equal shares)
   --keepalive-in-step   every socket's keepalive clock starts when its subscription does, so
                         the sockets subscribed together PING together 20-25 s later (a wave,
                         as after a mass reconnect); by default each starts at a random point
@@ -45,6 +48,7 @@ export interface BenchOptions {
   pingIntervalMs: number | null;
   /** Whether sockets subscribed together keep their keepalive clocks in step (see --keepalive-in-step). */
   keepaliveInStep: boolean;
+  serverNice: number;
   floorSockets: number;
   heapSnapshotDir: string | null;
   cpuProfileDir: string | null;
@@ -71,6 +75,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       'per-generator': { type: 'string' },
       'ping-interval': { type: 'string' },
       'keepalive-in-step': { type: 'boolean' },
+      'server-nice': { type: 'string' },
       'floor-sockets': { type: 'string' },
       'heap-snapshots': { type: 'string' },
       'cpu-prof': { type: 'string' },
@@ -112,6 +117,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     perGenerator: integer('per-generator', values['per-generator'] ?? env.BENCH_PER_GENERATOR, 5_000, 100, 15_000),
     pingIntervalMs: values['ping-interval'] === undefined ? null : integer('ping-interval', values['ping-interval'], 0, 1_000, 600_000),
     keepaliveInStep: values['keepalive-in-step'] ?? false,
+    serverNice: integer('server-nice', values['server-nice'] ?? env.BENCH_SERVER_NICE, -5, -20, 19),
     floorSockets: integer('floor-sockets', values['floor-sockets'], Math.ceil(sockets / instances), 0, 19_500),
     heapSnapshotDir: values['heap-snapshots'] ?? null,
     cpuProfileDir: values['cpu-prof'] ?? null,

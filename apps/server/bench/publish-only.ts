@@ -37,7 +37,7 @@ try {
   console.log(`achieved          ${Math.round((result.issued - result.failed) / (result.elapsedMs / 1000))}/s of ${options.rate}/s (${result.failed} failed; in-flight cap hit on ${result.throttled} ticks)`);
   console.log(`transaction       p50 ${percentile(latencies, 50).toFixed(1)} ms   p99 ${percentile(latencies, 99).toFixed(1)} ms`);
   console.log(`publisher CPU     ${((cpu.user + cpu.system) / 1000 / transactions).toFixed(2)} ms per transaction`);
-  console.log(`machine           ${Math.round((busy() ?? Number.NaN) * 100)}% busy (publisher and PostgreSQL)`);
+  console.log(`machine           ${Math.round((busy()?.busy ?? Number.NaN) * 100)}% busy (publisher and PostgreSQL)`);
   if (result.firstError) console.log(`first error       ${result.firstError}`);
 } finally {
   await db.destroy();

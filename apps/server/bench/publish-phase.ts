@@ -102,7 +102,7 @@ export async function publishPhase(
   const pings = (await fleet.clientStats()).total('pings') - pingsBefore;
   const clientLoop = await fleet.clientLoops();
   const serverLoads = await fleet.loadOf(servers);
-  const machineShare = busy();
+  const machine = busy();
   const publisherUsage = process.cpuUsage(publisherCpu.cpu);
   const publisherShare = (publisherUsage.user + publisherUsage.system) / 1000 / (performance.now() - publisherCpu.at);
   await fleet.profile(servers, 'stop', options.cpuProfileDir, profileSuffix);
@@ -128,5 +128,5 @@ export async function publishPhase(
     for (let i = 0; i < pairs.length; i += 2) if (!handedAt.has(pairs[i]! - keyOffset)) handedAt.set(pairs[i]! - keyOffset, pairs[i + 1]!);
   }
   const tail = tailCauses(published, own, serverLoads.flatMap((load) => load.gc.at), clientLoop.gcAt, handedAt, figures.commitToClient);
-  return { plan, published, figures, load: { servers: serverLoads, machineShare, publisherShare, pings, clientLoop }, tail, latecomers };
+  return { plan, published, figures, load: { servers: serverLoads, machineShare: machine?.busy ?? null, stolenShare: machine?.stolen ?? null, publisherShare, pings, clientLoop }, tail, latecomers };
 }

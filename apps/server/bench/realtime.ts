@@ -30,7 +30,12 @@ import { measureTailLatency } from './tail.js';
 const options = parseOptions(process.argv.slice(2), process.env);
 const RUN_BUDGET_MS = 30 * 60_000;
 
-const fleet = new Fleet(options.pingIntervalMs, options.keepaliveInStep, options.heapSnapshotDir);
+const fleet = new Fleet({
+  pingIntervalMs: options.pingIntervalMs,
+  keepaliveInStep: options.keepaliveInStep,
+  serverNice: options.serverNice,
+  snapshotDir: options.heapSnapshotDir,
+});
 let database: BenchDatabase | null = null;
 /** The publisher's pool: ended before the database is dropped, so that nothing of ours holds it. */
 let db: DB | null = null;
@@ -65,7 +70,7 @@ const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 async function main() {
   const started = new Date();
   log(`${options.sockets} sockets on ${options.instances} instance(s), ${options.rate} notifications/s for ${options.durationMs / 1000} s`);
-  log(`client keepalive: ${options.keepaliveInStep ? 'in step (sockets subscribed together PING together)' : 'spread over each socket\'s interval'}`);
+  log(`client keepalive: ${options.keepaliveInStep ? 'in step (sockets subscribed together PING together)' : 'spread over each socket\'s interval'}; servers' main threads at nice ${options.serverNice}`);
   log(`machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), node ${process.version}, load average ${loadAverage()}`);
   await bundleServer();
   database = await createBenchDatabase(options.adminUrl);

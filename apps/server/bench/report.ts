@@ -139,6 +139,8 @@ export interface LoadFigures {
   servers: ServerLoad[];
   /** Busy share of all cores while publishing (null off Linux). */
   machineShare: number | null;
+  /** Share of all cores the hypervisor took meanwhile (part of machineShare; null off Linux). */
+  stolenShare: number | null;
   /** Share of a core the publishing process used. */
   publisherShare: number;
   /** Client keepalive PINGs sent while publishing. */
@@ -165,6 +167,6 @@ export function printLoad(load: LoadFigures, elapsedMs: number): void {
   console.log(`  load generators: event-loop delay p99 ${ms(load.clientLoop.p99Ms)}, max ${ms(load.clientLoop.maxMs)} (worst process)`);
   console.log(`  keepalive: clients sent ${load.pings} PINGs meanwhile (${((load.pings * 1000) / elapsedMs).toFixed(0)}/s), each answered by a PONG`);
   if (load.machineShare !== null) {
-    console.log(`  the whole machine (every process, ${cpus().length} cores) was ${(load.machineShare * 100).toFixed(0)}% busy meanwhile`);
+    console.log(`  the whole machine (every process, ${cpus().length} cores) was ${(load.machineShare * 100).toFixed(0)}% busy meanwhile, ${((load.stolenShare ?? 0) * 100).toFixed(0)}% stolen by the hypervisor`);
   }
 }

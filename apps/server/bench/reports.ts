@@ -58,7 +58,7 @@ const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(
 const database = await createBenchDatabase(adminUrl);
 log(`database ${database.name}`);
 const db = createDatabase({ connectionString: database.url, max: 2 });
-const fleet = new Fleet(null);
+const fleet = new Fleet();
 let server: Child | null = null;
 try {
   const ids = await provisionUsers(db, users);

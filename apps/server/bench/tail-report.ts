@@ -33,6 +33,9 @@ export function sparkline(values: number[], max: number): string {
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const maxOf = (values: number[]) => values.reduce((max, value) => (value > max ? value : max), 0);
 const sockets = (phase: PhaseResult, devicesPerUser: number) => phase.plan.recipients.length * devicesPerUser;
+/** The machine's busy share, with what the hypervisor took of it: "61% (4%)". */
+const machineFigure = ({ machineShare, stolenShare }: PhaseResult['load']) =>
+  machineShare === null ? 'n/a' : `${(machineShare * 100).toFixed(0)}% (${((stolenShare ?? 0) * 100).toFixed(0)}%)`;
 const achieved = ({ published }: PhaseResult) => ((published.issued - published.failed) * 1000) / published.elapsedMs;
 
 /** The worst server's figures (the only one's, with one instance); GC pauses summed. */
@@ -85,7 +88,7 @@ export function printComparison([small, full]: [PhaseResult, PhaseResult], optio
   row(`event-loop delay max${servers}`, (s) => ms(s.server.loopMax), (s) => s.server.loopMax);
   row('GC pauses, in all, longest', (s) => `${s.server.gcCount}, ${s.server.gcMs.toFixed(0)} ms, ${ms(s.server.gcMax)}`, (s) => s.server.gcMs);
   row(`server CPU${servers}`, (s) => `${(s.server.cpuShare * 100).toFixed(0)}% of a core`, (s) => s.server.cpuShare);
-  row('machine busy', (s) => (s.phase.load.machineShare === null ? 'n/a' : `${(s.phase.load.machineShare * 100).toFixed(0)}%`));
+  row('machine busy (stolen)', (s) => machineFigure(s.phase.load));
   row('load generators: GC, longest', (s) => generatorGc(s.phase.load.clientLoop.gcAt));
   row('load generators: loop delay max', (s) => ms(s.phase.load.clientLoop.maxMs), (s) => s.phase.load.clientLoop.maxMs);
   row('tail spanning a server GC', (s) => `${s.phase.tail.serverGc} of ${s.phase.tail.slow}`);
@@ -104,14 +107,14 @@ export function printComparison([small, full]: [PhaseResult, PhaseResult], optio
 
 export function printRateSearch(search: RateSearch, heldSockets: number, options: BenchOptions): void {
   console.log(`\nRate search at ${heldSockets} sockets: the highest rate with commit -> client p99 under ${search.targetMs} ms (${options.durationMs / 1000} s per step, ${options.maxInFlight} in flight)`);
-  const header = ['rate', 'achieved', 'delivered', 'p50', 'p99', 'max', 'loop p99', 'loop max', 'GC n, ms', 'CPU', 'machine'];
+  const header = ['rate', 'achieved', 'delivered', 'p50', 'p99', 'max', 'loop p99', 'loop max', 'GC n, ms', 'CPU', 'machine (stolen)'];
   const widths = [8, 9, 14, 9, 9, 9, 9, 9, 11, 5, 8];
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' ');
   console.log(`  ${line(header)} p99 per ${WINDOW_S} s (${BLOCKS.at(-1)}: the target, or the step's max above it), max`);
   for (const { phase, reason } of search.steps) {
     const { figures } = phase;
     const server = worstServer(phase.load.servers);
-    const machine = phase.load.machineShare === null ? 'n/a' : `${(phase.load.machineShare * 100).toFixed(0)}%`;
+    const machine = machineFigure(phase.load);
     const windows = figures.p99ByWindow;
     console.log(
       `  ${line([
