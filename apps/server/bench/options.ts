@@ -48,6 +48,7 @@ export interface BenchOptions {
   pingIntervalMs: number | null;
   /** Whether sockets subscribed together keep their keepalive clocks in step (see --keepalive-in-step). */
   keepaliveInStep: boolean;
+  /** Scheduling priority of the servers' main threads (see --server-nice). */
   serverNice: number;
   floorSockets: number;
   heapSnapshotDir: string | null;
