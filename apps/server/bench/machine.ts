@@ -21,11 +21,15 @@ function cpuTimes(): CpuTimes | null {
   }
 }
 
-/**
- * Starts a measurement; the returned function gives the busy share of all cores since (0..1),
- * and the share stolen by the hypervisor (counted in busy: nothing of ours ran then).
- */
-export function machineBusy(): () => { busy: number; stolen: number } | null {
+/** Shares of all cores (0..1) over a measurement. */
+export interface MachineShares {
+  busy: number;
+  /** Taken by the hypervisor: counted in busy, though nothing of ours ran then. */
+  stolen: number;
+}
+
+/** Starts a measurement; the returned function gives the shares since (null off Linux). */
+export function machineBusy(): () => MachineShares | null {
   const start = cpuTimes();
   return () => {
     const end = cpuTimes();

@@ -128,5 +128,5 @@ export async function publishPhase(
     for (let i = 0; i < pairs.length; i += 2) if (!handedAt.has(pairs[i]! - keyOffset)) handedAt.set(pairs[i]! - keyOffset, pairs[i + 1]!);
   }
   const tail = tailCauses(published, own, serverLoads.flatMap((load) => load.gc.at), clientLoop.gcAt, handedAt, figures.commitToClient);
-  return { plan, published, figures, load: { servers: serverLoads, machineShare: machine?.busy ?? null, stolenShare: machine?.stolen ?? null, publisherShare, pings, clientLoop }, tail, latecomers };
+  return { plan, published, figures, load: { servers: serverLoads, machine, publisherShare, pings, clientLoop }, tail, latecomers };
 }

@@ -1,6 +1,7 @@
 /** Figures and their printing: per-socket memory, latency percentiles, delivery accounting, load. */
 import { cpus } from 'node:os';
 import type { ClientLoops, ServerLoad } from './fleet.js';
+import type { MachineShares } from './machine.js';
 import type { PublishResult } from './publisher.js';
 
 export interface MemorySample {
@@ -137,10 +138,8 @@ export function printDelivery(published: PublishResult, figures: DeliveryFigures
 
 export interface LoadFigures {
   servers: ServerLoad[];
-  /** Busy share of all cores while publishing (null off Linux). */
-  machineShare: number | null;
-  /** Share of all cores the hypervisor took meanwhile (part of machineShare; null off Linux). */
-  stolenShare: number | null;
+  /** How busy all cores were while publishing, and what the hypervisor took (null off Linux). */
+  machine: MachineShares | null;
   /** Share of a core the publishing process used. */
   publisherShare: number;
   /** Client keepalive PINGs sent while publishing. */
@@ -166,7 +165,7 @@ export function printLoad(load: LoadFigures, elapsedMs: number): void {
   console.log(`  publisher (this process): ${(load.publisherShare * 100).toFixed(0)}% of a core`);
   console.log(`  load generators: event-loop delay p99 ${ms(load.clientLoop.p99Ms)}, max ${ms(load.clientLoop.maxMs)} (worst process)`);
   console.log(`  keepalive: clients sent ${load.pings} PINGs meanwhile (${((load.pings * 1000) / elapsedMs).toFixed(0)}/s), each answered by a PONG`);
-  if (load.machineShare !== null) {
-    console.log(`  the whole machine (every process, ${cpus().length} cores) was ${(load.machineShare * 100).toFixed(0)}% busy meanwhile, ${((load.stolenShare ?? 0) * 100).toFixed(0)}% stolen by the hypervisor`);
+  if (load.machine) {
+    console.log(`  the whole machine (every process, ${cpus().length} cores) was ${(load.machine.busy * 100).toFixed(0)}% busy meanwhile, ${(load.machine.stolen * 100).toFixed(0)}% stolen by the hypervisor`);
   }
 }

@@ -34,8 +34,8 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 const maxOf = (values: number[]) => values.reduce((max, value) => (value > max ? value : max), 0);
 const sockets = (phase: PhaseResult, devicesPerUser: number) => phase.plan.recipients.length * devicesPerUser;
 /** The machine's busy share, with what the hypervisor took of it: "61% (4%)". */
-const machineFigure = ({ machineShare, stolenShare }: PhaseResult['load']) =>
-  machineShare === null ? 'n/a' : `${(machineShare * 100).toFixed(0)}% (${((stolenShare ?? 0) * 100).toFixed(0)}%)`;
+const machineFigure = ({ machine }: PhaseResult['load']) =>
+  machine === null ? 'n/a' : `${(machine.busy * 100).toFixed(0)}% (${(machine.stolen * 100).toFixed(0)}%)`;
 const achieved = ({ published }: PhaseResult) => ((published.issued - published.failed) * 1000) / published.elapsedMs;
 
 /** The worst server's figures (the only one's, with one instance); GC pauses summed. */
@@ -108,7 +108,7 @@ export function printComparison([small, full]: [PhaseResult, PhaseResult], optio
 export function printRateSearch(search: RateSearch, heldSockets: number, options: BenchOptions): void {
   console.log(`\nRate search at ${heldSockets} sockets: the highest rate with commit -> client p99 under ${search.targetMs} ms (${options.durationMs / 1000} s per step, ${options.maxInFlight} in flight)`);
   const header = ['rate', 'achieved', 'delivered', 'p50', 'p99', 'max', 'loop p99', 'loop max', 'GC n, ms', 'CPU', 'machine (stolen)'];
-  const widths = [8, 9, 14, 9, 9, 9, 9, 9, 11, 5, 8];
+  const widths = [8, 9, 14, 9, 9, 9, 9, 9, 11, 5, 16];
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' ');
   console.log(`  ${line(header)} p99 per ${WINDOW_S} s (${BLOCKS.at(-1)}: the target, or the step's max above it), max`);
   for (const { phase, reason } of search.steps) {

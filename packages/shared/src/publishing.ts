@@ -22,6 +22,10 @@ export type RegisterTypeInput = z.infer<typeof registerTypeInput>;
 export const MAX_RECIPIENTS = 1000;
 /** The most `data` may weigh, as JSON. */
 export const MAX_DATA_BYTES = 8 * 1024;
+/** How far ahead a publication may be scheduled. */
+export const MAX_SEND_AT_DAYS = 366;
+export const MAX_LINK_ACTIONS = 3;
+
 /**
  * Where in `value` the first key tRPC's transformer refuses is (`data.a.constructor`,
  * `data.list[2].prototype`), or null: a notification holding one could never be read back, and
@@ -39,9 +43,11 @@ function refusedKeyAt(value: unknown, path: string): string | null {
   return null;
 }
 
-/** How far ahead a publication may be scheduled. */
-export const MAX_SEND_AT_DAYS = 366;
-export const MAX_LINK_ACTIONS = 3;
+/** "the keys __proto__, constructor or prototype", from the list the checks use. */
+const refusedKeysNamed = (() => {
+  const keys = [...TRANSFORMER_REFUSED_KEYS];
+  return `the keys ${keys.slice(0, -1).join(', ')} or ${keys.at(-1)}`;
+})();
 
 /**
  * Where a notification (or its action) leads: an in-app path (`/initiatives/7`, opened in the SPA)
@@ -102,7 +108,7 @@ export const publishInput = z.object({
     .record(z.string(), z.unknown(), { error: 'data must be a JSON object' })
     .check((context) => {
       const at = refusedKeyAt(context.value, 'data');
-      if (at !== null) context.issues.push({ code: 'custom', input: context.value, message: `data must not use the keys __proto__, constructor or prototype (${at})` });
+      if (at !== null) context.issues.push({ code: 'custom', input: context.value, message: `data must not use ${refusedKeysNamed} (${at})` });
     })
     .refine((data) => new TextEncoder().encode(JSON.stringify(data)).length <= MAX_DATA_BYTES, { error: `data must be at most ${MAX_DATA_BYTES} bytes as JSON` })
     .optional(),
