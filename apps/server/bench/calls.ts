@@ -27,7 +27,7 @@ import { createDatabase, DEMO_PASSWORD, seedDemo } from '@pms/db';
 import { wsKeepAlive } from '@pms/shared';
 import { bundleForNode } from '../scripts/bundle.js';
 import { Child, type Message } from './children.js';
-import { log } from './fleet.js';
+import { log } from './log.js';
 import { createBenchDatabase } from './provision.js';
 import { percentile } from './report.js';
 

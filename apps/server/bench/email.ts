@@ -20,7 +20,7 @@ import { notificationEmailJob, publish } from '@pms/api';
 import { createDatabase, type DB } from '@pms/db';
 import { createApp, type App } from '../src/app.js';
 import { parseEnv } from '../src/env.js';
-import { log } from './fleet.js';
+import { log } from './log.js';
 import { createBenchDatabase, provisionUsers } from './provision.js';
 import { publishAtRate } from './publisher.js';
 import { percentile } from './report.js';

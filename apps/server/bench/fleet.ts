@@ -3,17 +3,21 @@
  * held) and load generators (connect, subscribe, counts, deliveries). Every wait is bounded.
  */
 import { mkdirSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bundleForNode } from '../scripts/bundle.js';
 import { Child, type Message } from './children.js';
+import { log } from './log.js';
+import { prioritise, type Priority } from './priority.js';
 import type { SocketTarget } from './load-generator.js';
+import type { ThreadWaits } from './machine.js';
 import type { MemorySample } from './report.js';
 
 export type ServerKind = 'pms' | 'bare' | 'trpc';
 export type ServerLoad = Message & {
   cpuShare: number;
+  /** How long its threads were ready to run but waited for a core (null off Linux). */
+  waitedMs: ThreadWaits | null;
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
   /** `at`: flat pairs (start, duration) of each pause, on the wall clock in ms. */
@@ -28,21 +32,23 @@ export interface ClientLoops {
   maxMs: number;
   /** Per generator (in `deliveries()`' order): flat pairs (start, duration) of its GC pauses. */
   gcAt: number[][];
+  /** The longest any generator's loop waited for a core, in ms (null off Linux). */
+  waitedMs: number | null;
 }
 
 /** Servers run bundled as in production (scripts/bundle.ts), at dist/main.js's depth for env.ts's paths. */
 const SERVER_BUNDLE = '../dist/bench-server.js';
 export const bundleServer = () => bundleForNode('bench/server-process.ts', 'dist/bench-server.js');
 
-export const log = (text: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}`);
-
 export interface FleetOptions {
   /** Client keepalive: PING after this long without hearing from the server; null: as the app's clients do. */
   pingIntervalMs?: number | null;
   /** Whether sockets subscribed together keep their keepalive clocks in step (--keepalive-in-step). */
   keepaliveInStep?: boolean;
-  /** The servers' scheduling priority (--server-nice); 0 leaves it as it is. */
-  serverNice?: number;
+  /** How the servers share the cores (--server-priority; default 0, equal shares). */
+  serverPriority?: Priority;
+  /** The load generators' nice value (--generator-nice; default 0). */
+  generatorNice?: number;
   /** Where `snapshot` writes heap snapshots; null: it does nothing. */
   snapshotDir?: string | null;
 }
@@ -52,13 +58,15 @@ export class Fleet {
   generators: Child[] = [];
   readonly #pingIntervalMs: number | null;
   readonly #keepaliveInStep: boolean;
-  readonly #serverNice: number;
+  readonly #serverPriority: Priority;
+  readonly #generatorNice: number;
   readonly #snapshotDir: string | null;
 
   constructor(options: FleetOptions = {}) {
     this.#pingIntervalMs = options.pingIntervalMs ?? null;
     this.#keepaliveInStep = options.keepaliveInStep ?? false;
-    this.#serverNice = options.serverNice ?? 0;
+    this.#serverPriority = options.serverPriority ?? 0;
+    this.#generatorNice = options.generatorNice ?? 0;
     this.#snapshotDir = options.snapshotDir ?? null;
   }
 
@@ -66,10 +74,9 @@ export class Fleet {
     // A generator idles between deliveries, so V8's memory reducer ran full GCs in it, stamping
     // the deliveries that arrived meanwhile up to 60 ms late (BENCHMARKS.md, twelfth session).
     // BENCH_GENERATOR_FLAGS: more node flags for the load generators.
-    const nodeFlags = ['--no-memory-reducer', ...(process.env.BENCH_GENERATOR_FLAGS?.split(/\s+/).filter(Boolean) ?? [])];
+    const nodeFlags = ['--no-memory-reducer', '--expose-gc', ...(process.env.BENCH_GENERATOR_FLAGS?.split(/\s+/).filter(Boolean) ?? [])];
     this.generators = Array.from({ length: count }, (_, g) => this.#adopt(new Child(`generator-${g}`, './load-generator.ts', [], { nodeFlags })));
-    const nice = Number(process.env.BENCH_GENERATOR_NICE ?? 0);
-    if (nice) for (const generator of this.generators) setPriority(generator.pid!, nice);
+    for (const generator of this.generators) prioritise(generator, this.#generatorNice);
     await Promise.all(this.generators.map((g) => g.next('ready', 60_000)));
   }
 
@@ -77,15 +84,9 @@ export class Fleet {
     // BENCH_SERVER_FLAGS: more node flags for the servers only (say `--trace-gc`).
     const extra = process.env.BENCH_SERVER_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
     const server = this.#adopt(new Child(name, SERVER_BUNDLE, [kind], { nodeFlags: ['--expose-gc', ...extra], env }));
-    // Linux sets a priority per thread: this is the main thread's, where the server's loop runs.
-    if (this.#serverNice) {
-      try {
-        setPriority(server.pid!, this.#serverNice);
-      } catch (error) {
-        log(`${name}: cannot run at nice ${this.#serverNice} (${(error as NodeJS.ErrnoException).code}), so it shares the cores equally`);
-      }
-    }
+    const priority = prioritise(server, this.#serverPriority);
     const { port } = await server.next<Message & { port: number }>('ready', 60_000);
+    priority.whenReady();
     return { server, url: `ws://127.0.0.1:${port}/trpc` };
   }
 
@@ -206,10 +207,21 @@ export class Fleet {
     return { total, errors };
   }
 
-  /** The load generators' worst event-loop delay (p99, max) since the last ask, and each one's GC pauses. */
+  /** A full garbage collection in every load generator. */
+  async collectClientGarbage(): Promise<void> {
+    await Promise.all(this.generators.map((g) => g.request({ type: 'collect' }, 30_000)));
+  }
+
+  /** The load generators' worst event-loop delay (p99, max) and wait for a core since the last ask, and each one's GC pauses. */
   async clientLoops(): Promise<ClientLoops> {
-    const loops = await Promise.all(this.generators.map((g) => g.request<Message & { p99Ms: number; maxMs: number; gcAt: number[] }>({ type: 'loop' }, 10_000)));
-    return { p99Ms: Math.max(...loops.map((l) => l.p99Ms)), maxMs: Math.max(...loops.map((l) => l.maxMs)), gcAt: loops.map((l) => l.gcAt) };
+    type Loop = Message & { p99Ms: number; maxMs: number; gcAt: number[]; waitedMs: ThreadWaits | null };
+    const loops = await Promise.all(this.generators.map((g) => g.request<Loop>({ type: 'loop' }, 10_000)));
+    return {
+      p99Ms: Math.max(...loops.map((l) => l.p99Ms)),
+      maxMs: Math.max(...loops.map((l) => l.maxMs)),
+      gcAt: loops.map((l) => l.gcAt),
+      waitedMs: loops.some((l) => l.waitedMs === null) ? null : Math.max(...loops.map((l) => l.waitedMs!.main)),
+    };
   }
 
   /** Waits until `expected` deliveries arrived in all (since the sockets opened), or none arrived for 3 s (20 s at most). */

@@ -3,7 +3,8 @@
  * a bare `ws` server, and tRPC's own ws adapter with an idle subscription (no context, no app).
  */
 import type { Child } from './children.js';
-import { log, type Fleet } from './fleet.js';
+import type { Fleet } from './fleet.js';
+import { log } from './log.js';
 import type { SocketTarget } from './load-generator.js';
 import { perSocket, type PerSocket } from './report.js';
 

@@ -14,7 +14,9 @@
  *              share of its interval, so that their PINGs spread as a steady population's do
  *              instead of arriving as one wave 20-25 s later
  *   stats      counts so far; deliveries  hand over (and forget) recorded deliveries
- *   loop       this process's event-loop delay p99 and max, and its GC pauses, since the last ask
+ *   loop       this process's event-loop delay p99 and max, its GC pauses and its threads' waits
+ *              for a core, since the last ask
+ *   collect    a full garbage collection (before a phase)
  *   close      terminate every socket
  */
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
@@ -23,6 +25,7 @@ import { WebSocket } from 'ws';
 import { wsKeepAlive } from '@pms/shared';
 import { BENCH_KEY } from './bench-key.js';
 import { serveParent, type Message } from './children.js';
+import { threadsWaiting } from './machine.js';
 
 export interface SocketTarget {
   /** Global socket index, echoed in delivery records. */
@@ -53,6 +56,7 @@ const clients: Client[] = [];
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
 let gcAt: number[] = []; // flat pairs: GC pause start (wall clock), duration
+let waitsSince = threadsWaiting();
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) gcAt.push(performance.timeOrigin + entry.startTime, entry.duration);
 }).observe({ entryTypes: ['gc'] });
@@ -223,11 +227,18 @@ serveParent(async (message: Message) => {
       return subscribe(String(message.path), Number(message.window), Number(message.timeoutMs), message.keepaliveInStep === true);
     case 'stats':
       return { ...counts, open: clients.filter((c) => c.socket.readyState === WebSocket.OPEN).length, firstErrors };
+    case 'collect':
+      // A full collection before a phase, as the servers get one, so that garbage of the
+      // connections just opened is not collected (and counted) while deliveries are timed.
+      globalThis.gc!();
+      await sleep(10); // lets the GC observer note the pause before the phase's 'loop' resets it
+      return {};
     case 'loop': {
-      // Event-loop delay and GC pauses since the last ask.
-      const reply = { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6, gcAt };
+      // Event-loop delay, GC pauses and waits for a core since the last ask.
+      const reply = { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6, gcAt, waitedMs: waitsSince() };
       loopDelay.reset();
       gcAt = [];
+      waitsSince = threadsWaiting();
       return reply;
     }
     case 'deliveries': {

@@ -1,5 +1,5 @@
 /** How busy the whole machine was: the benchmark shares its cores with everything else. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 interface CpuTimes {
   busy: number;
@@ -36,5 +36,43 @@ export function machineBusy(): () => MachineShares | null {
     if (!start || !end || end.total === start.total) return null;
     const total = end.total - start.total;
     return { busy: (end.busy - start.busy) / total, stolen: (end.steal - start.steal) / total };
+  };
+}
+
+/** How long this process's threads were ready to run but waited for a core, in ms. */
+export interface ThreadWaits {
+  /** The main thread, which runs the event loop. */
+  main: number;
+  /** Every other thread: V8's GC and compiler helpers, libuv's pool. */
+  helpers: number;
+}
+
+/**
+ * Run-queue waits summed per thread, from /proc/self/task/<tid>/schedstat (Linux; the second
+ * field is the time runnable but not running, in ns). Time the hypervisor took is not in it: to
+ * the guest's scheduler a thread on a stolen core is running. Null elsewhere.
+ */
+function threadWaits(): ThreadWaits | null {
+  try {
+    const waits = { main: 0, helpers: 0 };
+    for (const tid of readdirSync('/proc/self/task')) {
+      const waitedMs = Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+      if (Number(tid) === process.pid) waits.main += waitedMs;
+      else waits.helpers += waitedMs;
+    }
+    return waits;
+  } catch {
+    return null;
+  }
+}
+
+/** Starts a measurement; the returned function gives this process's waits since (null off Linux). */
+export function threadsWaiting(): () => ThreadWaits | null {
+  const start = threadWaits();
+  return () => {
+    const end = threadWaits();
+    if (!start || !end) return null;
+    // A thread that ended meanwhile takes its total with it: a helper's figure may undercount.
+    return { main: end.main - start.main, helpers: Math.max(0, end.helpers - start.helpers) };
   };
 }

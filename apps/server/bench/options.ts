@@ -1,5 +1,6 @@
 /** Command-line flags of `npm run bench:realtime -- [flags]`, each with a BENCH_* variable too. */
 import { parseArgs } from 'node:util';
+import type { Priority } from './priority.js';
 
 const HELP = `npm run bench:realtime -- [flags]
   --sockets N           subscribed sockets in total (default 19000 per instance)   BENCH_SOCKETS
@@ -11,9 +12,16 @@ const HELP = `npm run bench:realtime -- [flags]
   --in-flight F         concurrent publishing transactions (default 32)            BENCH_IN_FLIGHT
   --per-generator G     sockets per load-generator process (default 5000)          BENCH_PER_GENERATOR
   --ping-interval MS    client keepalive: PING after MS quiet (default: the app's wsKeepAlive)
-  --server-nice=N       scheduling priority of the servers' main threads (default -5: ahead   BENCH_SERVER_NICE
-                        of the load generators, the publisher and PostgreSQL, which share
-                        its cores here but would run elsewhere; 0: equal shares)
+  --server-priority=P   how the servers share the cores with the load              BENCH_SERVER_PRIORITY
+                        generators, the publisher and PostgreSQL, which would run
+                        elsewhere in production: realtime (default: every server
+                        thread on SCHED_FIFO, so it runs as soon as it is ready; needs
+                        root, else nice -5), or a nice value (0: equal shares; write
+                        negatives with =)
+  --generator-nice=N    the load generators' nice value (default 0): they          BENCH_GENERATOR_NICE
+                        stand in for 19,000 browsers and stamp each delivery when their
+                        loop gets to it. Not realtime: on SCHED_FIFO their connection
+                        storm starved PostgreSQL until the server refused sockets
   --keepalive-in-step   every socket's keepalive clock starts when its subscription does, so
                         the sockets subscribed together PING together 20-25 s later (a wave,
                         as after a mass reconnect); by default each starts at a random point
@@ -48,8 +56,10 @@ export interface BenchOptions {
   pingIntervalMs: number | null;
   /** Whether sockets subscribed together keep their keepalive clocks in step (see --keepalive-in-step). */
   keepaliveInStep: boolean;
-  /** Scheduling priority of the servers' main threads (see --server-nice). */
-  serverNice: number;
+  /** How the servers share the cores (see --server-priority). */
+  serverPriority: Priority;
+  /** The load generators' nice value (see --generator-nice). */
+  generatorNice: number;
   floorSockets: number;
   heapSnapshotDir: string | null;
   cpuProfileDir: string | null;
@@ -76,7 +86,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       'per-generator': { type: 'string' },
       'ping-interval': { type: 'string' },
       'keepalive-in-step': { type: 'boolean' },
-      'server-nice': { type: 'string' },
+      'server-priority': { type: 'string' },
+      'generator-nice': { type: 'string' },
       'floor-sockets': { type: 'string' },
       'heap-snapshots': { type: 'string' },
       'cpu-prof': { type: 'string' },
@@ -98,6 +109,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     }
     return value;
   };
+  const priority = (name: string, raw: string | undefined, fallback: Priority): Priority =>
+    raw === 'realtime' || (raw === undefined && fallback === 'realtime') ? 'realtime' : integer(`${name} (realtime, or a nice value)`, raw, Number(fallback), -20, 19);
   const instances = integer('instances', values.instances ?? env.BENCH_INSTANCES, 1, 1, 2);
   const sockets = integer('sockets', values.sockets ?? env.BENCH_SOCKETS, 19_000 * instances, 1, 19_500 * instances);
   const devicesPerUser = integer('devices', values.devices ?? env.BENCH_DEVICES, 1, 1, 20);
@@ -118,7 +131,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     perGenerator: integer('per-generator', values['per-generator'] ?? env.BENCH_PER_GENERATOR, 5_000, 100, 15_000),
     pingIntervalMs: values['ping-interval'] === undefined ? null : integer('ping-interval', values['ping-interval'], 0, 1_000, 600_000),
     keepaliveInStep: values['keepalive-in-step'] ?? false,
-    serverNice: integer('server-nice', values['server-nice'] ?? env.BENCH_SERVER_NICE, -5, -20, 19),
+    serverPriority: priority('server-priority', values['server-priority'] ?? env.BENCH_SERVER_PRIORITY, 'realtime'),
+    generatorNice: integer('generator-nice', values['generator-nice'] ?? env.BENCH_GENERATOR_NICE, 0, -20, 19),
     floorSockets: integer('floor-sockets', values['floor-sockets'], Math.ceil(sockets / instances), 0, 19_500),
     heapSnapshotDir: values['heap-snapshots'] ?? null,
     cpuProfileDir: values['cpu-prof'] ?? null,

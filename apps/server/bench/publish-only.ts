@@ -6,7 +6,7 @@
  */
 import { cpuUsage } from 'node:process';
 import { createDatabase } from '@pms/db';
-import { log } from './fleet.js';
+import { log } from './log.js';
 import { machineBusy } from './machine.js';
 import { parseOptions } from './options.js';
 import { createBenchDatabase, provisionUsers } from './provision.js';

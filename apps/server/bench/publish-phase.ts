@@ -7,7 +7,8 @@
  */
 import type { DB } from '@pms/db';
 import type { Child } from './children.js';
-import { log, type Fleet } from './fleet.js';
+import type { Fleet } from './fleet.js';
+import { log } from './log.js';
 import { machineBusy } from './machine.js';
 import { startNotifyProbe } from './notify-probe.js';
 import type { BenchOptions } from './options.js';
@@ -87,6 +88,7 @@ export async function publishPhase(
   const { recipients } = plan;
   const profileSuffix = plan.label ? `-${plan.label}` : '';
   await fleet.profile(servers, 'start', options.cpuProfileDir, profileSuffix);
+  await fleet.collectClientGarbage();
   await fleet.loadOf(servers);
   const clientsBefore = await fleet.clientStats();
   await fleet.clientLoops();

@@ -5,7 +5,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Child } from './children.js';
-import { log, type Fleet } from './fleet.js';
+import type { Fleet } from './fleet.js';
+import { log } from './log.js';
 import { PHASE, warmUp } from './floors.js';
 import type { SocketTarget } from './load-generator.js';
 import type { BenchOptions } from './options.js';

@@ -18,7 +18,9 @@ import { SessionTokens } from '@pms/api';
 import { createDatabase } from '@pms/db';
 import type { DB } from '@pms/db';
 import type { Child } from './children.js';
-import { bundleServer, Fleet, log } from './fleet.js';
+import { bundleServer, Fleet } from './fleet.js';
+import { log } from './log.js';
+import { describePriority } from './priority.js';
 import { measureFloors, PHASE } from './floors.js';
 import { parseOptions } from './options.js';
 import { createBenchDatabase, provisionDevices, type BenchDatabase, type Device } from './provision.js';
@@ -33,7 +35,8 @@ const RUN_BUDGET_MS = 30 * 60_000;
 const fleet = new Fleet({
   pingIntervalMs: options.pingIntervalMs,
   keepaliveInStep: options.keepaliveInStep,
-  serverNice: options.serverNice,
+  serverPriority: options.serverPriority,
+  generatorNice: options.generatorNice,
   snapshotDir: options.heapSnapshotDir,
 });
 let database: BenchDatabase | null = null;
@@ -70,7 +73,7 @@ const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 async function main() {
   const started = new Date();
   log(`${options.sockets} sockets on ${options.instances} instance(s), ${options.rate} notifications/s for ${options.durationMs / 1000} s`);
-  log(`client keepalive: ${options.keepaliveInStep ? 'in step (sockets subscribed together PING together)' : 'spread over each socket\'s interval'}; servers' main threads at nice ${options.serverNice}`);
+  log(`client keepalive: ${options.keepaliveInStep ? 'in step (sockets subscribed together PING together)' : 'spread over each socket\'s interval'}; servers run ${describePriority(options.serverPriority)}, load generators at nice ${options.generatorNice}`);
   log(`machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), node ${process.version}, load average ${loadAverage()}`);
   await bundleServer();
   database = await createBenchDatabase(options.adminUrl);

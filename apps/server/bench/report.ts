@@ -153,7 +153,8 @@ export function printLoad(load: LoadFigures, elapsedMs: number): void {
     `p50 ${ms(t.p50Ms)}, p99 ${ms(t.p99Ms)}, max ${ms(t.maxMs)}`;
   load.servers.forEach((server, i) => {
     const { gc } = server;
-    console.log(`  server-${i}: ${(server.cpuShare * 100).toFixed(0)}% of a core while publishing`);
+    const waited = server.waitedMs && `; ready but waiting for a core: its loop ${server.waitedMs.main.toFixed(0)} ms, its helper threads ${server.waitedMs.helpers.toFixed(0)} ms`;
+    console.log(`  server-${i}: ${(server.cpuShare * 100).toFixed(0)}% of a core while publishing${waited ?? ''}`);
     console.log(
       `    event-loop delay p99 ${ms(server.loopDelayP99Ms)}, max ${ms(server.loopDelayMaxMs)}; ${gc.count} GC pauses, ` +
         `${gc.totalMs.toFixed(0)} ms in all (${gc.major} major, ${gc.majorMs.toFixed(0)} ms), longest ${ms(gc.maxMs)}`,

@@ -27,6 +27,7 @@ import { createApp } from '../src/app.js';
 import { parseEnv } from '../src/env.js';
 import { BENCH_KEY } from './bench-key.js';
 import { serveParent } from './children.js';
+import { threadsWaiting } from './machine.js';
 
 // When each benchmark notification was handed to its socket: flat pairs (key, wall-clock ms), so
 // that a slow delivery's time splits into the server's part and the way to the client's loop.
@@ -115,7 +116,7 @@ if (!(kind in servers)) throw new Error('usage: server-process.ts pms|bare|trpc'
 const served = await servers[kind]();
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
-let loadSince = { cpu: process.cpuUsage(), at: performance.now() };
+let loadSince = { cpu: process.cpuUsage(), at: performance.now(), waits: threadsWaiting() };
 // Garbage-collection pauses since the last 'load' request: the usual suspect for latency tails.
 // `at`: flat pairs (start on the wall clock, duration), to tell which deliveries a pause delayed.
 const freshGcPauses = () => ({ count: 0, totalMs: 0, maxMs: 0, major: 0, majorMs: 0, at: [] as number[] });
@@ -169,6 +170,7 @@ serveParent(async (message) => {
       const cpu = process.cpuUsage(loadSince.cpu);
       const reply = {
         cpuShare: (cpu.user + cpu.system) / 1000 / (performance.now() - loadSince.at),
+        waitedMs: loadSince.waits(),
         loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
         loopDelayMaxMs: loopDelay.max / 1e6,
         gc: { ...gcPauses },
@@ -178,7 +180,7 @@ serveParent(async (message) => {
       handedAt = [];
       loopDelay.reset();
       gcPauses = freshGcPauses();
-      loadSince = { cpu: process.cpuUsage(), at: performance.now() };
+      loadSince = { cpu: process.cpuUsage(), at: performance.now(), waits: threadsWaiting() };
       return reply;
     }
     case 'snapshot':

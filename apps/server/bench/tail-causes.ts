@@ -22,6 +22,11 @@ export interface TailCauses {
   serverGcShareOfAll: number;
   /** Medians of commit -> handed and handed -> received, ms: of the tail, and of all deliveries. */
   split: { tail: { serverMs: number; clientMs: number }; all: { serverMs: number; clientMs: number } };
+  /**
+   * p99 of every delivery's commit -> handed: the server's part alone, without the way to the
+   * client's loop, which the load generators' own waits for a core lengthen.
+   */
+  serverPartP99Ms: number;
 }
 
 const median = (values: number[]) => percentile(Float64Array.from(values).sort(), 50);
@@ -79,6 +84,7 @@ export function tailCauses(
     thresholdMs,
     ...counts,
     serverGcShareOfAll: all === 0 ? 0 : allWithServerGc / all,
+    serverPartP99Ms: percentile(Float64Array.from(parts.all.server).sort(), 99),
     split: {
       tail: { serverMs: median(parts.tail.server), clientMs: median(parts.tail.client) },
       all: { serverMs: median(parts.all.server), clientMs: median(parts.all.client) },

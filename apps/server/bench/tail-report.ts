@@ -47,7 +47,15 @@ function worstServer(loads: ServerLoad[]) {
     gcCount: loads.reduce((sum, l) => sum + l.gc.count, 0),
     gcMs: loads.reduce((sum, l) => sum + l.gc.totalMs, 0),
     gcMax: maxOf(loads.map((l) => l.gc.maxMs)),
+    waited: waitedOf(loads),
   };
+}
+
+/** The longest run-queue waits of any server's loop and of any server's helper threads; null off Linux. */
+function waitedOf(loads: ServerLoad[]) {
+  const waits = loads.map((l) => l.waitedMs);
+  if (waits.some((w) => w === null)) return null;
+  return { main: maxOf(waits.map((w) => w!.main)), helpers: maxOf(waits.map((w) => w!.helpers)) };
 }
 
 /** The load generators' GC pauses together: how many, their sum, the longest. */
@@ -69,28 +77,31 @@ export function printComparison([small, full]: [PhaseResult, PhaseResult], optio
   type Side = { phase: PhaseResult; server: ReturnType<typeof worstServer> };
   const side = (phase: PhaseResult): Side => ({ phase, server: worstServer(phase.load.servers) });
   const sides = [side(small), side(full)] as const;
-  const width = 30;
+  const [labelWidth, width] = [34, 30];
   const row = (label: string, value: (side: Side) => string, ratioOf?: (side: Side) => number) => {
     const ratio = ratioOf ? `${(ratioOf(sides[1]) / ratioOf(sides[0])).toFixed(2)}x` : '';
-    console.log(`  ${label.padEnd(width)}${value(sides[0]).padEnd(width)}${value(sides[1]).padEnd(width)}${ratio}`);
+    console.log(`  ${label.padEnd(labelWidth)}${value(sides[0]).padEnd(width)}${value(sides[1]).padEnd(width)}${ratio}`);
   };
   const latency = (p: number) => (side: Side) => percentile(side.phase.figures.commitToClient, p);
   const servers = options.instances > 1 ? ' (worst server)' : '';
   console.log(`\nSame rate at two socket counts: ${options.rate}/s for ${options.durationMs / 1000} s each, ${options.maxInFlight} transactions in flight`);
-  console.log(`  ${''.padEnd(width)}${sides.map((s) => `${sockets(s.phase, options.devicesPerUser)} sockets`.padEnd(width)).join('')}full / small`);
+  console.log(`  ${''.padEnd(labelWidth)}${sides.map((s) => `${sockets(s.phase, options.devicesPerUser)} sockets`.padEnd(width)).join('')}full / small`);
   row('achieved', (s) => `${achieved(s.phase).toFixed(0)}/s`);
   row('delivered / expected', (s) => `${s.phase.figures.delivered} / ${s.phase.figures.expected}`);
   row('missing, doubled', (s) => `${s.phase.figures.missing}, ${s.phase.figures.duplicates}`);
   row('commit -> client p50', (s) => ms(latency(50)(s)), latency(50));
   row('commit -> client p99', (s) => ms(latency(99)(s)), latency(99));
+  row('commit -> handed p99 (server)', (s) => ms(s.phase.tail.serverPartP99Ms), (s) => s.phase.tail.serverPartP99Ms);
   row('commit -> client max', (s) => ms(s.phase.figures.commitToClient.at(-1) ?? Number.NaN), (s) => s.phase.figures.commitToClient.at(-1) ?? Number.NaN);
   row(`event-loop delay p99${servers}`, (s) => ms(s.server.loopP99), (s) => s.server.loopP99);
   row(`event-loop delay max${servers}`, (s) => ms(s.server.loopMax), (s) => s.server.loopMax);
   row('GC pauses, in all, longest', (s) => `${s.server.gcCount}, ${s.server.gcMs.toFixed(0)} ms, ${ms(s.server.gcMax)}`, (s) => s.server.gcMs);
   row(`server CPU${servers}`, (s) => `${(s.server.cpuShare * 100).toFixed(0)}% of a core`, (s) => s.server.cpuShare);
+  row(`server waited for a core${servers}`, (s) => (s.server.waited ? `loop ${s.server.waited.main.toFixed(0)} ms, helpers ${s.server.waited.helpers.toFixed(0)} ms` : 'n/a'), (s) => s.server.waited?.main ?? Number.NaN);
   row('machine busy (stolen)', (s) => machineFigure(s.phase.load));
   row('load generators: GC, longest', (s) => generatorGc(s.phase.load.clientLoop.gcAt));
   row('load generators: loop delay max', (s) => ms(s.phase.load.clientLoop.maxMs), (s) => s.phase.load.clientLoop.maxMs);
+  row('load generators: waited, worst', (s) => (s.phase.load.clientLoop.waitedMs === null ? 'n/a' : `loop ${s.phase.load.clientLoop.waitedMs.toFixed(0)} ms`), (s) => s.phase.load.clientLoop.waitedMs ?? Number.NaN);
   row('tail spanning a server GC', (s) => `${s.phase.tail.serverGc} of ${s.phase.tail.slow}`);
   row('tail spanning a generator GC', (s) => `${s.phase.tail.generatorGcOnly} of ${s.phase.tail.slow}`);
   row('tail median: server / to client', (s) => `${ms(s.phase.tail.split.tail.serverMs)} / ${ms(s.phase.tail.split.tail.clientMs)}`);

@@ -8,7 +8,8 @@
  */
 import type { DB } from '@pms/db';
 import type { Child } from './children.js';
-import { log, type Fleet } from './fleet.js';
+import type { Fleet } from './fleet.js';
+import { log } from './log.js';
 import type { BenchOptions } from './options.js';
 import type { Device } from './provision.js';
 import { PhaseLedger, publishPhase, type PhaseResult } from './publish-phase.js';
