@@ -45,7 +45,9 @@ function setNice(child: Child, nice: number): boolean {
     setPriority(child.pid!, nice);
     return true;
   } catch (error) {
-    log(`${child.name}: cannot run at nice ${nice} (${(error as NodeJS.ErrnoException).code}), so it shares the cores equally`);
+    // Node reports the system's code (EACCES without the right to raise it) in `info`.
+    const { code, info } = error as NodeJS.ErrnoException & { info?: { code?: string } };
+    log(`${child.name}: cannot run at nice ${nice} (${info?.code ?? code}), so it shares the cores equally`);
     return false;
   }
 }
