@@ -18,10 +18,11 @@ const HELP = `npm run bench:realtime -- [flags]
                         thread on SCHED_FIFO, so it runs as soon as it is ready; needs
                         root, else nice -5), or a nice value (0: equal shares; write
                         negatives with =)
-  --generator-nice=N    the load generators' nice value (default 0): they          BENCH_GENERATOR_NICE
-                        stand in for 19,000 browsers and stamp each delivery when their
-                        loop gets to it. Not realtime: on SCHED_FIFO their connection
-                        storm starved PostgreSQL until the server refused sockets
+  --generator-nice=N    the load generators' nice value (default -5: ahead of the  BENCH_GENERATOR_NICE
+                        publisher and PostgreSQL, behind the servers); they stand in
+                        for 19,000 browsers and stamp each delivery when their loop
+                        gets to it. Not realtime: on SCHED_FIFO their connection storm
+                        starved PostgreSQL until the server refused sockets
   --keepalive-in-step   every socket's keepalive clock starts when its subscription does, so
                         the sockets subscribed together PING together 20-25 s later (a wave,
                         as after a mass reconnect); by default each starts at a random point
@@ -132,7 +133,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     pingIntervalMs: values['ping-interval'] === undefined ? null : integer('ping-interval', values['ping-interval'], 0, 1_000, 600_000),
     keepaliveInStep: values['keepalive-in-step'] ?? false,
     serverPriority: priority('server-priority', values['server-priority'] ?? env.BENCH_SERVER_PRIORITY, 'realtime'),
-    generatorNice: integer('generator-nice', values['generator-nice'] ?? env.BENCH_GENERATOR_NICE, 0, -20, 19),
+    generatorNice: integer('generator-nice', values['generator-nice'] ?? env.BENCH_GENERATOR_NICE, -5, -20, 19),
     floorSockets: integer('floor-sockets', values['floor-sockets'], Math.ceil(sockets / instances), 0, 19_500),
     heapSnapshotDir: values['heap-snapshots'] ?? null,
     cpuProfileDir: values['cpu-prof'] ?? null,
