@@ -110,8 +110,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     }
     return value;
   };
-  const priority = (name: string, raw: string | undefined, fallback: Priority): Priority =>
-    raw === 'realtime' || (raw === undefined && fallback === 'realtime') ? 'realtime' : integer(`${name} (realtime, or a nice value)`, raw, Number(fallback), -20, 19);
+  const serverPriority = (raw: string | undefined): Priority =>
+    raw === undefined || raw === 'realtime' ? 'realtime' : integer('server-priority (realtime, or a nice value)', raw, 0, -20, 19);
   const instances = integer('instances', values.instances ?? env.BENCH_INSTANCES, 1, 1, 2);
   const sockets = integer('sockets', values.sockets ?? env.BENCH_SOCKETS, 19_000 * instances, 1, 19_500 * instances);
   const devicesPerUser = integer('devices', values.devices ?? env.BENCH_DEVICES, 1, 1, 20);
@@ -132,7 +132,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     perGenerator: integer('per-generator', values['per-generator'] ?? env.BENCH_PER_GENERATOR, 5_000, 100, 15_000),
     pingIntervalMs: values['ping-interval'] === undefined ? null : integer('ping-interval', values['ping-interval'], 0, 1_000, 600_000),
     keepaliveInStep: values['keepalive-in-step'] ?? false,
-    serverPriority: priority('server-priority', values['server-priority'] ?? env.BENCH_SERVER_PRIORITY, 'realtime'),
+    serverPriority: serverPriority(values['server-priority'] ?? env.BENCH_SERVER_PRIORITY),
     generatorNice: integer('generator-nice', values['generator-nice'] ?? env.BENCH_GENERATOR_NICE, -5, -20, 19),
     floorSockets: integer('floor-sockets', values['floor-sockets'], Math.ceil(sockets / instances), 0, 19_500),
     heapSnapshotDir: values['heap-snapshots'] ?? null,

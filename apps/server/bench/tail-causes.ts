@@ -80,14 +80,15 @@ export function tailCauses(
     }
   });
   const all = parts.all.server.length;
+  const serverAll = Float64Array.from(parts.all.server).sort();
   return {
     thresholdMs,
     ...counts,
     serverGcShareOfAll: all === 0 ? 0 : allWithServerGc / all,
-    serverPartP99Ms: percentile(Float64Array.from(parts.all.server).sort(), 99),
+    serverPartP99Ms: percentile(serverAll, 99),
     split: {
       tail: { serverMs: median(parts.tail.server), clientMs: median(parts.tail.client) },
-      all: { serverMs: median(parts.all.server), clientMs: median(parts.all.client) },
+      all: { serverMs: percentile(serverAll, 50), clientMs: median(parts.all.client) },
     },
   };
 }
