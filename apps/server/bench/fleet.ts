@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { bundleForNode } from '../scripts/bundle.js';
 import { Child, type Message } from './children.js';
 import { log } from './log.js';
-import { prioritise, type Priority } from './priority.js';
+import { prioritise, prioritiseGenerators, type Priority } from './priority.js';
 import type { SocketTarget } from './load-generator.js';
 import type { ThreadWaits } from './machine.js';
 import type { MemorySample } from './report.js';
@@ -47,8 +47,8 @@ export interface FleetOptions {
   keepaliveInStep?: boolean;
   /** How the servers share the cores (--server-priority; default 0, equal shares). */
   serverPriority?: Priority;
-  /** The load generators' nice value (--generator-nice; default 0). */
-  generatorNice?: number;
+  /** How the load generators share the cores (--generator-priority; default 0, equal shares). */
+  generatorPriority?: Priority;
   /** Where `snapshot` writes heap snapshots; null: it does nothing. */
   snapshotDir?: string | null;
 }
@@ -59,14 +59,15 @@ export class Fleet {
   readonly #pingIntervalMs: number | null;
   readonly #keepaliveInStep: boolean;
   readonly #serverPriority: Priority;
-  readonly #generatorNice: number;
+  readonly #generatorPriority: Priority;
+  #generatorScheduling: { first(): void; shared(): void } | null = null;
   readonly #snapshotDir: string | null;
 
   constructor(options: FleetOptions = {}) {
     this.#pingIntervalMs = options.pingIntervalMs ?? null;
     this.#keepaliveInStep = options.keepaliveInStep ?? false;
     this.#serverPriority = options.serverPriority ?? 0;
-    this.#generatorNice = options.generatorNice ?? 0;
+    this.#generatorPriority = options.generatorPriority ?? 0;
     this.#snapshotDir = options.snapshotDir ?? null;
   }
 
@@ -76,8 +77,14 @@ export class Fleet {
     // BENCH_GENERATOR_FLAGS: more node flags for the load generators.
     const nodeFlags = ['--no-memory-reducer', '--expose-gc', ...(process.env.BENCH_GENERATOR_FLAGS?.split(/\s+/).filter(Boolean) ?? [])];
     this.generators = Array.from({ length: count }, (_, g) => this.#adopt(new Child(`generator-${g}`, './load-generator.ts', [], { nodeFlags })));
-    for (const generator of this.generators) prioritise(generator, this.#generatorNice);
+    this.#generatorScheduling = prioritiseGenerators(this.generators, this.#generatorPriority);
     await Promise.all(this.generators.map((g) => g.next('ready', 60_000)));
+  }
+
+  /** While a phase publishes: the load generators ahead of all but the servers ('realtime' only). */
+  generatorsFirst(first: boolean): void {
+    if (first) this.#generatorScheduling?.first();
+    else this.#generatorScheduling?.shared();
   }
 
   async startServer(kind: ServerKind, name: string, env: Record<string, string> = {}) {

@@ -18,11 +18,14 @@ const HELP = `npm run bench:realtime -- [flags]
                         thread on SCHED_FIFO, so it runs as soon as it is ready; needs
                         root, else nice -5), or a nice value (0: equal shares; write
                         negatives with =)
-  --generator-nice=N    the load generators' nice value (default -5: ahead of the  BENCH_GENERATOR_NICE
-                        publisher and PostgreSQL, behind the servers); they stand in
-                        for 19,000 browsers and stamp each delivery when their loop
-                        gets to it. Not realtime: on SCHED_FIFO their connection storm
-                        starved PostgreSQL until the server refused sockets
+  --generator-priority=P                                                         BENCH_GENERATOR_PRIORITY
+                        how the load generators share the cores; they stand in for
+                        19,000 browsers and stamp each delivery when their loop gets
+                        to it: realtime (default: SCHED_FIFO below the servers while a
+                        phase publishes, as on devices of their own; nice -5 while
+                        sockets connect, when SCHED_FIFO starved PostgreSQL), or a
+                        nice value throughout (-5: the fourteenth session's; 0: equal
+                        shares). --generator-nice=N and BENCH_GENERATOR_NICE: the same
   --keepalive-in-step   every socket's keepalive clock starts when its subscription does, so
                         the sockets subscribed together PING together 20-25 s later (a wave,
                         as after a mass reconnect); by default each starts at a random point
@@ -59,8 +62,8 @@ export interface BenchOptions {
   keepaliveInStep: boolean;
   /** How the servers share the cores (see --server-priority). */
   serverPriority: Priority;
-  /** The load generators' nice value (see --generator-nice). */
-  generatorNice: number;
+  /** How the load generators share the cores (see --generator-priority). */
+  generatorPriority: Priority;
   floorSockets: number;
   heapSnapshotDir: string | null;
   cpuProfileDir: string | null;
@@ -88,6 +91,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       'ping-interval': { type: 'string' },
       'keepalive-in-step': { type: 'boolean' },
       'server-priority': { type: 'string' },
+      'generator-priority': { type: 'string' },
       'generator-nice': { type: 'string' },
       'floor-sockets': { type: 'string' },
       'heap-snapshots': { type: 'string' },
@@ -110,8 +114,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     }
     return value;
   };
-  const serverPriority = (raw: string | undefined): Priority =>
-    raw === undefined || raw === 'realtime' ? 'realtime' : integer('server-priority (realtime, or a nice value)', raw, 0, -20, 19);
+  const priority = (name: string, raw: string | undefined): Priority =>
+    raw === undefined || raw === 'realtime' ? 'realtime' : integer(`${name} (realtime, or a nice value)`, raw, 0, -20, 19);
   const instances = integer('instances', values.instances ?? env.BENCH_INSTANCES, 1, 1, 2);
   const sockets = integer('sockets', values.sockets ?? env.BENCH_SOCKETS, 19_000 * instances, 1, 19_500 * instances);
   const devicesPerUser = integer('devices', values.devices ?? env.BENCH_DEVICES, 1, 1, 20);
@@ -132,8 +136,11 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     perGenerator: integer('per-generator', values['per-generator'] ?? env.BENCH_PER_GENERATOR, 5_000, 100, 15_000),
     pingIntervalMs: values['ping-interval'] === undefined ? null : integer('ping-interval', values['ping-interval'], 0, 1_000, 600_000),
     keepaliveInStep: values['keepalive-in-step'] ?? false,
-    serverPriority: serverPriority(values['server-priority'] ?? env.BENCH_SERVER_PRIORITY),
-    generatorNice: integer('generator-nice', values['generator-nice'] ?? env.BENCH_GENERATOR_NICE, -5, -20, 19),
+    serverPriority: priority('server-priority', values['server-priority'] ?? env.BENCH_SERVER_PRIORITY),
+    generatorPriority: priority(
+      'generator-priority',
+      values['generator-priority'] ?? values['generator-nice'] ?? env.BENCH_GENERATOR_PRIORITY ?? env.BENCH_GENERATOR_NICE,
+    ),
     floorSockets: integer('floor-sockets', values['floor-sockets'], Math.ceil(sockets / instances), 0, 19_500),
     heapSnapshotDir: values['heap-snapshots'] ?? null,
     cpuProfileDir: values['cpu-prof'] ?? null,

@@ -98,8 +98,14 @@ export async function publishPhase(
   const publisherCpu = { cpu: process.cpuUsage(), at: performance.now() };
   log(`publishing ${plan.rate}/s for ${plan.durationMs / 1000} s${plan.label ? ` (${plan.label}: to ${recipients.length} users)` : ''}`);
   const keyOffset = ledger.nextKey;
-  const published = await publishAtRate(db, { ...options, ...plan, keyOffset, ttlDays: TTL_DAYS });
-  await fleet.awaitDeliveries(receivedBefore + (published.issued - published.failed) * options.devicesPerUser);
+  fleet.generatorsFirst(true);
+  let published: PublishResult;
+  try {
+    published = await publishAtRate(db, { ...options, ...plan, keyOffset, ttlDays: TTL_DAYS });
+    await fleet.awaitDeliveries(receivedBefore + (published.issued - published.failed) * options.devicesPerUser);
+  } finally {
+    fleet.generatorsFirst(false);
+  }
 
   const pings = (await fleet.clientStats()).total('pings') - pingsBefore;
   const clientLoop = await fleet.clientLoops();

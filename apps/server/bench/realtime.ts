@@ -20,7 +20,7 @@ import type { DB } from '@pms/db';
 import type { Child } from './children.js';
 import { bundleServer, Fleet } from './fleet.js';
 import { log } from './log.js';
-import { describePriority } from './priority.js';
+import { describePriorities } from './priority.js';
 import { measureFloors, PHASE } from './floors.js';
 import { parseOptions } from './options.js';
 import { createBenchDatabase, provisionDevices, type BenchDatabase, type Device } from './provision.js';
@@ -36,7 +36,7 @@ const fleet = new Fleet({
   pingIntervalMs: options.pingIntervalMs,
   keepaliveInStep: options.keepaliveInStep,
   serverPriority: options.serverPriority,
-  generatorNice: options.generatorNice,
+  generatorPriority: options.generatorPriority,
   snapshotDir: options.heapSnapshotDir,
 });
 let database: BenchDatabase | null = null;
@@ -73,7 +73,7 @@ const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 async function main() {
   const started = new Date();
   log(`${options.sockets} sockets on ${options.instances} instance(s), ${options.rate} notifications/s for ${options.durationMs / 1000} s`);
-  log(`client keepalive: ${options.keepaliveInStep ? 'in step (sockets subscribed together PING together)' : 'spread over each socket\'s interval'}; servers run ${describePriority(options.serverPriority)}, load generators at nice ${options.generatorNice}`);
+  log(`client keepalive: ${options.keepaliveInStep ? 'in step (sockets subscribed together PING together)' : 'spread over each socket\'s interval'}; ${describePriorities(options.serverPriority, options.generatorPriority)}`);
   log(`machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), node ${process.version}, load average ${loadAverage()}`);
   await bundleServer();
   database = await createBenchDatabase(options.adminUrl);
