@@ -3,9 +3,9 @@ import type { Database, Notification } from '@pms/db';
 import type { NotificationAction, NotificationPriority, NotificationType } from '@pms/shared';
 import { scheduleEmails } from '../channels/email/schedule.js';
 import type { JobQueue } from '../jobs/queue.js';
-import { preferencesOf, showsInApp } from '../preferences/effective.js';
+import { showsInApp, typePreferencesOf } from '../preferences/effective.js';
 import { appendEvents, lockStreams, type NewUserEvent } from '../realtime/events.js';
-import { categoriesOf, unregistered } from '../publishing/types.js';
+import { unregistered } from '../publishing/types.js';
 import { systemActions } from './events.js';
 
 export interface NewNotification {
@@ -55,10 +55,9 @@ export type PublishOptions = {
  */
 export async function publish(trx: Kysely<Database>, options: PublishOptions): Promise<Notification[]> {
   const { notifications = [], events = [], ttlDays } = options;
-  const preferences = await preferencesOf(trx, notifications.map((n) => n.recipientId));
-  // Which preferences apply is the registry's word: the category of each type.
-  const categories = await categoriesOf(trx, notifications.map((n) => n.type));
-  const categoryOf = (type: string) => categories.get(type) ?? raise(unregistered(type));
+  // Which preference applies is the registry's word: the one of the category of each type.
+  const typePreferences = await typePreferencesOf(trx, notifications.map((n) => n.recipientId), notifications.map((n) => n.type));
+  const applying = (recipientId: number, type: string) => typePreferences(recipientId, type) ?? raise(unregistered(type));
   // Updating an open request writes an existing row: take every stream this publish appends to
   // first (the lock order of lockStreams). New rows conflict with nobody, and appendEvents locks
   // the streams anyway, so ordinary notifications skip the extra statement.
@@ -72,7 +71,7 @@ export async function publish(trx: Kysely<Database>, options: PublishOptions): P
         .values(
           notifications.map((n) => ({
             // Its category switched off in the app: kept (for email and history), but straight to the archive.
-            ...(!showsInApp(preferences.get(n.recipientId)!, n.type, categoryOf(n.type)) && { seen_at: sql`now()`, read_at: sql`now()`, archived_at: sql`now()` }),
+            ...(!showsInApp(n.type, applying(n.recipientId, n.type)) && { seen_at: sql`now()`, read_at: sql`now()`, archived_at: sql`now()` }),
             recipient_id: n.recipientId,
             type: n.type,
             priority: n.priority ?? 'NORMAL',
@@ -112,7 +111,9 @@ export async function publish(trx: Kysely<Database>, options: PublishOptions): P
         .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
         .execute()
     : [];
-  if (options.notifications && options.jobs) await scheduleEmails(trx, options.jobs, stored, preferences, categoryOf);
+  if (options.notifications && options.jobs) {
+    await scheduleEmails(trx, options.jobs, stored, (notification) => applying(notification.recipient_id, notification.type).preference);
+  }
   await appendEvents(trx, [
     ...stored.map(({ id, recipient_id: recipientId, inserted }): NewUserEvent =>
       inserted ? { userId: recipientId, topic: 'notification', kind: 'created', payload: { id } } : systemActions.upserted(recipientId, id),

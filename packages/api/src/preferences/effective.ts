@@ -3,7 +3,7 @@
  * organisation default otherwise. Read in one statement for many people, so publishing and
  * sending ask once per batch.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '@pms/db';
 import {
   CRITICAL_TYPES,
@@ -48,9 +48,48 @@ export async function preferencesOf(db: Kysely<Database>, userIds: readonly numb
   return result;
 }
 
-/** Whether a notification of this type (in its registered category) reaches the app: critical ones always do. */
-export function showsInApp(preferences: Preferences, type: NotificationType, category: NotificationCategory): boolean {
-  return CRITICAL_TYPES.includes(type) || preferences[category].inApp;
+/** What applies to one person for one notification type: the type's registered category, and their preference in it. */
+export interface TypePreference {
+  category: NotificationCategory;
+  preference: CategoryPreference;
+}
+
+/**
+ * What applies to each of these people for each of these types, in one statement (the registry's
+ * category and the person's preference in it: publish() reads this for every notification it
+ * stores). Absent for a type that is not registered.
+ */
+export async function typePreferencesOf(
+  db: Kysely<Database>,
+  userIds: readonly number[],
+  types: readonly string[],
+): Promise<(userId: number, type: string) => TypePreference | undefined> {
+  const found = new Map<number, Map<string, TypePreference>>();
+  if (userIds.length > 0 && types.length > 0) {
+    const { rows } = await sql<{ userId: number; type: string; category: NotificationCategory } & CategoryPreference>`
+      select person.id as "userId", t.type, t.category,
+        coalesce(own.in_app, d.in_app) as "inApp",
+        coalesce(own.email, d.email) as "email",
+        coalesce(own.desktop, d.desktop) as "desktop",
+        coalesce(own.email_timing, d.email_timing) as "emailTiming",
+        coalesce(own.unread_delay_minutes, d.unread_delay_minutes) as "unreadDelayMinutes"
+      from unnest(${[...new Set(userIds)]}::integer[]) as person(id)
+      cross join notification_types t
+      join preference_defaults d on d.category = t.category
+      left join user_preferences own on own.user_id = person.id and own.category = t.category
+      where t.type = any(${[...new Set(types)]}::text[])`.execute(db);
+    for (const { userId, type, category, ...preference } of rows) {
+      const ofUser = found.get(userId) ?? new Map<string, TypePreference>();
+      ofUser.set(type, { category, preference });
+      found.set(userId, ofUser);
+    }
+  }
+  return (userId, type) => found.get(userId)?.get(type);
+}
+
+/** Whether a notification of this type reaches the app: critical ones always do. */
+export function showsInApp(type: NotificationType, { preference }: TypePreference): boolean {
+  return CRITICAL_TYPES.includes(type) || preference.inApp;
 }
 
 const clock = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;

@@ -18,8 +18,13 @@ export const CHANNELS = {
 
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 
+/** The NOTIFY as an expression, to send it in the statement that makes the change it announces. */
+export function notice(channel: Channel, payload: unknown) {
+  return sql<string>`pg_notify(${channel}, ${JSON.stringify(payload)})`;
+}
+
 export async function notifyChannel(db: Kysely<any>, channel: Channel, payload: unknown): Promise<void> {
-  await sql`select pg_notify(${channel}, ${JSON.stringify(payload)})`.execute(db);
+  await sql`select ${notice(channel, payload)}`.execute(db);
 }
 
 /** Every socket of these sessions, on every instance, is closed once the caller commits. */

@@ -9,7 +9,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@pms/db';
-import { notifyChannel, CHANNELS } from './channels.js';
+import { notice, CHANNELS } from './channels.js';
 
 export interface NewUserEvent {
   userId: number;
@@ -66,13 +66,18 @@ export async function appendEvents(trx: Kysely<Database>, events: NewUserEvent[]
     list.forEach((event, index) => appended.push({ ...event, seq: head - list.length + 1 + index }));
     heads.push([userId, head]);
   }
-  await trx
-    .insertInto('user_events')
-    .values(appended.map((e) => ({ user_id: e.userId, seq: e.seq, topic: e.topic, kind: e.kind, payload: JSON.stringify(e.payload) })))
-    .execute();
-
+  // The rows and their announcement in one statement: NOTIFY is sent at commit either way.
+  const announcements = [];
   for (let i = 0; i < heads.length; i += HEADS_PER_NOTIFY) {
-    await notifyChannel(trx, CHANNELS.events, { h: heads.slice(i, i + HEADS_PER_NOTIFY) });
+    announcements.push(notice(CHANNELS.events, { h: heads.slice(i, i + HEADS_PER_NOTIFY) }).as(`announced_${i}`));
   }
+  await trx
+    .with('stored', (db) =>
+      db
+        .insertInto('user_events')
+        .values(appended.map((e) => ({ user_id: e.userId, seq: e.seq, topic: e.topic, kind: e.kind, payload: JSON.stringify(e.payload) }))),
+    )
+    .selectNoFrom(announcements)
+    .execute();
   return appended;
 }

@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import type { DB } from '@pms/db';
 import type { Logger } from '../ops/logger.js';
-import { CHANNELS } from './channels.js';
+import { CHANNELS, notice } from './channels.js';
 import type { ConnectionRegistry } from './connections.js';
 
 const CHECK_MS = 1000;
@@ -58,7 +58,7 @@ export class InstancePresence {
    * (one round trip): live stats (stats-feed.ts) read the figures again on each instance.
    */
   #announce() {
-    return sql<string>`pg_notify(${CHANNELS.connections}, ${JSON.stringify({ i: this.instanceId })})`.as('announced');
+    return notice(CHANNELS.connections, { i: this.instanceId }).as('announced');
   }
 
   async #write(): Promise<void> {

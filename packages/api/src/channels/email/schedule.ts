@@ -5,9 +5,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database, Notification } from '@pms/db';
-import type { NotificationCategory } from '@pms/shared';
 import type { JobQueue } from '../../jobs/queue.js';
-import type { Preferences } from '../../preferences/effective.js';
+import type { CategoryPreference } from '@pms/shared';
 import { emailedOneByOne, notificationEmailJob } from './notification-job.js';
 
 /**
@@ -18,12 +17,11 @@ export async function scheduleEmails(
   trx: Kysely<Database>,
   jobs: JobQueue,
   notifications: readonly Notification[],
-  preferences: ReadonlyMap<number, Preferences>,
-  /** Each type's registered category (publishing/types.ts). */
-  categoryOf: (type: string) => NotificationCategory,
+  /** The recipient's preference in the category the notification's type is registered in. */
+  preferenceOf: (notification: Notification) => CategoryPreference,
 ): Promise<void> {
   const emails = notifications.flatMap((notification) => {
-    const preference = preferences.get(notification.recipient_id)![categoryOf(notification.type)];
+    const preference = preferenceOf(notification);
     if (!emailedOneByOne(preference)) return [];
     const startAfter = preference.emailTiming === 'unreadAfter' ? new Date(Date.now() + preference.unreadDelayMinutes * 60_000) : undefined;
     return [{ data: { notificationId: notification.id }, startAfter }];
