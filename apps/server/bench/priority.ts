@@ -50,14 +50,15 @@ export function prioritise(child: Child, priority: Priority): { whenReady(): voi
 export function prioritiseGenerators(generators: Child[], priority: Priority) {
   const nice = priority === 'realtime' ? NICE_FALLBACK : priority;
   const niced = nice !== 0 && generators.every((generator) => setNice(generator, nice));
-  let refused = priority !== 'realtime';
+  // Cleared when the system refuses: the generators then keep their nice value throughout.
+  let switching = priority === 'realtime';
   const all = (policy: '--fifo' | '--other', level: string) => {
-    if (refused) return;
+    if (!switching) return;
     for (const generator of generators) {
       const reason = chrt(generator, policy, level);
       if (!reason) continue;
       log(`${generator.name}: cannot run first while publishing (${reason}), so the load generators run ${niced ? `at nice ${nice}` : 'with equal shares'}`);
-      refused = true;
+      switching = false;
       return;
     }
   };

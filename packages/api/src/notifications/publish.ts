@@ -112,7 +112,7 @@ export async function publish(trx: Kysely<Database>, options: PublishOptions): P
         .execute()
     : [];
   if (options.notifications && options.jobs) {
-    await scheduleEmails(trx, options.jobs, stored, (notification) => applying(notification.recipient_id, notification.type).preference);
+    await scheduleEmails(trx, options.jobs, stored, (notification) => applying(notification.recipient_id, notification.type));
   }
   await appendEvents(trx, [
     ...stored.map(({ id, recipient_id: recipientId, inserted }): NewUserEvent =>

@@ -3,7 +3,7 @@
  * organisation default otherwise. Read in one statement for many people, so publishing and
  * sending ask once per batch.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Nullable } from 'kysely';
 import type { Database } from '@pms/db';
 import {
   CRITICAL_TYPES,
@@ -21,6 +21,17 @@ export interface DeliverySettings {
   decisionsDigest: boolean;
 }
 
+/** A person's preference in a category: their own choice (`own`) per field, else the default (`d`). */
+function ownOverDefault(eb: ExpressionBuilder<{ d: Database['preference_defaults']; own: Nullable<Database['user_preferences']> }, 'd' | 'own'>) {
+  return [
+    eb.fn.coalesce('own.in_app', 'd.in_app').as('inApp'),
+    eb.fn.coalesce('own.email', 'd.email').as('email'),
+    eb.fn.coalesce('own.desktop', 'd.desktop').as('desktop'),
+    eb.fn.coalesce('own.email_timing', 'd.email_timing').as('emailTiming'),
+    eb.fn.coalesce('own.unread_delay_minutes', 'd.unread_delay_minutes').as('unreadDelayMinutes'),
+  ] as const;
+}
+
 /** Each person's preferences in every category (people without any choice get the defaults). */
 export async function preferencesOf(db: Kysely<Database>, userIds: readonly number[]): Promise<Map<number, Preferences>> {
   const result = new Map<number, Preferences>();
@@ -30,15 +41,7 @@ export async function preferencesOf(db: Kysely<Database>, userIds: readonly numb
     .where('person.id', 'in', [...new Set(userIds)])
     .crossJoin('preference_defaults as d')
     .leftJoin('user_preferences as own', (join) => join.onRef('own.user_id', '=', 'person.id').onRef('own.category', '=', 'd.category'))
-    .select((eb) => [
-      'person.id as userId',
-      'd.category',
-      eb.fn.coalesce('own.in_app', 'd.in_app').as('inApp'),
-      eb.fn.coalesce('own.email', 'd.email').as('email'),
-      eb.fn.coalesce('own.desktop', 'd.desktop').as('desktop'),
-      eb.fn.coalesce('own.email_timing', 'd.email_timing').as('emailTiming'),
-      eb.fn.coalesce('own.unread_delay_minutes', 'd.unread_delay_minutes').as('unreadDelayMinutes'),
-    ])
+    .select((eb) => ['person.id as userId', 'd.category', ...ownOverDefault(eb)])
     .execute();
   for (const { userId, category, ...preference } of rows) {
     const preferences = result.get(userId) ?? ({} as Preferences);
@@ -48,39 +51,28 @@ export async function preferencesOf(db: Kysely<Database>, userIds: readonly numb
   return result;
 }
 
-/** What applies to one person for one notification type: the type's registered category, and their preference in it. */
-export interface TypePreference {
-  category: NotificationCategory;
-  preference: CategoryPreference;
-}
-
 /**
- * What applies to each of these people for each of these types, in one statement (the registry's
- * category and the person's preference in it: publish() reads this for every notification it
- * stores). Absent for a type that is not registered.
+ * Each of these people's preference for each of these types, in one statement: the one of the
+ * category the registry puts the type in (publish() reads this for every notification it stores).
+ * Absent for a type that is not registered.
  */
 export async function typePreferencesOf(
   db: Kysely<Database>,
   userIds: readonly number[],
   types: readonly string[],
-): Promise<(userId: number, type: string) => TypePreference | undefined> {
-  const found = new Map<number, Map<string, TypePreference>>();
+): Promise<(userId: number, type: string) => CategoryPreference | undefined> {
+  const found = new Map<number, Map<string, CategoryPreference>>();
   if (userIds.length > 0 && types.length > 0) {
-    const { rows } = await sql<{ userId: number; type: string; category: NotificationCategory } & CategoryPreference>`
-      select person.id as "userId", t.type, t.category,
-        coalesce(own.in_app, d.in_app) as "inApp",
-        coalesce(own.email, d.email) as "email",
-        coalesce(own.desktop, d.desktop) as "desktop",
-        coalesce(own.email_timing, d.email_timing) as "emailTiming",
-        coalesce(own.unread_delay_minutes, d.unread_delay_minutes) as "unreadDelayMinutes"
-      from unnest(${[...new Set(userIds)]}::integer[]) as person(id)
-      cross join notification_types t
-      join preference_defaults d on d.category = t.category
-      left join user_preferences own on own.user_id = person.id and own.category = t.category
-      where t.type = any(${[...new Set(types)]}::text[])`.execute(db);
-    for (const { userId, type, category, ...preference } of rows) {
-      const ofUser = found.get(userId) ?? new Map<string, TypePreference>();
-      ofUser.set(type, { category, preference });
+    const rows = await db
+      .selectFrom(sql<{ id: number }>`(select unnest(${[...new Set(userIds)]}::integer[]) as id)`.as('person'))
+      .innerJoin('notification_types as t', (join) => join.on('t.type', '=', sql<string>`any(${[...new Set(types)]}::text[])`))
+      .innerJoin('preference_defaults as d', 'd.category', 't.category')
+      .leftJoin('user_preferences as own', (join) => join.onRef('own.user_id', '=', 'person.id').onRef('own.category', '=', 't.category'))
+      .select((eb) => ['person.id as userId', 't.type', ...ownOverDefault(eb)])
+      .execute();
+    for (const { userId, type, ...preference } of rows) {
+      const ofUser = found.get(userId) ?? new Map<string, CategoryPreference>();
+      ofUser.set(type, preference);
       found.set(userId, ofUser);
     }
   }
@@ -88,7 +80,7 @@ export async function typePreferencesOf(
 }
 
 /** Whether a notification of this type reaches the app: critical ones always do. */
-export function showsInApp(type: NotificationType, { preference }: TypePreference): boolean {
+export function showsInApp(type: NotificationType, preference: CategoryPreference): boolean {
   return CRITICAL_TYPES.includes(type) || preference.inApp;
 }
 
