@@ -80,6 +80,9 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** The server pool's connections show as this in pg_stat_activity (its listener's as 'pms-listener'). */
+export const SERVER_APPLICATION_NAME = 'pms-server';
+
 export interface AppOptions {
   /** The process's logger (main.ts builds it first, to log start-up); default: one from env, to stdout. */
   log?: Logger;
@@ -98,6 +101,7 @@ export async function createApp(env: Env, databaseUrl: string, options: AppOptio
     connectionString: databaseUrl,
     max: env.DB_POOL_SIZE,
     limits,
+    applicationName: SERVER_APPLICATION_NAME,
     onConnectionError: (error) => log.warn({ error: error.message }, 'db: connection lost'),
   });
   const realtime = new Realtime({

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LISTENER_APPLICATION_NAME } from '@pms/api';
 import { createDatabase, type DB } from '@pms/db';
+import { SERVER_APPLICATION_NAME } from '../src/app.js';
 import { freshDatabase } from './support/database.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
@@ -44,6 +45,14 @@ async function untilReadiness(status: number): Promise<void> {
 
 it('is ready while the database answers and the LISTEN connection is up', async () => {
   expect(await readiness()).toEqual({ status: 200, body: { status: 'ready' } });
+});
+
+it('names its connections in pg_stat_activity: its pool and its LISTEN connection', async () => {
+  await readiness(); // a call through the pool: it holds a connection now
+  const { rows } = await sql<{ name: string }>`
+    select distinct application_name as name from pg_stat_activity where datname = current_database() and client_port is not null
+  `.execute(direct);
+  expect(rows.map((row) => row.name)).toEqual(expect.arrayContaining([SERVER_APPLICATION_NAME, LISTENER_APPLICATION_NAME]));
 });
 
 it('is unavailable while the LISTEN connection is down, and ready again once it is back', async () => {
