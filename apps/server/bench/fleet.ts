@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { bundleForNode } from '../scripts/bundle.js';
 import { Child, type Message } from './children.js';
 import { log } from './log.js';
-import { prioritise, prioritiseGenerators, type Priority } from './priority.js';
+import { prioritise, prioritiseBackends, prioritiseGenerators, type Priority } from './priority.js';
 import type { SocketTarget } from './load-generator.js';
 import type { ThreadWaits } from './machine.js';
 import type { MemorySample } from './report.js';
@@ -49,6 +49,8 @@ export interface FleetOptions {
   serverPriority?: Priority;
   /** How the load generators share the cores (--generator-priority; default 0, equal shares). */
   generatorPriority?: Priority;
+  /** How the servers' database backends share the cores while publishing (--backend-priority; default 0, equal shares). */
+  backendPriority?: Priority;
   /** Where `snapshot` writes heap snapshots; null: it does nothing. */
   snapshotDir?: string | null;
 }
@@ -60,7 +62,9 @@ export class Fleet {
   readonly #keepaliveInStep: boolean;
   readonly #serverPriority: Priority;
   readonly #generatorPriority: Priority;
-  #generatorScheduling: { first(): void; shared(): void } | null = null;
+  #generatorScheduling: { first(): Promise<void>; shared(): Promise<void> } | null = null;
+  readonly #backendPriority: Priority;
+  #backendScheduling: { first(): Promise<void>; shared(): Promise<void> } | null = null;
   readonly #snapshotDir: string | null;
 
   constructor(options: FleetOptions = {}) {
@@ -68,6 +72,7 @@ export class Fleet {
     this.#keepaliveInStep = options.keepaliveInStep ?? false;
     this.#serverPriority = options.serverPriority ?? 0;
     this.#generatorPriority = options.generatorPriority ?? 0;
+    this.#backendPriority = options.backendPriority ?? 0;
     this.#snapshotDir = options.snapshotDir ?? null;
   }
 
@@ -81,10 +86,25 @@ export class Fleet {
     await Promise.all(this.generators.map((g) => g.next('ready', 60_000)));
   }
 
-  /** While a phase publishes: the load generators ahead of all but the servers ('realtime' only). */
-  generatorsFirst(first: boolean): void {
-    if (first) this.#generatorScheduling?.first();
-    else this.#generatorScheduling?.shared();
+  /**
+   * A phase starts publishing to `servers`: the load generators and the publisher go ahead of all
+   * but the servers, and so do the servers' database backends with `moreBackends` (each as its
+   * priority says).
+   */
+  async publishingStarts(servers: Child[], moreBackends: number[] = []): Promise<void> {
+    await this.#generatorScheduling?.first();
+    const [first] = servers;
+    if (!first) return;
+    const backends = async () => [...(await first.request<Message & { pids: number[] }>({ type: 'backends' }, 10_000)).pids, ...moreBackends];
+    this.#backendScheduling = prioritiseBackends(backends, this.#backendPriority);
+    await this.#backendScheduling.first();
+  }
+
+  /** The phase has published and its deliveries are in (or it failed): every process shares the cores again. */
+  async publishingEnds(): Promise<void> {
+    const backends = this.#backendScheduling;
+    this.#backendScheduling = null;
+    await Promise.all([this.#generatorScheduling?.shared(), backends?.shared()]);
   }
 
   async startServer(kind: ServerKind, name: string, env: Record<string, string> = {}) {
@@ -93,7 +113,7 @@ export class Fleet {
     const server = this.#adopt(new Child(name, SERVER_BUNDLE, [kind], { nodeFlags: ['--expose-gc', ...extra], env }));
     const priority = prioritise(server, this.#serverPriority);
     const { port } = await server.next<Message & { port: number }>('ready', 60_000);
-    priority.whenReady();
+    await priority.whenReady();
     return { server, url: `ws://127.0.0.1:${port}/trpc` };
   }
 

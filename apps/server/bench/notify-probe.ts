@@ -1,30 +1,40 @@
 /**
  * A LISTEN connection of the benchmark's own, beside the servers': when each stream-head
- * announcement (`pms_user_events`) arrives. It splits commit -> client into what PostgreSQL
- * takes to deliver the NOTIFY and what the server and the socket take after it.
+ * announcement (`pms_user_events`) arrives. A commit has happened by then, so this is the second
+ * stamp of its instant besides the publisher's (publisher.ts); and it splits commit -> client
+ * into what PostgreSQL takes to deliver the NOTIFY and what the server and the socket take after
+ * it. It runs in a process of its own (notify-probe-process.ts), at the servers' priority, so
+ * that it stamps at once.
  */
-import pg from 'pg';
 import { CHANNELS } from '@pms/api';
+import { Child, type Message } from './children.js';
+import { prioritise, type Priority } from './priority.js';
 
 export interface NotifyProbe {
-  /** Arrival time (same clock as the publisher and generators) of `userId`'s stream head `seq`. */
-  arrivalOf(userId: number, seq: number): number | undefined;
+  /** Its PostgreSQL backend, which forwards each announcement to it. */
+  backendPid: number;
+  /** The arrivals so far (same clock as the publisher and generators): `userId`'s stream head `seq` -> ms. */
+  arrivals(): Promise<(userId: number, seq: number) => number | undefined>;
   stop(): Promise<void>;
 }
 
-export async function startNotifyProbe(connectionString: string): Promise<NotifyProbe> {
-  const arrivals = new Map<string, number>();
-  const client = new pg.Client({ connectionString });
-  client.on('notification', ({ payload }) => {
-    const at = performance.timeOrigin + performance.now();
-    const { h } = JSON.parse(payload ?? '{}') as { h?: Array<[number, number]> };
-    for (const [userId, seq] of h ?? []) arrivals.set(`${userId}:${seq}`, at);
+export async function startNotifyProbe(connectionString: string, priority: Priority): Promise<NotifyProbe> {
+  const child = new Child('notify-probe', './notify-probe-process.ts', [], {
+    env: { DATABASE_URL: connectionString, BENCH_PROBE_CHANNEL: CHANNELS.events },
   });
-  client.on('error', () => {}); // a lost probe only loses the split, not the run
-  await client.connect();
-  await client.query(`LISTEN ${client.escapeIdentifier(CHANNELS.events)}`);
+  const scheduling = prioritise(child, priority);
+  const { backendPid } = await child.next<Message & { backendPid: number }>('ready', 60_000);
+  await scheduling.whenReady();
   return {
-    arrivalOf: (userId, seq) => arrivals.get(`${userId}:${seq}`),
-    stop: () => client.end().catch(() => {}),
+    backendPid,
+    async arrivals() {
+      const { arrivals } = await child.request<Message & { arrivals: number[] }>({ type: 'arrivals' }, 30_000);
+      const at = new Map<string, number>();
+      for (let i = 0; i < arrivals.length; i += 3) at.set(`${arrivals[i]}:${arrivals[i + 1]}`, arrivals[i + 2]!);
+      return (userId, seq) => at.get(`${userId}:${seq}`);
+    },
+    async stop() {
+      await child.request({ type: 'stop' }, 10_000).catch(() => child.kill());
+    },
   };
 }

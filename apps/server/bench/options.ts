@@ -26,6 +26,13 @@ const HELP = `npm run bench:realtime -- [flags]
                         sockets connect, when SCHED_FIFO starved PostgreSQL), or a
                         nice value throughout (-5: the fourteenth session's; 0: equal
                         shares). --generator-nice=N and BENCH_GENERATOR_NICE: the same
+  --backend-priority=P                                                           BENCH_BACKEND_PRIORITY
+                        how the PostgreSQL backends serving the servers (their pools'
+                        and listeners') share the cores while a phase publishes; their
+                        work is part of each delivery, and in production the database
+                        has cores of its own: realtime (default: SCHED_FIFO below the
+                        servers, with the load generators), or a nice value (0: like
+                        the rest of PostgreSQL, the fifteenth session's)
   --keepalive-in-step   every socket's keepalive clock starts when its subscription does, so
                         the sockets subscribed together PING together 20-25 s later (a wave,
                         as after a mass reconnect); by default each starts at a random point
@@ -64,6 +71,8 @@ export interface BenchOptions {
   serverPriority: Priority;
   /** How the load generators share the cores (see --generator-priority). */
   generatorPriority: Priority;
+  /** How the servers' database backends share the cores while publishing (see --backend-priority). */
+  backendPriority: Priority;
   floorSockets: number;
   heapSnapshotDir: string | null;
   cpuProfileDir: string | null;
@@ -93,6 +102,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       'server-priority': { type: 'string' },
       'generator-priority': { type: 'string' },
       'generator-nice': { type: 'string' },
+      'backend-priority': { type: 'string' },
       'floor-sockets': { type: 'string' },
       'heap-snapshots': { type: 'string' },
       'cpu-prof': { type: 'string' },
@@ -141,6 +151,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       'generator-priority',
       values['generator-priority'] ?? values['generator-nice'] ?? env.BENCH_GENERATOR_PRIORITY ?? env.BENCH_GENERATOR_NICE,
     ),
+    backendPriority: priority('backend-priority', values['backend-priority'] ?? env.BENCH_BACKEND_PRIORITY),
     floorSockets: integer('floor-sockets', values['floor-sockets'], Math.ceil(sockets / instances), 0, 19_500),
     heapSnapshotDir: values['heap-snapshots'] ?? null,
     cpuProfileDir: values['cpu-prof'] ?? null,

@@ -8,20 +8,29 @@
  * only while a phase publishes, one level below the servers'. A generator stamps a delivery when
  * its loop gets to it, as a browser on a device of its own would at once (fifteenth session);
  * while 19,000 sockets connect and sign in they stay at nice -5, because on SCHED_FIFO then they
- * starved PostgreSQL until the server refused sockets (fourteenth session).
+ * starved PostgreSQL until the server refused sockets (fourteenth session). While a phase
+ * publishes, the publisher (it stamps commits) and the PostgreSQL backends serving the servers
+ * run at the generators' level too (sixteenth session); the rest of PostgreSQL keeps equal shares.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { setPriority } from 'node:os';
 import type { Child } from './children.js';
 import { log } from './log.js';
 
 export type Priority = 'realtime' | number;
 
+const run = promisify(execFile);
+
 /** Where 'realtime' cannot be had, and the load generators' outside the phases. */
 const NICE_FALLBACK = -5;
-/** SCHED_FIFO levels (1 is the lowest): a server's thread runs before a load generator's. */
+/**
+ * SCHED_FIFO levels (1 is the lowest): a server's thread runs before anything of the bench's
+ * while a phase publishes; the load generators, the publisher and the servers' database backends
+ * run next, before the rest of PostgreSQL.
+ */
 const SERVER_LEVEL = '2';
-const GENERATOR_LEVEL = '1';
+const BELOW_SERVERS = '1';
 
 /**
  * Call as the child is spawned: a nice value is set while the process has one thread, so the
@@ -31,13 +40,13 @@ const GENERATOR_LEVEL = '1';
  * instead of after the slice of whatever else holds the core. A server uses a fifth of a core
  * here, and the kernel keeps 5% of every second for the rest.
  */
-export function prioritise(child: Child, priority: Priority): { whenReady(): void } {
+export function prioritise(child: Child, priority: Priority): { whenReady(): Promise<void> } {
   const wanted = priority === 'realtime' ? NICE_FALLBACK : priority;
   const nice = wanted !== 0 && setNice(child, wanted) ? wanted : 0;
   return {
-    whenReady() {
+    async whenReady() {
       if (priority !== 'realtime') return;
-      const refused = chrt(child, '--fifo', SERVER_LEVEL);
+      const refused = await chrt(child.pid!, '--fifo', SERVER_LEVEL);
       if (refused) log(`${child.name}: cannot run its threads first (${refused}), so it runs ${nice ? `at nice ${nice}` : 'with equal shares'}`);
     },
   };
@@ -50,46 +59,110 @@ export function prioritise(child: Child, priority: Priority): { whenReady(): voi
 export function prioritiseGenerators(generators: Child[], priority: Priority) {
   const nice = priority === 'realtime' ? NICE_FALLBACK : priority;
   const niced = nice !== 0 && generators.every((generator) => setNice(generator, nice));
+  // The publisher (this process) stamps each commit as it reads the acknowledgement: read late,
+  // a delivery looks faster than it was (down to minus 70 ms with the backends first, sixteenth
+  // session). It runs first with the generators while publishing, at its own share otherwise.
+  const stampers = [...generators.map((generator) => ({ name: generator.name, pid: generator.pid! })), { name: 'publisher', pid: process.pid }];
   // Cleared when the system refuses: the generators then keep their nice value throughout.
   let switching = priority === 'realtime';
-  const all = (policy: '--fifo' | '--other', level: string) => {
+  const all = async (policy: '--fifo' | '--other', level: string) => {
     if (!switching) return;
-    for (const generator of generators) {
-      const reason = chrt(generator, policy, level);
+    for (const { name, pid } of stampers) {
+      const reason = await chrt(pid, policy, level);
       if (!reason) continue;
-      log(`${generator.name}: cannot run first while publishing (${reason}), so the load generators run ${niced ? `at nice ${nice}` : 'with equal shares'}`);
+      log(`${name}: cannot run first while publishing (${reason}), so the load generators run ${niced ? `at nice ${nice}` : 'with equal shares'}`);
       switching = false;
       return;
     }
   };
-  return { first: () => all('--fifo', GENERATOR_LEVEL), shared: () => all('--other', '0') };
+  return { first: () => all('--fifo', BELOW_SERVERS), shared: () => all('--other', '0') };
 }
 
-/** Sets the scheduling policy of every thread of the child (its nice value stays); why it could not, or null. */
-function chrt(child: Child, policy: '--fifo' | '--other', level: string): string | null {
+/**
+ * The PostgreSQL backends serving the servers (their pools' connections and their LISTEN
+ * connection), while a phase publishes: on SCHED_FIFO just below the servers ('realtime'), or at
+ * the nice value given; like PostgreSQL's other processes otherwise. Their work is part of every
+ * delivery (the announcement forwarded, the events read); in production the database has cores
+ * of its own, and here they waited behind the publisher's transactions, which stand in for the
+ * other instances' writes, the more so the busier the servers were (sixteenth session). Level
+ * with the servers, a backend's longer statement held a server's loop up to 58 ms.
+ * Backends that start meanwhile (a pool growing) are found every second.
+ */
+export function prioritiseBackends(find: () => Promise<number[]>, priority: Priority) {
+  const raised = new Set<number>();
+  let active = false;
+  let timer: NodeJS.Timeout | null = null;
+  // Cleared when the system refuses: the backends then share the cores like the rest of PostgreSQL.
+  let switching = priority !== 0;
+  const set = (pid: number, raise: boolean) =>
+    priority === 'realtime' ? chrt(pid, raise ? '--fifo' : '--other', raise ? BELOW_SERVERS : '0') : Promise.resolve(renice(pid, raise ? priority : 0));
+  const raiseNew = async () => {
+    const pids = await find();
+    for (const pid of pids) {
+      if (!active || !switching || raised.has(pid)) continue;
+      const reason = await set(pid, true);
+      if (reason) {
+        log(`database backend ${pid}: cannot raise it (${reason}), so the servers' backends share the cores with the rest of PostgreSQL`);
+        switching = false;
+        return;
+      }
+      raised.add(pid);
+    }
+  };
+  return {
+    async first(): Promise<void> {
+      if (!switching) return;
+      active = true;
+      await raiseNew();
+      timer = setInterval(() => void raiseNew().catch(() => {}), 1000).unref();
+    },
+    async shared(): Promise<void> {
+      active = false;
+      if (timer) clearInterval(timer);
+      timer = null;
+      const pids = [...raised];
+      raised.clear();
+      await Promise.all(pids.map((pid) => set(pid, false))); // a backend gone meanwhile cannot be set: nothing to undo
+    },
+  };
+}
+
+/**
+ * Sets the scheduling policy of every thread of a process (its nice value stays); why it could
+ * not, or null. Asynchronous: the publisher's loop stamps commits meanwhile.
+ */
+async function chrt(pid: number, policy: '--fifo' | '--other', level: string): Promise<string | null> {
   try {
-    execFileSync('chrt', [policy, '--all-tasks', '--pid', level, String(child.pid)], { stdio: 'pipe' });
+    await run('chrt', [policy, '--all-tasks', '--pid', level, String(pid)]);
     return null;
   } catch (error) {
-    return (error as { stderr?: Buffer }).stderr?.toString().trim() || (error as Error).message;
+    return (error as { stderr?: string }).stderr?.trim() || (error as Error).message;
+  }
+}
+
+/** Sets a process's nice value; why it could not, or null. */
+function renice(pid: number, nice: number): string | null {
+  try {
+    setPriority(pid, nice);
+    return null;
+  } catch (error) {
+    // Node reports the system's code (EACCES without the right to raise it) in `info`.
+    const { code, info } = error as NodeJS.ErrnoException & { info?: { code?: string } };
+    return info?.code ?? code ?? (error as Error).message;
   }
 }
 
 /** False (and says so) when the nice value cannot be set. */
 function setNice(child: Child, nice: number): boolean {
-  try {
-    setPriority(child.pid!, nice);
-    return true;
-  } catch (error) {
-    // Node reports the system's code (EACCES without the right to raise it) in `info`.
-    const { code, info } = error as NodeJS.ErrnoException & { info?: { code?: string } };
-    log(`${child.name}: cannot run at nice ${nice} (${info?.code ?? code}), so it shares the cores equally`);
-    return false;
-  }
+  const reason = renice(child.pid!, nice);
+  if (reason) log(`${child.name}: cannot run at nice ${nice} (${reason}), so it shares the cores equally`);
+  return reason === null;
 }
 
 /** How the servers' and the load generators' priorities read in the bench's log. */
-export const describePriorities = (servers: Priority, generators: Priority) =>
+export const describePriorities = (servers: Priority, generators: Priority, backends: Priority) =>
   `servers run ${servers === 'realtime' ? 'first (SCHED_FIFO)' : `at nice ${servers}`}, load generators ${
     generators === 'realtime' ? `next while publishing (SCHED_FIFO, below the servers), at nice ${NICE_FALLBACK} otherwise` : `at nice ${generators}`
+  }; the servers' database backends ${
+    backends === 'realtime' ? 'with the load generators while publishing (SCHED_FIFO, below the servers)' : backends === 0 ? 'like the rest of PostgreSQL' : `at nice ${backends} while publishing`
   }`;

@@ -5,6 +5,7 @@
  * (`PhaseLedger.nextKey` on) and accounts only for those; deliveries of an earlier phase's
  * keys that arrive late are counted apart, never as this phase's.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { DB } from '@pms/db';
 import type { Child } from './children.js';
 import type { Fleet } from './fleet.js';
@@ -93,18 +94,22 @@ export async function publishPhase(
   const clientsBefore = await fleet.clientStats();
   await fleet.clientLoops();
   const [pingsBefore, receivedBefore] = [clientsBefore.total('pings'), clientsBefore.total('received')];
-  const probe = await startNotifyProbe(databaseUrl);
+  const probe = await startNotifyProbe(databaseUrl, options.serverPriority);
   const busy = machineBusy();
   const publisherCpu = { cpu: process.cpuUsage(), at: performance.now() };
+  // How late this process's loop ran while it stamped commits: an acknowledgement read late is stamped late (publisher.ts).
+  const publisherLoop = monitorEventLoopDelay({ resolution: 1 });
   log(`publishing ${plan.rate}/s for ${plan.durationMs / 1000} s${plan.label ? ` (${plan.label}: to ${recipients.length} users)` : ''}`);
   const keyOffset = ledger.nextKey;
-  fleet.generatorsFirst(true);
   let published: PublishResult;
   try {
+    await fleet.publishingStarts(servers, [probe.backendPid]);
+    publisherLoop.enable();
     published = await publishAtRate(db, { ...options, ...plan, keyOffset, ttlDays: TTL_DAYS });
+    publisherLoop.disable();
     await fleet.awaitDeliveries(receivedBefore + (published.issued - published.failed) * options.devicesPerUser);
   } finally {
-    fleet.generatorsFirst(false);
+    await fleet.publishingEnds();
   }
 
   const pings = (await fleet.clientStats()).total('pings') - pingsBefore;
@@ -113,28 +118,39 @@ export async function publishPhase(
   const machine = busy();
   const publisherUsage = process.cpuUsage(publisherCpu.cpu);
   const publisherShare = (publisherUsage.user + publisherUsage.system) / 1000 / (performance.now() - publisherCpu.at);
+  const publisherLoopDelay = { p99Ms: publisherLoop.percentile(99) / 1e6, maxMs: publisherLoop.max / 1e6 };
   await fleet.profile(servers, 'stop', options.cpuProfileDir, profileSuffix);
 
   // Each user's stream grows by one event per notification, so key -> (recipient, seq) is known.
+  const heardAt = await probe.arrivals();
+  await probe.stop();
+  const heard = (key: number) => {
+    const user = recipients[key % recipients.length]!;
+    return heardAt(user, ledger.headOf(user) + Math.floor(key / recipients.length) + 1);
+  };
+  // A commit happened before the publisher read its acknowledgement and before the probe heard its
+  // announcement; either stamp can only be late, so the earlier one stands for the commit.
+  const acknowledgedAt = published.commitAt.slice();
+  for (let key = 0; key < published.issued; key++) {
+    const at = heard(key);
+    if (at !== undefined && at < published.commitAt[key]!) published.commitAt[key] = at;
+  }
   const { own, latecomers } = phaseDeliveries(await fleet.deliveries(), keyOffset, published.issued);
   const figures = accountDeliveries(
     published,
+    acknowledgedAt,
     own,
     (key) => {
       const first = (key % recipients.length) * options.devicesPerUser;
       return Array.from({ length: options.devicesPerUser }, (_, d) => first + d);
     },
-    (key) => {
-      const user = recipients[key % recipients.length]!;
-      return probe.arrivalOf(user, ledger.headOf(user) + Math.floor(key / recipients.length) + 1);
-    },
+    heard,
   );
-  await probe.stop();
   ledger.record(published, recipients);
   const handedAt = new Map<number, number>();
   for (const { handedAt: pairs } of serverLoads) {
     for (let i = 0; i < pairs.length; i += 2) if (!handedAt.has(pairs[i]! - keyOffset)) handedAt.set(pairs[i]! - keyOffset, pairs[i + 1]!);
   }
   const tail = tailCauses(published, own, serverLoads.flatMap((load) => load.gc.at), clientLoop.gcAt, handedAt, figures.commitToClient);
-  return { plan, published, figures, load: { servers: serverLoads, machine, publisherShare, pings, clientLoop }, tail, latecomers };
+  return { plan, published, figures, load: { servers: serverLoads, machine, publisherShare, publisherLoopDelay, pings, clientLoop }, tail, latecomers };
 }

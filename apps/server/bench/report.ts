@@ -39,14 +39,21 @@ export interface DeliveryFigures {
   delivered: number;
   duplicates: number;
   missing: number;
-  /** Commit acknowledged to the publisher -> received by the client socket, ms, sorted. */
+  /** Commit (publisher.ts, publish-phase.ts) -> received by the client socket, ms, sorted. */
   commitToClient: Float64Array;
+  /** Deliveries received before the publisher read their commit's acknowledgement (it read it late). */
+  beforeAcknowledged: number;
+  /** COMMIT sent by the publisher -> received: the upper bound of the same (publisher.ts), ms, sorted. */
+  sentToClient: Float64Array;
   /** Transaction start -> received, ms, sorted. */
   startToClient: Float64Array;
   /** commit -> client p99 (ms) of the notifications committed in each 2-second window of the run. */
   p99ByWindow: number[];
-  /** commit -> NOTIFY at a separate listener, and NOTIFY there -> client, ms, sorted (when known). */
-  commitToNotify: Float64Array;
+  /**
+   * NOTIFY heard at the bench's own listener -> acknowledgement read by the publisher (how late
+   * the publisher stamped), and NOTIFY heard -> client, ms, sorted (when heard).
+   */
+  notifyToAcknowledged: Float64Array;
   notifyToClient: Float64Array;
 }
 
@@ -58,15 +65,18 @@ const WINDOW_MS = 2_000;
  */
 export function accountDeliveries(
   published: PublishResult,
+  acknowledgedAt: Float64Array,
   deliveries: number[][],
   socketsOf: (key: number) => number[],
   notifiedAt: (key: number) => number | undefined,
 ): DeliveryFigures {
   const seen = new Set<string>();
   const commitToClient: number[] = [];
+  const sentToClient: number[] = [];
   const startToClient: number[] = [];
   const windows: number[][] = [];
-  const commitToNotify: number[] = [];
+  const notifyToAcknowledged: number[] = [];
+  let beforeAcknowledged = 0;
   const notifyToClient: number[] = [];
   let duplicates = 0;
   for (const triples of deliveries) {
@@ -77,10 +87,12 @@ export function accountDeliveries(
       seen.add(id);
       const latency = receivedAt - published.commitAt[key]!;
       commitToClient.push(latency);
+      if (receivedAt < acknowledgedAt[key]!) beforeAcknowledged++;
+      sentToClient.push(receivedAt - published.commitSentAt[key]!);
       startToClient.push(receivedAt - published.startAt[key]!);
       const notified = notifiedAt(key);
       if (notified !== undefined) {
-        commitToNotify.push(notified - published.commitAt[key]!);
+        notifyToAcknowledged.push(acknowledgedAt[key]! - notified);
         notifyToClient.push(receivedAt - notified);
       }
       const window = Math.floor((published.commitAt[key]! - published.startAt[0]!) / WINDOW_MS);
@@ -103,9 +115,11 @@ export function accountDeliveries(
     duplicates,
     missing,
     commitToClient: sorted(commitToClient),
+    beforeAcknowledged,
+    sentToClient: sorted(sentToClient),
     startToClient: sorted(startToClient),
     p99ByWindow: Array.from(windows, (values) => percentile(sorted(values ?? []), 99)),
-    commitToNotify: sorted(commitToNotify),
+    notifyToAcknowledged: sorted(notifyToAcknowledged),
     notifyToClient: sorted(notifyToClient),
   };
 }
@@ -128,11 +142,13 @@ export function printDelivery(published: PublishResult, figures: DeliveryFigures
   console.log(`  achieved                 ${((committed * 1000) / published.elapsedMs).toFixed(0)}/s  (publisher throttled by its in-flight cap on ${published.throttled} ticks)`);
   console.log(`  delivered / expected     ${figures.delivered} / ${figures.expected}  (missing ${figures.missing}, duplicates ${figures.duplicates})`);
   const line = (label: string, values: Float64Array) =>
-    console.log(`  ${label.padEnd(24)} p50 ${ms(percentile(values, 50))}   p99 ${ms(percentile(values, 99))}   max ${ms(values.at(-1) ?? Number.NaN)}`);
+    console.log(`  ${label.padEnd(24)} min ${ms(values[0] ?? Number.NaN)}   p50 ${ms(percentile(values, 50))}   p99 ${ms(percentile(values, 99))}   max ${ms(values.at(-1) ?? Number.NaN)}`);
   line('commit -> client', figures.commitToClient);
+  line('  from COMMIT sent', figures.sentToClient);
   line('tx start -> client', figures.startToClient);
-  line('  commit -> NOTIFY heard', figures.commitToNotify);
   line('  NOTIFY heard -> client', figures.notifyToClient);
+  line('  NOTIFY heard -> ack', figures.notifyToAcknowledged);
+  console.log(`    (commit: the earlier of the two; ${figures.beforeAcknowledged} received before the publisher read the acknowledgement)`);
   console.log(`  commit -> client p99 per ${WINDOW_MS / 1000} s of publishing: ${figures.p99ByWindow.map((p) => p.toFixed(0)).join(' ')} ms`);
 }
 
@@ -142,6 +158,8 @@ export interface LoadFigures {
   machine: MachineShares | null;
   /** Share of a core the publishing process used. */
   publisherShare: number;
+  /** The publisher's event-loop delay while publishing: how late a commit could be stamped. */
+  publisherLoopDelay: { p99Ms: number; maxMs: number };
   /** Client keepalive PINGs sent while publishing. */
   pings: number;
   /** The load generators' worst event-loop delay meanwhile: their own stalls delay the timestamps. */
@@ -163,7 +181,8 @@ export function printLoad(load: LoadFigures, elapsedMs: number): void {
       console.log(`    'select 1' through its pool: ${timing(server.dbProbes.pool)}; over a connection of its own: ${timing(server.dbProbes.direct)}`);
     }
   });
-  console.log(`  publisher (this process): ${(load.publisherShare * 100).toFixed(0)}% of a core`);
+  const publisherLoop = load.publisherLoopDelay;
+  console.log(`  publisher (this process): ${(load.publisherShare * 100).toFixed(0)}% of a core; event-loop delay p99 ${ms(publisherLoop.p99Ms)}, max ${ms(publisherLoop.maxMs)}`);
   console.log(`  load generators: event-loop delay p99 ${ms(load.clientLoop.p99Ms)}, max ${ms(load.clientLoop.maxMs)} (worst process)`);
   console.log(`  keepalive: clients sent ${load.pings} PINGs meanwhile (${((load.pings * 1000) / elapsedMs).toFixed(0)}/s), each answered by a PONG`);
   if (load.machine) {

@@ -7,6 +7,7 @@
  * It listens on 127.0.0.1 on a free port, reports `ready`, and answers over IPC: `memory` (after
  * full collections), `sockets`, `load` (CPU, event-loop delay, GC pauses and when each benchmark
  * notification was handed to its socket, since the last ask),
+ * `backends` (the PostgreSQL backends serving the real servers: their pools' and listeners'),
  * `snapshot` (a heap snapshot), `profile` (start, or stop and write, a CPU profile) and `stop`.
  * The real server also times `select 1` through its own pool and over a connection of its own, ten
  * times a second each (`load` reports them).
@@ -23,7 +24,8 @@ import pg from 'pg';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import superjson from 'superjson';
 import { WebSocket, WebSocketServer } from 'ws';
-import { createApp } from '../src/app.js';
+import { LISTENER_APPLICATION_NAME } from '@pms/api';
+import { createApp, SERVER_APPLICATION_NAME } from '../src/app.js';
 import { parseEnv } from '../src/env.js';
 import { BENCH_KEY } from './bench-key.js';
 import { serveParent } from './children.js';
@@ -51,6 +53,8 @@ interface Served {
    * round trip) and over a connection of its own (the round trip alone).
    */
   probes?: { pool(): Promise<unknown>; direct(): Promise<unknown> };
+  /** Process ids of the backends serving the real servers (every instance's: they share the names). */
+  backends?(): Promise<number[]>;
 }
 
 async function servePms(): Promise<Served> {
@@ -69,6 +73,13 @@ async function servePms(): Promise<Served> {
       await app.close();
     },
     probes: { pool: () => sql`select 1`.execute(app.deps.db), direct: () => direct.query('select 1') },
+    backends: async () => {
+      const { rows } = await direct.query<{ pid: number }>(
+        'select pid from pg_stat_activity where datname = current_database() and application_name = any($1)',
+        [[SERVER_APPLICATION_NAME, LISTENER_APPLICATION_NAME]],
+      );
+      return rows.map((row) => row.pid);
+    },
   };
 }
 
@@ -165,6 +176,8 @@ serveParent(async (message) => {
       return { ...(await settledMemory()), sockets: served.sockets() };
     case 'sockets':
       return { sockets: served.sockets() };
+    case 'backends':
+      return { pids: (await served.backends?.()) ?? [] };
     case 'load': {
       // Share of a core used, and event-loop delay, since the last 'load' request.
       const cpu = process.cpuUsage(loadSince.cpu);

@@ -91,6 +91,7 @@ export function printComparison([small, full]: [PhaseResult, PhaseResult], optio
   row('missing, doubled', (s) => `${s.phase.figures.missing}, ${s.phase.figures.duplicates}`);
   row('commit -> client p50', (s) => ms(latency(50)(s)), latency(50));
   row('commit -> client p99', (s) => ms(latency(99)(s)), latency(99));
+  row('from COMMIT sent: p99', (s) => ms(percentile(s.phase.figures.sentToClient, 99)), (s) => percentile(s.phase.figures.sentToClient, 99));
   row('commit -> handed p99 (server)', (s) => ms(s.phase.tail.serverPartP99Ms), (s) => s.phase.tail.serverPartP99Ms);
   row('commit -> client max', (s) => ms(s.phase.figures.commitToClient.at(-1) ?? Number.NaN), (s) => s.phase.figures.commitToClient.at(-1) ?? Number.NaN);
   row(`event-loop delay p99${servers}`, (s) => ms(s.server.loopP99), (s) => s.server.loopP99);
@@ -99,6 +100,8 @@ export function printComparison([small, full]: [PhaseResult, PhaseResult], optio
   row(`server CPU${servers}`, (s) => `${(s.server.cpuShare * 100).toFixed(0)}% of a core`, (s) => s.server.cpuShare);
   row(`server waited for a core${servers}`, (s) => (s.server.waited ? `loop ${s.server.waited.main.toFixed(0)} ms, helpers ${s.server.waited.helpers.toFixed(0)} ms` : 'n/a'), (s) => s.server.waited?.main ?? Number.NaN);
   row('machine busy (stolen)', (s) => machineFigure(s.phase.load));
+  row('publisher: loop delay p99, max', (s) => `${ms(s.phase.load.publisherLoopDelay.p99Ms)}, ${ms(s.phase.load.publisherLoopDelay.maxMs)}`);
+  row('received before the ack was read', (s) => String(s.phase.figures.beforeAcknowledged));
   row('load generators: GC, longest', (s) => generatorGc(s.phase.load.clientLoop.gcAt));
   row('load generators: loop delay max', (s) => ms(s.phase.load.clientLoop.maxMs), (s) => s.phase.load.clientLoop.maxMs);
   row('load generators: waited, worst', (s) => (s.phase.load.clientLoop.waitedMs === null ? 'n/a' : `loop ${s.phase.load.clientLoop.waitedMs.toFixed(0)} ms`), (s) => s.phase.load.clientLoop.waitedMs ?? Number.NaN);
