@@ -159,7 +159,7 @@ function setNice(child: Child, nice: number): boolean {
   return reason === null;
 }
 
-/** How the servers' and the load generators' priorities read in the bench's log. */
+/** How the servers', the load generators' and the servers' backends' priorities read in the bench's log. */
 export const describePriorities = (servers: Priority, generators: Priority, backends: Priority) =>
   `servers run ${servers === 'realtime' ? 'first (SCHED_FIFO)' : `at nice ${servers}`}, load generators ${
     generators === 'realtime' ? `next while publishing (SCHED_FIFO, below the servers), at nice ${NICE_FALLBACK} otherwise` : `at nice ${generators}`
