@@ -43,6 +43,10 @@ export interface DeliveryFigures {
   commitToClient: Float64Array;
   /** Deliveries received before the publisher read their commit's acknowledgement (it read it late). */
   beforeAcknowledged: number;
+  /** Deliveries received before their commit instant: both of its stamps were late (publish-phase.ts). */
+  beforeCommit: number;
+  /** Deliveries whose announcement the bench's own listener did not hear (their commit instant is the ack's). */
+  unheard: number;
   /** COMMIT sent by the publisher -> received: the upper bound of the same (publisher.ts), ms, sorted. */
   sentToClient: Float64Array;
   /** Transaction start -> received, ms, sorted. */
@@ -77,6 +81,7 @@ export function accountDeliveries(
   const windows: number[][] = [];
   const notifyToAcknowledged: number[] = [];
   let beforeAcknowledged = 0;
+  let unheard = 0;
   const notifyToClient: number[] = [];
   let duplicates = 0;
   for (const triples of deliveries) {
@@ -94,7 +99,7 @@ export function accountDeliveries(
       if (notified !== undefined) {
         notifyToAcknowledged.push(acknowledgedAt[key]! - notified);
         notifyToClient.push(receivedAt - notified);
-      }
+      } else unheard++;
       const window = Math.floor((published.commitAt[key]! - published.startAt[0]!) / WINDOW_MS);
       (windows[window] ??= []).push(latency);
     }
@@ -116,6 +121,8 @@ export function accountDeliveries(
     missing,
     commitToClient: sorted(commitToClient),
     beforeAcknowledged,
+    beforeCommit: commitToClient.filter((latency) => latency < 0).length,
+    unheard,
     sentToClient: sorted(sentToClient),
     startToClient: sorted(startToClient),
     p99ByWindow: Array.from(windows, (values) => percentile(sorted(values ?? []), 99)),
@@ -148,7 +155,7 @@ export function printDelivery(published: PublishResult, figures: DeliveryFigures
   line('tx start -> client', figures.startToClient);
   line('  NOTIFY heard -> client', figures.notifyToClient);
   line('  NOTIFY heard -> ack', figures.notifyToAcknowledged);
-  console.log(`    (commit: the earlier of the two; ${figures.beforeAcknowledged} received before the publisher read the acknowledgement)`);
+  console.log(`    (commit: the earlier of the two; ${figures.beforeAcknowledged} received before the publisher read the acknowledgement, ${figures.beforeCommit} before either stamp; ${figures.unheard} not heard by the bench's listener)`);
   console.log(`  commit -> client p99 per ${WINDOW_MS / 1000} s of publishing: ${figures.p99ByWindow.map((p) => p.toFixed(0)).join(' ')} ms`);
 }
 
