@@ -47,6 +47,7 @@ Tail latency, small against full socket count (instead of the figures above):
   --compare-sockets N   publish at --rate for --duration while N sockets are subscribed,
                         then again once all --sockets are: latency, event-loop delay, GC
                         and p99 per 2 s of each, side by side, and the ratio of the p99s
+                        (suggested: --duration 60; at 20 s, 40 deliveries set each p99)
   --find-rate MS        at the full socket count, publish --duration phases at rising rates
                         (--rate-step, 2x, ..., then bisecting) and report the highest rate
                         whose commit -> client p99 stays under MS (suggested: --duration 10)
