@@ -25,6 +25,8 @@ export type ServerLoad = Message & {
   dbProbes?: Record<'pool' | 'direct', { p50Ms: number; p99Ms: number; maxMs: number }>;
   /** Flat pairs (notification key, wall-clock ms): when the server handed it to a socket. */
   handedAt: number[];
+  /** Flat triples (user id, head seq, wall-clock ms): when the server's listener heard the announcement. */
+  listenerHeardAt: number[];
 };
 
 export interface ClientLoops {

@@ -29,12 +29,21 @@ export async function startNotifyProbe(connectionString: string, priority: Prior
     backendPid,
     async arrivals() {
       const { arrivals } = await child.request<Message & { arrivals: number[] }>({ type: 'arrivals' }, 30_000);
-      const at = new Map<string, number>();
-      for (let i = 0; i < arrivals.length; i += 3) at.set(`${arrivals[i]}:${arrivals[i + 1]}`, arrivals[i + 2]!);
-      return (userId, seq) => at.get(`${userId}:${seq}`);
+      return lookUpArrivals(arrivals);
     },
     async stop() {
       await child.request({ type: 'stop' }, 10_000).catch(() => child.kill());
     },
   };
+}
+
+/** Arrivals given as flat triples (user id, head seq, ms), looked up by user and seq: the earliest when heard more than once. */
+export function lookUpArrivals(triples: number[]): (userId: number, seq: number) => number | undefined {
+  const at = new Map<string, number>();
+  for (let i = 0; i < triples.length; i += 3) {
+    const id = `${triples[i]}:${triples[i + 1]}`;
+    const heard = triples[i + 2]!;
+    if (!(at.get(id)! <= heard)) at.set(id, heard);
+  }
+  return (userId, seq) => at.get(`${userId}:${seq}`);
 }

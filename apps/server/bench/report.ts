@@ -43,8 +43,10 @@ export interface DeliveryFigures {
   commitToClient: Float64Array;
   /** Deliveries received before the publisher read their commit's acknowledgement (it read it late). */
   beforeAcknowledged: number;
-  /** Deliveries received before their commit instant: both of its stamps were late (publish-phase.ts). */
+  /** Deliveries received before their commit instant: every stamp of it was late (publish-phase.ts). */
   beforeCommit: number;
+  /** Deliveries whose commit instant is a server's listener's stamp (earlier than the other two). */
+  commitFromServers: number;
   /** Deliveries whose announcement the bench's own listener did not hear (their commit instant is the ack's). */
   unheard: number;
   /** COMMIT sent by the publisher -> received: the upper bound of the same (publisher.ts), ms, sorted. */
@@ -73,6 +75,7 @@ export function accountDeliveries(
   deliveries: number[][],
   socketsOf: (key: number) => number[],
   notifiedAt: (key: number) => number | undefined,
+  serversHeardAt: (key: number) => number | undefined,
 ): DeliveryFigures {
   const seen = new Set<string>();
   const commitToClient: number[] = [];
@@ -82,6 +85,7 @@ export function accountDeliveries(
   const notifyToAcknowledged: number[] = [];
   let beforeAcknowledged = 0;
   let unheard = 0;
+  let commitFromServers = 0;
   const notifyToClient: number[] = [];
   let duplicates = 0;
   for (const triples of deliveries) {
@@ -100,6 +104,7 @@ export function accountDeliveries(
         notifyToAcknowledged.push(acknowledgedAt[key]! - notified);
         notifyToClient.push(receivedAt - notified);
       } else unheard++;
+      if (serversHeardAt(key) === published.commitAt[key]) commitFromServers++;
       const window = Math.floor((published.commitAt[key]! - published.startAt[0]!) / WINDOW_MS);
       (windows[window] ??= []).push(latency);
     }
@@ -123,6 +128,7 @@ export function accountDeliveries(
     beforeAcknowledged,
     beforeCommit: commitToClient.filter((latency) => latency < 0).length,
     unheard,
+    commitFromServers,
     sentToClient: sorted(sentToClient),
     startToClient: sorted(startToClient),
     p99ByWindow: Array.from(windows, (values) => percentile(sorted(values ?? []), 99)),
@@ -155,7 +161,10 @@ export function printDelivery(published: PublishResult, figures: DeliveryFigures
   line('tx start -> client', figures.startToClient);
   line('  NOTIFY heard -> client', figures.notifyToClient);
   line('  NOTIFY heard -> ack', figures.notifyToAcknowledged);
-  console.log(`    (commit: the earlier of the two; ${figures.beforeAcknowledged} received before the publisher read the acknowledgement, ${figures.beforeCommit} before either stamp; ${figures.unheard} not heard by the bench's listener)`);
+  console.log(
+    `    (commit: the earliest of the two and a server's listener hearing it, which was for ${figures.commitFromServers}; ` +
+      `${figures.beforeAcknowledged} received before the publisher read the acknowledgement, ${figures.beforeCommit} before any stamp; ${figures.unheard} not heard by the bench's listener)`,
+  );
   console.log(`  commit -> client p99 per ${WINDOW_MS / 1000} s of publishing: ${figures.p99ByWindow.map((p) => p.toFixed(0)).join(' ')} ms`);
 }
 

@@ -24,7 +24,7 @@ import pg from 'pg';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import superjson from 'superjson';
 import { WebSocket, WebSocketServer } from 'ws';
-import { LISTENER_APPLICATION_NAME } from '@pms/api';
+import { CHANNELS, LISTENER_APPLICATION_NAME } from '@pms/api';
 import { createApp, SERVER_APPLICATION_NAME } from '../src/app.js';
 import { parseEnv } from '../src/env.js';
 import { BENCH_KEY } from './bench-key.js';
@@ -40,6 +40,23 @@ WebSocket.prototype.send = function (this: WebSocket, data: unknown, ...rest: un
   if (key) handedAt.push(Number(key[1]), performance.timeOrigin + performance.now());
   return (send as (...args: unknown[]) => void).call(this, data, ...rest);
 } as typeof send;
+
+// When this server's LISTEN connection heard each stream-head announcement: flat triples (user id,
+// head seq, wall-clock ms). A commit has happened by then, so this is a stamp of its instant too,
+// and the earliest when the listener read the announcement before its sender had signalled it
+// (publish-phase.ts). Read off every pg client, as only the listener's get notifications.
+let listenerHeardAt: number[] = [];
+const emit = pg.Client.prototype.emit;
+pg.Client.prototype.emit = function (this: pg.Client, event: string | symbol, ...args: unknown[]) {
+  if (event === 'notification') {
+    const { channel, payload } = args[0] as pg.Notification;
+    if (channel === CHANNELS.events && payload) {
+      const at = performance.timeOrigin + performance.now();
+      for (const [userId, seq] of (JSON.parse(payload) as { h: Array<[number, number]> }).h) listenerHeardAt.push(userId, seq, at);
+    }
+  }
+  return emit.call(this, event, ...args);
+};
 
 const collectGarbage = globalThis.gc;
 if (!collectGarbage) throw new Error('run with --expose-gc');
@@ -189,8 +206,10 @@ serveParent(async (message) => {
         gc: { ...gcPauses },
         dbProbes: probes && { pool: probes.pool.summary(), direct: probes.direct.summary() },
         handedAt,
+        listenerHeardAt,
       };
       handedAt = [];
+      listenerHeardAt = [];
       loopDelay.reset();
       gcPauses = freshGcPauses();
       loadSince = { cpu: process.cpuUsage(), at: performance.now(), waits: threadsWaiting() };

@@ -102,8 +102,7 @@ export function printComparison([small, full]: [PhaseResult, PhaseResult], optio
   row('machine busy (stolen)', (s) => machineFigure(s.phase.load));
   row('publisher: loop delay p99, max', (s) => `${ms(s.phase.load.publisherLoopDelay.p99Ms)}, ${ms(s.phase.load.publisherLoopDelay.maxMs)}`);
   row('received before the ack was read', (s) => String(s.phase.figures.beforeAcknowledged));
-  // Both commit stamps late: such a delivery looks faster than it was.
-  row('received before either stamp', (s) => String(s.phase.figures.beforeCommit));
+  row('commit stamped by a server', (s) => String(s.phase.figures.commitFromServers));
   row('load generators: GC, longest', (s) => generatorGc(s.phase.load.clientLoop.gcAt));
   row('load generators: loop delay max', (s) => ms(s.phase.load.clientLoop.maxMs), (s) => s.phase.load.clientLoop.maxMs);
   row('load generators: waited, worst', (s) => (s.phase.load.clientLoop.waitedMs === null ? 'n/a' : `loop ${s.phase.load.clientLoop.waitedMs.toFixed(0)} ms`), (s) => s.phase.load.clientLoop.waitedMs ?? Number.NaN);
