@@ -4,14 +4,13 @@
  * `arrivals` (flat triples: user id, head seq, wall-clock ms, since the last ask) and `stop`.
  */
 import pg from 'pg';
+import { recordHeads } from './announcements.js';
 import { serveParent } from './children.js';
 
 let arrivals: number[] = [];
 const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
 client.on('notification', ({ payload }) => {
-  const at = performance.timeOrigin + performance.now();
-  const { h } = JSON.parse(payload ?? '{}') as { h?: Array<[number, number]> };
-  for (const [userId, seq] of h ?? []) arrivals.push(userId, seq, at);
+  recordHeads(arrivals, payload, performance.timeOrigin + performance.now());
 });
 client.on('error', () => {}); // a lost probe only loses its stamps, not the run
 await client.connect();

@@ -7,6 +7,7 @@
  * that it stamps at once.
  */
 import { CHANNELS } from '@pms/api';
+import { lookUpArrivals } from './announcements.js';
 import { Child, type Message } from './children.js';
 import { prioritise, type Priority } from './priority.js';
 
@@ -35,15 +36,4 @@ export async function startNotifyProbe(connectionString: string, priority: Prior
       await child.request({ type: 'stop' }, 10_000).catch(() => child.kill());
     },
   };
-}
-
-/** Arrivals given as flat triples (user id, head seq, ms), looked up by user and seq: the earliest when heard more than once. */
-export function lookUpArrivals(triples: number[]): (userId: number, seq: number) => number | undefined {
-  const at = new Map<string, number>();
-  for (let i = 0; i < triples.length; i += 3) {
-    const id = `${triples[i]}:${triples[i + 1]}`;
-    const heard = triples[i + 2]!;
-    if (!(at.get(id)! <= heard)) at.set(id, heard);
-  }
-  return (userId, seq) => at.get(`${userId}:${seq}`);
 }

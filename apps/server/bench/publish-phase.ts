@@ -7,11 +7,12 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { DB } from '@pms/db';
+import { lookUpArrivals } from './announcements.js';
 import type { Child } from './children.js';
 import type { Fleet } from './fleet.js';
 import { log } from './log.js';
 import { machineBusy } from './machine.js';
-import { lookUpArrivals, startNotifyProbe } from './notify-probe.js';
+import { startNotifyProbe } from './notify-probe.js';
 import type { BenchOptions } from './options.js';
 import { publishAtRate, type PublishResult } from './publisher.js';
 import { accountDeliveries, type DeliveryFigures, type LoadFigures } from './report.js';

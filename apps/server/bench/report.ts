@@ -45,9 +45,9 @@ export interface DeliveryFigures {
   beforeAcknowledged: number;
   /** Deliveries received before their commit instant: every stamp of it was late (publish-phase.ts). */
   beforeCommit: number;
-  /** Deliveries whose commit instant is a server's listener's stamp (earlier than the other two). */
+  /** Deliveries whose commit instant is a server's listener's stamp (no later than the other two). */
   commitFromServers: number;
-  /** Deliveries whose announcement the bench's own listener did not hear (their commit instant is the ack's). */
+  /** Deliveries whose announcement the bench's own listener did not hear (their commit instant is the ack's or a server's). */
   unheard: number;
   /** COMMIT sent by the publisher -> received: the upper bound of the same (publisher.ts), ms, sorted. */
   sentToClient: Float64Array;

@@ -27,6 +27,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { CHANNELS, LISTENER_APPLICATION_NAME } from '@pms/api';
 import { createApp, SERVER_APPLICATION_NAME } from '../src/app.js';
 import { parseEnv } from '../src/env.js';
+import { recordHeads } from './announcements.js';
 import { BENCH_KEY } from './bench-key.js';
 import { serveParent } from './children.js';
 import { threadsWaiting } from './machine.js';
@@ -50,10 +51,7 @@ const emit = pg.Client.prototype.emit;
 pg.Client.prototype.emit = function (this: pg.Client, event: string | symbol, ...args: unknown[]) {
   if (event === 'notification') {
     const { channel, payload } = args[0] as pg.Notification;
-    if (channel === CHANNELS.events && payload) {
-      const at = performance.timeOrigin + performance.now();
-      for (const [userId, seq] of (JSON.parse(payload) as { h: Array<[number, number]> }).h) listenerHeardAt.push(userId, seq, at);
-    }
+    if (channel === CHANNELS.events) recordHeads(listenerHeardAt, payload, performance.timeOrigin + performance.now());
   }
   return emit.call(this, event, ...args);
 };
