@@ -1,7 +1,7 @@
 /**
  * Stream-head announcements (`pms_user_events`: `{ h: [[userId, headSeq], …] }`) as the bench
  * stamps them where they are heard (its own listener, notify-probe-process.ts; the servers'
- * listeners, server-process.ts): flat triples (user id, head seq, wall-clock ms).
+ * listeners, server-process.ts): flat triples (user id, head seq, ms on the shared clock).
  */
 
 /** Appends one triple per head the payload announces, all heard at `at`; a payload without heads adds none. */

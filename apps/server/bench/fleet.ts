@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { bundleForNode } from '../scripts/bundle.js';
 import { Child, type Message } from './children.js';
 import { log } from './log.js';
+import type { LoopStalls } from './loop-stalls.js';
 import { prioritise, prioritiseBackends, prioritiseGenerators, type Priority } from './priority.js';
 import type { SocketTarget } from './load-generator.js';
 import type { ThreadWaits } from './machine.js';
@@ -20,12 +21,13 @@ export type ServerLoad = Message & {
   waitedMs: ThreadWaits | null;
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
-  /** `at`: flat pairs (start, duration) of each pause, on the wall clock in ms. */
+  loopStalls: LoopStalls;
+  /** `at`: flat pairs (start, duration) of each pause, on the shared clock (clock.ts), in ms. */
   gc: { count: number; totalMs: number; maxMs: number; major: number; majorMs: number; at: number[] };
   dbProbes?: Record<'pool' | 'direct', { p50Ms: number; p99Ms: number; maxMs: number }>;
-  /** Flat pairs (notification key, wall-clock ms): when the server handed it to a socket. */
+  /** Flat pairs (notification key, ms on the shared clock): when the server handed it to a socket. */
   handedAt: number[];
-  /** Flat triples (user id, head seq, wall-clock ms): when the server's listener heard the announcement. */
+  /** Flat triples (user id, head seq, ms on the shared clock): when the server's listener heard the announcement. */
   listenerHeardAt: number[];
 };
 
@@ -34,6 +36,8 @@ export interface ClientLoops {
   maxMs: number;
   /** Per generator (in `deliveries()`' order): flat pairs (start, duration) of its GC pauses. */
   gcAt: number[][];
+  /** Per generator: its loop's stalls. */
+  stalls: LoopStalls[];
   /** The longest any generator's loop waited for a core, in ms (null off Linux). */
   waitedMs: number | null;
 }
@@ -243,12 +247,13 @@ export class Fleet {
 
   /** The load generators' worst event-loop delay (p99, max) and wait for a core since the last ask, and each one's GC pauses. */
   async clientLoops(): Promise<ClientLoops> {
-    type Loop = Message & { p99Ms: number; maxMs: number; gcAt: number[]; waitedMs: ThreadWaits | null };
+    type Loop = Message & { p99Ms: number; maxMs: number; gcAt: number[]; stalls: LoopStalls; waitedMs: ThreadWaits | null };
     const loops = await Promise.all(this.generators.map((g) => g.request<Loop>({ type: 'loop' }, 10_000)));
     return {
       p99Ms: Math.max(...loops.map((l) => l.p99Ms)),
       maxMs: Math.max(...loops.map((l) => l.maxMs)),
       gcAt: loops.map((l) => l.gcAt),
+      stalls: loops.map((l) => l.stalls),
       waitedMs: loops.some((l) => l.waitedMs === null) ? null : Math.max(...loops.map((l) => l.waitedMs!.main)),
     };
   }

@@ -24,7 +24,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'ws';
 import { wsKeepAlive } from '@pms/shared';
 import { BENCH_KEY } from './bench-key.js';
+import { clockNow as now, onClock } from './clock.js';
 import { serveParent, type Message } from './children.js';
+import { watchLoopStalls } from './loop-stalls.js';
 import { threadsWaiting } from './machine.js';
 
 export interface SocketTarget {
@@ -38,8 +40,6 @@ export interface SocketTarget {
 const CONNECT_TIMEOUT_MS = 15_000;
 const CONNECT_ATTEMPTS = 4;
 const SUBSCRIPTION_ID = 1;
-
-const now = () => performance.timeOrigin + performance.now();
 
 interface Client {
   index: number;
@@ -55,10 +55,11 @@ const clients: Client[] = [];
 // A delivery is timestamped when this loop gets to it: its own stalls land in commit -> client.
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
-let gcAt: number[] = []; // flat pairs: GC pause start (wall clock), duration
+const loopStalls = watchLoopStalls();
+let gcAt: number[] = []; // flat pairs: GC pause start (shared clock), duration
 let waitsSince = threadsWaiting();
 new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) gcAt.push(performance.timeOrigin + entry.startTime, entry.duration);
+  for (const entry of list.getEntries()) gcAt.push(onClock(entry.startTime), entry.duration);
 }).observe({ entryTypes: ['gc'] });
 const freshCounts = () => ({ connectFailures: 0, unexpectedCloses: 0, started: 0, stopped: 0, errors: 0, received: 0, pings: 0 });
 let counts = freshCounts();
@@ -235,7 +236,7 @@ serveParent(async (message: Message) => {
       return {};
     case 'loop': {
       // Event-loop delay, GC pauses and waits for a core since the last ask.
-      const reply = { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6, gcAt, waitedMs: waitsSince() };
+      const reply = { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6, gcAt, stalls: loopStalls.take(), waitedMs: waitsSince() };
       loopDelay.reset();
       gcAt = [];
       waitsSince = threadsWaiting();

@@ -1,16 +1,17 @@
 /**
  * The benchmark's own LISTEN connection (notify-probe.ts), in a process of its own: nothing else
  * runs on its loop, so it stamps each stream-head announcement as it arrives. Answers over IPC:
- * `arrivals` (flat triples: user id, head seq, wall-clock ms, since the last ask) and `stop`.
+ * `arrivals` (flat triples: user id, head seq, ms on the shared clock, since the last ask) and `stop`.
  */
 import pg from 'pg';
 import { recordHeads } from './announcements.js';
 import { serveParent } from './children.js';
+import { clockNow } from './clock.js';
 
 let arrivals: number[] = [];
 const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
 client.on('notification', ({ payload }) => {
-  recordHeads(arrivals, payload, performance.timeOrigin + performance.now());
+  recordHeads(arrivals, payload, clockNow());
 });
 client.on('error', () => {}); // a lost probe only loses its stamps, not the run
 await client.connect();

@@ -11,6 +11,7 @@ import { lookUpArrivals } from './announcements.js';
 import type { Child } from './children.js';
 import type { Fleet } from './fleet.js';
 import { log } from './log.js';
+import { watchLoopStalls } from './loop-stalls.js';
 import { machineBusy } from './machine.js';
 import { startNotifyProbe } from './notify-probe.js';
 import type { BenchOptions } from './options.js';
@@ -100,6 +101,7 @@ export async function publishPhase(
   const publisherCpu = { cpu: process.cpuUsage(), at: performance.now() };
   // How late this process's loop ran while it stamped commits: an acknowledgement read late is stamped late (publisher.ts).
   const publisherLoop = monitorEventLoopDelay({ resolution: 1 });
+  const publisherStalls = watchLoopStalls();
   log(`publishing ${plan.rate}/s for ${plan.durationMs / 1000} s${plan.label ? ` (${plan.label}: to ${recipients.length} users)` : ''}`);
   const keyOffset = ledger.nextKey;
   let published: PublishResult;
@@ -108,6 +110,7 @@ export async function publishPhase(
     publisherLoop.enable();
     published = await publishAtRate(db, { ...options, ...plan, keyOffset, ttlDays: TTL_DAYS });
     publisherLoop.disable();
+    publisherStalls.stop();
     await fleet.awaitDeliveries(receivedBefore + (published.issued - published.failed) * options.devicesPerUser);
   } finally {
     await fleet.publishingEnds();
@@ -159,5 +162,5 @@ export async function publishPhase(
     for (let i = 0; i < pairs.length; i += 2) if (!handedAt.has(pairs[i]! - keyOffset)) handedAt.set(pairs[i]! - keyOffset, pairs[i + 1]!);
   }
   const tail = tailCauses(published, own, serverLoads.flatMap((load) => load.gc.at), clientLoop.gcAt, handedAt, figures.commitToClient);
-  return { plan, published, figures, load: { servers: serverLoads, machine, publisherShare, publisherLoopDelay, pings, clientLoop }, tail, latecomers };
+  return { plan, published, figures, load: { servers: serverLoads, machine, publisherShare, publisherLoopDelay, publisherStalls: publisherStalls.take(), pings, clientLoop }, tail, latecomers };
 }

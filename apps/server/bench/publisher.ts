@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { publish, type JobQueue } from '@pms/api';
 import type { Database, DB } from '@pms/db';
 import type { ControlledTransaction } from 'kysely';
+import { clockNow as now } from './clock.js';
 
 export interface PublishPlan {
   /** Notifications per second. */
@@ -44,7 +45,6 @@ export interface PublishResult {
   firstError?: string;
 }
 
-const now = () => performance.timeOrigin + performance.now();
 const DRAIN_TIMEOUT_MS = 30_000;
 
 export async function publishAtRate(db: DB, plan: PublishPlan): Promise<PublishResult> {

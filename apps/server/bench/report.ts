@@ -1,6 +1,7 @@
 /** Figures and their printing: per-socket memory, latency percentiles, delivery accounting, load. */
 import { cpus } from 'node:os';
 import type { ClientLoops, ServerLoad } from './fleet.js';
+import { shareOfStalls, stallFigure, type LoopStalls } from './loop-stalls.js';
 import type { MachineShares } from './machine.js';
 import type { PublishResult } from './publisher.js';
 
@@ -176,6 +177,7 @@ export interface LoadFigures {
   publisherShare: number;
   /** The publisher's event-loop delay while publishing: how late a commit could be stamped. */
   publisherLoopDelay: { p99Ms: number; maxMs: number };
+  publisherStalls: LoopStalls;
   /** Client keepalive PINGs sent while publishing. */
   pings: number;
   /** The load generators' worst event-loop delay meanwhile: their own stalls delay the timestamps. */
@@ -192,6 +194,13 @@ export function printLoad(load: LoadFigures, elapsedMs: number): void {
     console.log(
       `    event-loop delay p99 ${ms(server.loopDelayP99Ms)}, max ${ms(server.loopDelayMaxMs)}; ${gc.count} GC pauses, ` +
         `${gc.totalMs.toFixed(0)} ms in all (${gc.major} major, ${gc.majorMs.toFixed(0)} ms), longest ${ms(gc.maxMs)}`,
+    );
+    const { longest, aloneMs } = shareOfStalls(server.loopStalls, load.publisherStalls, load.clientLoop.stalls);
+    const together = longest.generatorsMs.filter((g) => g > 0);
+    console.log(
+      `    longest loop stall ${stallFigure(longest.ms)}, at the same moment the publisher's ${stallFigure(longest.publisherMs)} and ` +
+        `${together.length} of ${longest.generatorsMs.length} generators' (longest ${stallFigure(Math.max(0, ...together))}); ` +
+        `longest not shared with the publisher and a generator (the machine): ${stallFigure(aloneMs)}`,
     );
     if (server.dbProbes) {
       console.log(`    'select 1' through its pool: ${timing(server.dbProbes.pool)}; over a connection of its own: ${timing(server.dbProbes.direct)}`);

@@ -30,20 +30,22 @@ import { parseEnv } from '../src/env.js';
 import { recordHeads } from './announcements.js';
 import { BENCH_KEY } from './bench-key.js';
 import { serveParent } from './children.js';
+import { clockNow, onClock } from './clock.js';
+import { watchLoopStalls } from './loop-stalls.js';
 import { threadsWaiting } from './machine.js';
 
-// When each benchmark notification was handed to its socket: flat pairs (key, wall-clock ms), so
+// When each benchmark notification was handed to its socket: flat pairs (key, ms on the shared clock), so
 // that a slow delivery's time splits into the server's part and the way to the client's loop.
 let handedAt: number[] = [];
 const send = WebSocket.prototype.send;
 WebSocket.prototype.send = function (this: WebSocket, data: unknown, ...rest: unknown[]) {
   const key = typeof data === 'string' ? BENCH_KEY.exec(data) : null;
-  if (key) handedAt.push(Number(key[1]), performance.timeOrigin + performance.now());
+  if (key) handedAt.push(Number(key[1]), clockNow());
   return (send as (...args: unknown[]) => void).call(this, data, ...rest);
 } as typeof send;
 
 // When this server's LISTEN connection heard each stream-head announcement: flat triples (user id,
-// head seq, wall-clock ms). A commit has happened by then, so this is a stamp of its instant too,
+// head seq, ms on the shared clock). A commit has happened by then, so this is a stamp of its instant too,
 // and the earliest when the listener read the announcement before its sender had signalled it
 // (publish-phase.ts). Read off every pg client, as only the listener's get notifications.
 let listenerHeardAt: number[] = [];
@@ -51,7 +53,7 @@ const emit = pg.Client.prototype.emit;
 pg.Client.prototype.emit = function (this: pg.Client, event: string | symbol, ...args: unknown[]) {
   if (event === 'notification') {
     const { channel, payload } = args[0] as pg.Notification;
-    if (channel === CHANNELS.events) recordHeads(listenerHeardAt, payload, performance.timeOrigin + performance.now());
+    if (channel === CHANNELS.events) recordHeads(listenerHeardAt, payload, clockNow());
   }
   return emit.call(this, event, ...args);
 };
@@ -142,9 +144,10 @@ if (!(kind in servers)) throw new Error('usage: server-process.ts pms|bare|trpc'
 const served = await servers[kind]();
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
+const loopStalls = watchLoopStalls();
 let loadSince = { cpu: process.cpuUsage(), at: performance.now(), waits: threadsWaiting() };
 // Garbage-collection pauses since the last 'load' request: the usual suspect for latency tails.
-// `at`: flat pairs (start on the wall clock, duration), to tell which deliveries a pause delayed.
+// `at`: flat pairs (start on the shared clock, duration), to tell which deliveries a pause delayed.
 const freshGcPauses = () => ({ count: 0, totalMs: 0, maxMs: 0, major: 0, majorMs: 0, at: [] as number[] });
 let gcPauses = freshGcPauses();
 new PerformanceObserver((list) => {
@@ -152,7 +155,7 @@ new PerformanceObserver((list) => {
     gcPauses.count++;
     gcPauses.totalMs += entry.duration;
     gcPauses.maxMs = Math.max(gcPauses.maxMs, entry.duration);
-    gcPauses.at.push(performance.timeOrigin + entry.startTime, entry.duration);
+    gcPauses.at.push(onClock(entry.startTime), entry.duration);
     if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) {
       gcPauses.major++;
       gcPauses.majorMs += entry.duration;
@@ -201,6 +204,7 @@ serveParent(async (message) => {
         waitedMs: loadSince.waits(),
         loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
         loopDelayMaxMs: loopDelay.max / 1e6,
+        loopStalls: loopStalls.take(),
         gc: { ...gcPauses },
         dbProbes: probes && { pool: probes.pool.summary(), direct: probes.direct.summary() },
         handedAt,

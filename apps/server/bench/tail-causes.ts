@@ -4,7 +4,7 @@
  * commit -> client interval, and how its time splits at the moment the server handed it to the
  * socket (`ws` send): the server's part (commit -> handed) and the way to the client's loop
  * (handed -> received: the kernel, scheduling, the generator). Pauses are timed by each process's
- * own `gc` performance entries on the wall clock, as commits, hand-overs and receipts are.
+ * own `gc` performance entries on the shared clock (clock.ts), as commits, hand-overs and receipts are.
  */
 import type { PublishResult } from './publisher.js';
 import { percentile } from './report.js';

@@ -1,5 +1,6 @@
 /** Printing of bench/tail.ts: each phase, the two socket counts side by side, the rate search. */
 import type { ServerLoad } from './fleet.js';
+import { shareOfStalls, stallFigure } from './loop-stalls.js';
 import type { BenchOptions } from './options.js';
 import type { PhaseResult } from './publish-phase.js';
 import { percentile, printDelivery, printLoad } from './report.js';
@@ -39,8 +40,9 @@ const machineFigure = ({ machine }: PhaseResult['load']) =>
 const achieved = ({ published }: PhaseResult) => ((published.issued - published.failed) * 1000) / published.elapsedMs;
 
 /** The worst server's figures (the only one's, with one instance); GC pauses summed. */
-function worstServer(loads: ServerLoad[]) {
+function worstServer({ servers: loads, publisherStalls, clientLoop }: PhaseResult['load']) {
   return {
+    loopStallAlone: maxOf(loads.map((l) => shareOfStalls(l.loopStalls, publisherStalls, clientLoop.stalls).aloneMs)),
     cpuShare: maxOf(loads.map((l) => l.cpuShare)),
     loopP99: maxOf(loads.map((l) => l.loopDelayP99Ms)),
     loopMax: maxOf(loads.map((l) => l.loopDelayMaxMs)),
@@ -75,7 +77,7 @@ export function printPhase(phase: PhaseResult): void {
 
 export function printComparison([small, full]: [PhaseResult, PhaseResult], options: BenchOptions): void {
   type Side = { phase: PhaseResult; server: ReturnType<typeof worstServer> };
-  const side = (phase: PhaseResult): Side => ({ phase, server: worstServer(phase.load.servers) });
+  const side = (phase: PhaseResult): Side => ({ phase, server: worstServer(phase.load) });
   const sides = [side(small), side(full)] as const;
   const [labelWidth, width] = [34, 30];
   const row = (label: string, value: (side: Side) => string, ratioOf?: (side: Side) => number) => {
@@ -96,6 +98,7 @@ export function printComparison([small, full]: [PhaseResult, PhaseResult], optio
   row('commit -> client max', (s) => ms(s.phase.figures.commitToClient.at(-1) ?? Number.NaN), (s) => s.phase.figures.commitToClient.at(-1) ?? Number.NaN);
   row(`event-loop delay p99${servers}`, (s) => ms(s.server.loopP99), (s) => s.server.loopP99);
   row(`event-loop delay max${servers}`, (s) => ms(s.server.loopMax), (s) => s.server.loopMax);
+  row(`  the machine's stalls aside${servers}`, (s) => stallFigure(s.server.loopStallAlone));
   row('GC pauses, in all, longest', (s) => `${s.server.gcCount}, ${s.server.gcMs.toFixed(0)} ms, ${ms(s.server.gcMax)}`, (s) => s.server.gcMs);
   row(`server CPU${servers}`, (s) => `${(s.server.cpuShare * 100).toFixed(0)}% of a core`, (s) => s.server.cpuShare);
   row(`server waited for a core${servers}`, (s) => (s.server.waited ? `loop ${s.server.waited.main.toFixed(0)} ms, helpers ${s.server.waited.helpers.toFixed(0)} ms` : 'n/a'), (s) => s.server.waited?.main ?? Number.NaN);
@@ -128,7 +131,7 @@ export function printRateSearch(search: RateSearch, heldSockets: number, options
   console.log(`  ${line(header)} p99 per ${WINDOW_S} s (${BLOCKS.at(-1)}: the target, or the step's max above it), max`);
   for (const { phase, reason } of search.steps) {
     const { figures } = phase;
-    const server = worstServer(phase.load.servers);
+    const server = worstServer(phase.load);
     const machine = machineFigure(phase.load);
     const windows = figures.p99ByWindow;
     console.log(

@@ -1,0 +1,73 @@
+/**
+ * When a process's event loop stalled, on the bench's shared clock (clock.ts), so that a server's stall can be told
+ * from a moment when every process stopped together (the VM not running: nothing a process does
+ * can hide that from a 30 ms target). A 5 ms timer that fires late notes the stall's end and length;
+ * the servers, the load generators and the publisher each keep one while a phase publishes.
+ */
+import { onClock } from './clock.js';
+
+const TICK_MS = 5;
+/** Shorter stalls are not noted: only the long ones are compared between processes. */
+const NOTED_OVER_MS = 10;
+
+/** Flat pairs (end on the shared clock, ms), oldest first. */
+export type LoopStalls = number[];
+
+export function watchLoopStalls(): { take(): LoopStalls; stop(): void } {
+  let stalls: LoopStalls = [];
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const late = now - last - TICK_MS;
+    last = now;
+    if (late >= NOTED_OVER_MS) stalls.push(onClock(now), late);
+  }, TICK_MS).unref();
+  return {
+    take() {
+      const taken = stalls;
+      stalls = [];
+      return taken;
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+/** A stall's length for the report: 0 stands for none noted. */
+export const stallFigure = (ms: number) => (ms === 0 ? `none over ${NOTED_OVER_MS} ms` : `${ms.toFixed(1)} ms`);
+
+/** The longest stall in `stalls` that overlaps [from, to], in ms (0: none). */
+function longestDuring(stalls: LoopStalls, from: number, to: number): number {
+  let longest = 0;
+  for (let i = 0; i < stalls.length; i += 2) {
+    const [end, ms] = [stalls[i]!, stalls[i + 1]!];
+    if (end - ms - TICK_MS <= to && end >= from) longest = Math.max(longest, ms);
+  }
+  return longest;
+}
+
+export interface SharedStalls {
+  /** The server's longest stall, and the publisher's and each generator's longest at the same moment. */
+  longest: { ms: number; publisherMs: number; generatorsMs: number[] };
+  /** The server's longest stall that was not the machine's (see shareOfStalls). */
+  aloneMs: number;
+}
+
+/**
+ * The server's stalls against the others': a stall counts as the machine's, not the server's,
+ * when at the same moment the publisher's loop and at least one generator's stalled for at least
+ * half as long (the generators stall often on their own; a stop of the machine stops all alike).
+ */
+export function shareOfStalls(server: LoopStalls, publisher: LoopStalls, generators: LoopStalls[]): SharedStalls {
+  let longest = { ms: 0, publisherMs: 0, generatorsMs: generators.map(() => 0) };
+  let aloneMs = 0;
+  for (let i = 0; i < server.length; i += 2) {
+    const [end, ms] = [server[i]!, server[i + 1]!];
+    const from = end - ms - TICK_MS;
+    const publisherMs = longestDuring(publisher, from, end);
+    const generatorsMs = generators.map((stalls) => longestDuring(stalls, from, end));
+    if (ms > longest.ms) longest = { ms, publisherMs, generatorsMs };
+    const stalledToo = (otherMs: number) => otherMs >= ms / 2;
+    if (!stalledToo(publisherMs) || !generatorsMs.some(stalledToo)) aloneMs = Math.max(aloneMs, ms);
+  }
+  return { longest, aloneMs };
+}
