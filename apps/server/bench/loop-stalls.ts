@@ -1,8 +1,8 @@
 /**
- * When a process's event loop stalled, on the bench's shared clock (clock.ts), so that a server's stall can be told
- * from a moment when every process stopped together (the VM not running: nothing a process does
- * can hide that from a 30 ms target). A 5 ms timer that fires late notes the stall's end and length;
- * the servers, the load generators and the publisher each keep one while a phase publishes.
+ * When a process's event loop stalled, on the bench's shared clock (clock.ts), so that a server's
+ * stall can be told from a moment when every process stopped together (the VM not running: nothing
+ * a process does can hide that from a 30 ms target). A 5 ms timer that fires late notes the
+ * stall's end and length; the servers, the load generators and the publisher each keep one.
  */
 import { onClock } from './clock.js';
 

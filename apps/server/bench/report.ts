@@ -177,6 +177,7 @@ export interface LoadFigures {
   publisherShare: number;
   /** The publisher's event-loop delay while publishing: how late a commit could be stamped. */
   publisherLoopDelay: { p99Ms: number; maxMs: number };
+  /** The publisher's loop stalls meanwhile, to tell a stop of the machine from a server's stall. */
   publisherStalls: LoopStalls;
   /** Client keepalive PINGs sent while publishing. */
   pings: number;
