@@ -79,13 +79,13 @@ export function printComparison([small, full]: [PhaseResult, PhaseResult], optio
   type Side = { phase: PhaseResult; server: ReturnType<typeof worstServer> };
   const side = (phase: PhaseResult): Side => ({ phase, server: worstServer(phase.load) });
   const sides = [side(small), side(full)] as const;
-  const [labelWidth, width] = [34, 30];
+  const servers = options.instances > 1 ? ' (worst server)' : '';
+  const [labelWidth, width] = [37 + servers.length, 30];
   const row = (label: string, value: (side: Side) => string, ratioOf?: (side: Side) => number) => {
     const ratio = ratioOf ? `${(ratioOf(sides[1]) / ratioOf(sides[0])).toFixed(2)}x` : '';
     console.log(`  ${label.padEnd(labelWidth)}${value(sides[0]).padEnd(width)}${value(sides[1]).padEnd(width)}${ratio}`);
   };
   const latency = (p: number) => (side: Side) => percentile(side.phase.figures.commitToClient, p);
-  const servers = options.instances > 1 ? ' (worst server)' : '';
   console.log(`\nSame rate at two socket counts: ${options.rate}/s for ${options.durationMs / 1000} s each, ${options.maxInFlight} transactions in flight`);
   console.log(`  ${''.padEnd(labelWidth)}${sides.map((s) => `${sockets(s.phase, options.devicesPerUser)} sockets`.padEnd(width)).join('')}full / small`);
   row('achieved', (s) => `${achieved(s.phase).toFixed(0)}/s`);
