@@ -33,6 +33,12 @@ const HELP = `npm run bench:realtime -- [flags]
                         has cores of its own: realtime (default: SCHED_FIFO below the
                         servers, with the load generators), or a nice value (0: like
                         the rest of PostgreSQL, the fifteenth session's)
+  --keep-rt-limit       keep the kernel's cap on real-time threads               BENCH_KEEP_RT_LIMIT=1
+                        while publishing (kernel.sched_rt_runtime_us, 950 ms of each
+                        second): by default, with any priority realtime, it is lifted
+                        (-1) while a phase publishes and put back after, because at the
+                        cap the kernel stopped every process of the bench together for
+                        40-70 ms
   --keepalive-in-step   every socket's keepalive clock starts when its subscription does, so
                         the sockets subscribed together PING together 20-25 s later (a wave,
                         as after a mass reconnect); by default each starts at a random point
@@ -74,6 +80,8 @@ export interface BenchOptions {
   generatorPriority: Priority;
   /** How the servers' database backends share the cores while publishing (see --backend-priority). */
   backendPriority: Priority;
+  /** Whether the kernel's cap on real-time threads is lifted while a phase publishes (see --keep-rt-limit). */
+  liftRealtimeLimit: boolean;
   floorSockets: number;
   heapSnapshotDir: string | null;
   cpuProfileDir: string | null;
@@ -104,6 +112,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       'generator-priority': { type: 'string' },
       'generator-nice': { type: 'string' },
       'backend-priority': { type: 'string' },
+      'keep-rt-limit': { type: 'boolean' },
       'floor-sockets': { type: 'string' },
       'heap-snapshots': { type: 'string' },
       'cpu-prof': { type: 'string' },
@@ -153,6 +162,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       values['generator-priority'] ?? values['generator-nice'] ?? env.BENCH_GENERATOR_PRIORITY ?? env.BENCH_GENERATOR_NICE,
     ),
     backendPriority: priority('backend-priority', values['backend-priority'] ?? env.BENCH_BACKEND_PRIORITY),
+    liftRealtimeLimit: !(values['keep-rt-limit'] ?? env.BENCH_KEEP_RT_LIMIT === '1'),
     floorSockets: integer('floor-sockets', values['floor-sockets'], Math.ceil(sockets / instances), 0, 19_500),
     heapSnapshotDir: values['heap-snapshots'] ?? null,
     cpuProfileDir: values['cpu-prof'] ?? null,
