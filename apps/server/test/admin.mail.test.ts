@@ -3,13 +3,13 @@
  * preferences, over HTTP and WebSocket; the sandboxed mail page the Sent mail screen frames.
  * Mail rows are fixtures written with SQL (support/mail-rows.ts): sending is tested elsewhere.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, JobQueue, SESSION_COOKIE, type JobKind } from '@pms/api';
 import { failOnCrashes } from './support/crashes.js';
 import { insertMail } from './support/mail-rows.js';
 import { demo, failure, httpClient, outcome, signIn, startTestServer, wsClient, type Client, type Person, type TestServer, type WsSession } from './support/server.js';
+import { until } from './support/until.js';
 
 let server: TestServer;
 let admin: Person, sam: Person, alice: Person;
@@ -131,13 +131,6 @@ function flakyKind(): JobKind<{ n: number }> & { heal: boolean; runs: number } {
 async function jobState(id: string): Promise<{ state: string; retry_count: number }> {
   const { rows } = await sql<{ state: string; retry_count: number }>`select state, retry_count from pgboss.job where id = ${id}::uuid`.execute(server.db);
   return rows[0]!;
-}
-
-async function until(check: () => Promise<boolean>, what: string) {
-  for (let tries = 0; !(await check()); tries++) {
-    if (tries > 200) throw new Error(`timed out waiting until ${what}`);
-    await sleep(50);
-  }
 }
 
 describe('admin.failedJobs and retryJob', () => {

@@ -3,22 +3,21 @@
  * PostgreSQL, so two instances on one database share it; beyond it 429 with Retry-After on /trpc
  * and /api/v1 alike, while another key goes on. When the count's store fails, calls go through.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createLogger, issueApiKey } from '@pms/api';
+import { issueApiKey } from '@pms/api';
+import { capturedLog } from './support/log-lines.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 /** The message of a REST error answer. */
 const messageOf = async (response: Response) => ((await response.json()) as { message: string }).message;
 const LIMIT = 3;
-const written: string[] = [];
+const { log, written, lineWhere } = capturedLog('limits');
 let first: TestServer;
 let second: TestServer;
 
 beforeAll(async () => {
   const env = { API_KEY_REQUESTS_PER_MINUTE: String(LIMIT) };
-  const log = createLogger({ level: 'info', instanceId: 'limits', destination: { write: (line: string) => void written.push(line) } });
   first = await startTestServer({ env, log });
   second = await startTestServer({ env, databaseUrl: first.databaseUrl });
 });
@@ -78,12 +77,6 @@ it('lets calls through when the count cannot be kept, and says so in the log', a
   } finally {
     await sql`alter table rate_limits_away rename to rate_limits`.execute(first.db);
   }
-  for (;;) {
-    const line = written.map((text) => JSON.parse(text) as Record<string, any>).find((l) => l.apiKeyId === id && l.msg.startsWith('api key rate limit'));
-    if (line) {
-      expect(line).toMatchObject({ level: 'warn', msg: 'api key rate limit: the rate_limits store failed; call let through' });
-      break;
-    }
-    await sleep(10);
-  }
+  const line = await lineWhere((l) => l.apiKeyId === id && l.msg.startsWith('api key rate limit'));
+  expect(line).toMatchObject({ level: 'warn', msg: 'api key rate limit: the rate_limits store failed; call let through' });
 });

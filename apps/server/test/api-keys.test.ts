@@ -4,21 +4,19 @@
  * gets a clear 4xx. Each use is kept as `last_used_at` (to the minute) and named in the request
  * log line; a database failure while resolving a key is a retriable 503.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@pms/api';
+import { capturedLog } from './support/log-lines.js';
 import { failure, httpClient, login, signIn, demo, startTestServer, type Client, type TestServer } from './support/server.js';
 
 /** The message of a REST error answer. */
 const messageOf = async (response: Response) => ((await response.json()) as { message: string }).message;
-const written: string[] = [];
+const { log, written, lineWhere } = capturedLog('keys-test');
 let server: TestServer;
 let admin: Client;
 let adminToken: string;
 
 beforeAll(async () => {
-  const log = createLogger({ level: 'info', instanceId: 'keys-test', destination: { write: (line: string) => void written.push(line) } });
   server = await startTestServer({ log, env: { DB_LOCK_TIMEOUT_MS: '500' } });
   adminToken = (await login(server.url, demo.admin)).token;
   admin = httpClient(server.url, adminToken);
@@ -166,15 +164,6 @@ describe('over REST', () => {
 });
 
 describe('each use', () => {
-  /** Lines are written when a response ends, which may be just after the client has it. */
-  async function lineWhere(matches: (line: Record<string, any>) => boolean): Promise<Record<string, any>> {
-    for (;;) {
-      const line = written.map((text) => JSON.parse(text) as Record<string, any>).find(matches);
-      if (line) return line;
-      await sleep(10);
-    }
-  }
-
   it('is named in the request log line by key id and name, never by its secret', async () => {
     const { id, secret } = await admin.apiKeys.create.mutate({ name: 'reviews module', scopes: ['connections:read'] });
     const response = await fetch(`${server.url}/api/v1/notifications/connection-stats`, { headers: { authorization: `Bearer ${secret}`, 'x-request-id': 'key-call-1' } });

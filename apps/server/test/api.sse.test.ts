@@ -4,12 +4,12 @@
  * missed or doubled, on any instance; the session's rules (revoked: the stream ends), the
  * per-person connection limit, keepalive comments, and clear refusals.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '@pms/api';
 import { notify, sample } from './support/notifications.js';
 import { demo, signIn, startTestServer, type Person, type TestServer } from './support/server.js';
 import { SseStream, type SseEvent } from './support/sse.js';
+import { until } from './support/until.js';
 
 let a: TestServer;
 /** A second instance on the same database, quick to send keepalives, holding at most 2 connections per person. */
@@ -120,7 +120,7 @@ describe('the event stream', () => {
     expect((await third.json()).message).toBe('A person may hold at most 2 live connections (WebSockets and event streams) per server');
     held[0]!.close();
     // Its slot is free once the server has seen it go.
-    while ([...b.app.deps.realtime.connections.ofUser(olivia.id)].length > 1) await sleep(10);
+    await until(() => [...b.app.deps.realtime.connections.ofUser(olivia.id)].length <= 1, 'the server saw the closed stream go');
     const again = await follow(b, olivia);
     again.stream.close();
     held[1]!.close();

@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crashFixture } from './support/crash-fixture.js';
 import { startChildServer } from './support/child-server.js';
-import { emailJobs, ledger, PUBLIC_URL, waitUntil } from './support/email.js';
+import { emailJobs, ledger, PUBLIC_URL } from './support/email.js';
+import { until } from './support/until.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
 import { demo, signIn, startTestServer } from './support/server.js';
 
@@ -46,7 +47,7 @@ describe('email.crash', () => {
     const [mail] = await smtp.waitFor(1, 150_000);
     expect(mail!.subject).toBe('Goal awaiting your approval');
     expect(mail!.text).toContain(`notification=${id}`);
-    await waitUntil(async () => (await emailJobs(db, id)).every((job) => job.state === 'completed'), 'its job completed', 30_000);
+    await until(async () => (await emailJobs(db, id)).every((job) => job.state === 'completed'), 'its job completed', 30_000);
     await sleep(1000);
     expect(smtp.received).toHaveLength(1);
     const [row] = await ledger(db, id);

@@ -4,7 +4,6 @@
  * period across passes and instances, delayed by quiet hours. Scheduling passes are run "as if
  * at" a chosen moment (`app.digests.schedule(now)`); the jobs they start run for real.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { failOnCrashes } from './support/crashes.js';
 import { notify, sample } from './support/notifications.js';
 import { demo, signIn, startTestServer, type Person, type TestServer } from './support/server.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
+import { until } from './support/until.js';
 
 const PUBLIC_URL = 'https://pms.example.com';
 let smtp: TestSmtp;
@@ -50,14 +50,6 @@ function nextMorning(timeZone: string, after = new Date()): Date {
 
 const mailsTo = (address: string) => smtp.received.filter((mail) => mail.to && 'text' in mail.to && mail.to.text === address);
 
-async function waitUntil(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await sleep(50);
-  }
-}
-
 /** The digest jobs of a person, as pg-boss holds them. */
 async function digestJobs(userId: number) {
   const { rows } = await sql<{ state: string; start_after: Date; data: { kind: string; period: string } }>`
@@ -68,7 +60,7 @@ async function digestJobs(userId: number) {
 
 /** Waits until every digest job of the person finished (sent, or found nothing to send). */
 async function jobsDone(userId: number, count: number): Promise<void> {
-  await waitUntil(async () => {
+  await until(async () => {
     const jobs = await digestJobs(userId);
     return jobs.length >= count && jobs.every((job) => job.state === 'completed');
   }, `the digest jobs of user ${userId} completed`);
@@ -104,7 +96,7 @@ describe('daily digest', () => {
     const morning = nextMorning('UTC');
     const runs = await server.app.digests.schedule(morning);
     expect(runs).toContainEqual({ userId: person.id, kind: 'daily', period: morning.toISOString().slice(0, 10) });
-    await waitUntil(() => mailsTo(person.email).length === 1, 'the digest arrived');
+    await until(() => mailsTo(person.email).length === 1, 'the digest arrived');
     const [mail] = mailsTo(person.email);
     expect(mail!.subject).toBe('Your daily digest: 3 unread notifications');
     expect(mail!.text).toContain('Newer goal');
@@ -123,7 +115,7 @@ describe('daily digest', () => {
     await person.api.preferences.update.mutate({ categories: { goals: { emailTiming: 'daily' } } });
     const ids = await notify(server.db, Array.from({ length: 53 }, (_, n) => sample(person.id, n, { type: 'GOAL_ASSIGNED' })));
     await server.app.digests.schedule(nextMorning('UTC'));
-    await waitUntil(() => mailsTo(person.email).length === 1, 'the digest arrived');
+    await until(() => mailsTo(person.email).length === 1, 'the digest arrived');
     const [mail] = mailsTo(person.email);
     expect(mail!.subject).toBe('Your daily digest: 53 unread notifications');
     expect(linkedIds(mail!)).toEqual(ids.slice(3).reverse());
@@ -165,7 +157,7 @@ describe('daily digest', () => {
     await server.app.digests.schedule(new Date(morning.getTime() + 20 * 60_000));
     await second.app.digests.schedule(new Date(morning.getTime() + 40 * 60_000));
     expect(passes.flatMap((runs) => runs ?? []).filter((run) => run.userId === person.id)).toHaveLength(1);
-    await waitUntil(() => mailsTo(person.email).length === 1, 'the digest arrived');
+    await until(() => mailsTo(person.email).length === 1, 'the digest arrived');
     await jobsDone(person.id, 1);
     // The job run again (as after its process died between sending and completing it): the mail is already sent.
     const run = { userId: person.id, kind: 'daily' as const, period: morning.toISOString().slice(0, 10) };
@@ -185,7 +177,7 @@ describe('daily digest', () => {
     const failed = await server.db.transaction().execute(async (trx) => {
       await sql`lock table digest_runs in exclusive mode`.execute(trx);
       const pass = server.app.digests.schedule(morning);
-      await waitUntil(async () => {
+      await until(async () => {
         const { rows } = await sql<{ pid: number }>`
           select pid from pg_locks where relation = 'digest_runs'::regclass and not granted`.execute(trx);
         for (const { pid } of rows) await sql`select pg_terminate_backend(${pid})`.execute(trx);
@@ -198,7 +190,7 @@ describe('daily digest', () => {
     expect(await digestJobs(person.id)).toEqual([]);
     const runs = await server.app.digests.schedule(new Date(morning.getTime() + 60_000));
     expect(runs!.filter((run) => run.userId === person.id).map((run) => run.kind)).toEqual(['daily']);
-    await waitUntil(() => mailsTo(person.email).length === 1, 'the digest arrived');
+    await until(() => mailsTo(person.email).length === 1, 'the digest arrived');
     expect(mailsTo(person.email)[0]!.text).toContain('Survives the outage');
   });
 
@@ -213,7 +205,7 @@ describe('daily digest', () => {
     const runs = await server.app.digests.schedule(tokyoMorning);
     const tokyoDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo' }).format(tokyoMorning);
     expect(runs!.filter((run) => run.userId === person.id)).toEqual([{ userId: person.id, kind: 'daily', period: tokyoDate }]);
-    await waitUntil(() => mailsTo(person.email).length === 1, 'the digest arrived');
+    await until(() => mailsTo(person.email).length === 1, 'the digest arrived');
     expect(mailsTo(person.email)[0]!.text).toContain('Tokyo goal');
   });
 
@@ -229,7 +221,7 @@ describe('daily digest', () => {
     await notify(server.db, [sample(person.id, 1, { type: 'GOAL_ASSIGNED', title: 'After the quiet' })]);
     await server.app.digests.schedule(nextMorning('UTC'));
     // The first job puts off the digest by creating the later one, then completes once its handler returns.
-    await waitUntil(async () => (await digestJobs(person.id)).map((job) => job.state).join() === 'completed,created', 'the digest was put off');
+    await until(async () => (await digestJobs(person.id)).map((job) => job.state).join() === 'completed,created', 'the digest was put off');
     const [first, later] = await digestJobs(person.id);
     expect(first!.state).toBe('completed');
     expect(later!.state).toBe('created');
@@ -238,7 +230,7 @@ describe('daily digest', () => {
     // The quiet hours end (their end brought to now): the job that was put off sends it.
     await person.api.preferences.update.mutate({ quietHours: null });
     await sql`update pgboss.job set start_after = now() where name = 'email.digest' and state = 'created' and (data->>'userId')::int = ${person.id}`.execute(server.db);
-    await waitUntil(() => mailsTo(person.email).length === 1, 'the digest arrived after the quiet hours');
+    await until(() => mailsTo(person.email).length === 1, 'the digest arrived after the quiet hours');
     expect(mailsTo(person.email)[0]!.text).toContain('After the quiet');
   });
 });
@@ -253,7 +245,7 @@ describe('hourly digest', () => {
     expect((await server.app.digests.schedule(new Date(nextHour.getTime() - 3_600_000)))!.filter((run) => run.userId === person.id)).toEqual([]);
     expect((await server.app.digests.schedule(nextHour))!.filter((run) => run.userId === person.id)).toEqual([{ userId: person.id, kind: 'hourly', period }]);
     expect((await second.app.digests.schedule(new Date(nextHour.getTime() + 30 * 60_000)))!.filter((run) => run.userId === person.id)).toEqual([]);
-    await waitUntil(() => mailsTo(person.email).length === 1, 'the hourly digest arrived');
+    await until(() => mailsTo(person.email).length === 1, 'the hourly digest arrived');
     const [mail] = mailsTo(person.email);
     expect(mail!.subject).toBe('Your hourly digest: 1 unread notification');
     expect(mail!.html).toContain(`href="${PUBLIC_URL}/goals/7?notification=${goal}"`);
@@ -276,7 +268,7 @@ describe('decisions digest', () => {
     const morning = nextMorning('UTC');
     const runs = await server.app.digests.schedule(morning);
     expect(runs!.filter((run) => run.userId === person.id)).toEqual([{ userId: person.id, kind: 'decisions', period: morning.toISOString().slice(0, 10) }]);
-    await waitUntil(() => mailsTo(person.email).length === 1, 'the decisions digest arrived');
+    await until(() => mailsTo(person.email).length === 1, 'the decisions digest arrived');
     const [mail] = mailsTo(person.email);
     expect(mail!.subject).toBe('2 decisions waiting for you');
     expect(linkedIds(mail!)).toEqual([q2, q1]);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notificationEmailJob } from '@pms/api';
 import { failOnCrashes } from './support/crashes.js';
-import { jobsDone, ledger, PUBLIC_URL, waitUntil } from './support/email.js';
+import { jobsDone, ledger, PUBLIC_URL } from './support/email.js';
+import { until } from './support/until.js';
 import { notify, sample, userIdOf } from './support/notifications.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
 import { demo, startTestServer, type TestServer } from './support/server.js';
@@ -37,7 +38,7 @@ describe('email.instances', () => {
     });
 
     const received = () => smtps.flatMap((smtp) => smtp.received);
-    await waitUntil(async () => received().length >= ids.length, `${ids.length} mails arrived`, 30_000);
+    await until(async () => received().length >= ids.length, `${ids.length} mails arrived`, 30_000);
     for (const id of ids) await jobsDone(first.db, id, 30_000);
     const mailed = received().map((mail) => Number(mail.text!.match(/\?notification=(\d+)/)![1]));
     expect(mailed.sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouterInputs } from '@pms/api';
 import type { NotificationType } from '@pms/shared';
 import { failOnCrashes } from './support/crashes.js';
-import { dueNow, emailJobs, header, jobsDone, ledger, mailsTo, PUBLIC_URL, startMailingServer, waitUntil } from './support/email.js';
+import { dueNow, emailJobs, header, jobsDone, ledger, mailsTo, PUBLIC_URL, startMailingServer } from './support/email.js';
+import { until } from './support/until.js';
 import { addPerson, signInAll, type People } from './support/goals.js';
 import { notify } from './support/notifications.js';
 import { demo, type Person } from './support/server.js';
@@ -32,7 +33,7 @@ async function notifyOne(person: Person, type: NotificationType, extra: { title?
 /** Resolves to the mail for notification `id` once it arrived (its deep link names it). */
 async function mailOf(email: string, id: number) {
   const find = () => mailsTo(mailing.smtp, email).find((mail) => mail.text?.includes(`notification=${id}`));
-  await waitUntil(async () => find() !== undefined, `the email of notification ${id} arrived`);
+  await until(async () => find() !== undefined, `the email of notification ${id} arrived`);
   return find()!;
 }
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publish } from '@pms/api';
 import { failOnCrashes } from './support/crashes.js';
-import { dueNow, emailJobs, jobsDone, ledger, mailsTo, startMailingServer, waitUntil } from './support/email.js';
+import { dueNow, emailJobs, jobsDone, ledger, mailsTo, startMailingServer } from './support/email.js';
+import { until } from './support/until.js';
 import { signInAll, type People } from './support/goals.js';
 import { notify, sample } from './support/notifications.js';
 import { demo, type Person } from './support/server.js';
@@ -39,7 +40,7 @@ describe('email.scheduling', () => {
     await jobsDone(mailing.server.db, read);
     await jobsDone(mailing.server.db, unread);
     expect(await ledger(mailing.server.db, read)).toEqual([]);
-    await waitUntil(async () => mailsTo(mailing.smtp, demo.alice).length === 1, 'the unread one was mailed');
+    await until(async () => mailsTo(mailing.smtp, demo.alice).length === 1, 'the unread one was mailed');
     expect(mailsTo(mailing.smtp, demo.alice)[0]!.text).toContain(`notification=${unread}`);
   });
 
@@ -80,7 +81,7 @@ describe('email.scheduling', () => {
     // A committed one after it is mailed; the rolled-back one never is.
     const committed = await notifyOne(carol, 2);
     await jobsDone(mailing.server.db, committed);
-    await waitUntil(async () => mailsTo(mailing.smtp, demo.carol).length === 1, 'the committed one was mailed');
+    await until(async () => mailsTo(mailing.smtp, demo.carol).length === 1, 'the committed one was mailed');
     expect(mailsTo(mailing.smtp, demo.carol)[0]!.text).toContain(`notification=${committed}`);
     expect(await ledger(mailing.server.db, rolledBack)).toEqual([]);
   });
@@ -95,7 +96,7 @@ describe('email.scheduling', () => {
     });
     const startOfMinute = Date.now() - (Date.now() % 60_000);
     const held = await notifyOne(dave, 1);
-    await waitUntil(
+    await until(
       async () => (await emailJobs(mailing.server.db, held)).map((job) => job.state).join() === 'completed,created',
       'the job moved itself to the end of quiet hours',
     );
@@ -109,7 +110,7 @@ describe('email.scheduling', () => {
     await dave.api.preferences.update.mutate({ quietHours: { start: clockIn(timeZone, 120), end: clockIn(timeZone, 180) } });
     await dueNow(mailing.server.db, held);
     const direct = await notifyOne(dave, 2);
-    await waitUntil(async () => mailsTo(mailing.smtp, demo.dave).length === 2, 'both were mailed');
+    await until(async () => mailsTo(mailing.smtp, demo.dave).length === 2, 'both were mailed');
     // The ledger is marked after the SMTP server's answer: once the jobs finished.
     for (const id of [held, direct]) await jobsDone(mailing.server.db, id);
     for (const id of [held, direct]) expect((await ledger(mailing.server.db, id))[0]!.status).toBe('sent');

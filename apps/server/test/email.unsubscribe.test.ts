@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE, unsubscribeHeaders } from '@pms/api';
 import { failOnCrashes } from './support/crashes.js';
-import { emailJobs, header, jobsDone, mailsTo, PUBLIC_URL, startMailingServer, waitUntil } from './support/email.js';
+import { emailJobs, header, jobsDone, mailsTo, PUBLIC_URL, startMailingServer } from './support/email.js';
+import { until } from './support/until.js';
 import { signInAll, type People } from './support/goals.js';
 import { notify, sample } from './support/notifications.js';
 import { demo, TEST_JWT_SECRET, type Person } from './support/server.js';
@@ -39,7 +40,7 @@ describe('email.unsubscribe', () => {
       categories: { goals: { email: true, emailTiming: 'immediately' }, reviews: { email: true, emailTiming: 'immediately' } },
     });
     await notifyOne(alice, 'GOAL_COMPLETED', 1);
-    await waitUntil(async () => mailsTo(mailing.smtp, demo.alice).length === 1, 'the first mail arrived');
+    await until(async () => mailsTo(mailing.smtp, demo.alice).length === 1, 'the first mail arrived');
     const link = linkOf(header(mailsTo(mailing.smtp, demo.alice)[0]!, 'list-unsubscribe'));
 
     // A mail scanner (or the person) opens the link: a page and a button, nothing changed.
@@ -76,7 +77,7 @@ describe('email.unsubscribe', () => {
     const reviews = await notifyOne(alice, 'REVIEW_DUE', 3);
     expect(await emailJobs(mailing.server.db, goals)).toEqual([]);
     await jobsDone(mailing.server.db, reviews);
-    await waitUntil(async () => mailsTo(mailing.smtp, demo.alice).length === 2, 'the review mail arrived');
+    await until(async () => mailsTo(mailing.smtp, demo.alice).length === 2, 'the review mail arrived');
     expect(mailsTo(mailing.smtp, demo.alice).map((mail) => mail.text!.includes(`notification=${reviews}`))).toEqual([false, true]);
   });
 

@@ -2,7 +2,6 @@
  * A client that stops reading must not make the server buffer without bound, and must still
  * get everything, once and in order, when it reads again.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import superjson from 'superjson';
 import { WebSocket } from 'ws';
@@ -10,6 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppRouter } from '@pms/api';
 import { followNotifications, notify, numbers, sample, userIdOf } from './support/notifications.js';
 import { demo, login, startTestServer, type TestServer } from './support/server.js';
+import { until } from './support/until.js';
 
 let server: TestServer;
 beforeAll(async () => (server = await startTestServer()));
@@ -33,11 +33,6 @@ function pausableClient(url: string, token: string) {
   return { client, socket: () => sockets.at(-1)!, close: () => socketClient.close() };
 }
 
-/** Waits until the condition holds (the test's timeout bounds the wait). */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await sleep(20);
-}
-
 const COUNT = 3000;
 const BIG_MESSAGE = 'x'.repeat(4000);
 
@@ -54,7 +49,7 @@ it('pauses a stalled socket, bounds what it queues, and delivers everything once
     Array.from({ length: COUNT }, (_, n) => sample(alice, n, { message: BIG_MESSAGE })),
   );
   const { hub, connections } = server.app.deps.realtime;
-  await until(() => hub.stats().overflows > 0);
+  await until(() => hub.stats().overflows > 0, 'the hub dropped the unread socket\'s backlog');
 
   // The server holds at most one queue's worth of events (256), and at most one batch of them
   // beyond the socket's buffer limit (256 KB): not the 12 MB published.

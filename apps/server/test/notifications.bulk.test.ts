@@ -4,7 +4,6 @@
  * announced in events of at most 500 ids that every device and a resuming client fold into
  * exactly the database's state; a bad or foreign id refuses the whole call.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventLog } from './support/event-log.js';
 import { countsIn, countsOf, foldEvents, recount } from './support/inbox.js';
@@ -25,10 +24,6 @@ async function device(person: Person): Promise<NotificationLog> {
   return followNotifications(socket.client);
 }
 
-async function until(log: NotificationLog, lastEventId: string): Promise<void> {
-  while (Number(log.lastId ?? 0) < Number(lastEventId)) await sleep(20);
-}
-
 /** The recipient's rows as a device shows them (id → read, archived), straight from the table. */
 async function stateOf(recipientId: number) {
   const rows = await server.db.selectFrom('notifications').selectAll().where('recipient_id', '=', recipientId).orderBy('id').execute();
@@ -45,7 +40,7 @@ async function expectDevicesExact(person: Person, logs: NotificationLog[]) {
   const { lastEventId, ...stats } = await person.api.notifications.stats.query();
   const table = await stateOf(person.id);
   for (const log of logs) {
-    await until(log, lastEventId);
+    await log.reached(lastEventId);
     expect(stateOfEvents(log.received)).toEqual(table);
     expect(countsOf(foldEvents(log.received).values())).toEqual(countsIn(stats));
   }
@@ -160,7 +155,7 @@ describe('bulk changes of everything matching a filter', () => {
     const away = await followNotifications(socket.client);
     await notify(server.db, Array.from({ length: 1_201 }, (_, i) => sample(sam.id, i, { type: i % 2 ? 'GOAL_APPROVED' : 'GOAL_SUBMITTED' })));
     const { lastEventId: created } = await sam.api.notifications.stats.query();
-    await until(away, created);
+    await away.reached(created);
     const resumeFrom = away.lastId!;
     away.close(); // disconnected while the bulk changes happen
 
@@ -172,7 +167,7 @@ describe('bulk changes of everything matching a filter', () => {
     const resumed = await EventLog.open(socket.client.notifications.onEvent, resumeFrom);
     await expectDevicesExact(sam, [phone]);
     const { lastEventId } = await api.stats.query();
-    await until(resumed, lastEventId);
+    await resumed.reached(lastEventId);
     const missed = resumed.received.map((e) => e.data);
     // seen (reading implies seeing), read, archived: 1,201 + 1,201 + 601 ids in events of at most 500; then the deletions.
     expect(missed.map((e) => e.kind)).toEqual([...Array(3 + 3 + 2).fill('state'), ...Array(2).fill('deleted')]);

@@ -15,6 +15,7 @@ import { useDemoServer, type DemoName } from './support/goals.js';
 import { recountStats } from './support/inbox.js';
 import { notify, sample } from './support/notifications.js';
 import { outcome, type Person } from './support/server.js';
+import { until } from './support/until.js';
 
 const { server, people } = useDemoServer();
 
@@ -36,13 +37,6 @@ async function unfoldedKeys(recipientId: number) {
 
 const expire = (ids: number[]) =>
   server.db.updateTable('notifications').set({ expires_at: sql`now() - interval '1 minute'` }).where('id', 'in', ids).execute();
-
-async function waitUntil(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let tries = 0; !(await check()); tries++) {
-    if (tries > 200) throw new Error(`timed out waiting until ${what}`);
-    await sleep(50);
-  }
-}
 
 /**
  * One transaction inserting a notification for each person in turn, pausing between them, the way
@@ -103,7 +97,7 @@ describe('stored counts', () => {
     await api.unsnooze.mutate({ id: d });
     await expectExact(alice, 'unsnooze');
     await api.snooze.mutate({ id: e, until: new Date(Date.now() + 1_000) });
-    await waitUntil(snoozeReturned(e), 'the return job brought it back');
+    await until(snoozeReturned(e), 'the return job brought it back');
     expect(await expectExact(alice, 'the return job')).toMatchObject({ snoozedCount: 0, unreadCount: 2 });
 
     await api.delete.mutate({ id: f });
@@ -255,7 +249,7 @@ describe('stored counts', () => {
     const results = await Promise.allSettled(shuffled.map((run) => run()));
     expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
 
-    await waitUntil(async () => (await Promise.all(everyone.map((person) => snoozeReturned(own.get(person.id)![15]!)()))).every(Boolean), 'every snooze returned');
+    await until(async () => (await Promise.all(everyone.map((person) => snoozeReturned(own.get(person.id)![15]!)()))).every(Boolean), 'every snooze returned');
     for (const person of everyone) await expectExact(person, 'the concurrent changes');
   });
 

@@ -9,6 +9,7 @@ import { CHANNELS, hashPassword, PgListener, publish } from '@pms/api';
 import { EventLog } from './support/event-log.js';
 import { numbers, sample } from './support/notifications.js';
 import { login, startTestServer, wsClient, type TestServer } from './support/server.js';
+import { until } from './support/until.js';
 
 const RECIPIENTS = 650;
 const PASSWORD = 'fan-out-password';
@@ -16,9 +17,7 @@ const PASSWORD = 'fan-out-password';
 let server: TestServer;
 let listener: PgListener;
 const payloads: string[] = [];
-const announcedSoFar = async (count: number) => {
-  while (payloads.length < count) await sleep(10);
-};
+const announcedSoFar = (count: number) => until(() => payloads.length >= count, `${count} announcements were heard`);
 beforeAll(async () => {
   server = await startTestServer();
   listener = new PgListener(server.databaseUrl);

@@ -25,11 +25,6 @@ async function device(person: Person): Promise<{ client: Client; log: Notificati
   return { client: socket.client, log: await followNotifications(socket.client) };
 }
 
-/** Waits until the log holds every event up to the stream head `lastEventId`. */
-async function until(log: NotificationLog, lastEventId: string): Promise<void> {
-  while (Number(log.lastId ?? 0) < Number(lastEventId)) await sleep(20);
-}
-
 const kinds = (log: NotificationLog) => log.received.map((event) => event.data);
 
 describe('markSeen, setRead, setArchived, archiveAllRead', () => {
@@ -51,8 +46,8 @@ describe('markSeen, setRead, setArchived, archiveAllRead', () => {
     expect(await api.setArchived.mutate({ ids: [b!, c!], archived: true })).toEqual({ count: 2 });
 
     const { lastEventId, ...stats } = await api.stats.query();
-    await until(phone.log, lastEventId);
-    await until(laptop.log, lastEventId);
+    await phone.log.reached(lastEventId);
+    await laptop.log.reached(lastEventId);
     const rows = await server.db.selectFrom('notifications').selectAll().where('recipient_id', '=', alice.id).orderBy('id').execute();
     const at = (n: number, column: 'seen_at' | 'read_at' | 'archived_at') => rows[n]![column];
     expect(kinds(phone.log).slice(3)).toEqual([
@@ -83,8 +78,8 @@ describe('markSeen, setRead, setArchived, archiveAllRead', () => {
     expect(await api.setRead.mutate({ ids: [a!], read: false })).toEqual({ count: 1 });
 
     const { lastEventId, ...stats } = await api.stats.query();
-    await until(phone.log, lastEventId);
-    await until(laptop.log, lastEventId);
+    await phone.log.reached(lastEventId);
+    await laptop.log.reached(lastEventId);
     const [rowA, rowB] = await server.db.selectFrom('notifications').selectAll().where('id', 'in', [a!, b!]).orderBy('id').execute();
     expect(rowA!.seen_at).toBeInstanceOf(Date);
     expect(rowA!.read_at).toBeNull();
@@ -319,7 +314,7 @@ describe('counts under concurrent changes', () => {
     expect([sum('total'), sum('unread'), sum('unseen')]).toEqual([stats.totalCount, stats.unreadCount, stats.unseenCount]);
 
     for (const { log } of [phone, laptop]) {
-      await until(log, stats.lastEventId);
+      await log.reached(stats.lastEventId);
       expect(countsOf(foldEvents(log.received, start).values())).toEqual(countsIn(stats));
     }
     expect(kinds(laptop.log)).toEqual(kinds(phone.log));

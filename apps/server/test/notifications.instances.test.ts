@@ -2,11 +2,11 @@
  * Several instances share one database: delivery crosses process boundaries through
  * LISTEN/NOTIFY, a restart loses nothing, and connection stats cover every instance.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChildServer, type ChildServer } from './support/child-server.js';
 import { followNotifications, notify, numbers, sample, userIdOf } from './support/notifications.js';
 import { demo, httpClient, login, startTestServer, wsClient, type TestServer } from './support/server.js';
+import { until } from './support/until.js';
 
 describe('two server processes on one database', () => {
   let a: TestServer;
@@ -48,11 +48,10 @@ describe('two server processes on one database', () => {
 
     // Each instance reports within a second of a change; wait for every socket and subscription to
     // be reported (a subscription takes its slot just after it has started).
-    let stats = await admin.notifications.connectionStats.query();
-    while (stats.totals.sockets !== 3 || stats.totals.subscriptions !== 3) {
-      await sleep(100);
-      stats = await admin.notifications.connectionStats.query();
-    }
+    const stats = await until(async () => {
+      const reported = await admin.notifications.connectionStats.query();
+      return reported.totals.sockets === 3 && reported.totals.subscriptions === 3 && reported;
+    }, 'every socket and subscription was reported');
     expect(stats.instances.map((i) => i.instanceId)).toContain('instance-b');
     const onA = stats.instances.find((i) => i.instanceId !== 'instance-b')!;
     expect(onA).toMatchObject({ sockets: 1, users: 1, subscriptions: 1 });

@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followNotifications } from './support/notifications.js';
 import { meCall, rawSocket as rawSocketAt } from './support/raw-socket.js';
 import { demo, httpClient, login, startTestServer, wsClient, type TestServer } from './support/server.js';
+import { until } from './support/until.js';
 
 let server: TestServer;
 beforeAll(async () => (server = await startTestServer({ env: { MAX_SUBSCRIPTIONS_PER_SOCKET: '2', MAX_SOCKETS_PER_USER: '2' } })));
@@ -33,7 +33,7 @@ describe('limits', () => {
 
     first!.close();
     const { connections } = server.app.deps.realtime;
-    while (connections.stats().subscriptions > 1) await sleep(10);
+    await until(() => connections.stats().subscriptions <= 1, 'the closed subscription was dropped');
     const replacement = await followNotifications(socket.client);
     expect(replacement.error).toBeNull();
     await socket.close();
@@ -96,7 +96,7 @@ describe('ended sessions end their subscriptions', () => {
     await log.take(1);
     await httpClient(server.url, carolToken).auth.logout.mutate();
     expect((await socket.closed).code).toBe(1008);
-    while (hub.stats().subscribers > 0) await sleep(10);
+    await until(() => hub.stats().subscribers === 0, 'the hub dropped the signed-out subscription');
     expect(server.app.deps.realtime.connections.stats()).toMatchObject({ sockets: 0, subscriptions: 0 });
     log.close();
     await socket.close();

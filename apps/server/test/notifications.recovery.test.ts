@@ -4,11 +4,11 @@
  * by reading every local stream to its end when the listener reconnects.
  */
 import { sql } from 'kysely';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CHANNELS, LISTENER_APPLICATION_NAME, PgListener } from '@pms/api';
 import { followNotifications, notify, numbers, sample, userIdOf } from './support/notifications.js';
 import { demo, login, startTestServer, wsClient, type TestServer, type WsSession } from './support/server.js';
+import { until } from './support/until.js';
 
 let server: TestServer;
 let alice: number;
@@ -90,6 +90,6 @@ it('notices a LISTEN connection that went silent without closing, and reconnects
   }
   const probe = JSON.stringify({ h: [], probe: 'after the reconnect' });
   await sql`select pg_notify(${CHANNELS.events}, ${probe})`.execute(server.db);
-  while (!payloads.includes(probe)) await sleep(10);
+  await until(() => payloads.includes(probe), 'the probe was heard after the reconnect');
   await listener.stop();
 });

@@ -6,6 +6,7 @@ import { failOnCrashes } from './support/crashes.js';
 import { EventLog } from './support/event-log.js';
 import { followNotifications, notify, sample, userIdOf, type NotificationLog } from './support/notifications.js';
 import { demo, failure, signIn, startTestServer, wsClient, type Person, type TestServer, type WsSession } from './support/server.js';
+import { until } from './support/until.js';
 
 let server: TestServer;
 const sockets: WsSession[] = [];
@@ -51,13 +52,6 @@ async function storedEvents(db: DB, id: number, kind: string): Promise<number> {
   return rows[0]!.count;
 }
 
-async function waitUntil(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let tries = 0; !(await check()); tries++) {
-    if (tries > 200) throw new Error(`timed out waiting until ${what}`);
-    await sleep(50);
-  }
-}
-
 describe('notifications.snooze', () => {
   it('hides a notification from the inbox and tells every device of its recipient', async () => {
     const alice = await signIn(server.url, demo.alice);
@@ -65,9 +59,9 @@ describe('notifications.snooze', () => {
     const [id] = await notify(server.db, [sample(alice.id, 1)]);
     for (const log of logs) await log.take(1);
 
-    const until = inSeconds(3600);
-    const view = await alice.api.notifications.snooze.mutate({ id: id!, until });
-    expect(view).toMatchObject({ id, snoozedUntil: until });
+    const snoozedUntil = inSeconds(3600);
+    const view = await alice.api.notifications.snooze.mutate({ id: id!, until: snoozedUntil });
+    expect(view).toMatchObject({ id, snoozedUntil });
 
     // Out of the inbox (archived_at is null and snoozed_until is null).
     const inbox = await server.db
@@ -80,10 +74,10 @@ describe('notifications.snooze', () => {
     expect(inbox.map((n) => n.id)).not.toContain(id);
     for (const log of logs) {
       const [event] = await log.take(1);
-      expect(event!.data).toEqual({ kind: 'state', ids: [id], change: { snoozedUntil: until } });
+      expect(event!.data).toEqual({ kind: 'state', ids: [id], change: { snoozedUntil } });
     }
     // Its return is waiting in the queue for that time.
-    expect(await returnJobs(server.db, id!)).toEqual([{ state: 'created', start_after: until }]);
+    expect(await returnJobs(server.db, id!)).toEqual([{ state: 'created', start_after: snoozedUntil }]);
     for (const log of logs) log.close();
   });
 
@@ -95,19 +89,19 @@ describe('notifications.snooze', () => {
     await server.db.updateTable('notifications').set({ seen_at: new Date() }).where('id', '=', id!).execute();
     for (const log of logs) await log.take(2); // created, read
 
-    const until = inSeconds(1.5);
-    await bob.api.notifications.snooze.mutate({ id: id!, until });
+    const snoozedUntil = inSeconds(1.5);
+    await bob.api.notifications.snooze.mutate({ id: id!, until: snoozedUntil });
     for (const log of logs) {
       const [state, upserted] = await log.take(2);
-      expect(state!.data).toMatchObject({ kind: 'state', change: { snoozedUntil: until } });
+      expect(state!.data).toMatchObject({ kind: 'state', change: { snoozedUntil } });
       expect(upserted!.data).toMatchObject({
         kind: 'upserted',
         notification: { id, snoozedUntil: null, readAt: null, seenAt: null, title: 'Notification 1' },
       });
     }
     const returnedAt = Date.now();
-    expect(returnedAt).toBeGreaterThanOrEqual(until.getTime());
-    expect(returnedAt - until.getTime()).toBeLessThan(2500); // polled every 500 ms
+    expect(returnedAt).toBeGreaterThanOrEqual(snoozedUntil.getTime());
+    expect(returnedAt - snoozedUntil.getTime()).toBeLessThan(2500); // polled every 500 ms
     expect(await row(server.db, id!)).toMatchObject({ snoozed_until: null, read_at: null, seen_at: null });
 
     await sleep(1000);
@@ -125,7 +119,7 @@ describe('notifications.snooze', () => {
     live.close();
 
     await carol.api.notifications.snooze.mutate({ id: id!, until: inSeconds(1) });
-    await waitUntil(async () => (await row(server.db, id!)).snoozed_until === null, 'it returned');
+    await until(async () => (await row(server.db, id!)).snoozed_until === null, 'it returned');
 
     const resumed = await EventLog.open(socket.client.notifications.onEvent, created!.id);
     const events = await resumed.take(2);
@@ -151,7 +145,7 @@ describe('notifications.snooze', () => {
     const events = await log!.take(3);
     expect(events.map((event) => event.data.kind)).toEqual(['state', 'state', 'upserted']);
     expect(Date.now()).toBeGreaterThanOrEqual(later.getTime());
-    await waitUntil(async () => (await returnJobs(server.db, id!)).every((job) => job.state === 'completed'), 'both jobs completed');
+    await until(async () => (await returnJobs(server.db, id!)).every((job) => job.state === 'completed'), 'both jobs completed');
     expect(await storedEvents(server.db, id!, 'upserted')).toBe(1);
     log!.close();
   });
@@ -217,7 +211,7 @@ describe('notifications.snooze', () => {
     const [gone] = await notify(server.db, [sample(alice.id, 9)]);
     await alice.api.notifications.snooze.mutate({ id: gone!, until: inSeconds(1) });
     await alice.api.notifications.delete.mutate({ id: gone! });
-    await waitUntil(async () => (await returnJobs(server.db, gone!))[0]?.state === 'completed', 'its job ran');
+    await until(async () => (await returnJobs(server.db, gone!))[0]?.state === 'completed', 'its job ran');
     expect(await storedEvents(server.db, gone!, 'upserted')).toBe(0);
   });
 });

@@ -4,10 +4,10 @@
  * come (the generator stops on its signal; tRPC's loop, as patched, stops waiting too:
  * trpc-ws.patch.test.ts). A server of its own, so that no other test's subscriptions move the counts.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followNotifications, notify, numbers, sample, userIdOf } from './support/notifications.js';
 import { demo, login, startTestServer, wsClient, type TestServer } from './support/server.js';
+import { until } from './support/until.js';
 
 let server: TestServer;
 beforeAll(async () => (server = await startTestServer()));
@@ -19,11 +19,11 @@ describe('stopping a subscription', () => {
     const { hub, connections } = server.app.deps.realtime;
     const socket = wsClient(server.url, (await login(server.url, demo.olivia)).token);
     const first = await followNotifications(socket.client);
-    while (hub.stats().subscribers === 0) await sleep(10);
+    await until(() => hub.stats().subscribers > 0, 'the hub holds the subscription');
     expect(connections.stats()).toMatchObject({ sockets: 1, subscriptions: 1 });
 
     first.close();
-    while (hub.stats().subscribers > 0 || connections.stats().subscriptions > 0) await sleep(10);
+    await until(() => hub.stats().subscribers === 0 && connections.stats().subscriptions === 0, 'the stopped subscription was dropped');
     expect(connections.stats().sockets).toBe(1);
 
     const again = await followNotifications(socket.client);

@@ -3,7 +3,6 @@
  * READINESS_TIMEOUT_MS when the database does not answer; nothing internal either way. The
  * server reaches its database through a TCP proxy, which stages the faults.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LISTENER_APPLICATION_NAME } from '@pms/api';
@@ -12,6 +11,7 @@ import { SERVER_APPLICATION_NAME } from '../src/app.js';
 import { freshDatabase } from './support/database.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
+import { until } from './support/until.js';
 
 let database: Awaited<ReturnType<typeof freshDatabase>>;
 let proxy: TcpProxy;
@@ -39,9 +39,7 @@ async function readiness() {
   return { status: response.status, body: await response.json() };
 }
 
-async function untilReadiness(status: number): Promise<void> {
-  while ((await readiness()).status !== status) await sleep(20);
-}
+const untilReadiness = (status: number) => until(async () => (await readiness()).status === status, `/readyz answered ${status}`);
 
 it('is ready while the database answers and the LISTEN connection is up', async () => {
   expect(await readiness()).toEqual({ status: 200, body: { status: 'ready' } });

@@ -2,22 +2,20 @@
  * What an operator sees: JSON log lines (instance, request and user ids; never a credential),
  * Prometheus metrics on a port of their own, and a liveness probe that reveals nothing.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@pms/api';
 import { DEMO_PASSWORD } from '@pms/db';
+import { capturedLog } from './support/log-lines.js';
 import { followNotifications, notify, sample, userIdOf } from './support/notifications.js';
 import { demo, failure, httpClient, login, startTestServer, wsClient, type TestServer } from './support/server.js';
 
 const INSTANCE_ID = 'ops-test-instance-7';
-/** Every line the server logs, as written. */
-const written: string[] = [];
+/** The server's logger: every line it writes, and a wait for the one a test expects. */
+const { log, written, lineWhere } = capturedLog(INSTANCE_ID);
 let server: TestServer;
 let alice: number;
 
 beforeAll(async () => {
-  const log = createLogger({ level: 'info', instanceId: INSTANCE_ID, destination: { write: (line: string) => void written.push(line) } });
   server = await startTestServer({ log, env: { INSTANCE_ID } });
   alice = await userIdOf(server.db, demo.alice);
 });
@@ -87,15 +85,6 @@ describe('liveness', () => {
 });
 
 describe('logs', () => {
-  /** Lines are written when a response ends, which may be just after the client has it. */
-  async function lineWhere(matches: (line: Record<string, any>) => boolean): Promise<Record<string, any>> {
-    for (;;) {
-      const line = written.map((text) => JSON.parse(text) as Record<string, any>).find(matches);
-      if (line) return line;
-      await sleep(10);
-    }
-  }
-
   async function post(path: string, input: unknown, headers: Record<string, string> = {}) {
     return fetch(`${server.url}/trpc/${path}`, {
       method: 'POST',

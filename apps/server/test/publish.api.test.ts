@@ -9,7 +9,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey, publicationJob } from '@pms/api';
 import { failOnCrashes } from './support/crashes.js';
-import { jobsDone, ledger, mailsTo, startMailingServer, waitUntil } from './support/email.js';
+import { jobsDone, ledger, mailsTo, startMailingServer } from './support/email.js';
+import { until } from './support/until.js';
 import { signInAll, type People } from './support/goals.js';
 import { followNotifications } from './support/notifications.js';
 import { demo, wsClient } from './support/server.js';
@@ -210,7 +211,7 @@ describe('send-at', () => {
     await Promise.all([publicationJob.handle({ publicationId: body.id }, deps), publicationJob.handle({ publicationId: body.id }, deps)]);
     // And the queued job itself, later: it finds it delivered.
     await dueNow(body.id);
-    await waitUntil(
+    await until(
       async () => (await sql<{ state: string }>`select state from pgboss.job where name = 'publication.deliver' and (data->>'publicationId')::bigint = ${body.id}`.execute(db())).rows[0]?.state === 'completed',
       'the queued job completed',
     );

@@ -7,11 +7,11 @@
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { initTRPC } from '@trpc/server';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
+import { until } from './support/until.js';
 
 const t = initTRPC.create();
 let release: () => void = () => {};
@@ -44,16 +44,12 @@ describe("tRPC's WebSocket adapter, as patched", () => {
     const messages: Array<{ id: number; result?: { type: string; data?: unknown } }> = [];
     socket.on('message', (data) => messages.push(JSON.parse(String(data))));
     await once(socket, 'open');
-    const until = async (done: () => boolean) => {
-      while (!done()) await sleep(5);
-    };
-
     socket.send(JSON.stringify({ id: 1, method: 'subscription', params: { path: 'values', input: null } }));
-    await until(() => messages.some((m) => m.result?.type === 'data'));
+    await until(() => messages.some((m) => m.result?.type === 'data'), 'the first value arrived');
     socket.send(JSON.stringify({ id: 1, method: 'subscription.stop' }));
-    await until(() => seenSignal?.aborted === true);
+    await until(() => seenSignal?.aborted === true, 'the generator saw its signal abort');
     release();
-    await until(() => messages.some((m) => m.result?.type === 'stopped'));
+    await until(() => messages.some((m) => m.result?.type === 'stopped'), 'the stop was acknowledged');
 
     expect(messages.filter((m) => m.id === 1).map((m) => m.result?.data ?? m.result?.type)).toEqual(['started', 'first', 'stopped']);
     expect(finished).toBe(true);

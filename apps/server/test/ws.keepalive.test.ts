@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientFrame, meCall, rawSocket, writeRaw, type RawSocket } from './support/raw-socket.js';
 import { demo, login, startTestServer, type TestServer } from './support/server.js';
+import { until } from './support/until.js';
 
 const PING_AFTER_MS = 400;
 const PONG_WAIT_MS = 400;
@@ -112,7 +113,7 @@ describe('silent sockets', () => {
     const closed = await raw.closed;
     expect(closed.code).toBe(1006); // terminated: no close frame
     expect(performance.now() - began).toBeGreaterThanOrEqual(PING_AFTER_MS + PONG_WAIT_MS - 50);
-    await waitFor(() => quick.app.deps.realtime.connections.stats().sockets === 0);
+    await until(() => quick.app.deps.realtime.connections.stats().sockets === 0, 'the terminated socket was dropped');
   });
 
   it('keeps a socket that answers its PINGs, and one that keeps calling', async () => {
@@ -135,11 +136,3 @@ describe('silent sockets', () => {
     calling.socket.close();
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await sleep(20);
-  }
-}

@@ -4,11 +4,11 @@
  * the upgrade) before tRPC runs anything.
  */
 import { once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meCall, rawSocket, type RawSocket } from './support/raw-socket.js';
 import { demo, login, startTestServer, type TestServer } from './support/server.js';
+import { until } from './support/until.js';
 
 let server: TestServer;
 /** The same database, with a short deadline to sign in. */
@@ -64,7 +64,7 @@ describe('signing in', () => {
 
   it('refuses sockets beyond the cap of those without a session, until one signs in', async () => {
     const { connections } = server.app.deps.realtime;
-    while (connections.stats().unauthenticated > 0) await sleep(10); // sockets of earlier tests
+    await until(() => connections.stats().unauthenticated === 0, 'the sockets of earlier tests without a session were gone');
     const waiting = [await rawSocket(server.url, '?connectionParams=1'), await rawSocket(server.url, '?connectionParams=1'), await rawSocket(server.url, '?connectionParams=1')];
 
     const refused = new WebSocket(`${server.url.replace('http', 'ws')}/trpc`);
@@ -72,10 +72,10 @@ describe('signing in', () => {
     expect(error.message).toBe('Unexpected server response: 503');
 
     waiting[0]!.signIn(token);
-    while (connections.stats().unauthenticated > 2) await sleep(10);
+    await until(() => connections.stats().unauthenticated <= 2, 'the first waiting socket was signed in');
     const admitted = await rawSocket(server.url);
     for (const raw of [...waiting, admitted]) raw.socket.close();
-    while (connections.stats().unauthenticated > 0) await sleep(10);
+    await until(() => connections.stats().unauthenticated === 0, 'the closed sockets were gone');
   });
 });
 

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
 import { inject } from 'vitest';
 import { adminQuery, withDatabase, type Database } from '@pms/db';
 import { TEMPLATE_DATABASE } from './template.js';
+import { until } from './until.js';
 
 /**
  * A new database for one test file, cloned from the migrated template (or, with `empty`, with no
@@ -25,14 +25,14 @@ export async function freshDatabase({ empty = false } = {}): Promise<{ url: stri
  * the transactions it means to block have reached it.
  */
 export async function waitingForLock(db: Kysely<any>, pid?: number, count = 1): Promise<number> {
-  for (;;) {
+  const waiting = await until(async () => {
     const { rows } = await sql<{ pid: number }>`
       select pid from pg_stat_activity
       where datname = current_database() and wait_event_type = 'Lock' and (${pid ?? null}::int is null or pid = ${pid ?? null})
     `.execute(db);
-    if (rows.length >= count) return rows[0]!.pid;
-    await sleep(10);
-  }
+    return rows.length >= count && rows;
+  }, `${count} backend(s)${pid === undefined ? '' : ` (pid ${pid})`} waited for a lock`);
+  return waiting[0]!.pid;
 }
 
 /**

@@ -2,12 +2,12 @@
  * Helpers for the email suites: a server that sends to a real SMTP server, the email jobs and
  * ledger rows of a notification, and what a received mail says.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { ParsedMail } from 'mailparser';
 import type { DB } from '@pms/db';
 import { startSmtp, type TestSmtp } from './smtp.js';
 import { startTestServer, type TestServer } from './server.js';
+import { until } from './until.js';
 
 /** Where links in the suites' mails point (PUBLIC_URL). */
 export const PUBLIC_URL = 'https://pms.example.test';
@@ -54,17 +54,9 @@ export async function dueNow(db: DB, notificationId: number): Promise<void> {
   if (!numAffectedRows) throw new Error(`notification ${notificationId} has no email job waiting`);
 }
 
-export async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await sleep(50);
-  }
-}
-
 /** Resolves once every email job of the notification has finished (the handler ran and decided). */
-export function jobsDone(db: DB, notificationId: number, timeoutMs?: number): Promise<void> {
-  return waitUntil(
+export async function jobsDone(db: DB, notificationId: number, timeoutMs?: number): Promise<void> {
+  await until(
     async () => {
       const jobs = await emailJobs(db, notificationId);
       return jobs.length > 0 && jobs.every((job) => job.state === 'completed');

@@ -62,6 +62,14 @@ export class EventLog<T> {
     return this.error;
   }
 
+  /** Waits until the log holds every event up to the stream head `lastEventId`. */
+  async reached(lastEventId: string): Promise<void> {
+    while (Number(this.lastId ?? 0) < Number(lastEventId)) {
+      if (this.error) throw this.error;
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
+  }
+
   get lastId(): string | undefined {
     return this.received.at(-1)?.id;
   }

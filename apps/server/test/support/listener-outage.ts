@@ -1,9 +1,9 @@
 /** Taking the realtime LISTEN connections of a test database down, and keeping them down. */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { inject } from 'vitest';
 import { LISTENER_APPLICATION_NAME } from '@pms/api';
 import { adminQuery } from '@pms/db';
 import type { TestServer } from './server.js';
+import { until } from './until.js';
 
 /**
  * Terminates the LISTEN connection of every server on `servers[0]`'s database and refuses new
@@ -20,11 +20,11 @@ export async function listenerOutage(servers: TestServer[]): Promise<{ end(): Pr
     `select pg_terminate_backend(pid) from pg_stat_activity where datname = '${name}' and application_name = '${LISTENER_APPLICATION_NAME}'`,
   );
   const listeners = servers.map((server) => server.app.deps.realtime.listener);
-  while (listeners.some((listener) => listener.listening)) await sleep(10);
+  await until(() => listeners.every((listener) => !listener.listening), 'every listener lost its connection');
   return {
     async end() {
       await adminQuery(adminUrl, `alter database ${name} allow_connections true`);
-      while (listeners.some((listener) => !listener.listening)) await sleep(20);
+      await until(() => listeners.every((listener) => listener.listening), 'every listener listened again', 30_000); // its backoff reaches 10 s
     },
   };
 }
