@@ -46,8 +46,8 @@ function longestDuring(stalls: LoopStalls, from: number, to: number): number {
 }
 
 export interface SharedStalls {
-  /** The server's longest stall, and the publisher's and each generator's longest at the same moment. */
-  longest: { ms: number; publisherMs: number; generatorsMs: number[] };
+  /** The server's longest stall (`end` on the shared clock), and the publisher's and each generator's longest at the same moment. */
+  longest: { ms: number; end: number; publisherMs: number; generatorsMs: number[] };
   /** The server's longest stall that was not the machine's (see shareOfStalls). */
   aloneMs: number;
 }
@@ -58,14 +58,14 @@ export interface SharedStalls {
  * half as long (the generators stall often on their own; a stop of the machine stops all alike).
  */
 export function shareOfStalls(server: LoopStalls, publisher: LoopStalls, generators: LoopStalls[]): SharedStalls {
-  let longest = { ms: 0, publisherMs: 0, generatorsMs: generators.map(() => 0) };
+  let longest = { ms: 0, end: 0, publisherMs: 0, generatorsMs: generators.map(() => 0) };
   let aloneMs = 0;
   for (let i = 0; i < server.length; i += 2) {
     const [end, ms] = [server[i]!, server[i + 1]!];
     const from = end - ms - TICK_MS;
     const publisherMs = longestDuring(publisher, from, end);
     const generatorsMs = generators.map((stalls) => longestDuring(stalls, from, end));
-    if (ms > longest.ms) longest = { ms, publisherMs, generatorsMs };
+    if (ms > longest.ms) longest = { ms, end, publisherMs, generatorsMs };
     const stalledToo = (otherMs: number) => otherMs >= ms / 2;
     if (!stalledToo(publisherMs) || !generatorsMs.some(stalledToo)) aloneMs = Math.max(aloneMs, ms);
   }

@@ -199,7 +199,7 @@ export function printLoad(load: LoadFigures, elapsedMs: number): void {
     const { longest, aloneMs } = shareOfStalls(server.loopStalls, load.publisherStalls, load.clientLoop.stalls);
     const together = longest.generatorsMs.filter((g) => g > 0);
     console.log(
-      `    longest loop stall ${stallFigure(longest.ms)}, at the same moment the publisher's ${stallFigure(longest.publisherMs)} and ` +
+      `    longest loop stall ${stallFigure(longest.ms)}${longest.ms ? ` (ended ${(longest.end / 1000).toFixed(3)} s on CLOCK_MONOTONIC)` : ''}, at the same moment the publisher's ${stallFigure(longest.publisherMs)} and ` +
         `${together.length} of ${longest.generatorsMs.length} generators' (longest ${stallFigure(Math.max(0, ...together))}); ` +
         `longest not shared with the publisher and a generator (the machine): ${stallFigure(aloneMs)}`,
     );
