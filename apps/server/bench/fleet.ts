@@ -9,8 +9,7 @@ import { bundleForNode } from '../scripts/bundle.js';
 import { Child, type Message } from './children.js';
 import { log } from './log.js';
 import type { LoopStalls } from './loop-stalls.js';
-import { machineSettings, type MachineSetting } from './machine-settings.js';
-import { prioritise, prioritiseBackends, prioritiseGenerators, type Priority } from './priority.js';
+import { prioritise, prioritiseBackends, prioritiseGenerators, realtimeLimit, type Priority } from './priority.js';
 import type { SocketTarget } from './load-generator.js';
 import type { ThreadWaits } from './machine.js';
 import type { MemorySample } from './report.js';
@@ -58,8 +57,8 @@ export interface FleetOptions {
   generatorPriority?: Priority;
   /** How the servers' database backends share the cores while publishing (--backend-priority; default 0, equal shares). */
   backendPriority?: Priority;
-  /** Settings of the machine held while publishing (machine-settings.ts; default none). */
-  machineSettings?: MachineSetting[];
+  /** Whether the kernel's cap on real-time threads is lifted while publishing, when a priority is 'realtime' (default false; --keep-rt-limit). */
+  liftRealtimeLimit?: boolean;
   /** Where `snapshot` writes heap snapshots; null: it does nothing. */
   snapshotDir?: string | null;
 }
@@ -74,7 +73,7 @@ export class Fleet {
   #generatorScheduling: { first(): Promise<void>; shared(): Promise<void> } | null = null;
   readonly #backendPriority: Priority;
   #backendScheduling: { first(): Promise<void>; shared(): Promise<void> } | null = null;
-  readonly #machine: ReturnType<typeof machineSettings>;
+  readonly #realtimeLimit: ReturnType<typeof realtimeLimit>;
   readonly #snapshotDir: string | null;
 
   constructor(options: FleetOptions = {}) {
@@ -83,7 +82,8 @@ export class Fleet {
     this.#serverPriority = options.serverPriority ?? 0;
     this.#generatorPriority = options.generatorPriority ?? 0;
     this.#backendPriority = options.backendPriority ?? 0;
-    this.#machine = machineSettings(options.machineSettings ?? []);
+    const realtime = [this.#serverPriority, this.#generatorPriority, this.#backendPriority].includes('realtime');
+    this.#realtimeLimit = realtimeLimit(realtime && (options.liftRealtimeLimit ?? false));
     this.#snapshotDir = options.snapshotDir ?? null;
   }
 
@@ -100,10 +100,10 @@ export class Fleet {
   /**
    * A phase starts publishing to `servers`: the load generators and the publisher go ahead of all
    * but the servers, and so do the servers' database backends with `moreBackends` (each as its
-   * priority says), with the machine's settings held as asked.
+   * priority says), with the kernel's cap on real-time threads lifted if asked.
    */
   async publishingStarts(servers: Child[], moreBackends: number[] = []): Promise<void> {
-    this.#machine.hold();
+    this.#realtimeLimit.lift();
     await this.#generatorScheduling?.first();
     const [first] = servers;
     if (!first) return;
@@ -117,7 +117,7 @@ export class Fleet {
     const backends = this.#backendScheduling;
     this.#backendScheduling = null;
     await Promise.all([this.#generatorScheduling?.shared(), backends?.shared()]);
-    this.#machine.restore();
+    this.#realtimeLimit.restore();
   }
 
   async startServer(kind: ServerKind, name: string, env: Record<string, string> = {}) {
@@ -131,7 +131,7 @@ export class Fleet {
   }
 
   killAll(): void {
-    this.#machine.restore();
+    this.#realtimeLimit.restore();
     for (const child of this.#children) child.kill();
   }
 

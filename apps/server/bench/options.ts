@@ -39,10 +39,6 @@ const HELP = `npm run bench:realtime -- [flags]
                         (-1) while a phase publishes and put back after, because at the
                         cap the kernel stopped every process of the bench together for
                         40-70 ms
-  --keep-reclaim        keep the VM's proactive memory reclaim (DAMON) running   BENCH_KEEP_RECLAIM=1
-                        while publishing: by default each kdamond found is turned off
-                        while a phase publishes and back on after, because its paging
-                        out stopped every process of the bench together for 30-80 ms
   --keepalive-in-step   every socket's keepalive clock starts when its subscription does, so
                         the sockets subscribed together PING together 20-25 s later (a wave,
                         as after a mass reconnect); by default each starts at a random point
@@ -86,8 +82,6 @@ export interface BenchOptions {
   backendPriority: Priority;
   /** Whether the kernel's cap on real-time threads is lifted while a phase publishes (see --keep-rt-limit). */
   liftRealtimeLimit: boolean;
-  /** Whether the VM's proactive memory reclaim is paused while a phase publishes (see --keep-reclaim). */
-  pauseReclaim: boolean;
   floorSockets: number;
   heapSnapshotDir: string | null;
   cpuProfileDir: string | null;
@@ -119,7 +113,6 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       'generator-nice': { type: 'string' },
       'backend-priority': { type: 'string' },
       'keep-rt-limit': { type: 'boolean' },
-      'keep-reclaim': { type: 'boolean' },
       'floor-sockets': { type: 'string' },
       'heap-snapshots': { type: 'string' },
       'cpu-prof': { type: 'string' },
@@ -170,7 +163,6 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     ),
     backendPriority: priority('backend-priority', values['backend-priority'] ?? env.BENCH_BACKEND_PRIORITY),
     liftRealtimeLimit: !(values['keep-rt-limit'] ?? env.BENCH_KEEP_RT_LIMIT === '1'),
-    pauseReclaim: !(values['keep-reclaim'] ?? env.BENCH_KEEP_RECLAIM === '1'),
     floorSockets: integer('floor-sockets', values['floor-sockets'], Math.ceil(sockets / instances), 0, 19_500),
     heapSnapshotDir: values['heap-snapshots'] ?? null,
     cpuProfileDir: values['cpu-prof'] ?? null,

@@ -11,9 +11,10 @@
  * starved PostgreSQL until the server refused sockets (fourteenth session). While a phase
  * publishes, the publisher (it stamps commits) and the PostgreSQL backends serving the servers
  * run at the generators' level too (sixteenth session); the rest of PostgreSQL keeps equal shares.
- * Meanwhile the kernel's cap on real-time threads is lifted (machine-settings.ts).
+ * Meanwhile the kernel's cap on real-time threads is lifted (`realtimeLimit`, twentieth session).
  */
 import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { setPriority } from 'node:os';
 import type { Child } from './children.js';
@@ -128,6 +129,45 @@ export function prioritiseBackends(find: () => Promise<number[]>, priority: Prio
   };
 }
 
+const RT_RUNTIME = '/proc/sys/kernel/sched_rt_runtime_us';
+
+/**
+ * The kernel's cap on real-time threads (kernel.sched_rt_runtime_us, 950 ms of every second by
+ * default): once the bench's SCHED_FIFO threads had used it, the kernel stopped them all for the
+ * rest of the second, so the servers, the publisher and every load generator stalled together for
+ * 40-70 ms ("sched: RT throttling activated"; BENCHMARKS.md, nineteenth session). `lift` sets it
+ * to -1 (no cap) while a phase publishes and `restore` puts the previous value back; synchronous,
+ * so that a signal's cleanup can restore it too. Ordinary threads (the rest of PostgreSQL, the
+ * shell) still get 50 ms of every second from the kernel's fair server (Linux 6.12 and later).
+ */
+export function realtimeLimit(wanted: boolean) {
+  let previous: string | null = null;
+  let lifting = wanted; // cleared when the system refuses: the cap then stays
+  return {
+    lift(): void {
+      if (!lifting || previous !== null) return;
+      try {
+        const current = readFileSync(RT_RUNTIME, 'utf8').trim();
+        if (current === '-1') return; // no cap: nothing to lift or put back
+        writeFileSync(RT_RUNTIME, '-1');
+        previous = current;
+      } catch (error) {
+        log(`cannot lift the kernel's cap on real-time threads (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}), so they may stall together for the rest of a second`);
+        lifting = false;
+      }
+    },
+    restore(): void {
+      if (previous === null) return;
+      try {
+        writeFileSync(RT_RUNTIME, previous);
+      } catch (error) {
+        console.error(`[bench] could not put kernel.sched_rt_runtime_us back to ${previous}: ${(error as Error).message}`);
+      }
+      previous = null;
+    },
+  };
+}
+
 /**
  * Sets the scheduling policy of every thread of a process (its nice value stays); why it could
  * not, or null. Asynchronous: the publisher's loop stamps commits meanwhile.
@@ -161,9 +201,13 @@ function setNice(child: Child, nice: number): boolean {
 }
 
 /** How the servers', the load generators' and the servers' backends' priorities read in the bench's log. */
-export const describePriorities = (servers: Priority, generators: Priority, backends: Priority) =>
+export const describePriorities = (servers: Priority, generators: Priority, backends: Priority, liftRealtimeLimit: boolean) =>
   `servers run ${servers === 'realtime' ? 'first (SCHED_FIFO)' : `at nice ${servers}`}, load generators ${
     generators === 'realtime' ? `next while publishing (SCHED_FIFO, below the servers), at nice ${NICE_FALLBACK} otherwise` : `at nice ${generators}`
   }; the servers' database backends ${
     backends === 'realtime' ? 'with the load generators while publishing (SCHED_FIFO, below the servers)' : backends === 0 ? 'like the rest of PostgreSQL' : `at nice ${backends} while publishing`
+  }${
+    [servers, generators, backends].includes('realtime')
+      ? `; the kernel's cap on real-time threads ${liftRealtimeLimit ? 'lifted while publishing' : 'kept'}`
+      : ''
   }`;

@@ -20,7 +20,6 @@ import type { DB } from '@pms/db';
 import type { Child } from './children.js';
 import { bundleServer, Fleet } from './fleet.js';
 import { log } from './log.js';
-import { describeMachineSettings, memoryReclaim, realtimeCap } from './machine-settings.js';
 import { describePriorities } from './priority.js';
 import { measureFloors, PHASE } from './floors.js';
 import { parseOptions } from './options.js';
@@ -33,18 +32,13 @@ import { measureTailLatency } from './tail.js';
 const options = parseOptions(process.argv.slice(2), process.env);
 const RUN_BUDGET_MS = 30 * 60_000;
 
-/** What the bench changes about the machine while a phase publishes (machine-settings.ts). */
-const machine = [
-  ...(options.liftRealtimeLimit && [options.serverPriority, options.generatorPriority, options.backendPriority].includes('realtime') ? realtimeCap() : []),
-  ...(options.pauseReclaim ? memoryReclaim() : []),
-];
 const fleet = new Fleet({
   pingIntervalMs: options.pingIntervalMs,
   keepaliveInStep: options.keepaliveInStep,
   serverPriority: options.serverPriority,
   generatorPriority: options.generatorPriority,
   backendPriority: options.backendPriority,
-  machineSettings: machine,
+  liftRealtimeLimit: options.liftRealtimeLimit,
   snapshotDir: options.heapSnapshotDir,
 });
 let database: BenchDatabase | null = null;
@@ -81,8 +75,7 @@ const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 async function main() {
   const started = new Date();
   log(`${options.sockets} sockets on ${options.instances} instance(s), ${options.rate} notifications/s for ${options.durationMs / 1000} s`);
-  log(`client keepalive: ${options.keepaliveInStep ? 'in step (sockets subscribed together PING together)' : 'spread over each socket\'s interval'}; ${describePriorities(options.serverPriority, options.generatorPriority, options.backendPriority)}`);
-  log(describeMachineSettings(machine));
+  log(`client keepalive: ${options.keepaliveInStep ? 'in step (sockets subscribed together PING together)' : 'spread over each socket\'s interval'}; ${describePriorities(options.serverPriority, options.generatorPriority, options.backendPriority, options.liftRealtimeLimit)}`);
   log(`machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), node ${process.version}, load average ${loadAverage()}`);
   await bundleServer();
   database = await createBenchDatabase(options.adminUrl);
