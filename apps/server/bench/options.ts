@@ -37,8 +37,8 @@ const HELP = `npm run bench:realtime -- [flags]
                         while publishing (kernel.sched_rt_runtime_us, 950 ms of each
                         second): by default, with any priority realtime, it is lifted
                         (-1) while a phase publishes and put back after, because at the
-                        cap the kernel stopped every process of the bench together for
-                        40-70 ms
+                        cap the kernel stops every real-time thread of the bench for the
+                        rest of the second (it logged doing so during runs)
   --keepalive-in-step   every socket's keepalive clock starts when its subscription does, so
                         the sockets subscribed together PING together 20-25 s later (a wave,
                         as after a mass reconnect); by default each starts at a random point

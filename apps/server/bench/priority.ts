@@ -133,9 +133,9 @@ const RT_RUNTIME = '/proc/sys/kernel/sched_rt_runtime_us';
 
 /**
  * The kernel's cap on real-time threads (kernel.sched_rt_runtime_us, 950 ms of every second by
- * default): once the bench's SCHED_FIFO threads had used it, the kernel stopped them all for the
- * rest of the second, so the servers, the publisher and every load generator stalled together for
- * 40-70 ms ("sched: RT throttling activated"; BENCHMARKS.md, nineteenth session). `lift` sets it
+ * default): once the bench's SCHED_FIFO threads have used it, the kernel stops them all, the
+ * servers' with the stand-ins', for the rest of the second; it logged doing so during runs ("sched:
+ * RT throttling activated"; BENCHMARKS.md, nineteenth and twentieth sessions). `lift` sets it
  * to -1 (no cap) while a phase publishes and `restore` puts the previous value back; synchronous,
  * so that a signal's cleanup can restore it too. Ordinary threads (the rest of PostgreSQL, the
  * shell) still get 50 ms of every second from the kernel's fair server (Linux 6.12 and later).
