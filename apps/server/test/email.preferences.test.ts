@@ -31,10 +31,8 @@ async function notifyOne(person: Person, type: NotificationType, extra: { title?
 }
 
 /** Resolves to the mail for notification `id` once it arrived (its deep link names it). */
-async function mailOf(email: string, id: number) {
-  const find = () => mailsTo(mailing.smtp, email).find((mail) => mail.text?.includes(`notification=${id}`));
-  await until(async () => find() !== undefined, `the email of notification ${id} arrived`);
-  return find()!;
+function mailOf(email: string, id: number) {
+  return until(() => mailsTo(mailing.smtp, email).find((mail) => mail.text?.includes(`notification=${id}`)), `the email of notification ${id} arrived`);
 }
 
 

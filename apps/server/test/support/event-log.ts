@@ -49,7 +49,7 @@ export class EventLog<T> {
   async take(count: number): Promise<Array<Tracked<T>>> {
     while (this.received.length < this.#taken + count) {
       if (this.error) throw this.error;
-      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+      await this.#nextChange();
     }
     const events = this.received.slice(this.#taken, this.#taken + count);
     this.#taken += count;
@@ -58,7 +58,7 @@ export class EventLog<T> {
 
   /** Waits for the subscription's error (e.g. a limit); the test's timeout fails it if none comes. */
   async failure(): Promise<unknown> {
-    while (!this.error) await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    while (!this.error) await this.#nextChange();
     return this.error;
   }
 
@@ -66,7 +66,7 @@ export class EventLog<T> {
   async reached(lastEventId: string): Promise<void> {
     while (Number(this.lastId ?? 0) < Number(lastEventId)) {
       if (this.error) throw this.error;
-      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+      await this.#nextChange();
     }
   }
 
@@ -76,6 +76,11 @@ export class EventLog<T> {
 
   close(): void {
     this.#subscription?.unsubscribe();
+  }
+
+  /** Resolves at the next event or error. */
+  #nextChange(): Promise<void> {
+    return new Promise<void>((resolve) => this.#waiters.push(resolve));
   }
 
   #wake(update: () => void): void {
