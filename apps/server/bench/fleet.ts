@@ -9,7 +9,7 @@ import { bundleForNode } from '../scripts/bundle.js';
 import { Child, type Message } from './children.js';
 import { log } from './log.js';
 import type { LoopStalls } from './loop-stalls.js';
-import { prioritise, prioritiseBackends, prioritiseGenerators, realtimeLimit, type Priority } from './priority.js';
+import { prioritise, prioritiseBackends, prioritiseGenerators, realtimeSettings, type LevelPolicy, type Priority, type SchedulingSettings } from './priority.js';
 import type { SocketTarget } from './load-generator.js';
 import type { ThreadWaits } from './machine.js';
 import type { MemorySample } from './report.js';
@@ -57,8 +57,8 @@ export interface FleetOptions {
   generatorPriority?: Priority;
   /** How the servers' database backends share the cores while publishing (--backend-priority; default 0, equal shares). */
   backendPriority?: Priority;
-  /** Whether the kernel's cap on real-time threads is lifted while publishing, when a priority is 'realtime' (default false; --keep-rt-limit). */
-  liftRealtimeLimit?: boolean;
+  /** With a priority 'realtime': the kernel's cap lifted, the level below the servers on SCHED_RR, the servers' loops above their helpers (default: none of them; --keep-rt-limit, --rr-slice-ms, --loop-with-helpers). */
+  scheduling?: SchedulingSettings;
   /** Where `snapshot` writes heap snapshots; null: it does nothing. */
   snapshotDir?: string | null;
 }
@@ -73,7 +73,9 @@ export class Fleet {
   #generatorScheduling: { first(): Promise<void>; shared(): Promise<void> } | null = null;
   readonly #backendPriority: Priority;
   #backendScheduling: { first(): Promise<void>; shared(): Promise<void> } | null = null;
-  readonly #realtimeLimit: ReturnType<typeof realtimeLimit>;
+  readonly #realtimeSettings: ReturnType<typeof realtimeSettings>;
+  readonly #belowServers: LevelPolicy;
+  readonly #loopFirst: boolean;
   readonly #snapshotDir: string | null;
 
   constructor(options: FleetOptions = {}) {
@@ -83,7 +85,10 @@ export class Fleet {
     this.#generatorPriority = options.generatorPriority ?? 0;
     this.#backendPriority = options.backendPriority ?? 0;
     const realtime = [this.#serverPriority, this.#generatorPriority, this.#backendPriority].includes('realtime');
-    this.#realtimeLimit = realtimeLimit(realtime && (options.liftRealtimeLimit ?? false));
+    const scheduling = options.scheduling ?? { liftRealtimeLimit: false, rrSliceMs: null, loopFirst: false };
+    this.#realtimeSettings = realtimeSettings(realtime && scheduling.liftRealtimeLimit, realtime ? scheduling.rrSliceMs : null);
+    this.#belowServers = scheduling.rrSliceMs ? '--rr' : '--fifo';
+    this.#loopFirst = scheduling.loopFirst;
     this.#snapshotDir = options.snapshotDir ?? null;
   }
 
@@ -93,22 +98,22 @@ export class Fleet {
     // BENCH_GENERATOR_FLAGS: more node flags for the load generators.
     const nodeFlags = ['--no-memory-reducer', '--expose-gc', ...(process.env.BENCH_GENERATOR_FLAGS?.split(/\s+/).filter(Boolean) ?? [])];
     this.generators = Array.from({ length: count }, (_, g) => this.#adopt(new Child(`generator-${g}`, './load-generator.ts', [], { nodeFlags })));
-    this.#generatorScheduling = prioritiseGenerators(this.generators, this.#generatorPriority);
+    this.#generatorScheduling = prioritiseGenerators(this.generators, this.#generatorPriority, this.#belowServers);
     await Promise.all(this.generators.map((g) => g.next('ready', 60_000)));
   }
 
   /**
    * A phase starts publishing to `servers`: the load generators and the publisher go ahead of all
    * but the servers, and so do the servers' database backends with `moreBackends` (each as its
-   * priority says), with the kernel's cap on real-time threads lifted if asked.
+   * priority says), with the kernel's real-time settings held as asked.
    */
   async publishingStarts(servers: Child[], moreBackends: number[] = []): Promise<void> {
-    this.#realtimeLimit.lift();
+    this.#realtimeSettings.hold();
     await this.#generatorScheduling?.first();
     const [first] = servers;
     if (!first) return;
     const backends = async () => [...(await first.request<Message & { pids: number[] }>({ type: 'backends' }, 10_000)).pids, ...moreBackends];
-    this.#backendScheduling = prioritiseBackends(backends, this.#backendPriority);
+    this.#backendScheduling = prioritiseBackends(backends, this.#backendPriority, this.#belowServers);
     await this.#backendScheduling.first();
   }
 
@@ -117,21 +122,21 @@ export class Fleet {
     const backends = this.#backendScheduling;
     this.#backendScheduling = null;
     await Promise.all([this.#generatorScheduling?.shared(), backends?.shared()]);
-    this.#realtimeLimit.restore();
+    this.#realtimeSettings.restore();
   }
 
   async startServer(kind: ServerKind, name: string, env: Record<string, string> = {}) {
     // BENCH_SERVER_FLAGS: more node flags for the servers only (say `--trace-gc`).
     const extra = process.env.BENCH_SERVER_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
     const server = this.#adopt(new Child(name, SERVER_BUNDLE, [kind], { nodeFlags: ['--expose-gc', ...extra], env }));
-    const priority = prioritise(server, this.#serverPriority);
+    const priority = prioritise(server, this.#serverPriority, this.#loopFirst);
     const { port } = await server.next<Message & { port: number }>('ready', 60_000);
     await priority.whenReady();
     return { server, url: `ws://127.0.0.1:${port}/trpc` };
   }
 
   killAll(): void {
-    this.#realtimeLimit.restore();
+    this.#realtimeSettings.restore();
     for (const child of this.#children) child.kill();
   }
 

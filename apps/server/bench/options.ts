@@ -1,6 +1,6 @@
 /** Command-line flags of `npm run bench:realtime -- [flags]`, each with a BENCH_* variable too. */
 import { parseArgs } from 'node:util';
-import type { Priority } from './priority.js';
+import type { Priority, SchedulingSettings } from './priority.js';
 
 const HELP = `npm run bench:realtime -- [flags]
   --sockets N           subscribed sockets in total (default 19000 per instance)   BENCH_SOCKETS
@@ -39,6 +39,14 @@ const HELP = `npm run bench:realtime -- [flags]
                         (-1) while a phase publishes and put back after, because at the
                         cap the kernel stops every real-time thread of the bench for the
                         rest of the second (it logged doing so during runs)
+  --rr-slice-ms N       how the level below the servers (load generators, publisher,  BENCH_RR_SLICE_MS
+                        the servers' backends) shares a core while publishing: SCHED_RR
+                        with kernel.sched_rr_timeslice_ms set to N (default 1; the kernel
+                        rounds it up to one tick) and put back after; 0: SCHED_FIFO,
+                        where one runs until it blocks (the twentieth session's)
+  --loop-with-helpers   a server's event loop on the level of its helper threads   BENCH_LOOP_WITH_HELPERS=1
+                        and of the NOTIFY probe (the twentieth session's); by default it
+                        runs a level above them, which on that level kept it waiting
   --keepalive-in-step   every socket's keepalive clock starts when its subscription does, so
                         the sockets subscribed together PING together 20-25 s later (a wave,
                         as after a mass reconnect); by default each starts at a random point
@@ -80,8 +88,8 @@ export interface BenchOptions {
   generatorPriority: Priority;
   /** How the servers' database backends share the cores while publishing (see --backend-priority). */
   backendPriority: Priority;
-  /** Whether the kernel's cap on real-time threads is lifted while a phase publishes (see --keep-rt-limit). */
-  liftRealtimeLimit: boolean;
+  /** The kernel's real-time cap, the level below the servers, a server's loop (see --keep-rt-limit, --rr-slice-ms, --loop-with-helpers). */
+  scheduling: SchedulingSettings;
   floorSockets: number;
   heapSnapshotDir: string | null;
   cpuProfileDir: string | null;
@@ -113,6 +121,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       'generator-nice': { type: 'string' },
       'backend-priority': { type: 'string' },
       'keep-rt-limit': { type: 'boolean' },
+      'rr-slice-ms': { type: 'string' },
+      'loop-with-helpers': { type: 'boolean' },
       'floor-sockets': { type: 'string' },
       'heap-snapshots': { type: 'string' },
       'cpu-prof': { type: 'string' },
@@ -162,7 +172,11 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       values['generator-priority'] ?? values['generator-nice'] ?? env.BENCH_GENERATOR_PRIORITY ?? env.BENCH_GENERATOR_NICE,
     ),
     backendPriority: priority('backend-priority', values['backend-priority'] ?? env.BENCH_BACKEND_PRIORITY),
-    liftRealtimeLimit: !(values['keep-rt-limit'] ?? env.BENCH_KEEP_RT_LIMIT === '1'),
+    scheduling: {
+      liftRealtimeLimit: !(values['keep-rt-limit'] ?? env.BENCH_KEEP_RT_LIMIT === '1'),
+      rrSliceMs: integer('rr-slice-ms', values['rr-slice-ms'] ?? env.BENCH_RR_SLICE_MS, 1, 0, 100) || null,
+      loopFirst: !(values['loop-with-helpers'] ?? env.BENCH_LOOP_WITH_HELPERS === '1'),
+    },
     floorSockets: integer('floor-sockets', values['floor-sockets'], Math.ceil(sockets / instances), 0, 19_500),
     heapSnapshotDir: values['heap-snapshots'] ?? null,
     cpuProfileDir: values['cpu-prof'] ?? null,

@@ -4,14 +4,16 @@
  * behind them (BENCHMARKS.md, thirteenth and fourteenth sessions). A priority is 'realtime' or a
  * nice value (0: equal shares, left as it is).
  *
- * 'realtime' is SCHED_FIFO: the servers' from the moment they are ready, the load generators'
- * only while a phase publishes, one level below the servers'. A generator stamps a delivery when
+ * 'realtime' is SCHED_FIFO: the servers' from the moment they are ready (a server's event loop one
+ * level above its own helper threads), the load generators' only while a phase publishes, below
+ * the servers'. A generator stamps a delivery when
  * its loop gets to it, as a browser on a device of its own would at once (fifteenth session);
  * while 19,000 sockets connect and sign in they stay at nice -5, because on SCHED_FIFO then they
  * starved PostgreSQL until the server refused sockets (fourteenth session). While a phase
  * publishes, the publisher (it stamps commits) and the PostgreSQL backends serving the servers
  * run at the generators' level too (sixteenth session); the rest of PostgreSQL keeps equal shares.
- * Meanwhile the kernel's cap on real-time threads is lifted (`realtimeLimit`, twentieth session).
+ * Meanwhile the kernel's cap on real-time threads is lifted (`realtimeSettings`, twentieth session),
+ * and the level below the servers takes turns (SCHED_RR, a one-tick slice; twenty-first session).
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -27,28 +29,43 @@ const run = promisify(execFile);
 /** Where 'realtime' cannot be had, and the load generators' outside the phases. */
 const NICE_FALLBACK = -5;
 /**
- * SCHED_FIFO levels (1 is the lowest): a server's thread runs before anything of the bench's
- * while a phase publishes; the load generators, the publisher and the servers' database backends
- * run next, before the rest of PostgreSQL.
+ * Real-time levels (1 is the lowest): a server's event loop runs before anything else of the
+ * bench's; its helper threads (V8's GC, libuv's pool) and the NOTIFY probe next; then, while a
+ * phase publishes, the load generators, the publisher and the servers' database backends, before
+ * the rest of PostgreSQL. On one level SCHED_FIFO does not preempt: a kernel trace showed a
+ * server's loop waiting up to 10.6 ms for its own GC helpers and the probe's threads
+ * (BENCHMARKS.md, twenty-first session).
  */
+const SERVER_LOOP_LEVEL = '3';
 const SERVER_LEVEL = '2';
 const BELOW_SERVERS = '1';
 
 /**
+ * How the level below the servers shares a core: '--rr' takes turns, one kernel tick each
+ * (`realtimeSettings` shortens the slice while publishing); '--fifo' runs each until it blocks, and
+ * there the publisher's loop and its GC helpers held a core up to 53 ms while a generator with a
+ * delivery to stamp waited behind them (twenty-first session).
+ */
+export type LevelPolicy = '--fifo' | '--rr';
+
+/**
  * Call as the child is spawned: a nice value is set while the process has one thread, so the
  * threads it starts inherit it. 'realtime' is applied by `whenReady`, once the threads exist:
- * every thread (the loop, V8's GC helpers, libuv's pool; later ones inherit it) goes on
+ * every thread (the loop, V8's GC helpers, libuv's pool; later ones inherit the loop's) goes on
  * SCHED_FIFO above the load generators', so the kernel runs it as soon as it is ready
- * instead of after the slice of whatever else holds the core. A server uses a fifth of a core
- * here; ordinary threads keep a share through the kernel's fair server (Linux 6.12 and later).
+ * instead of after the slice of whatever else holds the core; with `loopFirst` the event loop's
+ * thread a level above the rest, as a server's loop would not wait for its helpers on a machine
+ * with cores to spare. A server uses a fifth of a core here; ordinary threads keep a share
+ * through the kernel's fair server (Linux 6.12 and later).
  */
-export function prioritise(child: Child, priority: Priority): { whenReady(): Promise<void> } {
+export function prioritise(child: Child, priority: Priority, loopFirst = false): { whenReady(): Promise<void> } {
   const wanted = priority === 'realtime' ? NICE_FALLBACK : priority;
   const nice = wanted !== 0 && setNice(child, wanted) ? wanted : 0;
   return {
     async whenReady() {
       if (priority !== 'realtime') return;
-      const refused = await chrt(child.pid!, '--fifo', SERVER_LEVEL);
+      const refused =
+        (await chrt(child.pid!, '--fifo', SERVER_LEVEL)) ?? (loopFirst ? await chrt(child.pid!, '--fifo', SERVER_LOOP_LEVEL, 'loop') : null);
       if (refused) log(`${child.name}: cannot run its threads first (${refused}), so it runs ${nice ? `at nice ${nice}` : 'with equal shares'}`);
     },
   };
@@ -56,9 +73,9 @@ export function prioritise(child: Child, priority: Priority): { whenReady(): Pro
 
 /**
  * The load generators of a 'realtime' priority: at nice -5 from their spawn (call as they are
- * spawned), on SCHED_FIFO below the servers between `first()` and `shared()` (while publishing).
+ * spawned), real-time below the servers (`policy`) between `first()` and `shared()` (while publishing).
  */
-export function prioritiseGenerators(generators: Child[], priority: Priority) {
+export function prioritiseGenerators(generators: Child[], priority: Priority, policy: LevelPolicy) {
   const nice = priority === 'realtime' ? NICE_FALLBACK : priority;
   const niced = nice !== 0 && generators.every((generator) => setNice(generator, nice));
   // The publisher (this process) stamps each commit as it reads the acknowledgement: read late,
@@ -67,22 +84,22 @@ export function prioritiseGenerators(generators: Child[], priority: Priority) {
   const stampers = [...generators.map((generator) => ({ name: generator.name, pid: generator.pid! })), { name: 'publisher', pid: process.pid }];
   // Cleared when the system refuses: the generators then keep their nice value throughout.
   let switching = priority === 'realtime';
-  const all = async (policy: '--fifo' | '--other', level: string) => {
+  const all = async (to: LevelPolicy | '--other', level: string) => {
     if (!switching) return;
     for (const { name, pid } of stampers) {
-      const reason = await chrt(pid, policy, level);
+      const reason = await chrt(pid, to, level);
       if (!reason) continue;
       log(`${name}: cannot run first while publishing (${reason}), so the load generators run ${niced ? `at nice ${nice}` : 'with equal shares'}`);
       switching = false;
       return;
     }
   };
-  return { first: () => all('--fifo', BELOW_SERVERS), shared: () => all('--other', '0') };
+  return { first: () => all(policy, BELOW_SERVERS), shared: () => all('--other', '0') };
 }
 
 /**
  * The PostgreSQL backends serving the servers (their pools' connections and their LISTEN
- * connection), while a phase publishes: on SCHED_FIFO just below the servers ('realtime'), or at
+ * connection), while a phase publishes: real-time just below the servers ('realtime', `policy`), or at
  * the nice value given; like PostgreSQL's other processes otherwise. Their work is part of every
  * delivery (the announcement forwarded, the events read); in production the database has cores
  * of its own, and here they waited behind the publisher's transactions, which stand in for the
@@ -90,14 +107,14 @@ export function prioritiseGenerators(generators: Child[], priority: Priority) {
  * with the servers, a backend's longer statement held a server's loop up to 58 ms.
  * Backends that start meanwhile (a pool growing) are found every second.
  */
-export function prioritiseBackends(find: () => Promise<number[]>, priority: Priority) {
+export function prioritiseBackends(find: () => Promise<number[]>, priority: Priority, policy: LevelPolicy) {
   const raised = new Set<number>();
   let active = false;
   let timer: NodeJS.Timeout | null = null;
   // Cleared when the system refuses: the backends then share the cores like the rest of PostgreSQL.
   let switching = priority !== 0;
   const set = (pid: number, raise: boolean) =>
-    priority === 'realtime' ? chrt(pid, raise ? '--fifo' : '--other', raise ? BELOW_SERVERS : '0') : Promise.resolve(renice(pid, raise ? priority : 0));
+    priority === 'realtime' ? chrt(pid, raise ? policy : '--other', raise ? BELOW_SERVERS : '0') : Promise.resolve(renice(pid, raise ? priority : 0));
   const raiseNew = async () => {
     const pids = await find();
     for (const pid of pids) {
@@ -129,39 +146,32 @@ export function prioritiseBackends(find: () => Promise<number[]>, priority: Prio
   };
 }
 
-const RT_RUNTIME = '/proc/sys/kernel/sched_rt_runtime_us';
-
 /**
- * The kernel's cap on real-time threads (kernel.sched_rt_runtime_us, 950 ms of every second by
- * default): once the bench's SCHED_FIFO threads have used it, the kernel stops them all, the
- * servers' with the stand-ins', for the rest of the second; it logged doing so during runs ("sched:
- * RT throttling activated"; BENCHMARKS.md, nineteenth and twentieth sessions). `lift` sets it
- * to -1 (no cap) while a phase publishes and `restore` puts the previous value back; synchronous,
- * so that a signal's cleanup can restore it too. Ordinary threads (the rest of PostgreSQL, the
- * shell) still get 50 ms of every second from the kernel's fair server (Linux 6.12 and later).
+ * A kernel setting held at `value` while a phase publishes: `hold` sets it, `restore` puts the
+ * previous value back; synchronous, so that a signal's cleanup can restore it too.
  */
-export function realtimeLimit(wanted: boolean) {
+function heldSetting(path: string, value: string, refused: string) {
   let previous: string | null = null;
-  let lifting = wanted; // cleared when the system refuses: the cap then stays
+  let holding = true; // cleared when the system refuses: the setting then stays as it is
   return {
-    lift(): void {
-      if (!lifting || previous !== null) return;
+    hold(): void {
+      if (!holding || previous !== null) return;
       try {
-        const current = readFileSync(RT_RUNTIME, 'utf8').trim();
-        if (current === '-1') return; // no cap: nothing to lift or put back
-        writeFileSync(RT_RUNTIME, '-1');
+        const current = readFileSync(path, 'utf8').trim();
+        if (current === value) return; // nothing to set or put back
+        writeFileSync(path, value);
         previous = current;
       } catch (error) {
-        log(`cannot lift the kernel's cap on real-time threads (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}), so they may stall together for the rest of a second`);
-        lifting = false;
+        log(`cannot set ${path} to ${value} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}), so ${refused}`);
+        holding = false;
       }
     },
     restore(): void {
       if (previous === null) return;
       try {
-        writeFileSync(RT_RUNTIME, previous);
+        writeFileSync(path, previous);
       } catch (error) {
-        console.error(`[bench] could not put kernel.sched_rt_runtime_us back to ${previous}: ${(error as Error).message}`);
+        console.error(`[bench] could not put ${path} back to ${previous}: ${(error as Error).message}`);
       }
       previous = null;
     },
@@ -169,12 +179,34 @@ export function realtimeLimit(wanted: boolean) {
 }
 
 /**
- * Sets the scheduling policy of every thread of a process (its nice value stays); why it could
- * not, or null. Asynchronous: the publisher's loop stamps commits meanwhile.
+ * The kernel's settings for real-time threads while a phase publishes. Its cap
+ * (kernel.sched_rt_runtime_us, 950 ms of every second by default): once the bench's real-time
+ * threads have used it, the kernel stops them all, the servers' with the stand-ins', for the rest
+ * of the second; it logged doing so during runs ("sched: RT throttling activated"; BENCHMARKS.md,
+ * nineteenth and twentieth sessions). `liftCap` sets it to -1 (no cap). Ordinary threads (the
+ * rest of PostgreSQL, the shell) still get 50 ms of every second from the kernel's fair server
+ * (Linux 6.12 and later). And SCHED_RR's slice (kernel.sched_rr_timeslice_ms, 100 ms by default),
+ * set to `rrSliceMs` (the kernel rounds it up to a tick) when the level below the servers takes turns.
  */
-async function chrt(pid: number, policy: '--fifo' | '--other', level: string): Promise<string | null> {
+export function realtimeSettings(liftCap: boolean, rrSliceMs: number | null) {
+  const held = [
+    ...(liftCap ? [heldSetting('/proc/sys/kernel/sched_rt_runtime_us', '-1', 'the real-time threads may stall together for the rest of a second')] : []),
+    ...(rrSliceMs ? [heldSetting('/proc/sys/kernel/sched_rr_timeslice_ms', String(rrSliceMs), 'the level below the servers takes turns of 100 ms')] : []),
+  ];
+  return {
+    hold: () => held.forEach((setting) => setting.hold()),
+    restore: () => held.forEach((setting) => setting.restore()),
+  };
+}
+
+/**
+ * Sets the scheduling policy of every thread of a process, or of its event loop's thread alone
+ * (its nice value stays); why it could not, or null. Asynchronous: the publisher's loop stamps
+ * commits meanwhile.
+ */
+async function chrt(pid: number, policy: LevelPolicy | '--other', level: string, threads: 'all' | 'loop' = 'all'): Promise<string | null> {
   try {
-    await run('chrt', [policy, '--all-tasks', '--pid', level, String(pid)]);
+    await run('chrt', [policy, ...(threads === 'all' ? ['--all-tasks'] : []), '--pid', level, String(pid)]);
     return null;
   } catch (error) {
     return (error as { stderr?: string }).stderr?.trim() || (error as Error).message;
@@ -201,13 +233,24 @@ function setNice(child: Child, nice: number): boolean {
 }
 
 /** How the servers', the load generators' and the servers' backends' priorities read in the bench's log. */
-export const describePriorities = (servers: Priority, generators: Priority, backends: Priority, liftRealtimeLimit: boolean) =>
-  `servers run ${servers === 'realtime' ? 'first (SCHED_FIFO)' : `at nice ${servers}`}, load generators ${
-    generators === 'realtime' ? `next while publishing (SCHED_FIFO, below the servers), at nice ${NICE_FALLBACK} otherwise` : `at nice ${generators}`
+export function describePriorities(servers: Priority, generators: Priority, backends: Priority, settings: SchedulingSettings) {
+  const below = settings.rrSliceMs ? `SCHED_RR below the servers, ${settings.rrSliceMs} ms turns` : 'SCHED_FIFO below the servers';
+  return `servers run ${servers === 'realtime' ? `first (SCHED_FIFO, ${settings.loopFirst ? 'the event loop above its helper threads' : 'the event loop level with its helper threads'})` : `at nice ${servers}`}, load generators ${
+    generators === 'realtime' ? `next while publishing (${below}), at nice ${NICE_FALLBACK} otherwise` : `at nice ${generators}`
   }; the servers' database backends ${
-    backends === 'realtime' ? 'with the load generators while publishing (SCHED_FIFO, below the servers)' : backends === 0 ? 'like the rest of PostgreSQL' : `at nice ${backends} while publishing`
+    backends === 'realtime' ? `with the load generators while publishing (${below})` : backends === 0 ? 'like the rest of PostgreSQL' : `at nice ${backends} while publishing`
   }${
     [servers, generators, backends].includes('realtime')
-      ? `; the kernel's cap on real-time threads ${liftRealtimeLimit ? 'lifted while publishing' : 'kept'}`
+      ? `; the kernel's cap on real-time threads ${settings.liftRealtimeLimit ? 'lifted while publishing' : 'kept'}`
       : ''
   }`;
+}
+
+/** The bench's scheduling arrangements beyond the priorities (see --keep-rt-limit, --rr-slice-ms, --loop-with-helpers). */
+export interface SchedulingSettings {
+  liftRealtimeLimit: boolean;
+  /** SCHED_RR's slice for the level below the servers; null: SCHED_FIFO there. */
+  rrSliceMs: number | null;
+  /** Whether a server's event loop runs a level above its helper threads. */
+  loopFirst: boolean;
+}

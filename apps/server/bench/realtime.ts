@@ -38,7 +38,7 @@ const fleet = new Fleet({
   serverPriority: options.serverPriority,
   generatorPriority: options.generatorPriority,
   backendPriority: options.backendPriority,
-  liftRealtimeLimit: options.liftRealtimeLimit,
+  scheduling: options.scheduling,
   snapshotDir: options.heapSnapshotDir,
 });
 let database: BenchDatabase | null = null;
@@ -75,7 +75,7 @@ const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 async function main() {
   const started = new Date();
   log(`${options.sockets} sockets on ${options.instances} instance(s), ${options.rate} notifications/s for ${options.durationMs / 1000} s`);
-  log(`client keepalive: ${options.keepaliveInStep ? 'in step (sockets subscribed together PING together)' : 'spread over each socket\'s interval'}; ${describePriorities(options.serverPriority, options.generatorPriority, options.backendPriority, options.liftRealtimeLimit)}`);
+  log(`client keepalive: ${options.keepaliveInStep ? 'in step (sockets subscribed together PING together)' : 'spread over each socket\'s interval'}; ${describePriorities(options.serverPriority, options.generatorPriority, options.backendPriority, options.scheduling)}`);
   log(`machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), node ${process.version}, load average ${loadAverage()}`);
   await bundleServer();
   database = await createBenchDatabase(options.adminUrl);
