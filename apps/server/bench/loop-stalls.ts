@@ -2,7 +2,8 @@
  * When a process's event loop stalled, on the bench's shared clock (clock.ts), so that a server's
  * stall can be told from a moment when every process stopped together (the VM not running: nothing
  * a process does can hide that from a 30 ms target). A 5 ms timer that fires late notes the
- * stall's end and length; the servers, the load generators and the publisher each keep one.
+ * stall's end and length, and the CPU time the process used meanwhile; the servers, the load
+ * generators and the publisher each keep one.
  */
 import { onClock } from './clock.js';
 
@@ -10,17 +11,24 @@ const TICK_MS = 5;
 /** Shorter stalls are not noted: only the long ones are compared between processes. */
 const NOTED_OVER_MS = 10;
 
-/** Flat pairs (end on the shared clock, ms), oldest first. */
+/** Flat triples (end on the shared clock, ms, the process's CPU time meanwhile in ms), oldest first. */
 export type LoopStalls = number[];
+
+/** CPU time of every thread of this process, in ms. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
 
 export function watchLoopStalls(): { take(): LoopStalls; stop(): void } {
   let stalls: LoopStalls = [];
   let last = performance.now();
+  let lastCpu = cpuMs();
   const timer = setInterval(() => {
-    const now = performance.now();
+    const [now, cpu] = [performance.now(), cpuMs()];
     const late = now - last - TICK_MS;
-    last = now;
-    if (late >= NOTED_OVER_MS) stalls.push(onClock(now), late);
+    if (late >= NOTED_OVER_MS) stalls.push(onClock(now), late, cpu - lastCpu);
+    [last, lastCpu] = [now, cpu];
   }, TICK_MS).unref();
   return {
     take() {
@@ -38,7 +46,7 @@ export const stallFigure = (ms: number) => (ms === 0 ? `none over ${NOTED_OVER_M
 /** The longest stall in `stalls` that overlaps [from, to], in ms (0: none). */
 function longestDuring(stalls: LoopStalls, from: number, to: number): number {
   let longest = 0;
-  for (let i = 0; i < stalls.length; i += 2) {
+  for (let i = 0; i < stalls.length; i += 3) {
     const [end, ms] = [stalls[i]!, stalls[i + 1]!];
     if (end - ms - TICK_MS <= to && end >= from) longest = Math.max(longest, ms);
   }
@@ -46,28 +54,32 @@ function longestDuring(stalls: LoopStalls, from: number, to: number): number {
 }
 
 export interface SharedStalls {
-  /** The server's longest stall (`end` on the shared clock), and the publisher's and each generator's longest at the same moment. */
-  longest: { ms: number; end: number; publisherMs: number; generatorsMs: number[] };
-  /** The server's longest stall that was not the machine's (see shareOfStalls). */
+  /** The server's longest stall (`end` on the shared clock, `cpuMs`: its threads' CPU time meanwhile), and the publisher's and each generator's longest at the same moment. */
+  longest: { ms: number; end: number; cpuMs: number; publisherMs: number; generatorsMs: number[] };
+  /** The server's longest stall of its own: all but the machine's (see shareOfStalls). */
   aloneMs: number;
 }
 
 /**
  * The server's stalls against the others': a stall counts as the machine's, not the server's,
  * when at the same moment the publisher's loop and at least one generator's stalled for at least
- * half as long (the generators stall often on their own; a stop of the machine stops all alike).
+ * half as long (the generators stall often on their own; a stop of the machine stops all alike),
+ * and the server itself ran for less than half of it. A kernel trace showed the other case: the
+ * server's loop and a GC helper of its own holding both cores for 40–70 ms, every other process
+ * of the bench waiting (BENCHMARKS.md, twenty-first session): that stall is the server's.
  */
 export function shareOfStalls(server: LoopStalls, publisher: LoopStalls, generators: LoopStalls[]): SharedStalls {
-  let longest = { ms: 0, end: 0, publisherMs: 0, generatorsMs: generators.map(() => 0) };
+  let longest = { ms: 0, end: 0, cpuMs: 0, publisherMs: 0, generatorsMs: generators.map(() => 0) };
   let aloneMs = 0;
-  for (let i = 0; i < server.length; i += 2) {
-    const [end, ms] = [server[i]!, server[i + 1]!];
+  for (let i = 0; i < server.length; i += 3) {
+    const [end, ms, cpuMs] = [server[i]!, server[i + 1]!, server[i + 2]!];
     const from = end - ms - TICK_MS;
     const publisherMs = longestDuring(publisher, from, end);
     const generatorsMs = generators.map((stalls) => longestDuring(stalls, from, end));
-    if (ms > longest.ms) longest = { ms, end, publisherMs, generatorsMs };
+    if (ms > longest.ms) longest = { ms, end, cpuMs, publisherMs, generatorsMs };
     const stalledToo = (otherMs: number) => otherMs >= ms / 2;
-    if (!stalledToo(publisherMs) || !generatorsMs.some(stalledToo)) aloneMs = Math.max(aloneMs, ms);
+    const machines = stalledToo(publisherMs) && generatorsMs.some(stalledToo) && cpuMs < ms / 2;
+    if (!machines) aloneMs = Math.max(aloneMs, ms);
   }
   return { longest, aloneMs };
 }

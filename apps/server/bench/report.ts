@@ -199,9 +199,9 @@ export function printLoad(load: LoadFigures, elapsedMs: number): void {
     const { longest, aloneMs } = shareOfStalls(server.loopStalls, load.publisherStalls, load.clientLoop.stalls);
     const together = longest.generatorsMs.filter((g) => g > 0);
     console.log(
-      `    longest loop stall ${stallFigure(longest.ms)}${longest.ms ? ` (ended ${(longest.end / 1000).toFixed(3)} s on CLOCK_MONOTONIC)` : ''}, at the same moment the publisher's ${stallFigure(longest.publisherMs)} and ` +
+      `    longest loop stall ${stallFigure(longest.ms)}${longest.ms ? ` (ended ${(longest.end / 1000).toFixed(3)} s on CLOCK_MONOTONIC; its threads ran ${longest.cpuMs.toFixed(1)} ms meanwhile)` : ''}, at the same moment the publisher's ${stallFigure(longest.publisherMs)} and ` +
         `${together.length} of ${longest.generatorsMs.length} generators' (longest ${stallFigure(Math.max(0, ...together))}); ` +
-        `longest not shared with the publisher and a generator (the machine): ${stallFigure(aloneMs)}`,
+        `longest of its own (not a stop of every process, the server's too): ${stallFigure(aloneMs)}`,
     );
     if (server.dbProbes) {
       console.log(`    'select 1' through its pool: ${timing(server.dbProbes.pool)}; over a connection of its own: ${timing(server.dbProbes.direct)}`);

@@ -27,6 +27,11 @@ export interface TailCauses {
    * client's loop, which the load generators' own waits for a core lengthen.
    */
   serverPartP99Ms: number;
+  /**
+   * The tail itself, flat quadruples on the shared clock (CLOCK_MONOTONIC, ms): committed, handed
+   * (NaN: not stamped), received, and the load generator's index; to hold against a kernel trace.
+   */
+  deliveries: number[];
 }
 
 const median = (values: number[]) => percentile(Float64Array.from(values).sort(), 50);
@@ -56,6 +61,7 @@ export function tailCauses(
   const counts = { slow: 0, serverGc: 0, generatorGcOnly: 0, neither: 0 };
   const parts = { tail: { server: [] as number[], client: [] as number[] }, all: { server: [] as number[], client: [] as number[] } };
   let allWithServerGc = 0;
+  const tail: number[] = [];
   deliveries.forEach((triples, generator) => {
     for (let i = 0; i < triples.length; i += 3) {
       const [key, receivedAt] = [triples[i + 1]!, triples[i + 2]!];
@@ -73,6 +79,7 @@ export function tailCauses(
         }
       }
       if (!slow) continue;
+      tail.push(committedAt, handed ?? Number.NaN, receivedAt, generator);
       counts.slow++;
       if (serverGc) counts.serverGc++;
       else if (overlaps(generatorPauses[generator] ?? [], committedAt, receivedAt)) counts.generatorGcOnly++;
@@ -86,6 +93,7 @@ export function tailCauses(
     ...counts,
     serverGcShareOfAll: all === 0 ? 0 : allWithServerGc / all,
     serverPartP99Ms: percentile(serverAll, 99),
+    deliveries: tail,
     split: {
       tail: { serverMs: median(parts.tail.server), clientMs: median(parts.tail.client) },
       all: { serverMs: percentile(serverAll, 50), clientMs: median(parts.all.client) },
