@@ -13,7 +13,7 @@ import type { Child } from './children.js';
 import type { Fleet } from './fleet.js';
 import { log } from './log.js';
 import { watchLoopStalls } from './loop-stalls.js';
-import { machineBusy } from './machine.js';
+import { hostSpeed, machineBusy } from './machine.js';
 import { startNotifyProbe } from './notify-probe.js';
 import type { BenchOptions } from './options.js';
 import { publishAtRate, type PublishResult } from './publisher.js';
@@ -98,6 +98,7 @@ export async function publishPhase(
   await fleet.clientLoops();
   const [pingsBefore, receivedBefore] = [clientsBefore.total('pings'), clientsBefore.total('received')];
   const probe = await startNotifyProbe(databaseUrl, options.serverPriority);
+  const speedBefore = hostSpeed();
   const busy = machineBusy();
   const publisherCpu = { cpu: process.cpuUsage(), at: performance.now() };
   // How late this process's loop ran while it stamped commits: an acknowledgement read late is stamped late (publisher.ts).
@@ -117,6 +118,7 @@ export async function publishPhase(
     await fleet.publishingEnds();
   }
 
+  const hostSpeedUs = { before: speedBefore, after: hostSpeed() };
   const pings = (await fleet.clientStats()).total('pings') - pingsBefore;
   const clientLoop = await fleet.clientLoops();
   const serverLoads = await fleet.loadOf(servers);
@@ -165,5 +167,5 @@ export async function publishPhase(
   const tail = tailCauses(published, own, serverLoads.flatMap((load) => load.gc.at), clientLoop.gcAt, handedAt, figures.commitToClient);
   // BENCH_TAIL_FILE: a JSON line per phase with its slowest deliveries, to hold against a kernel trace.
   if (process.env.BENCH_TAIL_FILE) appendFileSync(process.env.BENCH_TAIL_FILE, `${JSON.stringify({ phase: plan.label ?? null, deliveries: tail.deliveries })}\n`);
-  return { plan, published, figures, load: { servers: serverLoads, machine, publisherShare, publisherLoopDelay, publisherStalls: publisherStalls.take(), pings, clientLoop }, tail, latecomers };
+  return { plan, published, figures, load: { servers: serverLoads, machine, publisherShare, publisherLoopDelay, publisherStalls: publisherStalls.take(), pings, hostSpeedUs, clientLoop }, tail, latecomers };
 }

@@ -181,6 +181,8 @@ export interface LoadFigures {
   publisherStalls: LoopStalls;
   /** Client keepalive PINGs sent while publishing. */
   pings: number;
+  /** The host's speed just before publishing and once the deliveries were in (machine.ts `hostSpeed`, µs). */
+  hostSpeedUs: { before: number; after: number };
   /** The load generators' worst event-loop delay meanwhile: their own stalls delay the timestamps. */
   clientLoop: ClientLoops;
 }
@@ -214,4 +216,6 @@ export function printLoad(load: LoadFigures, elapsedMs: number): void {
   if (load.machine) {
     console.log(`  the whole machine (every process, ${cpus().length} cores) was ${(load.machine.busy * 100).toFixed(0)}% busy meanwhile, ${(load.machine.stolen * 100).toFixed(0)}% stolen by the hypervisor`);
   }
+  const speed = load.hostSpeedUs;
+  console.log(`  the host ran a fixed piece of work in ${speed.before.toFixed(0)} µs before publishing, ${speed.after.toFixed(0)} µs after (fastest of 20)`);
 }

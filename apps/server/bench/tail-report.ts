@@ -98,11 +98,12 @@ export function printComparison([small, full]: [PhaseResult, PhaseResult], optio
   row('commit -> client max', (s) => ms(s.phase.figures.commitToClient.at(-1) ?? Number.NaN), (s) => s.phase.figures.commitToClient.at(-1) ?? Number.NaN);
   row(`event-loop delay p99${servers}`, (s) => ms(s.server.loopP99), (s) => s.server.loopP99);
   row(`event-loop delay max${servers}`, (s) => ms(s.server.loopMax), (s) => s.server.loopMax);
-  row(`  longest stall, the machine's aside${servers}`, (s) => stallFigure(s.server.loopStallAlone));
+  row(`  longest stall of its own${servers}`, (s) => stallFigure(s.server.loopStallAlone));
   row('GC pauses, in all, longest', (s) => `${s.server.gcCount}, ${s.server.gcMs.toFixed(0)} ms, ${ms(s.server.gcMax)}`, (s) => s.server.gcMs);
   row(`server CPU${servers}`, (s) => `${(s.server.cpuShare * 100).toFixed(0)}% of a core`, (s) => s.server.cpuShare);
   row(`server waited for a core${servers}`, (s) => (s.server.waited ? `loop ${s.server.waited.main.toFixed(0)} ms, helpers ${s.server.waited.helpers.toFixed(0)} ms` : 'n/a'), (s) => s.server.waited?.main ?? Number.NaN);
   row('machine busy (stolen)', (s) => machineFigure(s.phase.load));
+  row('host: fixed work before, after', (s) => `${s.phase.load.hostSpeedUs.before.toFixed(0)} µs, ${s.phase.load.hostSpeedUs.after.toFixed(0)} µs`, (s) => s.phase.load.hostSpeedUs.before + s.phase.load.hostSpeedUs.after);
   row('publisher: loop delay p99, max', (s) => `${ms(s.phase.load.publisherLoopDelay.p99Ms)}, ${ms(s.phase.load.publisherLoopDelay.maxMs)}`);
   row('received before the ack was read', (s) => String(s.phase.figures.beforeAcknowledged));
   row('commit stamped by a server', (s) => String(s.phase.figures.commitFromServers));
