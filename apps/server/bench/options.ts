@@ -15,13 +15,13 @@ const HELP = `npm run bench:realtime -- [flags]
   --server-priority=P   how the servers share the cores with the load              BENCH_SERVER_PRIORITY
                         generators, the publisher and PostgreSQL, which would run
                         elsewhere in production: realtime (default: every server
-                        thread on SCHED_FIFO, so it runs as soon as it is ready; needs
-                        root, else nice -5), or a nice value (0: equal shares; write
-                        negatives with =)
+                        thread on SCHED_FIFO, its event loop above the rest, so it runs as
+                        soon as it is ready; needs root, else nice -5), or a nice value
+                        (0: equal shares; write negatives with =)
   --generator-priority=P                                                         BENCH_GENERATOR_PRIORITY
                         how the load generators share the cores; they stand in for
                         19,000 browsers and stamp each delivery when their loop gets
-                        to it: realtime (default: SCHED_FIFO below the servers while a
+                        to it: realtime (default: real-time below the servers while a
                         phase publishes, as on devices of their own; nice -5 while
                         sockets connect, when SCHED_FIFO starved PostgreSQL), or a
                         nice value throughout (-5: the fourteenth session's; 0: equal
@@ -30,7 +30,7 @@ const HELP = `npm run bench:realtime -- [flags]
                         how the PostgreSQL backends serving the servers (their pools'
                         and listeners') share the cores while a phase publishes; their
                         work is part of each delivery, and in production the database
-                        has cores of its own: realtime (default: SCHED_FIFO below the
+                        has cores of its own: realtime (default: real-time below the
                         servers, with the load generators), or a nice value (0: like
                         the rest of PostgreSQL, the fifteenth session's)
   --keep-rt-limit       keep the kernel's cap on real-time threads               BENCH_KEEP_RT_LIMIT=1

@@ -4,9 +4,9 @@
  * behind them (BENCHMARKS.md, thirteenth and fourteenth sessions). A priority is 'realtime' or a
  * nice value (0: equal shares, left as it is).
  *
- * 'realtime' is SCHED_FIFO: the servers' from the moment they are ready (a server's event loop one
- * level above its own helper threads), the load generators' only while a phase publishes, below
- * the servers'. A generator stamps a delivery when
+ * 'realtime' is a real-time policy: the servers' SCHED_FIFO from the moment they are ready (a
+ * server's event loop one level above its own helper threads), the load generators' only while a
+ * phase publishes, below the servers' (SCHED_RR by default). A generator stamps a delivery when
  * its loop gets to it, as a browser on a device of its own would at once (fifteenth session);
  * while 19,000 sockets connect and sign in they stay at nice -5, because on SCHED_FIFO then they
  * starved PostgreSQL until the server refused sockets (fourteenth session). While a phase
