@@ -57,7 +57,7 @@ export interface FleetOptions {
   generatorPriority?: Priority;
   /** How the servers' database backends share the cores while publishing (--backend-priority; default 0, equal shares). */
   backendPriority?: Priority;
-  /** With a priority 'realtime': the kernel's cap lifted, the level below the servers on SCHED_RR, the servers' loops above their helpers (default: none of them; --keep-rt-limit, --rr-slice-ms, --loop-with-helpers). */
+  /** With a priority 'realtime': the kernel's cap lifted, the level below the servers on SCHED_RR, the servers' loops above their helpers, their backends with the helpers (default: none of them; --keep-rt-limit, --rr-slice-ms, --loop-with-helpers, --backends-with-clients). */
   scheduling?: SchedulingSettings;
   /** Where `snapshot` writes heap snapshots; null: it does nothing. */
   snapshotDir?: string | null;
@@ -76,6 +76,7 @@ export class Fleet {
   readonly #realtimeSettings: ReturnType<typeof realtimeSettings>;
   readonly #belowServers: LevelPolicy;
   readonly #loopFirst: boolean;
+  readonly #backendsWithHelpers: boolean;
   readonly #snapshotDir: string | null;
 
   constructor(options: FleetOptions = {}) {
@@ -85,10 +86,11 @@ export class Fleet {
     this.#generatorPriority = options.generatorPriority ?? 0;
     this.#backendPriority = options.backendPriority ?? 0;
     const realtime = [this.#serverPriority, this.#generatorPriority, this.#backendPriority].includes('realtime');
-    const scheduling = options.scheduling ?? { liftRealtimeLimit: false, rrSliceMs: null, loopFirst: false };
+    const scheduling = options.scheduling ?? { liftRealtimeLimit: false, rrSliceMs: null, loopFirst: false, backendsWithHelpers: false };
     this.#realtimeSettings = realtimeSettings(realtime && scheduling.liftRealtimeLimit, realtime ? scheduling.rrSliceMs : null);
     this.#belowServers = scheduling.rrSliceMs ? '--rr' : '--fifo';
     this.#loopFirst = scheduling.loopFirst;
+    this.#backendsWithHelpers = scheduling.loopFirst && scheduling.backendsWithHelpers;
     this.#snapshotDir = options.snapshotDir ?? null;
   }
 
@@ -113,7 +115,7 @@ export class Fleet {
     const [first] = servers;
     if (!first) return;
     const backends = async () => [...(await first.request<Message & { pids: number[] }>({ type: 'backends' }, 10_000)).pids, ...moreBackends];
-    this.#backendScheduling = prioritiseBackends(backends, this.#backendPriority, this.#belowServers);
+    this.#backendScheduling = prioritiseBackends(backends, this.#backendPriority, this.#belowServers, this.#backendsWithHelpers);
     await this.#backendScheduling.first();
   }
 

@@ -31,22 +31,28 @@ const HELP = `npm run bench:realtime -- [flags]
                         and listeners') share the cores while a phase publishes; their
                         work is part of each delivery, and in production the database
                         has cores of its own: realtime (default: real-time below the
-                        servers, with the load generators), or a nice value (0: like
-                        the rest of PostgreSQL, the fifteenth session's)
+                        servers' loops; see --backends-with-clients), or a nice value
+                        (0: like the rest of PostgreSQL, the fifteenth session's)
   --keep-rt-limit       keep the kernel's cap on real-time threads               BENCH_KEEP_RT_LIMIT=1
                         while publishing (kernel.sched_rt_runtime_us, 950 ms of each
                         second): by default, with any priority realtime, it is lifted
                         (-1) while a phase publishes and put back after, because at the
                         cap the kernel stops every real-time thread of the bench for the
                         rest of the second (it logged doing so during runs)
-  --rr-slice-ms N       how the level below the servers (load generators, publisher,  BENCH_RR_SLICE_MS
-                        the servers' backends) shares a core while publishing: SCHED_RR
+  --rr-slice-ms N       how the load generators, the publisher and the servers'       BENCH_RR_SLICE_MS
+                        backends share a core with their level while publishing: SCHED_RR
                         with kernel.sched_rr_timeslice_ms set to N (default 1; the kernel
                         rounds it up to one tick) and put back after; 0: SCHED_FIFO,
                         where one runs until it blocks (the twentieth session's)
   --loop-with-helpers   a server's event loop on the level of its helper threads   BENCH_LOOP_WITH_HELPERS=1
                         and of the NOTIFY probe (the twentieth session's); by default it
                         runs a level above them, which on that level kept it waiting
+  --backends-with-clients                                                        BENCH_BACKENDS_WITH_CLIENTS=1
+                        the servers' database backends on the level of the load
+                        generators while publishing (the twenty-first session's); by
+                        default they run with the servers' helper threads, below a
+                        server's loop and above the clients, which held them back the
+                        more the more sockets they held
   --keepalive-in-step   every socket's keepalive clock starts when its subscription does, so
                         the sockets subscribed together PING together 20-25 s later (a wave,
                         as after a mass reconnect); by default each starts at a random point
@@ -88,7 +94,7 @@ export interface BenchOptions {
   generatorPriority: Priority;
   /** How the servers' database backends share the cores while publishing (see --backend-priority). */
   backendPriority: Priority;
-  /** The kernel's real-time cap, the level below the servers, a server's loop (see --keep-rt-limit, --rr-slice-ms, --loop-with-helpers). */
+  /** The kernel's real-time cap, the level below the servers, a server's loop, the servers' backends (see --keep-rt-limit, --rr-slice-ms, --loop-with-helpers, --backends-with-clients). */
   scheduling: SchedulingSettings;
   floorSockets: number;
   heapSnapshotDir: string | null;
@@ -123,6 +129,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       'keep-rt-limit': { type: 'boolean' },
       'rr-slice-ms': { type: 'string' },
       'loop-with-helpers': { type: 'boolean' },
+      'backends-with-clients': { type: 'boolean' },
       'floor-sockets': { type: 'string' },
       'heap-snapshots': { type: 'string' },
       'cpu-prof': { type: 'string' },
@@ -176,6 +183,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       liftRealtimeLimit: !(values['keep-rt-limit'] ?? env.BENCH_KEEP_RT_LIMIT === '1'),
       rrSliceMs: integer('rr-slice-ms', values['rr-slice-ms'] ?? env.BENCH_RR_SLICE_MS, 1, 0, 100) || null,
       loopFirst: !(values['loop-with-helpers'] ?? env.BENCH_LOOP_WITH_HELPERS === '1'),
+      backendsWithHelpers: !(values['backends-with-clients'] ?? env.BENCH_BACKENDS_WITH_CLIENTS === '1'),
     },
     floorSockets: integer('floor-sockets', values['floor-sockets'], Math.ceil(sockets / instances), 0, 19_500),
     heapSnapshotDir: values['heap-snapshots'] ?? null,

@@ -11,9 +11,11 @@
  * while 19,000 sockets connect and sign in they stay at nice -5, because on SCHED_FIFO then they
  * starved PostgreSQL until the server refused sockets (fourteenth session). While a phase
  * publishes, the publisher (it stamps commits) and the PostgreSQL backends serving the servers
- * run at the generators' level too (sixteenth session); the rest of PostgreSQL keeps equal shares.
- * Meanwhile the kernel's cap on real-time threads is lifted (`realtimeSettings`, twentieth session),
- * and the level below the servers takes turns (SCHED_RR, a one-tick slice; twenty-first session).
+ * run at the generators' level too (sixteenth session), the servers' backends a level above them
+ * with the servers' helper threads (twenty-second session); the rest of PostgreSQL keeps equal
+ * shares. Meanwhile the kernel's cap on real-time threads is lifted (`realtimeSettings`, twentieth
+ * session), and the level below the servers takes turns (SCHED_RR, a one-tick slice; twenty-first
+ * session).
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -30,10 +32,10 @@ const run = promisify(execFile);
 const NICE_FALLBACK = -5;
 /**
  * Real-time levels (1 is the lowest): a server's event loop runs before anything else of the
- * bench's; its helper threads (V8's GC, libuv's pool) and the NOTIFY probe next; then, while a
- * phase publishes, the load generators, the publisher and the servers' database backends, before
- * the rest of PostgreSQL. On one level SCHED_FIFO does not preempt: a kernel trace showed a
- * server's loop waiting up to 10.6 ms for its own GC helpers and the probe's threads
+ * bench's; its helper threads (V8's GC, libuv's pool), the NOTIFY probe and, while a phase
+ * publishes, the servers' database backends next; then the load generators and the publisher,
+ * before the rest of PostgreSQL. On one level SCHED_FIFO does not preempt: a kernel trace showed
+ * a server's loop waiting up to 10.6 ms for its own GC helpers and the probe's threads
  * (BENCHMARKS.md, twenty-first session).
  */
 const SERVER_LOOP_LEVEL = '3';
@@ -99,22 +101,25 @@ export function prioritiseGenerators(generators: Child[], priority: Priority, po
 
 /**
  * The PostgreSQL backends serving the servers (their pools' connections and their LISTEN
- * connection), while a phase publishes: real-time just below the servers ('realtime', `policy`), or at
- * the nice value given; like PostgreSQL's other processes otherwise. Their work is part of every
- * delivery (the announcement forwarded, the events read); in production the database has cores
- * of its own, and here they waited behind the publisher's transactions, which stand in for the
- * other instances' writes, the more so the busier the servers were (sixteenth session). Level
- * with the servers, a backend's longer statement held a server's loop up to 58 ms.
+ * connection), while a phase publishes: real-time ('realtime', `policy`) with the servers' helper
+ * threads below their loops (`withHelpers`) or with the load generators, or at the nice value
+ * given; like PostgreSQL's other processes otherwise. Their work is part of every delivery (the
+ * announcement forwarded, the events read); in production the database has cores of its own, and
+ * here they waited behind the publisher's transactions, which stand in for the other instances'
+ * writes, the more so the busier the servers were (sixteenth session), and then behind the load
+ * generators, the busier the more sockets they hold (twenty-second). Level with a server's loop,
+ * a backend's longer statement held it up to 58 ms (sixteenth), so never there.
  * Backends that start meanwhile (a pool growing) are found every second.
  */
-export function prioritiseBackends(find: () => Promise<number[]>, priority: Priority, policy: LevelPolicy) {
+export function prioritiseBackends(find: () => Promise<number[]>, priority: Priority, policy: LevelPolicy, withHelpers: boolean) {
+  const level = withHelpers ? SERVER_LEVEL : BELOW_SERVERS;
   const raised = new Set<number>();
   let active = false;
   let timer: NodeJS.Timeout | null = null;
   // Cleared when the system refuses: the backends then share the cores like the rest of PostgreSQL.
   let switching = priority !== 0;
   const set = (pid: number, raise: boolean) =>
-    priority === 'realtime' ? chrt(pid, raise ? policy : '--other', raise ? BELOW_SERVERS : '0') : Promise.resolve(renice(pid, raise ? priority : 0));
+    priority === 'realtime' ? chrt(pid, raise ? policy : '--other', raise ? level : '0') : Promise.resolve(renice(pid, raise ? priority : 0));
   const raiseNew = async () => {
     const pids = await find();
     for (const pid of pids) {
@@ -238,7 +243,11 @@ export function describePriorities(servers: Priority, generators: Priority, back
   return `servers run ${servers === 'realtime' ? `first (SCHED_FIFO, ${settings.loopFirst ? 'the event loop above its helper threads' : 'the event loop level with its helper threads'})` : `at nice ${servers}`}, load generators ${
     generators === 'realtime' ? `next while publishing (${below}), at nice ${NICE_FALLBACK} otherwise` : `at nice ${generators}`
   }; the servers' database backends ${
-    backends === 'realtime' ? `with the load generators while publishing (${below})` : backends === 0 ? 'like the rest of PostgreSQL' : `at nice ${backends} while publishing`
+    backends === 'realtime'
+      ? `${settings.loopFirst && settings.backendsWithHelpers ? "with the servers' helper threads" : 'with the load generators'} while publishing (${settings.rrSliceMs ? 'SCHED_RR' : 'SCHED_FIFO'})`
+      : backends === 0
+        ? 'like the rest of PostgreSQL'
+        : `at nice ${backends} while publishing`
   }${
     [servers, generators, backends].includes('realtime')
       ? `; the kernel's cap on real-time threads ${settings.liftRealtimeLimit ? 'lifted while publishing' : 'kept'}`
@@ -246,11 +255,13 @@ export function describePriorities(servers: Priority, generators: Priority, back
   }`;
 }
 
-/** The bench's scheduling arrangements beyond the priorities (see --keep-rt-limit, --rr-slice-ms, --loop-with-helpers). */
+/** The bench's scheduling arrangements beyond the priorities (see --keep-rt-limit, --rr-slice-ms, --loop-with-helpers, --backends-with-clients). */
 export interface SchedulingSettings {
   liftRealtimeLimit: boolean;
   /** SCHED_RR's slice for the level below the servers; null: SCHED_FIFO there. */
   rrSliceMs: number | null;
   /** Whether a server's event loop runs a level above its helper threads. */
   loopFirst: boolean;
+  /** Whether the servers' database backends run with their helper threads (only below a loop that runs first). */
+  backendsWithHelpers: boolean;
 }
