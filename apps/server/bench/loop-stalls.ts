@@ -1,11 +1,13 @@
 /**
  * When a process's event loop stalled, on the bench's shared clock (clock.ts), so that a server's
- * stall can be told from a moment when every process stopped together (the VM not running: nothing
- * a process does can hide that from a 30 ms target). A 5 ms timer that fires late notes the
+ * stall can be told from a moment when the machine stopped (every process together, or the core
+ * it waited on: core-watch.ts), which nothing a process does can hide from a 30 ms target.
+ * A 5 ms timer that fires late notes the
  * stall's end and length, and the CPU time the process used meanwhile; the servers, the load
  * generators and the publisher each keep one.
  */
 import { onClock } from './clock.js';
+import { longestCoreStop, type CoreStops } from './core-watch.js';
 
 const TICK_MS = 5;
 /** Shorter stalls are not noted: only the long ones are compared between processes. */
@@ -54,31 +56,34 @@ function longestDuring(stalls: LoopStalls, from: number, to: number): number {
 }
 
 export interface SharedStalls {
-  /** The server's longest stall (`end` on the shared clock, `cpuMs`: its threads' CPU time meanwhile), and the publisher's and each generator's longest at the same moment. */
-  longest: { ms: number; end: number; cpuMs: number; publisherMs: number; generatorsMs: number[] };
+  /** The server's longest stall (`end` on the shared clock, `cpuMs`: its threads' CPU time meanwhile), and the publisher's, each generator's and any core's longest stop at the same moment. */
+  longest: { ms: number; end: number; cpuMs: number; publisherMs: number; generatorsMs: number[]; coreMs: number };
   /** The server's longest stall of its own: all but the machine's (see shareOfStalls). */
   aloneMs: number;
 }
 
 /**
  * The server's stalls against the others': a stall counts as the machine's, not the server's,
- * when at the same moment the publisher's loop and at least one generator's stalled for at least
- * half as long (the generators stall often on their own; a stop of the machine stops all alike),
- * and the server itself ran for less than half of it. A kernel trace showed the other case: the
- * server's loop and a GC helper of its own holding both cores for 40–70 ms, every other process
- * of the bench waiting (BENCHMARKS.md, twenty-first session): that stall is the server's.
+ * when the server itself ran for less than half of it and, at the same moment, either a core
+ * stopped for at least half as long (core-watch.ts: one virtual CPU not running stops whatever
+ * waits on it, while processes on the other run on; twenty-second session), or the publisher's
+ * loop and at least one generator's stalled for at least half as long (the generators stall often
+ * on their own; a stop of the machine stops all alike). A kernel trace showed the case that is
+ * the server's: its loop and a GC helper of its own holding both cores for 40–70 ms, every other
+ * process of the bench waiting (BENCHMARKS.md, twenty-first session).
  */
-export function shareOfStalls(server: LoopStalls, publisher: LoopStalls, generators: LoopStalls[]): SharedStalls {
-  let longest = { ms: 0, end: 0, cpuMs: 0, publisherMs: 0, generatorsMs: generators.map(() => 0) };
+export function shareOfStalls(server: LoopStalls, publisher: LoopStalls, generators: LoopStalls[], cores: CoreStops): SharedStalls {
+  let longest = { ms: 0, end: 0, cpuMs: 0, publisherMs: 0, generatorsMs: generators.map(() => 0), coreMs: 0 };
   let aloneMs = 0;
   for (let i = 0; i < server.length; i += 3) {
     const [end, ms, cpuMs] = [server[i]!, server[i + 1]!, server[i + 2]!];
     const from = end - ms - TICK_MS;
     const publisherMs = longestDuring(publisher, from, end);
     const generatorsMs = generators.map((stalls) => longestDuring(stalls, from, end));
-    if (ms > longest.ms) longest = { ms, end, cpuMs, publisherMs, generatorsMs };
+    const coreMs = longestCoreStop(cores, from, end);
+    if (ms > longest.ms) longest = { ms, end, cpuMs, publisherMs, generatorsMs, coreMs };
     const stalledToo = (otherMs: number) => otherMs >= ms / 2;
-    const machines = stalledToo(publisherMs) && generatorsMs.some(stalledToo) && cpuMs < ms / 2;
+    const machines = (stalledToo(coreMs) || (stalledToo(publisherMs) && generatorsMs.some(stalledToo))) && cpuMs < ms / 2;
     if (!machines) aloneMs = Math.max(aloneMs, ms);
   }
   return { longest, aloneMs };

@@ -13,6 +13,8 @@ import type { Child } from './children.js';
 import type { Fleet } from './fleet.js';
 import { log } from './log.js';
 import { watchLoopStalls } from './loop-stalls.js';
+import { coreWatch } from './core-watch.js';
+import { clockNow } from './clock.js';
 import { hostSpeed, machineBusy } from './machine.js';
 import { startNotifyProbe } from './notify-probe.js';
 import type { BenchOptions } from './options.js';
@@ -92,6 +94,7 @@ export async function publishPhase(
   const { recipients } = plan;
   const profileSuffix = plan.label ? `-${plan.label}` : '';
   await fleet.profile(servers, 'start', options.cpuProfileDir, profileSuffix);
+  const cores = coreWatch(); // started with the first phase (a warm-up), before its window opens
   await fleet.collectClientGarbage();
   await fleet.loadOf(servers);
   const clientsBefore = await fleet.clientStats();
@@ -106,11 +109,14 @@ export async function publishPhase(
   const publisherStalls = watchLoopStalls();
   log(`publishing ${plan.rate}/s for ${plan.durationMs / 1000} s${plan.label ? ` (${plan.label}: to ${recipients.length} users)` : ''}`);
   const keyOffset = ledger.nextKey;
+  const publishing = { from: 0, to: 0 };
   let published: PublishResult;
   try {
     await fleet.publishingStarts(servers, [probe.backendPid]);
     publisherLoop.enable();
+    publishing.from = clockNow();
     published = await publishAtRate(db, { ...options, ...plan, keyOffset, ttlDays: TTL_DAYS });
+    publishing.to = clockNow();
     publisherLoop.disable();
     publisherStalls.stop();
     await fleet.awaitDeliveries(receivedBefore + (published.issued - published.failed) * options.devicesPerUser);
@@ -167,5 +173,5 @@ export async function publishPhase(
   const tail = tailCauses(published, own, serverLoads.flatMap((load) => load.gc.at), clientLoop.gcAt, handedAt, figures.commitToClient);
   // BENCH_TAIL_FILE: a JSON line per phase with its slowest deliveries, to hold against a kernel trace.
   if (process.env.BENCH_TAIL_FILE) appendFileSync(process.env.BENCH_TAIL_FILE, `${JSON.stringify({ phase: plan.label ?? null, deliveries: tail.deliveries })}\n`);
-  return { plan, published, figures, load: { servers: serverLoads, machine, publisherShare, publisherLoopDelay, publisherStalls: publisherStalls.take(), pings, hostSpeedUs, clientLoop }, tail, latecomers };
+  return { plan, published, figures, load: { servers: serverLoads, machine, publisherShare, publisherLoopDelay, publisherStalls: publisherStalls.take(), coreStops: cores.take(publishing.from, publishing.to), pings, hostSpeedUs, clientLoop }, tail, latecomers };
 }

@@ -2,6 +2,7 @@
 import { cpus } from 'node:os';
 import type { ClientLoops, ServerLoad } from './fleet.js';
 import { shareOfStalls, stallFigure, type LoopStalls } from './loop-stalls.js';
+import { coreStopFigure, describeCoreStops, type CoreStops } from './core-watch.js';
 import type { MachineShares } from './machine.js';
 import type { PublishResult } from './publisher.js';
 
@@ -179,6 +180,8 @@ export interface LoadFigures {
   publisherLoopDelay: { p99Ms: number; maxMs: number };
   /** The publisher's loop stalls meanwhile, to tell a stop of the machine from a server's stall. */
   publisherStalls: LoopStalls;
+  /** Each core's stops meanwhile (core-watch.ts), for the same. */
+  coreStops: CoreStops;
   /** Client keepalive PINGs sent while publishing. */
   pings: number;
   /** The host's speed just before publishing and once the deliveries were in (machine.ts `hostSpeed`, µs). */
@@ -198,12 +201,12 @@ export function printLoad(load: LoadFigures, elapsedMs: number): void {
       `    event-loop delay p99 ${ms(server.loopDelayP99Ms)}, max ${ms(server.loopDelayMaxMs)}; ${gc.count} GC pauses, ` +
         `${gc.totalMs.toFixed(0)} ms in all (${gc.major} major, ${gc.majorMs.toFixed(0)} ms), longest ${ms(gc.maxMs)}`,
     );
-    const { longest, aloneMs } = shareOfStalls(server.loopStalls, load.publisherStalls, load.clientLoop.stalls);
+    const { longest, aloneMs } = shareOfStalls(server.loopStalls, load.publisherStalls, load.clientLoop.stalls, load.coreStops);
     const together = longest.generatorsMs.filter((g) => g > 0);
     console.log(
-      `    longest loop stall ${stallFigure(longest.ms)}${longest.ms ? ` (ended ${(longest.end / 1000).toFixed(3)} s on CLOCK_MONOTONIC; its threads ran ${longest.cpuMs.toFixed(1)} ms meanwhile)` : ''}, at the same moment the publisher's ${stallFigure(longest.publisherMs)} and ` +
-        `${together.length} of ${longest.generatorsMs.length} generators' (longest ${stallFigure(Math.max(0, ...together))}); ` +
-        `longest of its own (not a stop of every process, the server's too): ${stallFigure(aloneMs)}`,
+      `    longest loop stall ${stallFigure(longest.ms)}${longest.ms ? ` (ended ${(longest.end / 1000).toFixed(3)} s on CLOCK_MONOTONIC; its threads ran ${longest.cpuMs.toFixed(1)} ms meanwhile)` : ''}, at the same moment the publisher's ${stallFigure(longest.publisherMs)}, ` +
+        `${together.length} of ${longest.generatorsMs.length} generators' (longest ${stallFigure(Math.max(0, ...together))}) and a core's stop ${coreStopFigure(longest.coreMs)}; ` +
+        `longest of its own (not a stop of the machine or of a core): ${stallFigure(aloneMs)}`,
     );
     if (server.dbProbes) {
       console.log(`    'select 1' through its pool: ${timing(server.dbProbes.pool)}; over a connection of its own: ${timing(server.dbProbes.direct)}`);
@@ -216,6 +219,7 @@ export function printLoad(load: LoadFigures, elapsedMs: number): void {
   if (load.machine) {
     console.log(`  the whole machine (every process, ${cpus().length} cores) was ${(load.machine.busy * 100).toFixed(0)}% busy meanwhile, ${(load.machine.stolen * 100).toFixed(0)}% stolen by the hypervisor`);
   }
+  console.log(`  cores stopped (a thread above everything woke late; core-watch.ts): ${describeCoreStops(load.coreStops, cpus().length)}`);
   const speed = load.hostSpeedUs;
   console.log(`  the host ran a fixed piece of work in ${speed.before.toFixed(0)} µs before publishing, ${speed.after.toFixed(0)} µs after (fastest of 20)`);
 }
