@@ -85,23 +85,13 @@ export function coreWatch(): { take(from: number, to: number): CoreStops } {
   return watching;
 }
 
-/** The longest stop of any core that overlaps [from, to] on the shared clock, in ms (0: none). */
-export function longestCoreStop(stops: CoreStops, from: number, to: number): number {
-  let longest = 0;
-  for (let i = 0; i < stops.length; i += 3) {
-    const [end, ms] = [stops[i]!, stops[i + 1]!];
-    if (end - ms <= to && end >= from) longest = Math.max(longest, ms);
-  }
-  return longest;
-}
-
 /** A core's stop for the report: 0 stands for none noted. */
 export const coreStopFigure = (ms: number) => (ms === 0 ? `none over ${NOTED_OVER_MS} ms` : `${ms.toFixed(1)} ms`);
 
 /** How often each core stopped, and for how long at most: "core 0: 2, longest 13.7 ms; core 1: 0, …". */
-export function describeCoreStops(stops: CoreStops, cores: number): string {
-  const counts = new Array<number>(cores).fill(0);
-  const longest = new Array<number>(cores).fill(0);
+export function describeCoreStops(stops: CoreStops): string {
+  const counts = new Array<number>(availableParallelism()).fill(0);
+  const longest = new Array<number>(availableParallelism()).fill(0);
   for (let i = 0; i < stops.length; i += 3) {
     const [ms, core] = [stops[i + 1]!, stops[i + 2]!];
     counts[core]! += 1;

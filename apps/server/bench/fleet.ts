@@ -90,7 +90,7 @@ export class Fleet {
     this.#realtimeSettings = realtimeSettings(realtime && scheduling.liftRealtimeLimit, realtime ? scheduling.rrSliceMs : null);
     this.#belowServers = scheduling.rrSliceMs ? '--rr' : '--fifo';
     this.#loopFirst = scheduling.loopFirst;
-    this.#backendsWithHelpers = scheduling.loopFirst && scheduling.backendsWithHelpers;
+    this.#backendsWithHelpers = scheduling.backendsWithHelpers;
     this.#snapshotDir = options.snapshotDir ?? null;
   }
 

@@ -7,7 +7,7 @@
  * generators and the publisher each keep one.
  */
 import { onClock } from './clock.js';
-import { longestCoreStop, type CoreStops } from './core-watch.js';
+import type { CoreStops } from './core-watch.js';
 
 const TICK_MS = 5;
 /** Shorter stalls are not noted: only the long ones are compared between processes. */
@@ -45,12 +45,15 @@ export function watchLoopStalls(): { take(): LoopStalls; stop(): void } {
 /** A stall's length for the report: 0 stands for none noted. */
 export const stallFigure = (ms: number) => (ms === 0 ? `none over ${NOTED_OVER_MS} ms` : `${ms.toFixed(1)} ms`);
 
-/** The longest stall in `stalls` that overlaps [from, to], in ms (0: none). */
-function longestDuring(stalls: LoopStalls, from: number, to: number): number {
+/**
+ * The longest of `triples` (a loop's stalls, or the cores' stops: each begins with its end and its
+ * length) that overlaps [from, to], in ms (0: none); `slackMs` widens each back by a tick.
+ */
+function longestDuring(triples: LoopStalls | CoreStops, from: number, to: number, slackMs = TICK_MS): number {
   let longest = 0;
-  for (let i = 0; i < stalls.length; i += 3) {
-    const [end, ms] = [stalls[i]!, stalls[i + 1]!];
-    if (end - ms - TICK_MS <= to && end >= from) longest = Math.max(longest, ms);
+  for (let i = 0; i < triples.length; i += 3) {
+    const [end, ms] = [triples[i]!, triples[i + 1]!];
+    if (end - ms - slackMs <= to && end >= from) longest = Math.max(longest, ms);
   }
   return longest;
 }
@@ -80,7 +83,7 @@ export function shareOfStalls(server: LoopStalls, publisher: LoopStalls, generat
     const from = end - ms - TICK_MS;
     const publisherMs = longestDuring(publisher, from, end);
     const generatorsMs = generators.map((stalls) => longestDuring(stalls, from, end));
-    const coreMs = longestCoreStop(cores, from, end);
+    const coreMs = longestDuring(cores, from, end, 0);
     if (ms > longest.ms) longest = { ms, end, cpuMs, publisherMs, generatorsMs, coreMs };
     const stalledToo = (otherMs: number) => otherMs >= ms / 2;
     const machines = (stalledToo(coreMs) || (stalledToo(publisherMs) && generatorsMs.some(stalledToo))) && cpuMs < ms / 2;

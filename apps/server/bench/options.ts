@@ -162,6 +162,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
   const compareSockets = optional('compare-sockets', values['compare-sockets'], devicesPerUser, sockets - devicesPerUser);
   if (compareSockets !== null && compareSockets % devicesPerUser !== 0) throw new Error('--compare-sockets must be a multiple of --devices');
   const rateStep = integer('rate-step', values['rate-step'], 200, 10, 10_000);
+  const loopFirst = !(values['loop-with-helpers'] ?? env.BENCH_LOOP_WITH_HELPERS === '1');
   return {
     sockets,
     instances,
@@ -182,8 +183,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     scheduling: {
       liftRealtimeLimit: !(values['keep-rt-limit'] ?? env.BENCH_KEEP_RT_LIMIT === '1'),
       rrSliceMs: integer('rr-slice-ms', values['rr-slice-ms'] ?? env.BENCH_RR_SLICE_MS, 1, 0, 100) || null,
-      loopFirst: !(values['loop-with-helpers'] ?? env.BENCH_LOOP_WITH_HELPERS === '1'),
-      backendsWithHelpers: !(values['backends-with-clients'] ?? env.BENCH_BACKENDS_WITH_CLIENTS === '1'),
+      loopFirst,
+      // Level with a loop that does not run first, a backend held it up to 58 ms (priority.ts).
+      backendsWithHelpers: loopFirst && !(values['backends-with-clients'] ?? env.BENCH_BACKENDS_WITH_CLIENTS === '1'),
     },
     floorSockets: integer('floor-sockets', values['floor-sockets'], Math.ceil(sockets / instances), 0, 19_500),
     heapSnapshotDir: values['heap-snapshots'] ?? null,

@@ -244,7 +244,7 @@ export function describePriorities(servers: Priority, generators: Priority, back
     generators === 'realtime' ? `next while publishing (${below}), at nice ${NICE_FALLBACK} otherwise` : `at nice ${generators}`
   }; the servers' database backends ${
     backends === 'realtime'
-      ? `${settings.loopFirst && settings.backendsWithHelpers ? "with the servers' helper threads" : 'with the load generators'} while publishing (${settings.rrSliceMs ? 'SCHED_RR' : 'SCHED_FIFO'})`
+      ? `${settings.backendsWithHelpers ? "with the servers' helper threads" : 'with the load generators'} while publishing (${settings.rrSliceMs ? 'SCHED_RR' : 'SCHED_FIFO'})`
       : backends === 0
         ? 'like the rest of PostgreSQL'
         : `at nice ${backends} while publishing`
@@ -262,6 +262,6 @@ export interface SchedulingSettings {
   rrSliceMs: number | null;
   /** Whether a server's event loop runs a level above its helper threads. */
   loopFirst: boolean;
-  /** Whether the servers' database backends run with their helper threads (only below a loop that runs first). */
+  /** Whether the servers' database backends run with their helper threads; never without `loopFirst`. */
   backendsWithHelpers: boolean;
 }

@@ -219,7 +219,7 @@ export function printLoad(load: LoadFigures, elapsedMs: number): void {
   if (load.machine) {
     console.log(`  the whole machine (every process, ${cpus().length} cores) was ${(load.machine.busy * 100).toFixed(0)}% busy meanwhile, ${(load.machine.stolen * 100).toFixed(0)}% stolen by the hypervisor`);
   }
-  console.log(`  cores stopped (a thread above everything woke late; core-watch.ts): ${describeCoreStops(load.coreStops, cpus().length)}`);
+  console.log(`  cores stopped (a thread above everything woke late; core-watch.ts): ${describeCoreStops(load.coreStops)}`);
   const speed = load.hostSpeedUs;
   console.log(`  the host ran a fixed piece of work in ${speed.before.toFixed(0)} µs before publishing, ${speed.after.toFixed(0)} µs after (fastest of 20)`);
 }

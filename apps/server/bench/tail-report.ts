@@ -62,7 +62,7 @@ function waitedOf(loads: ServerLoad[]) {
 }
 
 /** Every core's stops together: how many, the longest. */
-function coreStops(stops: CoreStops): string {
+function coreStopsFigure(stops: CoreStops): string {
   const lengths = stops.filter((_, i) => i % 3 === 1);
   return `${lengths.length}, ${coreStopFigure(maxOf(lengths))}`;
 }
@@ -106,7 +106,7 @@ export function printComparison([small, full]: [PhaseResult, PhaseResult], optio
   row(`event-loop delay p99${servers}`, (s) => ms(s.server.loopP99), (s) => s.server.loopP99);
   row(`event-loop delay max${servers}`, (s) => ms(s.server.loopMax), (s) => s.server.loopMax);
   row(`  longest stall of its own${servers}`, (s) => stallFigure(s.server.loopStallAlone));
-  row('  a core stopped: times, longest', (s) => coreStops(s.phase.load.coreStops));
+  row('  a core stopped: times, longest', (s) => coreStopsFigure(s.phase.load.coreStops));
   row('GC pauses, in all, longest', (s) => `${s.server.gcCount}, ${s.server.gcMs.toFixed(0)} ms, ${ms(s.server.gcMax)}`, (s) => s.server.gcMs);
   row(`server CPU${servers}`, (s) => `${(s.server.cpuShare * 100).toFixed(0)}% of a core`, (s) => s.server.cpuShare);
   row(`server waited for a core${servers}`, (s) => (s.server.waited ? `loop ${s.server.waited.main.toFixed(0)} ms, helpers ${s.server.waited.helpers.toFixed(0)} ms` : 'n/a'), (s) => s.server.waited?.main ?? Number.NaN);
