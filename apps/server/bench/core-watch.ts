@@ -47,9 +47,11 @@ export function coreWatch(): { take(from: number, to: number): CoreStops } {
   if (watching) return watching;
   const stops: CoreStops = [];
   let refused = false;
+  // A watcher below SCHED_FIFO 99, or one gone, would take a busy core for a stopped one.
   const refuse = (reason: string) => {
     if (refused) return;
     refused = true;
+    stops.length = 0;
     log(`cannot watch the cores (${reason}), so no stall is put down to a stopped core`);
   };
   for (let core = 0; core < availableParallelism(); core++) {
@@ -64,7 +66,7 @@ export function coreWatch(): { take(from: number, to: number): CoreStops } {
           continue;
         }
         const [end, late] = line.split(' ').map(Number);
-        stops.push(end!, late!, core);
+        if (!refused) stops.push(end!, late!, core);
       }
     });
     let complaint = '';
