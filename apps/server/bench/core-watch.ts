@@ -91,7 +91,8 @@ export function coreWatch(): { take(from: number, to: number): CoreStops } {
 export const coreStopFigure = (ms: number) => (ms === 0 ? `none over ${NOTED_OVER_MS} ms` : `${ms.toFixed(1)} ms`);
 
 /** How often each core stopped, and for how long at most: "core 0: 2, longest 13.7 ms; core 1: 0, …". */
-export function describeCoreStops(stops: CoreStops): string {
+export function describeCoreStops(stops: CoreStops | null): string {
+  if (!stops) return 'not watched (--no-core-watch)';
   const counts = new Array<number>(availableParallelism()).fill(0);
   const longest = new Array<number>(availableParallelism()).fill(0);
   for (let i = 0; i < stops.length; i += 3) {

@@ -75,7 +75,7 @@ export interface SharedStalls {
  * the server's: its loop and a GC helper of its own holding both cores for 40–70 ms, every other
  * process of the bench waiting (BENCHMARKS.md, twenty-first session).
  */
-export function shareOfStalls(server: LoopStalls, publisher: LoopStalls, generators: LoopStalls[], cores: CoreStops): SharedStalls {
+export function shareOfStalls(server: LoopStalls, publisher: LoopStalls, generators: LoopStalls[], cores: CoreStops | null): SharedStalls {
   let longest = { ms: 0, end: 0, cpuMs: 0, publisherMs: 0, generatorsMs: generators.map(() => 0), coreMs: 0 };
   let aloneMs = 0;
   for (let i = 0; i < server.length; i += 3) {
@@ -83,7 +83,7 @@ export function shareOfStalls(server: LoopStalls, publisher: LoopStalls, generat
     const from = end - ms - TICK_MS;
     const publisherMs = longestDuring(publisher, from, end);
     const generatorsMs = generators.map((stalls) => longestDuring(stalls, from, end));
-    const coreMs = longestDuring(cores, from, end, 0);
+    const coreMs = cores ? longestDuring(cores, from, end, 0) : 0;
     if (ms > longest.ms) longest = { ms, end, cpuMs, publisherMs, generatorsMs, coreMs };
     const stalledToo = (otherMs: number) => otherMs >= ms / 2;
     const machines = (stalledToo(coreMs) || (stalledToo(publisherMs) && generatorsMs.some(stalledToo))) && cpuMs < ms / 2;

@@ -53,6 +53,9 @@ const HELP = `npm run bench:realtime -- [flags]
                         default they run with the servers' helper threads, below a
                         server's loop and above the clients, which held them back the
                         more the more sockets they held
+  --no-core-watch       no watch on each core (core-watch.ts: a process per core on       BENCH_NO_CORE_WATCH=1
+                        SCHED_FIFO 99 waking every 4 ms, 3-4% of a core in all): no stall
+                        is then put down to a stopped core
   --keepalive-in-step   every socket's keepalive clock starts when its subscription does, so
                         the sockets subscribed together PING together 20-25 s later (a wave,
                         as after a mass reconnect); by default each starts at a random point
@@ -88,6 +91,8 @@ export interface BenchOptions {
   pingIntervalMs: number | null;
   /** Whether sockets subscribed together keep their keepalive clocks in step (see --keepalive-in-step). */
   keepaliveInStep: boolean;
+  /** Whether a watch on each core tells a stopped core from a server's stall (see --no-core-watch). */
+  watchCores: boolean;
   /** How the servers share the cores (see --server-priority). */
   serverPriority: Priority;
   /** How the load generators share the cores (see --generator-priority). */
@@ -130,6 +135,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       'rr-slice-ms': { type: 'string' },
       'loop-with-helpers': { type: 'boolean' },
       'backends-with-clients': { type: 'boolean' },
+      'no-core-watch': { type: 'boolean' },
       'floor-sockets': { type: 'string' },
       'heap-snapshots': { type: 'string' },
       'cpu-prof': { type: 'string' },
@@ -174,6 +180,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     perGenerator: integer('per-generator', values['per-generator'] ?? env.BENCH_PER_GENERATOR, 5_000, 100, 15_000),
     pingIntervalMs: values['ping-interval'] === undefined ? null : integer('ping-interval', values['ping-interval'], 0, 1_000, 600_000),
     keepaliveInStep: values['keepalive-in-step'] ?? false,
+    watchCores: !(values['no-core-watch'] ?? env.BENCH_NO_CORE_WATCH === '1'),
     serverPriority: priority('server-priority', values['server-priority'] ?? env.BENCH_SERVER_PRIORITY),
     generatorPriority: priority(
       'generator-priority',

@@ -94,7 +94,7 @@ export async function publishPhase(
   const { recipients } = plan;
   const profileSuffix = plan.label ? `-${plan.label}` : '';
   await fleet.profile(servers, 'start', options.cpuProfileDir, profileSuffix);
-  const cores = coreWatch(); // started with the first phase (a warm-up), before its window opens
+  const cores = options.watchCores ? coreWatch() : null; // started with the first phase (a warm-up), before its window opens
   await fleet.collectClientGarbage();
   await fleet.loadOf(servers);
   const clientsBefore = await fleet.clientStats();
@@ -173,5 +173,5 @@ export async function publishPhase(
   const tail = tailCauses(published, own, serverLoads.flatMap((load) => load.gc.at), clientLoop.gcAt, handedAt, figures.commitToClient);
   // BENCH_TAIL_FILE: a JSON line per phase with its slowest deliveries, to hold against a kernel trace.
   if (process.env.BENCH_TAIL_FILE) appendFileSync(process.env.BENCH_TAIL_FILE, `${JSON.stringify({ phase: plan.label ?? null, deliveries: tail.deliveries })}\n`);
-  return { plan, published, figures, load: { servers: serverLoads, machine, publisherShare, publisherLoopDelay, publisherStalls: publisherStalls.take(), coreStops: cores.take(publishing.from, publishing.to), pings, hostSpeedUs, clientLoop }, tail, latecomers };
+  return { plan, published, figures, load: { servers: serverLoads, machine, publisherShare, publisherLoopDelay, publisherStalls: publisherStalls.take(), coreStops: cores?.take(publishing.from, publishing.to) ?? null, pings, hostSpeedUs, clientLoop }, tail, latecomers };
 }

@@ -62,7 +62,8 @@ function waitedOf(loads: ServerLoad[]) {
 }
 
 /** Every core's stops together: how many, the longest. */
-function coreStopsFigure(stops: CoreStops): string {
+function coreStopsFigure(stops: CoreStops | null): string {
+  if (!stops) return 'not watched';
   const lengths = stops.filter((_, i) => i % 3 === 1);
   return `${lengths.length}, ${coreStopFigure(maxOf(lengths))}`;
 }
