@@ -87,12 +87,21 @@ export function coreWatch(): { take(from: number, to: number): CoreStops } {
   return watching;
 }
 
-/** A core's stop for the report: 0 stands for none noted. */
-export const coreStopFigure = (ms: number) => (ms === 0 ? `none over ${NOTED_OVER_MS} ms` : `${ms.toFixed(1)} ms`);
+const NOT_WATCHED = 'not watched';
+
+/** A core's stop for the report: 0 stands for none noted, null for cores not watched. */
+export const coreStopFigure = (ms: number | null) => (ms === null ? NOT_WATCHED : ms === 0 ? `none over ${NOTED_OVER_MS} ms` : `${ms.toFixed(1)} ms`);
+
+/** Every core's stops together: how many, the longest ("2, 13.7 ms"). */
+export function coreStopsInAll(stops: CoreStops | null): string {
+  if (!stops) return NOT_WATCHED;
+  const lengths = stops.filter((_, i) => i % 3 === 1);
+  return `${lengths.length}, ${coreStopFigure(Math.max(0, ...lengths))}`;
+}
 
 /** How often each core stopped, and for how long at most: "core 0: 2, longest 13.7 ms; core 1: 0, …". */
 export function describeCoreStops(stops: CoreStops | null): string {
-  if (!stops) return 'not watched (--no-core-watch)';
+  if (!stops) return `${NOT_WATCHED} (--no-core-watch)`;
   const counts = new Array<number>(availableParallelism()).fill(0);
   const longest = new Array<number>(availableParallelism()).fill(0);
   for (let i = 0; i < stops.length; i += 3) {

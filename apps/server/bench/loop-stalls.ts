@@ -59,8 +59,8 @@ function longestDuring(triples: LoopStalls | CoreStops, from: number, to: number
 }
 
 export interface SharedStalls {
-  /** The server's longest stall (`end` on the shared clock, `cpuMs`: its threads' CPU time meanwhile), and the publisher's, each generator's and any core's longest stop at the same moment. */
-  longest: { ms: number; end: number; cpuMs: number; publisherMs: number; generatorsMs: number[]; coreMs: number };
+  /** The server's longest stall (`end` on the shared clock, `cpuMs`: its threads' CPU time meanwhile), and the publisher's, each generator's and any core's longest stop at the same moment (`coreMs` null: the cores were not watched). */
+  longest: { ms: number; end: number; cpuMs: number; publisherMs: number; generatorsMs: number[]; coreMs: number | null };
   /** The server's longest stall of its own: all but the machine's (see shareOfStalls). */
   aloneMs: number;
 }
@@ -76,17 +76,17 @@ export interface SharedStalls {
  * process of the bench waiting (BENCHMARKS.md, twenty-first session).
  */
 export function shareOfStalls(server: LoopStalls, publisher: LoopStalls, generators: LoopStalls[], cores: CoreStops | null): SharedStalls {
-  let longest = { ms: 0, end: 0, cpuMs: 0, publisherMs: 0, generatorsMs: generators.map(() => 0), coreMs: 0 };
+  let longest: SharedStalls['longest'] = { ms: 0, end: 0, cpuMs: 0, publisherMs: 0, generatorsMs: generators.map(() => 0), coreMs: cores ? 0 : null };
   let aloneMs = 0;
   for (let i = 0; i < server.length; i += 3) {
     const [end, ms, cpuMs] = [server[i]!, server[i + 1]!, server[i + 2]!];
     const from = end - ms - TICK_MS;
     const publisherMs = longestDuring(publisher, from, end);
     const generatorsMs = generators.map((stalls) => longestDuring(stalls, from, end));
-    const coreMs = cores ? longestDuring(cores, from, end, 0) : 0;
+    const coreMs = cores ? longestDuring(cores, from, end, 0) : null;
     if (ms > longest.ms) longest = { ms, end, cpuMs, publisherMs, generatorsMs, coreMs };
     const stalledToo = (otherMs: number) => otherMs >= ms / 2;
-    const machines = (stalledToo(coreMs) || (stalledToo(publisherMs) && generatorsMs.some(stalledToo))) && cpuMs < ms / 2;
+    const machines = ((coreMs !== null && stalledToo(coreMs)) || (stalledToo(publisherMs) && generatorsMs.some(stalledToo))) && cpuMs < ms / 2;
     if (!machines) aloneMs = Math.max(aloneMs, ms);
   }
   return { longest, aloneMs };

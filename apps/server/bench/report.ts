@@ -205,7 +205,7 @@ export function printLoad(load: LoadFigures, elapsedMs: number): void {
     const together = longest.generatorsMs.filter((g) => g > 0);
     console.log(
       `    longest loop stall ${stallFigure(longest.ms)}${longest.ms ? ` (ended ${(longest.end / 1000).toFixed(3)} s on CLOCK_MONOTONIC; its threads ran ${longest.cpuMs.toFixed(1)} ms meanwhile)` : ''}, at the same moment the publisher's ${stallFigure(longest.publisherMs)}, ` +
-        `${together.length} of ${longest.generatorsMs.length} generators' (longest ${stallFigure(Math.max(0, ...together))}) and a core's stop ${load.coreStops ? coreStopFigure(longest.coreMs) : 'not watched'}; ` +
+        `${together.length} of ${longest.generatorsMs.length} generators' (longest ${stallFigure(Math.max(0, ...together))}) and a core's stop ${coreStopFigure(longest.coreMs)}; ` +
         `longest of its own (not a stop of the machine or of a core): ${stallFigure(aloneMs)}`,
     );
     if (server.dbProbes) {

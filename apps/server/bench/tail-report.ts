@@ -1,7 +1,7 @@
 /** Printing of bench/tail.ts: each phase, the two socket counts side by side, the rate search. */
 import type { ServerLoad } from './fleet.js';
 import { shareOfStalls, stallFigure } from './loop-stalls.js';
-import { coreStopFigure, type CoreStops } from './core-watch.js';
+import { coreStopsInAll } from './core-watch.js';
 import type { BenchOptions } from './options.js';
 import type { PhaseResult } from './publish-phase.js';
 import { percentile, printDelivery, printLoad } from './report.js';
@@ -61,13 +61,6 @@ function waitedOf(loads: ServerLoad[]) {
   return { main: maxOf(waits.map((w) => w!.main)), helpers: maxOf(waits.map((w) => w!.helpers)) };
 }
 
-/** Every core's stops together: how many, the longest. */
-function coreStopsFigure(stops: CoreStops | null): string {
-  if (!stops) return 'not watched';
-  const lengths = stops.filter((_, i) => i % 3 === 1);
-  return `${lengths.length}, ${coreStopFigure(maxOf(lengths))}`;
-}
-
 /** The load generators' GC pauses together: how many, their sum, the longest. */
 function generatorGc(gcAt: number[][]): string {
   const durations = gcAt.flatMap((pairs) => pairs.filter((_, i) => i % 2 === 1));
@@ -107,7 +100,7 @@ export function printComparison([small, full]: [PhaseResult, PhaseResult], optio
   row(`event-loop delay p99${servers}`, (s) => ms(s.server.loopP99), (s) => s.server.loopP99);
   row(`event-loop delay max${servers}`, (s) => ms(s.server.loopMax), (s) => s.server.loopMax);
   row(`  longest stall of its own${servers}`, (s) => stallFigure(s.server.loopStallAlone));
-  row('  a core stopped: times, longest', (s) => coreStopsFigure(s.phase.load.coreStops));
+  row('  a core stopped: times, longest', (s) => coreStopsInAll(s.phase.load.coreStops));
   row('GC pauses, in all, longest', (s) => `${s.server.gcCount}, ${s.server.gcMs.toFixed(0)} ms, ${ms(s.server.gcMax)}`, (s) => s.server.gcMs);
   row(`server CPU${servers}`, (s) => `${(s.server.cpuShare * 100).toFixed(0)}% of a core`, (s) => s.server.cpuShare);
   row(`server waited for a core${servers}`, (s) => (s.server.waited ? `loop ${s.server.waited.main.toFixed(0)} ms, helpers ${s.server.waited.helpers.toFixed(0)} ms` : 'n/a'), (s) => s.server.waited?.main ?? Number.NaN);
