@@ -129,7 +129,6 @@ it('as an administrator: users, the org chart and live connections', async () =>
 
   expect(tab.consoleErrors()).toEqual([]);
   await erin.context.close();
-  await tab.context.close();
 });
 
 it('on a phone: every admin screen fits 375 px', async () => {
@@ -152,7 +151,6 @@ it('on a phone: every admin screen fits 375 px', async () => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBe(0);
   expect(tab.consoleErrors()).toEqual([]);
-  await tab.context.close();
 });
 
 it('as a supervisor or a supervisee: no admin menu, and each address says it is for administrators', async () => {

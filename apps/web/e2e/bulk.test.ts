@@ -62,7 +62,6 @@ it('selects several notifications and marks them read', async () => {
   await bulkBar(phone).getByText('2 notifications selected').waitFor();
   await screenshot(phone.page, 'bulk-selected-375');
   expect([...tab.consoleErrors(), ...phone.consoleErrors()]).toEqual([]);
-  await Promise.all([tab.context.close(), phone.context.close()]);
 });
 
 it('selects all notifications matching the filter, beyond the loaded page, and archives them', async () => {
@@ -85,7 +84,6 @@ it('selects all notifications matching the filter, beyond the loaded page, and a
   expect(rows.filter((item) => item.archivedAt).length).toBe(27);
   expect(rows.find((item) => item.title === 'Not a progress report')!.archivedAt).toBeNull();
   expect(tab.consoleErrors()).toEqual([]);
-  await tab.context.close();
 });
 
 it('deletes with Undo: undone, nothing is deleted; otherwise deleted on the server after 5 s', async () => {
@@ -117,7 +115,6 @@ it('deletes with Undo: undone, nothing is deleted; otherwise deleted on the serv
   await tab.page.goto('/goals');
   await expect.poll(async () => (await bobsRows(titles)).length, { timeout: 3_000, interval: 100 }).toBe(0);
   expect(tab.consoleErrors()).toEqual([]);
-  await tab.context.close();
 });
 
 it('rejects several goals with one reason from the approvals page', async () => {

@@ -147,5 +147,4 @@ it('rejects a whole group with one reason asked in place, then archives it', asy
   await submitted.waitFor({ state: 'detached' });
   await expect.poll(async () => (await olivia.notifications.stats.query()).archivedCount).toBe(archivedBefore + 3);
   expect(tab.consoleErrors()).toEqual([]);
-  await tab.context.close();
 });

@@ -99,7 +99,6 @@ it('collapses five submissions into one group, expands it, and approves them all
   await group(phone.page, summary).getByText('5 approved').waitFor();
   await screenshot(phone.page, 'group-history-375');
   expect(phone.consoleErrors()).toEqual([]);
-  await phone.context.close();
 });
 
 it('names the goal Approve all could not approve, with the server\'s message, and counts it out', async () => {
@@ -131,7 +130,6 @@ it('names the goal Approve all could not approve, with the server\'s message, an
   expect(await Promise.all(goals.map(async (goal) => (await alice.goals.byId.query({ id: goal.id })).status))).toEqual(['ACTIVE', 'CANCELLED', 'ACTIVE']);
   await submitted.getByText('7 approved, 1 cancelled').waitFor();
   expect(tab.consoleErrors()).toEqual([]);
-  await tab.context.close();
 });
 
 /** Whether a tRPC WebSocket message (one request or a batch) asks to approve this goal. */

@@ -79,7 +79,6 @@ it('approves one request and rejects another with a reason, from the bell', asyn
   expect(await wasReloaded(tab.page)).toBe(false);
   expect(tab.consoleErrors()).toEqual([]);
   // Its open bell would mark later tests' notifications seen.
-  await tab.context.close();
 });
 
 it('approves from a toast; the decision clears the badge and the toast on the same person\'s other device', async () => {
@@ -223,5 +222,4 @@ it('snoozes a notification out of the inbox, and it returns live when its time c
   await screenshot(tab.page, 'inbox-snooze-returned-1280');
   await bellWithUnread(tab.page, 0).waitFor();
   expect(tab.consoleErrors()).toEqual([]);
-  await tab.context.close();
 });

@@ -79,6 +79,9 @@ export const connection = (page: Page, status: 'connecting' | 'connected' | 'rec
 /** The bell once it shows exactly `count` unread. */
 export const bellWithUnread = (page: Page, count: number) => page.locator(`[data-testid="bell"][data-unread="${count}"]`);
 
+/** The bell's number now (0 until the counts have loaded): for a count the badge may pass in one render. */
+export const unreadOn = async (page: Page) => Number(await page.getByTestId('bell').getAttribute('data-unread'));
+
 /**
  * Closes the bell's open dropdown, and waits until it is gone: while it is open, what it shows is
  * marked seen, so a notification arriving then never counts as new. Escape reaches the dropdown

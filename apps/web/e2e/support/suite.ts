@@ -1,9 +1,11 @@
 /**
  * The set-up most browser test files share: one server over a fresh seeded database, serving
  * the built SPA, and one Chromium, both started before the file's tests and closed after them.
+ * The tabs a test opens are closed after it, passed or failed, so a failed test leaves no socket
+ * behind for the next one to count.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startTestServer, type TestServer } from '../../../server/test/support/server.js';
 import { launchBrowser, openTab, type Tab, type TabOptions } from './browser.js';
 import { WEB_DIST } from './paths.js';
@@ -13,7 +15,7 @@ export interface BrowserSuite {
   readonly url: string;
   /** The server's database, to arrange what no screen makes (many notifications at once). */
   readonly db: TestServer['db'];
-  /** A new browser context (another person, or another device) on the app. */
+  /** A new browser context (another person, or another device) on the app, closed after the test. */
   openTab(options?: TabOptions): Promise<Tab>;
 }
 
@@ -21,8 +23,13 @@ export interface BrowserSuite {
 export function browserSuite(): BrowserSuite {
   let server: TestServer;
   let browser: Browser;
+  const opened = new Set<BrowserContext>();
   beforeAll(async () => {
     [server, browser] = await Promise.all([startTestServer({ env: { WEB_DIST } }), launchBrowser()]);
+  });
+  afterEach(async () => {
+    await Promise.all([...opened].map((context) => context.close()));
+    opened.clear();
   });
   afterAll(async () => {
     await browser?.close();
@@ -35,6 +42,10 @@ export function browserSuite(): BrowserSuite {
     get db() {
       return server.db;
     },
-    openTab: (options) => openTab(browser, server.url, options),
+    openTab: async (options) => {
+      const tab = await openTab(browser, server.url, options);
+      opened.add(tab.context);
+      return tab;
+    },
   };
 }
