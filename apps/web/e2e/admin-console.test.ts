@@ -128,7 +128,6 @@ it('as an administrator: users, the org chart and live connections', async () =>
   await expect.poll(sockets).toBe(before);
 
   expect(tab.consoleErrors()).toEqual([]);
-  await erin.context.close();
 });
 
 it('on a phone: every admin screen fits 375 px', async () => {

@@ -79,8 +79,8 @@ export const connection = (page: Page, status: 'connecting' | 'connected' | 'rec
 /** The bell once it shows exactly `count` unread. */
 export const bellWithUnread = (page: Page, count: number) => page.locator(`[data-testid="bell"][data-unread="${count}"]`);
 
-/** The bell's number now (0 until the counts have loaded): for a count the badge may pass in one render. */
-export const unreadOn = async (page: Page) => Number(await page.getByTestId('bell').getAttribute('data-unread'));
+/** The bell's number now, once the counts have loaded: for a count the badge may pass in one render. */
+export const unreadOn = async (page: Page) => Number(await page.locator('[data-testid="bell"][data-unread]').getAttribute('data-unread'));
 
 /**
  * Closes the bell's open dropdown, and waits until it is gone: while it is open, what it shows is

@@ -1,8 +1,8 @@
 /**
  * The set-up most browser test files share: one server over a fresh seeded database, serving
  * the built SPA, and one Chromium, both started before the file's tests and closed after them.
- * The tabs a test opens are closed after it, passed or failed, so a failed test leaves no socket
- * behind for the next one to count.
+ * The tabs a test opens are closed after it, passed or failed, so no test leaves a socket behind
+ * for the next one to count, or an open bell that marks the next one's notifications seen.
  */
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
