@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type pg from 'pg';
 import { bundleForNode } from '../scripts/bundle.js';
 import { Child, type Message } from './children.js';
 import { log } from './log.js';
@@ -57,7 +58,7 @@ export interface FleetOptions {
   generatorPriority?: Priority;
   /** How the servers' database backends share the cores while publishing (--backend-priority; default 0, equal shares). */
   backendPriority?: Priority;
-  /** With a priority 'realtime': the kernel's cap lifted, the level below the servers on SCHED_RR, the servers' loops above their helpers, their backends with the helpers (default: none of them; --keep-rt-limit, --rr-slice-ms, --loop-with-helpers, --backends-with-clients). */
+  /** With a priority 'realtime': the kernel's cap lifted, the level below the servers on SCHED_RR, the servers' loops above their helpers, their backends with the helpers, the publisher's backends with the generators (default: none of them; --keep-rt-limit, --rr-slice-ms, --loop-with-helpers, --backends-with-clients, --publisher-backends-first). */
   scheduling?: SchedulingSettings;
   /** Where `snapshot` writes heap snapshots; null: it does nothing. */
   snapshotDir?: string | null;
@@ -72,11 +73,14 @@ export class Fleet {
   readonly #generatorPriority: Priority;
   #generatorScheduling: { first(): Promise<void>; shared(): Promise<void> } | null = null;
   readonly #backendPriority: Priority;
-  #backendScheduling: { first(): Promise<void>; shared(): Promise<void> } | null = null;
+  #backendScheduling: Array<{ first(): Promise<void>; shared(): Promise<void> }> = [];
   readonly #realtimeSettings: ReturnType<typeof realtimeSettings>;
   readonly #belowServers: LevelPolicy;
   readonly #loopFirst: boolean;
   readonly #backendsWithHelpers: boolean;
+  readonly #publisherBackendsFirst: boolean;
+  /** The publisher's database backends, as its pool connects and drops them (`publisherPool`). */
+  readonly #publisherBackends = new Set<number>();
   readonly #snapshotDir: string | null;
 
   constructor(options: FleetOptions = {}) {
@@ -86,11 +90,12 @@ export class Fleet {
     this.#generatorPriority = options.generatorPriority ?? 0;
     this.#backendPriority = options.backendPriority ?? 0;
     const realtime = [this.#serverPriority, this.#generatorPriority, this.#backendPriority].includes('realtime');
-    const scheduling = options.scheduling ?? { liftRealtimeLimit: false, rrSliceMs: null, loopFirst: false, backendsWithHelpers: false };
+    const scheduling = options.scheduling ?? { liftRealtimeLimit: false, rrSliceMs: null, loopFirst: false, backendsWithHelpers: false, publisherBackendsFirst: false };
     this.#realtimeSettings = realtimeSettings(realtime && scheduling.liftRealtimeLimit, realtime ? scheduling.rrSliceMs : null);
     this.#belowServers = scheduling.rrSliceMs ? '--rr' : '--fifo';
     this.#loopFirst = scheduling.loopFirst;
     this.#backendsWithHelpers = scheduling.backendsWithHelpers;
+    this.#publisherBackendsFirst = scheduling.publisherBackendsFirst;
     this.#snapshotDir = options.snapshotDir ?? null;
   }
 
@@ -104,10 +109,18 @@ export class Fleet {
     await Promise.all(this.generators.map((g) => g.next('ready', 60_000)));
   }
 
+  /** Call before the pool's first query: its backends are then known, to run with the generators while publishing. */
+  publisherPool(pool: pg.Pool): void {
+    // node-postgres keeps each connection's backend pid (from its BackendKeyData) but does not type it.
+    const pid = (client: pg.PoolClient) => (client as pg.PoolClient & { processID: number }).processID;
+    pool.on('connect', (client) => this.#publisherBackends.add(pid(client)));
+    pool.on('remove', (client) => this.#publisherBackends.delete(pid(client)));
+  }
+
   /**
    * A phase starts publishing to `servers`: the load generators and the publisher go ahead of all
-   * but the servers, and so do the servers' database backends with `moreBackends` (each as its
-   * priority says), with the kernel's real-time settings held as asked.
+   * but the servers, and so do the servers' database backends with `moreBackends` and the
+   * publisher's (each as its priority says), with the kernel's real-time settings held as asked.
    */
   async publishingStarts(servers: Child[], moreBackends: number[] = []): Promise<void> {
     this.#realtimeSettings.hold();
@@ -115,15 +128,18 @@ export class Fleet {
     const [first] = servers;
     if (!first) return;
     const backends = async () => [...(await first.request<Message & { pids: number[] }>({ type: 'backends' }, 10_000)).pids, ...moreBackends];
-    this.#backendScheduling = prioritiseBackends(backends, this.#backendPriority, this.#belowServers, this.#backendsWithHelpers);
-    await this.#backendScheduling.first();
+    this.#backendScheduling = [prioritiseBackends("the servers'", backends, this.#backendPriority, this.#belowServers, this.#backendsWithHelpers)];
+    if (this.#publisherBackendsFirst) {
+      this.#backendScheduling.push(prioritiseBackends("the publisher's", async () => [...this.#publisherBackends], this.#backendPriority, this.#belowServers, false));
+    }
+    await Promise.all(this.#backendScheduling.map((scheduling) => scheduling.first()));
   }
 
   /** The phase has published and its deliveries are in (or it failed): every process shares the cores again. */
   async publishingEnds(): Promise<void> {
     const backends = this.#backendScheduling;
-    this.#backendScheduling = null;
-    await Promise.all([this.#generatorScheduling?.shared(), backends?.shared()]);
+    this.#backendScheduling = [];
+    await Promise.all([this.#generatorScheduling?.shared(), ...backends.map((scheduling) => scheduling.shared())]);
     this.#realtimeSettings.restore();
   }
 

@@ -53,6 +53,12 @@ const HELP = `npm run bench:realtime -- [flags]
                         default they run with the servers' helper threads, below a
                         server's loop and above the clients, which held them back the
                         more the more sockets they held
+  --publisher-backends-first                                                     BENCH_PUBLISHER_BACKENDS_FIRST=1
+                        the publisher's database backends with the load generators while
+                        a phase publishes (by default they run with the rest of PostgreSQL,
+                        below the generators, and a notifying commit held back there holds
+                        back every commit behind it); it starves the rest of PostgreSQL,
+                        and cores stopped in 6 of 7 runs with it (twenty-fifth session)
   --no-core-watch       no watch on each core (core-watch.ts: a process per core on       BENCH_NO_CORE_WATCH=1
                         SCHED_FIFO 99 waking every 4 ms, 3-4% of a core in all): no stall
                         is then put down to a stopped core
@@ -135,6 +141,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       'rr-slice-ms': { type: 'string' },
       'loop-with-helpers': { type: 'boolean' },
       'backends-with-clients': { type: 'boolean' },
+      'publisher-backends-first': { type: 'boolean' },
       'no-core-watch': { type: 'boolean' },
       'floor-sockets': { type: 'string' },
       'heap-snapshots': { type: 'string' },
@@ -193,6 +200,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       loopFirst,
       // Level with a loop that does not run first, a backend held it up to 58 ms (priority.ts).
       backendsWithHelpers: loopFirst && !(values['backends-with-clients'] ?? env.BENCH_BACKENDS_WITH_CLIENTS === '1'),
+      publisherBackendsFirst: values['publisher-backends-first'] ?? env.BENCH_PUBLISHER_BACKENDS_FIRST === '1',
     },
     floorSockets: integer('floor-sockets', values['floor-sockets'], Math.ceil(sockets / instances), 0, 19_500),
     heapSnapshotDir: values['heap-snapshots'] ?? null,

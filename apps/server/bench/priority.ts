@@ -13,12 +13,13 @@
  * publishes, the publisher (it stamps commits) and the PostgreSQL backends serving the servers
  * run at the generators' level too (sixteenth session), the servers' backends a level above them
  * with the servers' helper threads (twenty-second session); the rest of PostgreSQL keeps equal
- * shares. Meanwhile the kernel's cap on real-time threads is lifted (`realtimeSettings`, twentieth
+ * shares, the publisher's backends too unless `publisherBackendsFirst` (twenty-fifth session).
+ * Meanwhile the kernel's cap on real-time threads is lifted (`realtimeSettings`, twentieth
  * session), and the level below the servers takes turns (SCHED_RR, a one-tick slice; twenty-first
  * session).
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { setPriority } from 'node:os';
 import type { Child } from './children.js';
@@ -100,18 +101,22 @@ export function prioritiseGenerators(generators: Child[], priority: Priority, po
 }
 
 /**
- * The PostgreSQL backends serving the servers (their pools' connections and their LISTEN
- * connection), while a phase publishes: real-time ('realtime', `policy`) with the servers' helper
- * threads below their loops (`withHelpers`) or with the load generators, or at the nice value
- * given; like PostgreSQL's other processes otherwise. Their work is part of every delivery (the
- * announcement forwarded, the events read); in production the database has cores of its own, and
- * here they waited behind the publisher's transactions, which stand in for the other instances'
- * writes, the more so the busier the servers were (sixteenth session), and then behind the load
- * generators, the busier the more sockets they hold (twenty-second). Level with a server's loop,
- * a backend's longer statement held it up to 58 ms (sixteenth), so never there.
+ * PostgreSQL backends (`whose`, for the log) while a phase publishes: real-time ('realtime',
+ * `policy`) with the servers' helper threads below their loops (`withHelpers`) or with the load
+ * generators, or at the nice value given; like PostgreSQL's other processes otherwise. In
+ * production the database has cores of its own. The servers' backends (their pools' connections
+ * and their LISTEN connection) do part of every delivery (the announcement forwarded, the events
+ * read); here they waited behind the publisher's transactions, which stand in for the other
+ * instances' writes, the more so the busier the servers were (sixteenth session), and then behind
+ * the load generators, the busier the more sockets they hold (twenty-second). Level with a
+ * server's loop, a backend's longer statement held it up to 58 ms (sixteenth), so never there.
+ * The publisher's backends commit what is delivered, one notifying transaction at a time
+ * (PostgreSQL serialises them until each has committed), so one held back by the generators
+ * holds back the commits behind it; with them (`publisherBackendsFirst`) the rest of PostgreSQL
+ * starved, and the cores stopped in 6 of 7 runs against 0 of 8 (twenty-fifth session).
  * Backends that start meanwhile (a pool growing) are found every second.
  */
-export function prioritiseBackends(find: () => Promise<number[]>, priority: Priority, policy: LevelPolicy, withHelpers: boolean) {
+export function prioritiseBackends(whose: string, find: () => Promise<number[]>, priority: Priority, policy: LevelPolicy, withHelpers: boolean) {
   const level = withHelpers ? SERVER_LEVEL : BELOW_SERVERS;
   const raised = new Set<number>();
   let active = false;
@@ -125,8 +130,9 @@ export function prioritiseBackends(find: () => Promise<number[]>, priority: Prio
     for (const pid of pids) {
       if (!active || !switching || raised.has(pid)) continue;
       const reason = await set(pid, true);
+      if (reason && !existsSync(`/proc/${pid}`)) continue; // it ended meanwhile (a pool closing an idle connection): not a refusal
       if (reason) {
-        log(`database backend ${pid}: cannot raise it (${reason}), so the servers' backends share the cores with the rest of PostgreSQL`);
+        log(`database backend ${pid}: cannot raise it (${reason}), so ${whose} backends share the cores with the rest of PostgreSQL`);
         switching = false;
         return;
       }
@@ -248,14 +254,14 @@ export function describePriorities(servers: Priority, generators: Priority, back
       : backends === 0
         ? 'like the rest of PostgreSQL'
         : `at nice ${backends} while publishing`
-  }${
+  }${settings.publisherBackendsFirst && backends !== 0 ? ", the publisher's with the load generators" : ''}${
     [servers, generators, backends].includes('realtime')
       ? `; the kernel's cap on real-time threads ${settings.liftRealtimeLimit ? 'lifted while publishing' : 'kept'}`
       : ''
   }`;
 }
 
-/** The bench's scheduling arrangements beyond the priorities (see --keep-rt-limit, --rr-slice-ms, --loop-with-helpers, --backends-with-clients). */
+/** The bench's scheduling arrangements beyond the priorities (see --keep-rt-limit, --rr-slice-ms, --loop-with-helpers, --backends-with-clients, --publisher-backends-first). */
 export interface SchedulingSettings {
   liftRealtimeLimit: boolean;
   /** SCHED_RR's slice for the level below the servers; null: SCHED_FIFO there. */
@@ -264,4 +270,6 @@ export interface SchedulingSettings {
   loopFirst: boolean;
   /** Whether the servers' database backends run with their helper threads; never without `loopFirst`. */
   backendsWithHelpers: boolean;
+  /** Whether the publisher's database backends run with the load generators while publishing, at the servers' backends' priority. */
+  publisherBackendsFirst: boolean;
 }

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SessionTokens } from '@pms/api';
-import { createDatabase } from '@pms/db';
+import { createDatabase, poolOf } from '@pms/db';
 import type { DB } from '@pms/db';
 import type { Child } from './children.js';
 import { bundleServer, Fleet } from './fleet.js';
@@ -80,6 +80,7 @@ async function main() {
   await bundleServer();
   database = await createBenchDatabase(options.adminUrl);
   db = createDatabase({ connectionString: database.url, max: options.maxInFlight });
+  fleet.publisherPool(poolOf(db));
   const secret = randomBytes(32).toString('base64url');
   const users = options.sockets / options.devicesPerUser;
   const devices = await provisionDevices(db, new SessionTokens(secret, SESSION_TTL_HOURS * 3600), users, options.devicesPerUser);
