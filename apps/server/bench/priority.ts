@@ -254,7 +254,7 @@ export function describePriorities(servers: Priority, generators: Priority, back
       : backends === 0
         ? 'like the rest of PostgreSQL'
         : `at nice ${backends} while publishing`
-  }${settings.publisherBackendsFirst && backends !== 0 ? ", the publisher's with the load generators" : ''}${
+  }${settings.publisherBackendsFirst && backends !== 0 ? `, the publisher's ${backends === 'realtime' ? 'with the load generators' : 'too'}` : ''}${
     [servers, generators, backends].includes('realtime')
       ? `; the kernel's cap on real-time threads ${settings.liftRealtimeLimit ? 'lifted while publishing' : 'kept'}`
       : ''

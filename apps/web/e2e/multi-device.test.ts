@@ -20,7 +20,7 @@ beforeAll(async () => {
 
 const assignToAlice = (title: string) => sam.goals.assign.mutate({ superviseeId: aliceId, title });
 const rows = (tab: Tab) => tab.page.getByTestId('notification-row');
-const unreadRows = (tab: Tab) => tab.page.locator('[data-testid="notification-row"][data-read="false"]');
+const unreadRows = (tab: Tab) => rows(tab).and(tab.page.locator('[data-read="false"]'));
 /** Sam's assignments, one after another, are one group row in the history list (groups.ts). */
 const assignments = (tab: Tab, count: number) => tab.page.getByTestId('notification-group').filter({ hasText: `${samName} assigned you ${count} goals` });
 
