@@ -30,6 +30,9 @@ export type ServerLoad = Message & {
   handedAt: number[];
   /** Flat triples (user id, head seq, ms on the shared clock): when the server's listener heard the announcement. */
   listenerHeardAt: number[];
+  /** Flat triples (user id, seq, ms on the shared clock): when the hub's read of that event was sent, and when its rows were back. */
+  hubReadSentAt: number[];
+  hubReadBackAt: number[];
 };
 
 export interface ClientLoops {

@@ -142,6 +142,13 @@ export async function publishPhase(
   const heard = byKey(await probe.arrivals());
   await probe.stop();
   const serversHeard = byKey(lookUpArrivals(serverLoads.flatMap((load) => load.listenerHeardAt)));
+  const [readSent, readBack] = [byKey(lookUpArrivals(serverLoads.flatMap((load) => load.hubReadSentAt))), byKey(lookUpArrivals(serverLoads.flatMap((load) => load.hubReadBackAt)))];
+  // Looked up now: byKey reads the ledger, which moves on below.
+  const hubReads = new Map<number, { sentAt: number; backAt: number }>();
+  for (let key = 0; key < published.issued; key++) {
+    const [sentAt, backAt] = [readSent(key), readBack(key)];
+    if (sentAt !== undefined && backAt !== undefined) hubReads.set(key, { sentAt, backAt });
+  }
   // A commit happened before the publisher read its acknowledgement, before the probe heard its
   // announcement and before a server's listener did; each stamp can only be late, so the earliest
   // stands for the commit. The servers' is needed: a listener may read an announcement before its
@@ -170,7 +177,7 @@ export async function publishPhase(
   for (const { handedAt: pairs } of serverLoads) {
     for (let i = 0; i < pairs.length; i += 2) if (!handedAt.has(pairs[i]! - keyOffset)) handedAt.set(pairs[i]! - keyOffset, pairs[i + 1]!);
   }
-  const tail = tailCauses(published, own, serverLoads.flatMap((load) => load.gc.at), clientLoop.gcAt, handedAt, figures.commitToClient);
+  const tail = tailCauses(published, own, serverLoads.flatMap((load) => load.gc.at), clientLoop.gcAt, handedAt, figures.commitToClient, (key) => hubReads.get(key));
   // BENCH_TAIL_FILE: a JSON line per phase with its slowest deliveries, to hold against a kernel trace.
   if (process.env.BENCH_TAIL_FILE) appendFileSync(process.env.BENCH_TAIL_FILE, `${JSON.stringify({ phase: plan.label ?? null, deliveries: tail.deliveries })}\n`);
   return { plan, published, figures, load: { servers: serverLoads, machine, publisherShare, publisherLoopDelay, publisherStalls: publisherStalls.take(), coreStops: cores?.take(publishing.from, publishing.to) ?? null, pings, hostSpeedUs, clientLoop }, tail, latecomers };

@@ -58,6 +58,11 @@ pg.Client.prototype.emit = function (this: pg.Client, event: string | symbol, ..
   return emit.call(this, event, ...args);
 };
 
+// When the hub's read of announced events was sent and when its rows were back, for each event it
+// read: two sets of flat triples (user id, seq, ms on the shared clock), to split the server's part.
+let hubReadSentAt: number[] = [];
+let hubReadBackAt: number[] = [];
+
 const collectGarbage = globalThis.gc;
 if (!collectGarbage) throw new Error('run with --expose-gc');
 
@@ -79,6 +84,18 @@ async function servePms(): Promise<Served> {
   const env = parseEnv({ LOG_LEVEL: 'warn', ...process.env, HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0' });
   const app = await createApp(env, process.env.DATABASE_URL!);
   const { port } = await app.listen();
+  const { reads } = app.deps.realtime;
+  const readRanges = reads.readRanges.bind(reads);
+  reads.readRanges = async (ranges, perUser) => {
+    const sent = clockNow();
+    const events = await readRanges(ranges, perUser);
+    const back = clockNow();
+    for (const { userId, seq } of events) {
+      hubReadSentAt.push(userId, seq, sent);
+      hubReadBackAt.push(userId, seq, back);
+    }
+    return events;
+  };
   const direct = new pg.Client({ connectionString: process.env.DATABASE_URL });
   direct.on('error', () => {});
   await direct.connect();
@@ -209,9 +226,13 @@ serveParent(async (message) => {
         dbProbes: probes && { pool: probes.pool.summary(), direct: probes.direct.summary() },
         handedAt,
         listenerHeardAt,
+        hubReadSentAt,
+        hubReadBackAt,
       };
       handedAt = [];
       listenerHeardAt = [];
+      hubReadSentAt = [];
+      hubReadBackAt = [];
       loopDelay.reset();
       gcPauses = freshGcPauses();
       loadSince = { cpu: process.cpuUsage(), at: performance.now(), waits: threadsWaiting() };

@@ -23,6 +23,11 @@ export interface TailCauses {
   /** Medians of commit -> handed and handed -> received, ms: of the tail, and of all deliveries. */
   split: { tail: { serverMs: number; clientMs: number }; all: { serverMs: number; clientMs: number } };
   /**
+   * The server's part split at the hub's read of the event (medians, ms, of the deliveries the
+   * read was stamped for): commit -> read sent, the read, rows back -> handed.
+   */
+  hubRead: Record<'tail' | 'all', { beforeMs: number; readMs: number; afterMs: number }>;
+  /**
    * p99 of every delivery's commit -> handed: the server's part alone, without the way to the
    * client's loop, which the load generators' own waits for a core lengthen.
    */
@@ -56,10 +61,12 @@ export function tailCauses(
   generatorPauses: number[][],
   handedAt: Map<number, number>,
   commitToClient: Float64Array,
+  hubReadOf: (key: number) => { sentAt: number; backAt: number } | undefined,
 ): TailCauses {
   const thresholdMs = percentile(commitToClient, 99);
   const counts = { slow: 0, serverGc: 0, generatorGcOnly: 0, neither: 0 };
   const parts = { tail: { server: [] as number[], client: [] as number[] }, all: { server: [] as number[], client: [] as number[] } };
+  const readParts = { tail: { before: [] as number[], read: [] as number[], after: [] as number[] }, all: { before: [] as number[], read: [] as number[], after: [] as number[] } };
   let allWithServerGc = 0;
   const tail: number[] = [];
   deliveries.forEach((triples, generator) => {
@@ -70,6 +77,14 @@ export function tailCauses(
       const serverGc = overlaps(serverPauses, committedAt, receivedAt);
       if (serverGc) allWithServerGc++;
       const slow = receivedAt - committedAt >= thresholdMs;
+      const read = hubReadOf(key);
+      if (handed !== undefined && read) {
+        for (const into of slow ? [readParts.all, readParts.tail] : [readParts.all]) {
+          into.before.push(read.sentAt - committedAt);
+          into.read.push(read.backAt - read.sentAt);
+          into.after.push(handed - read.backAt);
+        }
+      }
       if (handed !== undefined) {
         parts.all.server.push(handed - committedAt);
         parts.all.client.push(receivedAt - handed);
@@ -98,10 +113,16 @@ export function tailCauses(
       tail: { serverMs: median(parts.tail.server), clientMs: median(parts.tail.client) },
       all: { serverMs: percentile(serverAll, 50), clientMs: median(parts.all.client) },
     },
+    hubRead: {
+      tail: { beforeMs: median(readParts.tail.before), readMs: median(readParts.tail.read), afterMs: median(readParts.tail.after) },
+      all: { beforeMs: median(readParts.all.before), readMs: median(readParts.all.read), afterMs: median(readParts.all.after) },
+    },
   };
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+const hubReadSplit = (split: TailCauses['hubRead']['all']) => `${ms(split.beforeMs)} / ${ms(split.readMs)} / ${ms(split.afterMs)}`;
 
 export function describeTailCauses(causes: TailCauses): string {
   const { slow, serverGc, generatorGcOnly, neither } = causes;
@@ -110,6 +131,8 @@ export function describeTailCauses(causes: TailCauses): string {
     `${generatorGcOnly} only one of their load generator's, ${neither} neither ` +
     `(of all deliveries, ${(causes.serverGcShareOfAll * 100).toFixed(1)}% spanned a server GC pause); ` +
     `medians commit -> handed to the socket / handed -> received: tail ${ms(causes.split.tail.serverMs)} / ${ms(causes.split.tail.clientMs)}, ` +
-    `all ${ms(causes.split.all.serverMs)} / ${ms(causes.split.all.clientMs)}`
+    `all ${ms(causes.split.all.serverMs)} / ${ms(causes.split.all.clientMs)}; ` +
+    `the server's part at the hub's read, medians commit -> read sent / the read / rows back -> handed: ` +
+    `tail ${hubReadSplit(causes.hubRead.tail)}, all ${hubReadSplit(causes.hubRead.all)}`
   );
 }

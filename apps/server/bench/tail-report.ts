@@ -115,6 +115,7 @@ export function printComparison([small, full]: [PhaseResult, PhaseResult], optio
   row('tail spanning a server GC', (s) => `${s.phase.tail.serverGc} of ${s.phase.tail.slow}`);
   row('tail spanning a generator GC', (s) => `${s.phase.tail.generatorGcOnly} of ${s.phase.tail.slow}`);
   row('tail median: server / to client', (s) => `${ms(s.phase.tail.split.tail.serverMs)} / ${ms(s.phase.tail.split.tail.clientMs)}`);
+  row('  to read / read / to handed', (s) => `${ms(s.phase.tail.hubRead.tail.beforeMs)} / ${ms(s.phase.tail.hubRead.tail.readMs)} / ${ms(s.phase.tail.hubRead.tail.afterMs)}`);
   row('keepalive PINGs', (s) => `${((s.phase.load.pings * 1000) / s.phase.published.elapsedMs).toFixed(0)}/s`);
   const p99s = sides.map((s) => s.phase.figures.p99ByWindow);
   const scale = maxOf(p99s.flat());
