@@ -24,9 +24,10 @@ export interface TailCauses {
   split: { tail: { serverMs: number; clientMs: number }; all: { serverMs: number; clientMs: number } };
   /**
    * The server's part split at the hub's read of the event (medians, ms, of the deliveries the
-   * read was stamped for): commit -> read sent, the read, rows back -> handed.
+   * hub read; those it had from their announcement have no read): commit -> read sent, the
+   * read, rows back -> handed.
    */
-  hubRead: Record<'tail' | 'all', { beforeMs: number; readMs: number; afterMs: number }>;
+  hubRead: Record<'tail' | 'all', { read: number; beforeMs: number; readMs: number; afterMs: number }>;
   /**
    * p99 of every delivery's commit -> handed: the server's part alone, without the way to the
    * client's loop, which the load generators' own waits for a core lengthen.
@@ -114,15 +115,16 @@ export function tailCauses(
       all: { serverMs: percentile(serverAll, 50), clientMs: median(parts.all.client) },
     },
     hubRead: {
-      tail: { beforeMs: median(readParts.tail.before), readMs: median(readParts.tail.read), afterMs: median(readParts.tail.after) },
-      all: { beforeMs: median(readParts.all.before), readMs: median(readParts.all.read), afterMs: median(readParts.all.after) },
+      tail: { read: readParts.tail.read.length, beforeMs: median(readParts.tail.before), readMs: median(readParts.tail.read), afterMs: median(readParts.tail.after) },
+      all: { read: readParts.all.read.length, beforeMs: median(readParts.all.before), readMs: median(readParts.all.read), afterMs: median(readParts.all.after) },
     },
   };
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
-const hubReadSplit = (split: TailCauses['hubRead']['all']) => `${ms(split.beforeMs)} / ${ms(split.readMs)} / ${ms(split.afterMs)}`;
+export const hubReadSplit = (split: TailCauses['hubRead']['all']) =>
+  split.read === 0 ? 'none read' : `${ms(split.beforeMs)} / ${ms(split.readMs)} / ${ms(split.afterMs)} (${split.read} read)`;
 
 export function describeTailCauses(causes: TailCauses): string {
   const { slow, serverGc, generatorGcOnly, neither } = causes;
@@ -132,7 +134,7 @@ export function describeTailCauses(causes: TailCauses): string {
     `(of all deliveries, ${(causes.serverGcShareOfAll * 100).toFixed(1)}% spanned a server GC pause); ` +
     `medians commit -> handed to the socket / handed -> received: tail ${ms(causes.split.tail.serverMs)} / ${ms(causes.split.tail.clientMs)}, ` +
     `all ${ms(causes.split.all.serverMs)} / ${ms(causes.split.all.clientMs)}; ` +
-    `the server's part at the hub's read, medians commit -> read sent / the read / rows back -> handed: ` +
+    `of those the hub read (not carried by their announcement), medians commit -> read sent / the read / rows back -> handed: ` +
     `tail ${hubReadSplit(causes.hubRead.tail)}, all ${hubReadSplit(causes.hubRead.all)}`
   );
 }

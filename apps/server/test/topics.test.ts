@@ -1,13 +1,14 @@
 /**
- * Topics as plug-ins (packages/api/src/realtime/topics.ts): what a topic needs is read with its
- * events in the hub's one statement, whatever the number of subscribers; the topic decides what
- * each viewer may see; and a topic defined outside realtime/ streams like the app's own. Served
- * by a second Realtime on the test server's database (another instance, as far as the hub is
- * concerned), whose statements are counted.
+ * Topics as plug-ins (packages/api/src/realtime/topics.ts): what a topic needs is loaded with its
+ * events, carried in their announcement (realtime/carried-events.ts) or read in the hub's one
+ * statement, whatever the number of subscribers; the topic decides what each viewer may see; and
+ * a topic defined outside realtime/ streams like the app's own. Served by a second Realtime on
+ * the test server's database (another instance, as far as the hub is concerned), whose
+ * statements are counted.
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendEvents, defineTopic, goalTopic, notificationTopic, TOPICS } from '@pms/api';
+import { appendEvents, defineTopic, goalTopic, notificationTopic, TOPICS, type NotificationEvent } from '@pms/api';
 import { demo, signIn, startTestServer, type Person, type TestServer } from './support/server.js';
 import { notify, sample } from './support/notifications.js';
 import { startRealtime, type TestRealtime } from './support/realtime.js';
@@ -46,7 +47,7 @@ async function headOf(person: Person): Promise<string> {
 }
 
 describe('a goal change', () => {
-  it('reaches every subscriber of its audience from one statement, each with the goal as they see it', async () => {
+  it('reaches every subscriber of its audience with no read, each with the goal as they see it', async () => {
     const goal = await people.alice.api.goals.create.mutate({ type: 'INDIVIDUAL', title: 'Ship the topic registry' });
     const heads = { alice: await headOf(people.alice), sam: await headOf(people.sam) };
     // Three devices each, and the notifications topic beside: nine subscribers of two users.
@@ -65,10 +66,10 @@ describe('a goal change', () => {
     // The view is each viewer's: the owner may report progress, the supervisor may not.
     expect(received[0]!.data.goal.allowedActions).toContain('updateProgress');
     expect(received[3]!.data.goal.allowedActions).not.toContain('updateProgress');
-    // Alice's bell gets the approval too, from the same read.
+    // Alice's bell gets the approval too, from the same announcement, which carried them all.
     const { data: approved } = await bells[0]!.take();
     expect(approved).toMatchObject({ kind: 'created', notification: { type: 'GOAL_APPROVED' } });
-    expect(instance.statements.filter((text) => STREAM_READS.test(text))).toHaveLength(1);
+    expect(instance.statements.filter((text) => STREAM_READS.test(text))).toEqual([]);
     await Promise.all([...streams, ...bells].map((stream) => stream.close()));
   });
 });
@@ -118,5 +119,63 @@ describe('a topic defined outside realtime/', () => {
     const stranger = defineTopic({ name: 'stranger', message: () => null });
     const stream = await instance.stream(people.alice, stranger);
     await expect(stream.take()).rejects.toThrow('The topic "stranger" is not registered with Realtime');
+  });
+});
+
+describe('announcements that carry their events', () => {
+  const notificationOf = (data: NotificationEvent) => ('notification' in data ? data.notification : null);
+
+  it('are read instead by an instance that loads a topic differently, in one statement for all its subscribers', async () => {
+    // Another version of the app, say, whose notification load shouts the title.
+    const load = notificationTopic.load!;
+    const shouting = defineTopic({
+      ...notificationTopic,
+      load: { ...load, select: (event, db) => sql`(select jsonb_set(l, '{title}', to_jsonb(upper(l->>'title'))) from (select ${load.select(event, db)} as l) as x)` },
+    });
+    const other = await startRealtime(server, [shouting]);
+    try {
+      const head = await headOf(people.alice);
+      const shouted = await Promise.all([1, 2, 3].map(() => other.stream(people.alice, shouting, head)));
+      const bell = await instance.stream(people.alice, notificationTopic, head);
+      await other.completed(/user_events/, shouted.length);
+      await instance.completed(/user_events/, 1);
+      [other.statements.length, instance.statements.length] = [0, 0];
+
+      await notify(server.db, [sample(people.alice.id, 1, { title: 'Quiet news' })]);
+      const received = await Promise.all(shouted.map((stream) => stream.take()));
+      expect(received.map(({ data }) => notificationOf(data)?.title)).toEqual(Array(3).fill('QUIET NEWS'));
+      expect(notificationOf((await bell.take()).data)?.title).toBe('Quiet news');
+      expect(other.statements.filter((text) => STREAM_READS.test(text)), 'one read for its three subscribers').toHaveLength(1);
+      expect(instance.statements.filter((text) => STREAM_READS.test(text)), 'the same load: the carried events').toEqual([]);
+      await Promise.all([...shouted, bell].map((stream) => stream.close()));
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('heal a lost announcement: the events after it are read from the subscriber’s position', async () => {
+    const [earlier] = await notify(server.db, [sample(people.bob.id, 1)]);
+    const head = await headOf(people.bob);
+    const bell = await instance.stream(people.bob, notificationTopic, head);
+    await instance.completed(/user_events/, 1);
+    instance.statements.length = 0;
+
+    // An event whose announcement never arrived (its NOTIFY lost with a listener's connection).
+    await server.db.transaction().execute(async (trx) => {
+      const { last_event_seq: seq } = await trx
+        .updateTable('users')
+        .set({ last_event_seq: sql<number>`last_event_seq + 1` })
+        .where('id', '=', people.bob.id)
+        .returning('last_event_seq')
+        .executeTakeFirstOrThrow();
+      await trx.insertInto('user_events').values({ user_id: people.bob.id, seq, topic: 'notification', kind: 'created', payload: JSON.stringify({ id: earlier }) }).execute();
+    });
+    const [next] = await notify(server.db, [sample(people.bob.id, 2)]);
+
+    const [lost, carried] = [await bell.take(), await bell.take()];
+    expect([lost.id, carried.id]).toEqual([String(Number(head) + 1), String(Number(head) + 2)]);
+    expect([notificationOf(lost.data)?.id, notificationOf(carried.data)?.id]).toEqual([earlier, next]);
+    expect(instance.statements.filter((text) => STREAM_READS.test(text)), 'the carried events had a gap before them').toHaveLength(1);
+    await bell.close();
   });
 });

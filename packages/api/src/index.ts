@@ -22,6 +22,7 @@ export { POLICY_VIOLATION } from './realtime/connections.js';
 export { parseEventId, streamUserEvents, type StoredUserEvent, type StreamUserEventsOptions } from './realtime/subscribe.js';
 export { defineTopic, type EventColumns, type Topic, type TopicLoad } from './realtime/topics.js';
 export { appendEvents, type NewUserEvent } from './realtime/events.js';
+export { MAX_CARRIED_BYTES } from './realtime/carried-events.js';
 export type { ConnectionStats } from './realtime/stats-feed.js';
 export { TOPICS } from './topics.js';
 export { notificationTopic } from './notifications/events.js';

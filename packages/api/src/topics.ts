@@ -4,6 +4,9 @@
  */
 import { goalTopic } from './goals/events.js';
 import { notificationTopic } from './notifications/events.js';
-import type { Topic } from './realtime/topics.js';
+import { topicsByName, type Topic } from './realtime/topics.js';
 
 export const TOPICS: readonly Topic[] = [notificationTopic, goalTopic];
+
+/** By name: what publish() loads into the announcements it sends (realtime/carried-events.ts). */
+export const TOPICS_BY_NAME = topicsByName(TOPICS);

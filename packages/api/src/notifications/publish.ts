@@ -6,6 +6,7 @@ import type { JobQueue } from '../jobs/queue.js';
 import { showsInApp, typePreferencesOf } from '../preferences/effective.js';
 import { appendEvents, lockStreams, type NewUserEvent } from '../realtime/events.js';
 import { unregistered } from '../publishing/types.js';
+import { TOPICS_BY_NAME } from '../topics.js';
 import { systemActions } from './events.js';
 
 export interface NewNotification {
@@ -47,7 +48,8 @@ export type PublishOptions = {
 /**
  * The one way to tell users something. Runs inside the caller's transaction: the
  * notifications and events commit with the change they report, or not at all, and are
- * pushed to every device of their recipients after commit.
+ * pushed to every device of their recipients after commit (in the announcement itself when they
+ * fit, with what their topics load: no instance reads them again).
  *
  * A notification of a request already open for its recipient (notifications_open_request_idx)
  * updates that row and returns it as new (unseen, unread, back in the inbox, created now),
@@ -119,7 +121,7 @@ export async function publish(trx: Kysely<Database>, options: PublishOptions): P
       inserted ? { userId: recipientId, topic: 'notification', kind: 'created', payload: { id } } : systemActions.upserted(recipientId, id),
     ),
     ...events,
-  ]);
+  ], TOPICS_BY_NAME);
   return stored.map(({ inserted: _, ...notification }) => notification);
 }
 

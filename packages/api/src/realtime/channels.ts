@@ -1,12 +1,13 @@
-import { sql } from 'kysely';
+import { isExpression, sql } from 'kysely';
 import type { Kysely } from 'kysely';
 
 /**
  * PostgreSQL NOTIFY channels. NOTIFY inside a transaction is delivered only after it
- * commits, to every listening instance. Payloads carry ids only, far below 8000 bytes.
+ * commits, to every listening instance. Payloads carry ids, far below 8000 bytes; stream
+ * announcements may carry their events too, when they fit (carried-events.ts).
  */
 export const CHANNELS = {
-  /** `{ h: [[userId, headSeq], …] }`: these users' event streams grew (see events.ts). */
+  /** `{ h: [[userId, headSeq], …] }`: these users' event streams grew (events.ts), with the events when they fit (carried-events.ts). */
   events: 'pms_user_events',
   /** `{ s: [sessionIds] }`: close every socket of these sessions. */
   sessions: 'pms_sessions_revoked',
@@ -18,9 +19,12 @@ export const CHANNELS = {
 
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 
-/** The NOTIFY as an expression, to send it in the statement that makes the change it announces. */
+/**
+ * The NOTIFY as an expression, to send it in the statement that makes the change it announces:
+ * of a value, or of a text the statement builds (carried-events.ts).
+ */
 export function notice(channel: Channel, payload: unknown) {
-  return sql<string>`pg_notify(${channel}, ${JSON.stringify(payload)})`;
+  return sql<string>`pg_notify(${channel}, ${isExpression(payload) ? payload : JSON.stringify(payload)})`;
 }
 
 export async function notifyChannel(db: Kysely<any>, channel: Channel, payload: unknown): Promise<void> {

@@ -9,7 +9,9 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@pms/db';
+import { announcementOf, carriedEvents } from './carried-events.js';
 import { notice, CHANNELS } from './channels.js';
+import type { Topics } from './topics.js';
 
 export interface NewUserEvent {
   userId: number;
@@ -44,9 +46,10 @@ const HEADS_PER_NOTIFY = 300;
  * Appends events inside the caller's transaction and announces the new stream heads with
  * NOTIFY, which PostgreSQL delivers only after commit. Call it once per transaction with
  * everything it reports: stream heads are locked in user-id order, so concurrent
- * transactions cannot deadlock on them.
+ * transactions cannot deadlock on them. Given the topics (`carrying`), the announcement carries
+ * the events with what each topic loads when they fit (carried-events.ts): no hub reads them.
  */
-export async function appendEvents(trx: Kysely<Database>, events: NewUserEvent[]): Promise<AppendedEvent[]> {
+export async function appendEvents(trx: Kysely<Database>, events: NewUserEvent[], carrying?: Topics): Promise<AppendedEvent[]> {
   if (events.length === 0) return [];
   const perUser = new Map<number, NewUserEvent[]>();
   for (const event of events) perUser.set(event.userId, [...(perUser.get(event.userId) ?? []), event]);
@@ -67,16 +70,23 @@ export async function appendEvents(trx: Kysely<Database>, events: NewUserEvent[]
     heads.push([userId, head]);
   }
   // The rows and their announcement in one statement: NOTIFY is sent at commit either way.
+  const rows = appended.map((e) => ({ user_id: e.userId, seq: e.seq, topic: e.topic, kind: e.kind, payload: JSON.stringify(e.payload) }));
+  const carried = carrying && heads.length <= HEADS_PER_NOTIFY ? carriedEvents(trx, carrying, heads, appended.map((e) => e.topic)) : null;
+  if (carried) {
+    await trx
+      .with('stored', (db) => db.insertInto('user_events').values(rows).returningAll())
+      .with('carried', (db) => db.selectFrom('stored as e').select(carried.as('text')))
+      .selectFrom('carried')
+      .select((eb) => notice(CHANNELS.events, announcementOf(eb.ref('carried.text'), heads)).as('announced'))
+      .execute();
+    return appended;
+  }
   const announcements = [];
   for (let i = 0; i < heads.length; i += HEADS_PER_NOTIFY) {
     announcements.push(notice(CHANNELS.events, { h: heads.slice(i, i + HEADS_PER_NOTIFY) }).as(`announced_${i}`));
   }
   await trx
-    .with('stored', (db) =>
-      db
-        .insertInto('user_events')
-        .values(appended.map((e) => ({ user_id: e.userId, seq: e.seq, topic: e.topic, kind: e.kind, payload: JSON.stringify(e.payload) }))),
-    )
+    .with('stored', (db) => db.insertInto('user_events').values(rows))
     .selectNoFrom(announcements)
     .execute();
   return appended;

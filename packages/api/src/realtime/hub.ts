@@ -1,12 +1,14 @@
 /**
  * The per-process fan-out of user event streams. The one LISTEN connection announces stream
  * heads (`pms_user_events`: `{ h: [[userId, headSeq], …] }`, sent after commit by events.ts);
- * for users with subscribers here, the hub reads the new events once and offers each to every
- * local subscriber of that user. Subscribers skip what they already have, so nothing arrives
- * twice or out of order, and a lost announcement heals at the next one (it reads from the
- * lowest cursor, not from the announced head).
+ * for users with subscribers here, the hub offers the new events to every local subscriber of
+ * that user: as the announcement carries them (carried-events.ts), or read once when it does not
+ * or when a subscriber here lacks events before them. Subscribers skip what they already have, so
+ * nothing arrives twice or out of order, and a lost announcement heals at the next one (it reads
+ * from the lowest cursor, not from the announced head).
  */
 import type { Logger } from '../ops/logger.js';
+import type { Announcement } from './carried-events.js';
 import type { StoredUserEvent, StreamRange, StreamReads } from './stored-events.js';
 import { Subscriber } from './subscriber.js';
 
@@ -62,15 +64,20 @@ export class UserEventHub {
 
   /** Handles one `pms_user_events` payload. */
   onAnnouncement(payload: string): void {
-    let heads: Array<[number, number]>;
+    let announcement: Announcement;
+    let carried: Map<number, StoredUserEvent[]> | null;
     try {
-      heads = (JSON.parse(payload) as { h: Array<[number, number]> }).h;
-      if (!Array.isArray(heads)) throw new Error('no heads');
+      announcement = JSON.parse(payload) as Announcement;
+      if (!Array.isArray(announcement.h)) throw new Error('no heads');
+      carried = this.reads.carriedBy(announcement);
     } catch {
       this.options.log.error({ payload: payload.slice(0, 200) }, 'realtime: ignoring a malformed stream announcement');
       return;
     }
-    for (const [userId, head] of heads) this.#announce(userId, head);
+    for (const [userId, head] of announcement.h) {
+      const events = carried?.get(userId);
+      if (!events || !this.#handOver(userId, events)) this.#announce(userId, head);
+    }
   }
 
   /** After the LISTEN connection came back: announcements may be lost, so read every stream here to its end. */
@@ -86,6 +93,25 @@ export class UserEventHub {
       for (const subscriber of set) queuedEvents += subscriber.queued;
     }
     return { users: this.#byUser.size, subscribers, queuedEvents, overflows: this.#overflows };
+  }
+
+  /**
+   * Offers carried events at once when every subscriber here that takes the hub's events has all
+   * before them; false when they must be read instead: a read for the user is pending or in
+   * flight (its events come first), or a subscriber missed an announcement (the read starts at
+   * its cursor). Subscribers not positioned yet read for themselves, as with a read (#takeRanges).
+   */
+  #handOver(userId: number, events: StoredUserEvent[]): boolean {
+    const subscribers = this.#byUser.get(userId);
+    if (!subscribers) return true;
+    if (this.#pending.has(userId) || this.#reading.has(userId)) return false;
+    const before = events[0]!.seq - 1;
+    for (const subscriber of subscribers) {
+      if (subscriber.cursor === null) subscriber.needsRead = true;
+      else if (!subscriber.needsRead && subscriber.cursor < before) return false;
+    }
+    this.#deliver(events);
+    return true;
   }
 
   #announce(userId: number, head: number): void {

@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import { queryPrepared, type DB, type UserEvent } from '@pms/db';
-import type { EventColumns, Topic, Topics } from './topics.js';
+import { eventsCarriedBy, type Announcement } from './carried-events.js';
+import { loadedOf, loadOf, type Topics } from './topics.js';
 
 /** One event of a user's stream as stored; `seq` orders it within that user's stream. */
 export interface StoredUserEvent<Loaded = unknown> {
@@ -42,8 +43,6 @@ export interface StreamRange {
 /** A user_events row (`e.*`) with what its topic loaded. */
 type LoadedRow = UserEvent & { loaded: unknown };
 
-/** The stored event row as topics' loads see it (`user_events as e`). */
-const EVENT: EventColumns = { userId: sql.ref('e.user_id'), kind: sql.ref('e.kind'), payload: sql.ref('e.payload') };
 
 /**
  * A read's statement, built once per process: the `loaded` column (every topic's load) makes its
@@ -62,11 +61,6 @@ function statement(db: DB, loaded: RawBuilder<unknown>, rest: (n: number) => str
   return { name: `pms_stream_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`, text, parameters };
 }
 
-/** One topic's load, or null. */
-function loadOf(db: DB, topic: Topic): RawBuilder<unknown> {
-  return topic.load ? sql`(${topic.load.select(EVENT, db)})` : sql`null::jsonb`;
-}
-
 /**
  * The statements that read user streams. Each joins what the event's topic loads (Topic.load), so
  * that delivering an event to any number of subscribers costs the one statement that read it.
@@ -79,11 +73,9 @@ export class StreamReads {
     private readonly db: DB,
     private readonly topics: Topics,
   ) {
-    const branches = [...topics.values()].filter((topic) => topic.load).map((topic) => sql`when ${topic.name} then ${loadOf(db, topic)}`);
-    const loaded = branches.length ? sql`case e.topic ${sql.join(branches, sql` `)} end` : sql`null::jsonb`;
     this.#ranges = statement(
       db,
-      loaded,
+      loadedOf(db, topics.values()),
       (n) => `from unnest($${n + 1}::int[], $${n + 2}::bigint[], $${n + 3}::bigint[]) as r(user_id, after_seq, up_to_seq)
        cross join lateral (
          select * from user_events
@@ -121,6 +113,11 @@ export class StreamReads {
   async readRanges(ranges: StreamRange[], perUser: number): Promise<StoredUserEvent[]> {
     if (ranges.length === 0) return [];
     return this.#read(this.#ranges, [ranges.map((r) => r.userId), ranges.map((r) => r.afterSeq), ranges.map((r) => r.upToSeq), perUser]);
+  }
+
+  /** The events an announcement carries, by user (carried-events.ts); null when they are to be read. */
+  carriedBy(announcement: Announcement): Map<number, StoredUserEvent[]> | null {
+    return eventsCarriedBy(announcement, this.topics, this.db);
   }
 
   async #read(read: Statement, values: unknown[]): Promise<StoredUserEvent[]> {

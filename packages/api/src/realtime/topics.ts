@@ -3,7 +3,7 @@
  * owns it (`defineTopic`) and registered in `packages/api/src/topics.ts`. realtime/ knows a topic
  * only through this shape: what to read with each of its events, and what a subscriber receives.
  */
-import type { Expression, Kysely } from 'kysely';
+import { sql, type Expression, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '@pms/db';
 import type { SessionUser } from '../trpc.js';
 import type { StoredUserEvent } from './stored-events.js';
@@ -54,4 +54,18 @@ export function topicsByName(topics: readonly Topic[]): Topics {
     byName.set(topic.name, topic);
   }
   return byName;
+}
+
+/** A stored event row as topics' loads see it (`user_events as e`): in reads, and in the append that carries its events. */
+const EVENT: EventColumns = { userId: sql.ref('e.user_id'), kind: sql.ref('e.kind'), payload: sql.ref('e.payload') };
+
+/** One topic's load, or null. */
+export function loadOf(db: Kysely<Database>, topic: Topic): RawBuilder<unknown> {
+  return topic.load ? sql`(${topic.load.select(EVENT, db)})` : sql`null::jsonb`;
+}
+
+/** The `loaded` column of a row `e`: the load of its topic, for these topics. */
+export function loadedOf(db: Kysely<Database>, topics: Iterable<Topic>): RawBuilder<unknown> {
+  const branches = [...topics].filter((topic) => topic.load).map((topic) => sql`when ${topic.name} then ${loadOf(db, topic)}`);
+  return branches.length ? sql`case e.topic ${sql.join(branches, sql` `)} end` : sql`null::jsonb`;
 }
