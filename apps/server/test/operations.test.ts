@@ -40,7 +40,8 @@ describe('metrics', () => {
     await failure(login(server.url, demo.alice, 'not-the-password'));
     const socket = wsClient(server.url, (await login(server.url, demo.alice)).token);
     const log = await followNotifications(socket.client);
-    // One at a time: the second is certainly handed over live by the hub (the first may be read).
+    // One at a time: the second is certainly handed over live by the hub (the first may be read),
+    // from its announcement, which carries it.
     for (const n of [1, 2]) {
       await notify(server.db, [sample(alice, n)]);
       await log.take(1);
@@ -56,6 +57,8 @@ describe('metrics', () => {
     expect(grew('pms_events_delivered_total', 'topic="notification"')).toBe(2);
     expect(grew('pms_events_delivered_total', 'topic="goal"')).toBe(0);
     expect(grew('pms_event_delivery_latency_seconds_count')).toBeGreaterThanOrEqual(1);
+    expect(grew('pms_stream_announcements_total', 'events="carried"')).toBe(2);
+    expect(grew('pms_stream_announcements_total', 'events="read"')).toBe(0);
     expect(metric(after, 'pms_event_delivery_latency_seconds_sum')).toBeGreaterThanOrEqual(0);
     expect(grew('pms_logins_refused_total', 'reason="bad_credentials"')).toBe(1);
     expect(metric(after, 'pms_logins_refused_total', 'reason="throttled"')).toBe(0);

@@ -36,6 +36,19 @@ export class ApiMetrics {
     gauge('pms_db_pool_idle', 'Idle connections in the API pool', () => pool.idleCount);
     gauge('pms_db_pool_waiting', 'Calls waiting for a connection from the API pool', () => pool.waitingCount);
     gauge('pms_listener_up', '1 while the LISTEN connection is up, else 0', () => (realtime.listener.listening ? 1 : 0));
+    // The hub counts them; a scrape copies its counts (reads growing against carried: announcements too long, or another version's loads).
+    new Counter({
+      name: 'pms_stream_announcements_total',
+      help: 'Stream growths announced for users with subscribers here, by how their events reached them: carried by the announcement, or read',
+      labelNames: ['events'],
+      registers,
+      collect() {
+        const { carried, read } = realtime.hub.stats().announced;
+        this.reset();
+        this.inc({ events: 'carried' }, carried);
+        this.inc({ events: 'read' }, read);
+      },
+    });
 
     this.#loginsRefused = new Counter({ name: 'pms_logins_refused_total', help: 'Logins refused, by reason', labelNames: ['reason'], registers });
     this.#delivered = new Counter({ name: 'pms_events_delivered_total', help: 'Events handed to subscribers, by topic', labelNames: ['topic'], registers });

@@ -84,7 +84,7 @@ export function eventsCarriedBy(announcement: Announcement, topics: Topics, db: 
   }
   const byUser = new Map<number, StoredUserEvent[]>();
   for (const [userId, seq, topic, kind, payload, createdAt, loaded] of e) {
-    if (!(topic in f)) return null;
+    if (!Object.hasOwn(f, topic)) return null;
     const load = loaded === null ? undefined : topics.get(topic)?.load;
     const event: StoredUserEvent = { userId, seq, topic, kind, payload, createdAt: new Date(createdAt), loaded: load ? load.parse(loaded) : null };
     const events = byUser.get(userId);

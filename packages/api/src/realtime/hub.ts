@@ -41,6 +41,8 @@ export class UserEventHub {
   #readsInFlight = 0;
   #scheduled = false;
   #overflows = 0;
+  /** Users' stream growths announced here: handed over as the announcement carried them, or left to a read. */
+  readonly #announced = { carried: 0, read: 0 };
 
   constructor(
     private readonly reads: StreamReads,
@@ -75,8 +77,13 @@ export class UserEventHub {
       return;
     }
     for (const [userId, head] of announcement.h) {
+      if (!this.#byUser.has(userId)) continue;
       const events = carried?.get(userId);
-      if (!events || !this.#handOver(userId, events)) this.#announce(userId, head);
+      if (events && this.#handOver(userId, events)) this.#announced.carried++;
+      else {
+        this.#announced.read++;
+        this.#announce(userId, head);
+      }
     }
   }
 
@@ -92,7 +99,7 @@ export class UserEventHub {
       subscribers += set.size;
       for (const subscriber of set) queuedEvents += subscriber.queued;
     }
-    return { users: this.#byUser.size, subscribers, queuedEvents, overflows: this.#overflows };
+    return { users: this.#byUser.size, subscribers, queuedEvents, overflows: this.#overflows, announced: { ...this.#announced } };
   }
 
   /**
@@ -102,8 +109,7 @@ export class UserEventHub {
    * its cursor). Subscribers not positioned yet read for themselves, as with a read (#takeRanges).
    */
   #handOver(userId: number, events: StoredUserEvent[]): boolean {
-    const subscribers = this.#byUser.get(userId);
-    if (!subscribers) return true;
+    const subscribers = this.#byUser.get(userId)!;
     if (this.#pending.has(userId) || this.#reading.has(userId)) return false;
     const before = events[0]!.seq - 1;
     for (const subscriber of subscribers) {

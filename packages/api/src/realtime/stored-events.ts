@@ -43,7 +43,6 @@ export interface StreamRange {
 /** A user_events row (`e.*`) with what its topic loaded. */
 type LoadedRow = UserEvent & { loaded: unknown };
 
-
 /**
  * A read's statement, built once per process: the `loaded` column (every topic's load) makes its
  * text long, and PostgreSQL would parse and plan it on every read (about 2 ms, more than the read
