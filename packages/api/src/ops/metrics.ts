@@ -43,7 +43,7 @@ export class ApiMetrics {
       labelNames: ['events'],
       registers,
       collect() {
-        const { carried, read } = realtime.hub.stats().announced;
+        const { carried, read } = realtime.hub.announced();
         this.reset();
         this.inc({ events: 'carried' }, carried);
         this.inc({ events: 'read' }, read);

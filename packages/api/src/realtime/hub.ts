@@ -99,7 +99,12 @@ export class UserEventHub {
       subscribers += set.size;
       for (const subscriber of set) queuedEvents += subscriber.queued;
     }
-    return { users: this.#byUser.size, subscribers, queuedEvents, overflows: this.#overflows, announced: { ...this.#announced } };
+    return { users: this.#byUser.size, subscribers, queuedEvents, overflows: this.#overflows };
+  }
+
+  /** The counts of #announced so far (read on every metrics scrape: no walk over the subscribers). */
+  announced(): { carried: number; read: number } {
+    return { ...this.#announced };
   }
 
   /**
