@@ -135,6 +135,7 @@ describe('announcements that carry their events', () => {
     const other = await startRealtime(server, [shouting]);
     try {
       const head = await headOf(people.alice);
+      instance.statements.length = 0;
       const shouted = await Promise.all([1, 2, 3].map(() => other.stream(people.alice, shouting, head)));
       const bell = await instance.stream(people.alice, notificationTopic, head);
       await other.completed(/user_events/, shouted.length);
@@ -156,6 +157,7 @@ describe('announcements that carry their events', () => {
   it('heal a lost announcement: the events after it are read from the subscriber’s position', async () => {
     const [earlier] = await notify(server.db, [sample(people.bob.id, 1)]);
     const head = await headOf(people.bob);
+    instance.statements.length = 0;
     const bell = await instance.stream(people.bob, notificationTopic, head);
     await instance.completed(/user_events/, 1);
     instance.statements.length = 0;
