@@ -42,6 +42,15 @@ export interface TailCauses {
 
 const median = (values: number[]) => percentile(Float64Array.from(values).sort(), 50);
 
+/** The parts of deliveries the hub read (ms): commit -> read sent, the read, rows back -> handed. */
+const readSplit = () => ({ before: [] as number[], read: [] as number[], after: [] as number[] });
+const readMedians = (split: ReturnType<typeof readSplit>) => ({
+  read: split.read.length,
+  beforeMs: median(split.before),
+  readMs: median(split.read),
+  afterMs: median(split.after),
+});
+
 /** Whether any pause (flat pairs: start, duration) overlaps [from, to]. */
 function overlaps(pauses: number[], from: number, to: number): boolean {
   for (let i = 0; i < pauses.length; i += 2) {
@@ -67,7 +76,7 @@ export function tailCauses(
   const thresholdMs = percentile(commitToClient, 99);
   const counts = { slow: 0, serverGc: 0, generatorGcOnly: 0, neither: 0 };
   const parts = { tail: { server: [] as number[], client: [] as number[] }, all: { server: [] as number[], client: [] as number[] } };
-  const readParts = { tail: { before: [] as number[], read: [] as number[], after: [] as number[] }, all: { before: [] as number[], read: [] as number[], after: [] as number[] } };
+  const readParts = { tail: readSplit(), all: readSplit() };
   let allWithServerGc = 0;
   const tail: number[] = [];
   deliveries.forEach((triples, generator) => {
@@ -114,10 +123,7 @@ export function tailCauses(
       tail: { serverMs: median(parts.tail.server), clientMs: median(parts.tail.client) },
       all: { serverMs: percentile(serverAll, 50), clientMs: median(parts.all.client) },
     },
-    hubRead: {
-      tail: { read: readParts.tail.read.length, beforeMs: median(readParts.tail.before), readMs: median(readParts.tail.read), afterMs: median(readParts.tail.after) },
-      all: { read: readParts.all.read.length, beforeMs: median(readParts.all.before), readMs: median(readParts.all.read), afterMs: median(readParts.all.after) },
-    },
+    hubRead: { tail: readMedians(readParts.tail), all: readMedians(readParts.all) },
   };
 }
 

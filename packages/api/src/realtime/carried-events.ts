@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { sql, type Expression, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '@pms/db';
 import type { StoredUserEvent } from './stored-events.js';
-import { loadedOf, loadOf, type Topic, type Topics } from './topics.js';
+import { loadedOf, loadOf, revived, type Topic, type Topics } from './topics.js';
 
 /** A carried announcement's size limit in bytes, below PostgreSQL's 8000 with room to spare. */
 export const MAX_CARRIED_BYTES = 7800;
@@ -72,10 +72,16 @@ export interface Announcement {
 }
 
 /**
- * The events an announcement carries, by user, oldest first, as a read would have returned them;
+ * The events an announcement carries for the users `served` here, by user, oldest first, as a read
+ * would have returned them (the others' are not revived: every instance hears every announcement);
  * null when it carries none, or any this process would load differently (then the hub reads).
  */
-export function eventsCarriedBy(announcement: Announcement, topics: Topics, db: Kysely<Database>): Map<number, StoredUserEvent[]> | null {
+export function eventsCarriedBy(
+  announcement: Announcement,
+  served: (userId: number) => boolean,
+  topics: Topics,
+  db: Kysely<Database>,
+): Map<number, StoredUserEvent[]> | null {
   const { f, e } = announcement;
   if (!Array.isArray(e) || typeof f !== 'object' || f === null) return null;
   for (const [name, fingerprint] of Object.entries(f)) {
@@ -85,8 +91,8 @@ export function eventsCarriedBy(announcement: Announcement, topics: Topics, db: 
   const byUser = new Map<number, StoredUserEvent[]>();
   for (const [userId, seq, topic, kind, payload, createdAt, loaded] of e) {
     if (!Object.hasOwn(f, topic)) return null;
-    const load = loaded === null ? undefined : topics.get(topic)?.load;
-    const event: StoredUserEvent = { userId, seq, topic, kind, payload, createdAt: new Date(createdAt), loaded: load ? load.parse(loaded) : null };
+    if (!served(userId)) continue;
+    const event: StoredUserEvent = { userId, seq, topic, kind, payload, createdAt: new Date(createdAt), loaded: revived(topics, topic, loaded) };
     const events = byUser.get(userId);
     if (events) events.push(event);
     else byUser.set(userId, [event]);

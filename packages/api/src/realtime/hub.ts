@@ -71,7 +71,7 @@ export class UserEventHub {
     try {
       announcement = JSON.parse(payload) as Announcement;
       if (!Array.isArray(announcement.h)) throw new Error('no heads');
-      carried = this.reads.carriedBy(announcement);
+      carried = this.reads.carriedBy(announcement, (userId) => this.#byUser.has(userId));
     } catch {
       this.options.log.error({ payload: payload.slice(0, 200) }, 'realtime: ignoring a malformed stream announcement');
       return;

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import { queryPrepared, type DB, type UserEvent } from '@pms/db';
 import { eventsCarriedBy, type Announcement } from './carried-events.js';
-import { loadedOf, loadOf, type Topics } from './topics.js';
+import { loadedOf, loadOf, revived, type Topics } from './topics.js';
 
 /** One event of a user's stream as stored; `seq` orders it within that user's stream. */
 export interface StoredUserEvent<Loaded = unknown> {
@@ -114,24 +114,21 @@ export class StreamReads {
     return this.#read(this.#ranges, [ranges.map((r) => r.userId), ranges.map((r) => r.afterSeq), ranges.map((r) => r.upToSeq), perUser]);
   }
 
-  /** The events an announcement carries, by user (carried-events.ts); null when they are to be read. */
-  carriedBy(announcement: Announcement): Map<number, StoredUserEvent[]> | null {
-    return eventsCarriedBy(announcement, this.topics, this.db);
+  /** The events an announcement carries for the users `served` (carried-events.ts); null when they are to be read. */
+  carriedBy(announcement: Announcement, served: (userId: number) => boolean): Map<number, StoredUserEvent[]> | null {
+    return eventsCarriedBy(announcement, served, this.topics, this.db);
   }
 
   async #read(read: Statement, values: unknown[]): Promise<StoredUserEvent[]> {
     const rows = await queryPrepared<LoadedRow>(this.db, read, [...read.parameters, ...values]);
-    return rows.map((row) => {
-      const load = row.loaded === null ? undefined : this.topics.get(row.topic)?.load;
-      return {
-        userId: row.user_id,
-        seq: row.seq,
-        topic: row.topic,
-        kind: row.kind,
-        payload: row.payload,
-        createdAt: row.created_at,
-        loaded: load ? load.parse(row.loaded) : null,
-      };
-    });
+    return rows.map((row) => ({
+      userId: row.user_id,
+      seq: row.seq,
+      topic: row.topic,
+      kind: row.kind,
+      payload: row.payload,
+      createdAt: row.created_at,
+      loaded: revived(this.topics, row.topic, row.loaded),
+    }));
   }
 }

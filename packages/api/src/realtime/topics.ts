@@ -69,3 +69,9 @@ export function loadedOf(db: Kysely<Database>, topics: Iterable<Topic>): RawBuil
   const branches = [...topics].filter((topic) => topic.load).map((topic) => sql`when ${topic.name} then ${loadOf(db, topic)}`);
   return branches.length ? sql`case e.topic ${sql.join(branches, sql` `)} end` : sql`null::jsonb`;
 }
+
+/** What a row's `loaded` column holds, revived by its topic's load (null when it loaded nothing, or the topic is not served here). */
+export function revived(topics: Topics, topic: string, loaded: unknown): unknown {
+  const load = loaded === null ? undefined : topics.get(topic)?.load;
+  return load ? load.parse(loaded) : null;
+}
