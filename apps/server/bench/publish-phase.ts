@@ -145,9 +145,11 @@ export async function publishPhase(
   const [readSent, readBack] = [byKey(lookUpArrivals(serverLoads.flatMap((load) => load.hubReadSentAt))), byKey(lookUpArrivals(serverLoads.flatMap((load) => load.hubReadBackAt)))];
   // Looked up now: byKey reads the ledger, which moves on below.
   const hubReads = new Map<number, { sentAt: number; backAt: number }>();
+  const listenerHeard = new Map<number, number>();
   for (let key = 0; key < published.issued; key++) {
-    const [sentAt, backAt] = [readSent(key), readBack(key)];
+    const [sentAt, backAt, heardAt] = [readSent(key), readBack(key), serversHeard(key)];
     if (sentAt !== undefined && backAt !== undefined) hubReads.set(key, { sentAt, backAt });
+    if (heardAt !== undefined) listenerHeard.set(key, heardAt);
   }
   // A commit happened before the publisher read its acknowledgement, before the probe heard its
   // announcement and before a server's listener did; each stamp can only be late, so the earliest
@@ -177,7 +179,7 @@ export async function publishPhase(
   for (const { handedAt: pairs } of serverLoads) {
     for (let i = 0; i < pairs.length; i += 2) if (!handedAt.has(pairs[i]! - keyOffset)) handedAt.set(pairs[i]! - keyOffset, pairs[i + 1]!);
   }
-  const tail = tailCauses(published, own, serverLoads.flatMap((load) => load.gc.at), clientLoop.gcAt, handedAt, figures.commitToClient, (key) => hubReads.get(key));
+  const tail = tailCauses(published, own, serverLoads.flatMap((load) => load.gc.at), clientLoop.gcAt, handedAt, figures.commitToClient, (key) => hubReads.get(key), (key) => listenerHeard.get(key));
   // BENCH_TAIL_FILE: a JSON line per phase with its slowest deliveries, to hold against a kernel trace.
   if (process.env.BENCH_TAIL_FILE) appendFileSync(process.env.BENCH_TAIL_FILE, `${JSON.stringify({ phase: plan.label ?? null, deliveries: tail.deliveries })}\n`);
   return { plan, published, figures, load: { servers: serverLoads, machine, publisherShare, publisherLoopDelay, publisherStalls: publisherStalls.take(), coreStops: cores?.take(publishing.from, publishing.to) ?? null, pings, hostSpeedUs, clientLoop }, tail, latecomers };

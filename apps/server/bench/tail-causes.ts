@@ -29,6 +29,12 @@ export interface TailCauses {
    */
   hubRead: Record<'tail' | 'all', { read: number; beforeMs: number; readMs: number; afterMs: number }>;
   /**
+   * The server's part split where its listener heard the announcement (medians, ms, of the
+   * deliveries it stamped): commit -> heard (PostgreSQL, the kernel, the server's loop getting to
+   * the listener's socket) and heard -> handed (the hub and tRPC).
+   */
+  heard: Record<'tail' | 'all', { heard: number; toHeardMs: number; toHandedMs: number }>;
+  /**
    * p99 of every delivery's commit -> handed: the server's part alone, without the way to the
    * client's loop, which the load generators' own waits for a core lengthen.
    */
@@ -49,6 +55,13 @@ const readMedians = (split: ReturnType<typeof readSplit>) => ({
   beforeMs: median(split.before),
   readMs: median(split.read),
   afterMs: median(split.after),
+});
+
+const heardSplit = () => ({ toHeard: [] as number[], toHanded: [] as number[] });
+const heardMedians = (split: ReturnType<typeof heardSplit>) => ({
+  heard: split.toHeard.length,
+  toHeardMs: median(split.toHeard),
+  toHandedMs: median(split.toHanded),
 });
 
 /** Whether any pause (flat pairs: start, duration) overlaps [from, to]. */
@@ -72,11 +85,13 @@ export function tailCauses(
   handedAt: Map<number, number>,
   commitToClient: Float64Array,
   hubReadOf: (key: number) => { sentAt: number; backAt: number } | undefined,
+  serverHeardOf: (key: number) => number | undefined,
 ): TailCauses {
   const thresholdMs = percentile(commitToClient, 99);
   const counts = { slow: 0, serverGc: 0, generatorGcOnly: 0, neither: 0 };
   const parts = { tail: { server: [] as number[], client: [] as number[] }, all: { server: [] as number[], client: [] as number[] } };
   const readParts = { tail: readSplit(), all: readSplit() };
+  const heardParts = { tail: heardSplit(), all: heardSplit() };
   let allWithServerGc = 0;
   const tail: number[] = [];
   deliveries.forEach((triples, generator) => {
@@ -93,6 +108,13 @@ export function tailCauses(
           into.before.push(read.sentAt - committedAt);
           into.read.push(read.backAt - read.sentAt);
           into.after.push(handed - read.backAt);
+        }
+      }
+      const heard = serverHeardOf(key);
+      if (handed !== undefined && heard !== undefined) {
+        for (const into of slow ? [heardParts.all, heardParts.tail] : [heardParts.all]) {
+          into.toHeard.push(heard - committedAt);
+          into.toHanded.push(handed - heard);
         }
       }
       if (handed !== undefined) {
@@ -124,6 +146,7 @@ export function tailCauses(
       all: { serverMs: percentile(serverAll, 50), clientMs: median(parts.all.client) },
     },
     hubRead: { tail: readMedians(readParts.tail), all: readMedians(readParts.all) },
+    heard: { tail: heardMedians(heardParts.tail), all: heardMedians(heardParts.all) },
   };
 }
 
@@ -131,6 +154,9 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 export const hubReadSplit = (split: TailCauses['hubRead']['all']) =>
   split.read === 0 ? 'none read' : `${ms(split.beforeMs)} / ${ms(split.readMs)} / ${ms(split.afterMs)} (${split.read} read)`;
+
+export const listenerSplit = (split: TailCauses['heard']['all']) =>
+  split.heard === 0 ? 'none stamped' : `${ms(split.toHeardMs)} / ${ms(split.toHandedMs)} (${split.heard} stamped)`;
 
 export function describeTailCauses(causes: TailCauses): string {
   const { slow, serverGc, generatorGcOnly, neither } = causes;
@@ -141,6 +167,8 @@ export function describeTailCauses(causes: TailCauses): string {
     `medians commit -> handed to the socket / handed -> received: tail ${ms(causes.split.tail.serverMs)} / ${ms(causes.split.tail.clientMs)}, ` +
     `all ${ms(causes.split.all.serverMs)} / ${ms(causes.split.all.clientMs)}; ` +
     `of those the hub read (not carried by their announcement), medians commit -> read sent / the read / rows back -> handed: ` +
-    `tail ${hubReadSplit(causes.hubRead.tail)}, all ${hubReadSplit(causes.hubRead.all)}`
+    `tail ${hubReadSplit(causes.hubRead.tail)}, all ${hubReadSplit(causes.hubRead.all)}; ` +
+    `split where the server's listener heard them, medians commit -> heard / heard -> handed: ` +
+    `tail ${listenerSplit(causes.heard.tail)}, all ${listenerSplit(causes.heard.all)}`
   );
 }

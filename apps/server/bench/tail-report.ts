@@ -5,7 +5,7 @@ import { coreStopsInAll } from './core-watch.js';
 import type { BenchOptions } from './options.js';
 import type { PhaseResult } from './publish-phase.js';
 import { percentile, printDelivery, printLoad } from './report.js';
-import { describeTailCauses, hubReadSplit } from './tail-causes.js';
+import { describeTailCauses, hubReadSplit, listenerSplit } from './tail-causes.js';
 
 export interface RateStep {
   phase: PhaseResult;
@@ -116,6 +116,7 @@ export function printComparison([small, full]: [PhaseResult, PhaseResult], optio
   row('tail spanning a generator GC', (s) => `${s.phase.tail.generatorGcOnly} of ${s.phase.tail.slow}`);
   row('tail median: server / to client', (s) => `${ms(s.phase.tail.split.tail.serverMs)} / ${ms(s.phase.tail.split.tail.clientMs)}`);
   row('  hub read: to / read / to handed', (s) => hubReadSplit(s.phase.tail.hubRead.tail));
+  row('  listener: to heard / to handed', (s) => listenerSplit(s.phase.tail.heard.tail));
   row('keepalive PINGs', (s) => `${((s.phase.load.pings * 1000) / s.phase.published.elapsedMs).toFixed(0)}/s`);
   const p99s = sides.map((s) => s.phase.figures.p99ByWindow);
   const scale = maxOf(p99s.flat());
