@@ -112,7 +112,11 @@ function open(target: SocketTarget, localAddress: string): Promise<WebSocket> {
  * close when no PONG follows within `pongTimeoutMs`; anything heard starts the wait again. The
  * browser's client re-arms two timers per message; here one sweep per process reads each
  * socket's `heardAt`, so the process's own timers and garbage stay out of the latency it records.
- * A PING leaves at most `KEEPALIVE_SWEEP_MS` later than the client's timer would send it.
+ * The sweep looks at a slice of the sockets every `KEEPALIVE_TICK_MS` and at all of them every
+ * `KEEPALIVE_SWEEP_MS`: a walk over a process's thousands of sockets at once held its loop, and
+ * every delivery that arrived meanwhile, for longer the more sockets it held, which a browser
+ * with its one socket never does. A PING leaves at most `KEEPALIVE_SWEEP_MS` later than the
+ * client's timer would send it.
  */
 function keepAliveLikeTrpcClient(client: Client, { intervalMs, pongTimeoutMs }: ReturnType<typeof wsKeepAlive>): void {
   const keepalive: NonNullable<Client['keepalive']> = { intervalMs, pongTimeoutMs, heardAt: performance.now(), pingedAt: null };
@@ -124,10 +128,15 @@ function keepAliveLikeTrpcClient(client: Client, { intervalMs, pongTimeoutMs }: 
 }
 
 const KEEPALIVE_SWEEP_MS = 100;
+const KEEPALIVE_TICK_MS = 5;
+let sweepNext = 0;
 
 setInterval(() => {
   const at = performance.now();
-  for (const client of clients) {
+  const slice = Math.ceil((clients.length * KEEPALIVE_TICK_MS) / KEEPALIVE_SWEEP_MS);
+  for (let checked = 0; checked < slice && clients.length > 0; checked++) {
+    if (sweepNext >= clients.length) sweepNext = 0;
+    const client = clients[sweepNext++]!;
     const keepalive = client.keepalive;
     if (!keepalive || client.socket.readyState !== WebSocket.OPEN) continue;
     if (keepalive.pingedAt === null) {
@@ -140,7 +149,7 @@ setInterval(() => {
       client.socket.close();
     }
   }
-}, KEEPALIVE_SWEEP_MS).unref();
+}, KEEPALIVE_TICK_MS).unref();
 
 /** Keepalive interval in ms; 'app': each socket its own, as wsKeepAlive picks; null: none (bare sockets). */
 type PingInterval = number | 'app' | null;
