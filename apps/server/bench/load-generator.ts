@@ -113,9 +113,9 @@ function open(target: SocketTarget, localAddress: string): Promise<WebSocket> {
  * browser's client re-arms two timers per message; here one sweep per process reads each
  * socket's `heardAt`, so the process's own timers and garbage stay out of the latency it records.
  * The sweep looks at a slice of the sockets every `KEEPALIVE_TICK_MS` and at all of them every
- * `KEEPALIVE_SWEEP_MS`: a walk over a process's thousands of sockets at once held its loop, and
- * every delivery that arrived meanwhile, for longer the more sockets it held, which a browser
- * with its one socket never does. A PING leaves at most `KEEPALIVE_SWEEP_MS` later than the
+ * `KEEPALIVE_SWEEP_MS`: a walk over all of a process's 4,750 sockets at once held its loop, and
+ * every delivery that arrived meanwhile, 0.8 ms ten times a second (BENCHMARKS.md, twenty-seventh
+ * session), a cost that grew with the socket count and that a browser with one socket never pays. A PING leaves at most `KEEPALIVE_SWEEP_MS` later than the
  * client's timer would send it.
  */
 function keepAliveLikeTrpcClient(client: Client, { intervalMs, pongTimeoutMs }: ReturnType<typeof wsKeepAlive>): void {
