@@ -115,8 +115,8 @@ function open(target: SocketTarget, localAddress: string): Promise<WebSocket> {
  * The sweep looks at a slice of the sockets every `KEEPALIVE_TICK_MS` and at all of them every
  * `KEEPALIVE_SWEEP_MS`: a walk over all of a process's 4,750 sockets at once held its loop, and
  * every delivery that arrived meanwhile, 0.8 ms ten times a second (BENCHMARKS.md, twenty-seventh
- * session), a cost that grew with the socket count and that a browser with one socket never pays. A PING leaves at most `KEEPALIVE_SWEEP_MS` later than the
- * client's timer would send it.
+ * session), a cost that grew with the socket count and that a browser with one socket never pays.
+ * A PING leaves at most `KEEPALIVE_SWEEP_MS` later than the client's timer would send it.
  */
 function keepAliveLikeTrpcClient(client: Client, { intervalMs, pongTimeoutMs }: ReturnType<typeof wsKeepAlive>): void {
   const keepalive: NonNullable<Client['keepalive']> = { intervalMs, pongTimeoutMs, heardAt: performance.now(), pingedAt: null };
